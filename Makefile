@@ -1,0 +1,56 @@
+# wensou — top-level entry points (INTERFACE.md, "Building"):
+#   make deps   install the Debian packages the build needs (root; nothing when present)
+#   make        build build/wensou and the compiled dictionary
+#   make test   build and run every test
+#   make asan   build and run the tests under AddressSanitizer + UBSan (build-asan/)
+#   make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS
+#   make bench  run the benchmarks in bench/
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
+  libxapian-dev xapian-tools python3-xapian libuv1-dev libcriterion-dev libjansson-dev \
+  libopencc-dev opencc python3-jieba libpoppler-glib-dev poppler-utils \
+  libicu-dev python3 sqlite3
+
+.PHONY: all deps configure test asan fuzz bench clean
+
+all: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+configure: $(BUILD)/CMakeCache.txt
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else echo "all build dependencies are installed"; fi
+
+test: all
+	cd $(BUILD) && ASAN_OPTIONS=abort_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DWENSOU_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+fuzz:
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DWENSOU_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cd $(FUZZ_BUILD) && for t in fuzz/fuzz_*; do [ -x "$$t" ] || continue; \
+	  echo "== $$t ($(FUZZ_SECONDS) s)"; mkdir -p corpus-$$(basename $$t); \
+	  ASAN_OPTIONS=abort_on_error=1 ./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 corpus-$$(basename $$t) ../fuzz/seeds || exit 1; done
+
+bench: all
+	bench/run_all.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
