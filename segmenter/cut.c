@@ -14,6 +14,7 @@ struct seg_state {
     const seg_dict *d;
     /* the current window, one entry per character (plus one past the end) */
     int32_t *cp;           /* normalised code point, -1 for an invalid byte */
+    uint16_t *label;       /* its label in the base trie, 0 when no word holds it */
     size_t *ostart;        /* byte offset of the character in the caller's text */
     size_t *nstart;        /* byte offset of its normalised form in norm */
     char *norm;
@@ -73,6 +74,7 @@ void seg_state_free(seg_state *st)
     if (!st)
         return;
     free(st->cp);
+    free(st->label);
     free(st->ostart);
     free(st->nstart);
     free(st->norm);
@@ -92,6 +94,7 @@ static int reserve(seg_state *st, size_t chars)
     size_t n = chars + 1;
 #define GROW(p, count) do { void *q = realloc((p), (count) * sizeof *(p)); if (!q) return SEG_ENOMEM; (p) = q; } while (0)
     GROW(st->cp, n);
+    GROW(st->label, n);
     GROW(st->ostart, n);
     GROW(st->nstart, n);
     GROW(st->norm, n * 4);
@@ -188,13 +191,11 @@ static void compute_route(seg_state *st, size_t b, size_t e)
         int32_t bestx = -1;
         int32_t su = user->size ? 0 : -1, sb = 0;
         for (size_t j = i; j < e && j - i < SEG_MAX_WORD_CHARS; j++) {
-            for (size_t k = st->nstart[j]; k < st->nstart[j + 1]; k++) {
-                uint8_t c = (uint8_t)st->norm[k];
-                if (su >= 0)
-                    su = seg_da_next(user, su, c);
-                if (sb >= 0)
-                    sb = seg_da_next(base, sb, c);
-            }
+            if (su >= 0)
+                for (size_t k = st->nstart[j]; k < st->nstart[j + 1] && su >= 0; k++)
+                    su = seg_da_next(user, su, (uint8_t)st->norm[k]);
+            if (sb >= 0)
+                sb = st->label[j] ? seg_da_next(base, sb, st->label[j]) : -1;
             if (su < 0 && sb < 0)
                 break;
             double lf;
@@ -463,6 +464,9 @@ static int decode_window(seg_state *st, const char *text, size_t len, size_t off
             o += (size_t)seg_utf8_encode(st->cp[i], st->norm + o);
     }
     st->nstart[n] = o;
+    const uint16_t *alpha = st->d->base.alpha;
+    for (size_t i = 0; i < n; i++)
+        st->label[i] = (st->cp[i] >= 0 && st->cp[i] < 0x10000) ? alpha[st->cp[i]] : 0;
     *out_n = n;
     return 0;
 }

@@ -1,5 +1,6 @@
-/* datrie.c — builds a double-array trie over byte strings (the compiled base
- * dictionary at build time, the user dictionary at start-up) and looks keys up. */
+/* datrie.c — builds a double-array trie over label strings (character IDs for the
+ * compiled base dictionary at build time, bytes for the user dictionary at
+ * start-up) and looks keys up. */
 #include "seg_int.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@ typedef struct {
     size_t size;            /* one past the highest slot in use */
     size_t next_check_pos;  /* darts' heuristic: slots before it are nearly all taken */
     const seg_da_key *keys;
+    uint32_t max_label;
 } builder;
 
 static int reserve(builder *b, size_t need)
@@ -42,13 +44,13 @@ static int reserve(builder *b, size_t need)
 }
 
 /* Finds a base at which every child byte lands on a free slot. */
-static int find_base(builder *b, const uint8_t *labels, size_t nlabels, int32_t *out)
+static int find_base(builder *b, const uint32_t *labels, size_t nlabels, int32_t *out)
 {
     size_t pos = b->next_check_pos > (size_t)labels[0] + 1 ? b->next_check_pos : (size_t)labels[0] + 1;
     size_t start = pos, occupied = 0;
     int first = 1;
     for (;; pos++) {
-        int rc = reserve(b, pos + 257);
+        int rc = reserve(b, pos + b->max_label + 1);
         if (rc)
             return rc;
         if (b->used[pos]) {
@@ -83,10 +85,20 @@ static int place(builder *b, int32_t s, size_t lo, size_t hi, uint32_t depth)
     if (lo == hi)
         return 0;
 
-    uint8_t labels[256];
-    size_t starts[257], nlabels = 0;
+    size_t nlabels = 0;
+    for (size_t k = lo; k < hi; k++)
+        if (k == lo || b->keys[k].key[depth] != b->keys[k - 1].key[depth])
+            nlabels++;
+    uint32_t *labels = malloc(nlabels * sizeof *labels);
+    size_t *starts = malloc((nlabels + 1) * sizeof *starts);
+    if (!labels || !starts) {
+        free(labels);
+        free(starts);
+        return SEG_ENOMEM;
+    }
+    nlabels = 0;
     for (size_t k = lo; k < hi; k++) {
-        uint8_t c = b->keys[k].key[depth];
+        uint32_t c = b->keys[k].key[depth];
         if (nlabels == 0 || labels[nlabels - 1] != c) {
             labels[nlabels] = c;
             starts[nlabels] = k;
@@ -98,7 +110,7 @@ static int place(builder *b, int32_t s, size_t lo, size_t hi, uint32_t depth)
     int32_t base;
     int rc = find_base(b, labels, nlabels, &base);
     if (rc)
-        return rc;
+        goto done;
     b->da[s].base = base;
     for (size_t i = 0; i < nlabels; i++) {
         size_t t = (size_t)base + labels[i];
@@ -107,12 +119,12 @@ static int place(builder *b, int32_t s, size_t lo, size_t hi, uint32_t depth)
         if (t + 1 > b->size)
             b->size = t + 1;
     }
-    for (size_t i = 0; i < nlabels; i++) {
-        rc = place(b, base + labels[i], starts[i], starts[i + 1], depth + 1);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    for (size_t i = 0; i < nlabels && !rc; i++)
+        rc = place(b, base + (int32_t)labels[i], starts[i], starts[i + 1], depth + 1);
+done:
+    free(labels);
+    free(starts);
+    return rc;
 }
 
 int seg_da_build(const seg_da_key *keys, size_t n, seg_da_node **out, size_t *out_size)
@@ -120,12 +132,15 @@ int seg_da_build(const seg_da_key *keys, size_t n, seg_da_node **out, size_t *ou
     builder b = {0};
     b.keys = keys;
     b.next_check_pos = 1;
-    for (size_t i = 1; i < n; i++) {
-        size_t l = keys[i - 1].len < keys[i].len ? keys[i - 1].len : keys[i].len;
-        int c = memcmp(keys[i - 1].key, keys[i].key, l);
-        if (c > 0 || (c == 0 && keys[i - 1].len >= keys[i].len))
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t k = 0; k < keys[i].len; k++)
+            if (keys[i].key[k] > b.max_label)
+                b.max_label = keys[i].key[k];
+        if (i > 0 && seg_da_key_cmp(&keys[i - 1], &keys[i]) >= 0)
             return SEG_EINVAL;   /* not sorted or not unique */
     }
+    if (b.max_label >= (1u << 24))
+        return SEG_EINVAL;
     int rc = reserve(&b, 1024);
     if (!rc) {
         b.used[0] = 1;
@@ -142,15 +157,35 @@ int seg_da_build(const seg_da_key *keys, size_t n, seg_da_node **out, size_t *ou
     return 0;
 }
 
+int seg_da_key_cmp(const seg_da_key *x, const seg_da_key *y)
+{
+    uint32_t l = x->len < y->len ? x->len : y->len;
+    for (uint32_t i = 0; i < l; i++)
+        if (x->key[i] != y->key[i])
+            return x->key[i] < y->key[i] ? -1 : 1;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
 int32_t seg_trie_lookup(const seg_trie *t, const char *key, size_t len)
 {
     if (t->size == 0)
         return -1;
     int32_t s = 0;
-    for (size_t i = 0; i < len; i++) {
-        s = seg_da_next(t, s, (uint8_t)key[i]);
+    for (size_t i = 0; i < len;) {
+        uint32_t label;
+        if (t->alpha) {            /* character-level: one transition per code point */
+            int32_t cp;
+            int k = seg_utf8_decode((const unsigned char *)key + i, len - i, &cp);
+            if (k == 0 || cp >= 0x10000 || (label = t->alpha[cp]) == 0)
+                return -1;
+            i += (size_t)k;
+        } else {
+            label = (uint8_t)key[i++];
+        }
+        s = seg_da_next(t, s, label);
         if (s < 0)
             return -1;
     }
-    return t->da[s].word;
+    int32_t w = t->da[s].word;
+    return (w >= 0 && (size_t)w < t->nwords) ? w : -1;
 }

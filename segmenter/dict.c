@@ -69,6 +69,7 @@ static int map_base(seg_dict *d, const char *path, seg_err *err)
         || !section_ok(h, h->logfreq_off, h->nwords, sizeof(double))
         || !section_ok(h, h->hmm_off, 1, sizeof(seg_hmm_tables))
         || !section_ok(h, h->trad_off, SEG_CP_LIMIT / 8, 1)
+        || !section_ok(h, h->alpha_off, 0x10000, sizeof(uint16_t))
         || !(h->total > 0))
         return fail(err, SEG_EFORMAT, "%s: %s", path, seg_strerror(SEG_EFORMAT));
 
@@ -79,6 +80,7 @@ static int map_base(seg_dict *d, const char *path, seg_err *err)
     d->base.freq = (const double *)(base + h->freq_off);
     d->base.logfreq = (const double *)(base + h->logfreq_off);
     d->base.nwords = h->nwords;
+    d->base.alpha = (const uint16_t *)(base + h->alpha_off);
     d->hmm = (const seg_hmm_tables *)(base + h->hmm_off);
     d->trad = (const uint8_t *)(base + h->trad_off);
     d->total = h->total;
@@ -89,12 +91,12 @@ static int map_base(seg_dict *d, const char *path, seg_err *err)
 double seg_dict_freq(const seg_dict *d, const char *key, size_t len, int *found)
 {
     int32_t w = seg_trie_lookup(&d->user, key, len);
-    if (w >= 0 && (size_t)w < d->user.nwords) {
+    if (w >= 0) {
         *found = 1;
         return d->user.freq[w];
     }
     w = seg_trie_lookup(&d->base, key, len);
-    if (w >= 0 && (size_t)w < d->base.nwords) {
+    if (w >= 0) {
         *found = 1;
         return d->base.freq[w];
     }
@@ -216,7 +218,7 @@ static int parse_line(seg_dict *d, char *line, const char *path, unsigned lineno
 static int build_user_trie(seg_dict *d, user_word *w, size_t n)
 {
     qsort(w, n, sizeof *w, cmp_user_word);
-    size_t m = 0;
+    size_t m = 0, total_len = 0;
     for (size_t i = 0; i < n; i++) {           /* a later line for the same word wins */
         if (m > 0 && w[m - 1].len == w[i].len && memcmp(w[m - 1].key, w[i].key, w[i].len) == 0) {
             free(w[m - 1].key);
@@ -225,14 +227,20 @@ static int build_user_trie(seg_dict *d, user_word *w, size_t n)
             w[m++] = w[i];
         }
     }
+    for (size_t i = 0; i < m; i++)
+        total_len += w[i].len;
     seg_da_key *keys = malloc((m ? m : 1) * sizeof *keys);
+    uint32_t *labels = malloc((total_len ? total_len : 1) * sizeof *labels);
     d->user_freq = malloc((m ? m : 1) * sizeof(double));
     d->user_logfreq = malloc((m ? m : 1) * sizeof(double));
     int rc = SEG_ENOMEM;
-    if (!keys || !d->user_freq || !d->user_logfreq)
+    if (!keys || !labels || !d->user_freq || !d->user_logfreq)
         goto done;
-    for (size_t i = 0; i < m; i++) {
-        keys[i].key = (const uint8_t *)w[i].key;
+    size_t o = 0;
+    for (size_t i = 0; i < m; i++) {           /* the user trie's labels are bytes */
+        keys[i].key = labels + o;
+        for (uint32_t k = 0; k < w[i].len; k++)
+            labels[o++] = (uint8_t)w[i].key[k];
         keys[i].len = w[i].len;
         keys[i].word = (int32_t)i;
         d->user_freq[i] = w[i].freq;
@@ -250,6 +258,7 @@ static int build_user_trie(seg_dict *d, user_word *w, size_t n)
     d->user_words = m;
 done:
     free(keys);
+    free(labels);
     for (size_t i = 0; i < m; i++)
         free(w[i].key);
     return rc;

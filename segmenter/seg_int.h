@@ -29,10 +29,13 @@ typedef struct {
     uint64_t logfreq_off;    /* double log(freq)[nwords] */
     uint64_t hmm_off;        /* seg_hmm_tables */
     uint64_t trad_off;       /* bitmap of code points OpenCC t2s changes, SEG_CP_LIMIT bits */
+    uint64_t alpha_off;      /* uint16_t[0x10000]: code point → trie label, 0 = in no word */
 } seg_dict_header;
 
-/* A double-array slot. Transition from s on byte c: t = base[s] + c, valid when
- * t < size and check[t] == s. word >= 0 when the key ending at this slot is a word. */
+/* A double-array slot. Transition from s on label c: t = base[s] + c, valid when
+ * t < size and check[t] == s. word >= 0 when the key ending at this slot is a word.
+ * The base dictionary's labels are character IDs, numbered by frequency so that
+ * common characters' children lie close together; the user dictionary's are bytes. */
 typedef struct { int32_t base, check, word; } seg_da_node;
 
 typedef struct {
@@ -48,16 +51,19 @@ typedef struct {
     const double *freq;      /* per word */
     const double *logfreq;   /* per word */
     size_t nwords;           /* word values are checked against it: a corrupt file reads nothing out of bounds */
+    const uint16_t *alpha;   /* code point → label for a character-level trie; NULL: labels are bytes */
 } seg_trie;
 
 /* ---- double array (datrie.c) ---- */
-typedef struct { const uint8_t *key; uint32_t len; int32_t word; } seg_da_key;
+typedef struct { const uint32_t *key; uint32_t len; int32_t word; } seg_da_key;
 
-/* Builds a double array over keys sorted by bytes and unique (word may be -1: the
- * key is only a path). *out is malloc'd; the caller frees it. */
+int seg_da_key_cmp(const seg_da_key *x, const seg_da_key *y);
+
+/* Builds a double array over keys sorted by seg_da_key_cmp and unique (word may
+ * be -1: the key is only a path). *out is malloc'd; the caller frees it. */
 int seg_da_build(const seg_da_key *keys, size_t n, seg_da_node **out, size_t *out_size);
 
-static inline int32_t seg_da_next(const seg_trie *t, int32_t s, uint8_t c)
+static inline int32_t seg_da_next(const seg_trie *t, int32_t s, uint32_t c)
 {
     int64_t n = (int64_t)t->da[s].base + c;
     if (n <= 0 || n >= (int64_t)t->size || t->da[n].check != s)
@@ -65,7 +71,7 @@ static inline int32_t seg_da_next(const seg_trie *t, int32_t s, uint8_t c)
     return (int32_t)n;
 }
 
-/* Word value of the whole key, or -1. */
+/* Word value of the whole key (UTF-8 bytes), or -1. */
 int32_t seg_trie_lookup(const seg_trie *t, const char *key, size_t len);
 
 /* ---- UTF-8 (utf8.c) ---- */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { char *key; uint32_t len; double freq; } entry;
+typedef struct { char *key; uint32_t len; double freq; uint32_t *labels; uint32_t nlabels; } entry;
 
 static void die(const char *what, const char *why)
 {
@@ -192,6 +192,54 @@ static void build_trad_bitmap(uint8_t *bits)
     free(in);
 }
 
+typedef struct { int32_t cp; double weight; } char_weight;
+
+static int cmp_weight(const void *a, const void *b)
+{
+    const char_weight *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return (x->cp > y->cp) - (x->cp < y->cp);
+}
+
+static int cmp_labels(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    seg_da_key kx = {x->labels, x->nlabels, 0}, ky = {y->labels, y->nlabels, 0};
+    return seg_da_key_cmp(&kx, &ky);
+}
+
+/* Numbers the dictionary's characters 1, 2, … by how much weight the words holding
+ * them carry, fills alpha (code point → label), turns each word into labels and
+ * sorts the entries by them. */
+static void assign_labels(entry *e, size_t n, uint16_t *alpha)
+{
+    char_weight *w = calloc(0x10000, sizeof *w);
+    for (int32_t cp = 0; cp < 0x10000; cp++)
+        w[cp].cp = cp;
+    for (size_t i = 0; i < n; i++) {
+        e[i].labels = malloc(e[i].len * sizeof(uint32_t));
+        e[i].nlabels = 0;
+        for (size_t k = 0; k < e[i].len;) {
+            int32_t cp;
+            int len = seg_utf8_decode((const unsigned char *)e[i].key + k, e[i].len - k, &cp);
+            if (len == 0 || cp >= 0x10000)
+                die(e[i].key, "character outside the Basic Multilingual Plane");
+            w[cp].weight += e[i].freq + 1;
+            e[i].labels[e[i].nlabels++] = (uint32_t)cp;
+            k += (size_t)len;
+        }
+    }
+    qsort(w, 0x10000, sizeof *w, cmp_weight);
+    for (uint32_t id = 1; id < 0x10000 && w[id - 1].weight > 0; id++)
+        alpha[w[id - 1].cp] = (uint16_t)id;
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < e[i].nlabels; k++)
+            e[i].labels[k] = alpha[e[i].labels[k]];
+    qsort(e, n, sizeof *e, cmp_labels);
+    free(w);
+}
+
 static uint64_t align8(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
 
 int main(int argc, char **argv)
@@ -203,13 +251,15 @@ int main(int argc, char **argv)
     size_t n;
     double total;
     entry *e = read_dict(argv[1], &n, &total);
+    uint16_t *alpha = calloc(0x10000, sizeof *alpha);
+    assign_labels(e, n, alpha);
 
     seg_da_key *keys = malloc(n * sizeof *keys);
     double *freq = malloc(n * sizeof *freq), *logfreq = malloc(n * sizeof *logfreq);
     size_t nwords = 0;
     for (size_t i = 0; i < n; i++) {
-        keys[i].key = (const uint8_t *)e[i].key;
-        keys[i].len = e[i].len;
+        keys[i].key = e[i].labels;
+        keys[i].len = e[i].nlabels;
         keys[i].word = -1;
         if (e[i].freq > 0) {         /* frequency 0: only a prefix, as in jieba's FREQ */
             keys[i].word = (int32_t)nwords;
@@ -240,7 +290,8 @@ int main(int argc, char **argv)
     h.logfreq_off = align8(h.freq_off + nwords * sizeof(double));
     h.hmm_off = align8(h.logfreq_off + nwords * sizeof(double));
     h.trad_off = align8(h.hmm_off + sizeof *hmm);
-    h.file_size = align8(h.trad_off + SEG_CP_LIMIT / 8);
+    h.alpha_off = align8(h.trad_off + SEG_CP_LIMIT / 8);
+    h.file_size = align8(h.alpha_off + 0x10000 * sizeof *alpha);
 
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[3]);
@@ -254,6 +305,7 @@ int main(int argc, char **argv)
     memcpy(blob + h.logfreq_off, logfreq, nwords * sizeof(double));
     memcpy(blob + h.hmm_off, hmm, sizeof *hmm);
     memcpy(blob + h.trad_off, trad, SEG_CP_LIMIT / 8);
+    memcpy(blob + h.alpha_off, alpha, 0x10000 * sizeof *alpha);
     if (fwrite(blob, 1, h.file_size, out) != h.file_size || fclose(out) != 0)
         die(tmp, "write failed");
     if (rename(tmp, argv[3]) != 0)
