@@ -1,0 +1,21 @@
+/* run.h — runs the real wensou binary for integration tests: stdin from a buffer,
+ * stdout and stderr captured whole, exit status returned. */
+#ifndef WENSOU_TEST_RUN_H
+#define WENSOU_TEST_RUN_H
+
+#include <stddef.h>
+
+typedef struct {
+    int status;        /* exit status, or 128 + signal */
+    char *out, *err;   /* NUL-terminated, malloc'd */
+    size_t out_len, err_len;
+} run_result;
+
+/* Runs argv (argv[0] is looked up as given) with env entries ("K=V", NULL-ended,
+ * added to the environment; may be NULL) and input on stdin. */
+run_result run_cmd(char *const argv[], char *const env[], const char *input, size_t input_len);
+/* run_cmd for the wensou binary under test: arguments after input, NULL-ended. */
+run_result run_args(const char *input, ...);
+void run_free(run_result *r);
+
+#endif
