@@ -18,5 +18,6 @@ void cli_error(const char *what, const char *why);
 int cli_open_dict(int with_user, seg_dict **out);
 
 int cmd_segment(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

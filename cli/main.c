@@ -13,6 +13,7 @@ typedef struct {
 
 static const command commands[] = {
     {"segment", cmd_segment, "cut Chinese text into words"},
+    {"inspect", cmd_inspect, "show a file's passages, sections and pages as JSON lines"},
 };
 
 static void usage(FILE *f)

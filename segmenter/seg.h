@@ -6,6 +6,7 @@
 #define WENSOU_SEG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SEG_EOK        0
 #define SEG_ENOMEM    (-1)
@@ -19,6 +20,11 @@
 typedef struct { int code; char msg[256]; } seg_err;
 
 const char *seg_strerror(int code);
+
+/* Strict UTF-8: decodes one code point at s[0, len) and returns its byte length
+ * (1..4) with *cp set, or 0 with *cp = -1 when s[0] starts no valid sequence
+ * (overlong, surrogate, truncated). Never reads past len; len must be > 0. */
+int seg_utf8_decode(const unsigned char *s, size_t len, int32_t *cp);
 
 /* A read-only dictionary: the compiled base dictionary (mmap) plus an optional
  * user dictionary. Shared by all threads once opened. */

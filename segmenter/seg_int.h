@@ -75,9 +75,6 @@ static inline int32_t seg_da_next(const seg_trie *t, int32_t s, uint32_t c)
 int32_t seg_trie_lookup(const seg_trie *t, const char *key, size_t len);
 
 /* ---- UTF-8 (utf8.c) ---- */
-/* Decodes one code point at s[0, len). Returns its byte length (1..4), with *cp
- * set, or 0 with *cp = -1 when s[0] starts no valid sequence (consume one byte). */
-int seg_utf8_decode(const unsigned char *s, size_t len, int32_t *cp);
 /* Encodes cp into out (4 bytes room); returns the byte length. */
 int seg_utf8_encode(int32_t cp, char *out);
 

@@ -1,5 +1,5 @@
-/* run.h — runs the real wensou binary for integration tests: stdin from a buffer,
- * stdout and stderr captured whole, exit status returned. */
+/* run.h — test helpers: run the real wensou binary (stdin from a buffer, stdout and
+ * stderr captured whole, exit status returned) and read whole files. */
 #ifndef WENSOU_TEST_RUN_H
 #define WENSOU_TEST_RUN_H
 
@@ -17,5 +17,8 @@ run_result run_cmd(char *const argv[], char *const env[], const char *input, siz
 /* run_cmd for the wensou binary under test: arguments after input, NULL-ended. */
 run_result run_args(const char *input, ...);
 void run_free(run_result *r);
+
+/* A whole file, NUL-terminated, malloc'd; aborts the test when it cannot be read. */
+char *test_slurp(const char *path, size_t *len);
 
 #endif

@@ -4,6 +4,8 @@
  * bad input, and sharing one dictionary between threads. */
 #include "seg.h"
 
+#include "run.h"
+
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -177,20 +179,6 @@ static tiling tile(const seg_dict *d, const char *text, size_t len, enum seg_mod
     return c;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = 0;
-    *len = (size_t)n;
-    return buf;
-}
 
 Test(segmenter, byte_ranges_tile_every_corpus_file, .init = open_dicts, .fini = close_dicts)
 {
@@ -202,7 +190,7 @@ Test(segmenter, byte_ranges_tile_every_corpus_file, .init = open_dicts, .fini = 
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", WENSOU_TEST_CORPUS, files[i]);
         size_t len;
-        char *text = slurp(path, &len);
+        char *text = test_slurp(path, &len);
         tiling acc = tile(dict, text, len, SEG_MODE_ACCURATE);
         cr_expect(acc.ok, "%s (accurate): %s", files[i], acc.why);
         cr_expect_gt(acc.tokens, len / 6, "%s: too few tokens (%zu)", files[i], acc.tokens);
@@ -317,7 +305,7 @@ Test(segmenter, missing_or_corrupt_dictionary_is_an_error)
     cr_expect_null(d);
     /* a truncated copy */
     size_t len;
-    char *whole = slurp(WENSOU_TEST_DICT, &len);
+    char *whole = test_slurp(WENSOU_TEST_DICT, &len);
     char path[] = "/tmp/wensou-dict-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_eq(write(fd, whole, len / 2), (ssize_t)(len / 2));
@@ -425,7 +413,7 @@ Test(segmenter, one_dictionary_shared_by_threads, .init = open_dicts, .fini = cl
     char path[1024];
     snprintf(path, sizeof path, "%s/2026-keqiao-business-environment.txt", WENSOU_TEST_CORPUS);
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = test_slurp(path, &len);
     thread_job ref = {text, len, 0, 0};
     segment_in_thread(&ref);
     pthread_t th[4];

@@ -1,0 +1,43 @@
+/* chars.c — character classes the layout rules are written in: what counts as
+ * Chinese text, space, a sentence end, and display width. */
+#include "idx_int.h"
+#include "seg.h"
+
+int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n)
+{
+    int32_t cp;
+    int k = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    *n = k ? k : 1;
+    return cp;
+}
+
+int idx_is_cjk(int32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F)
+        || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF)
+        || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x2026 || cp == 0x2014;
+}
+
+int idx_is_space(int32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0 || cp == '\v' || cp == '\r';
+}
+
+int idx_is_sentence_end(int32_t cp)
+{
+    return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '!' || cp == '?' || cp == 0xFF1B;
+}
+
+int idx_width(int32_t cp)
+{
+    return idx_is_cjk(cp) ? 2 : 1;
+}
+
+size_t idx_char_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}

@@ -1,0 +1,69 @@
+/* idx.h — the document model: a report file in, its passages out, each with the
+ * exact byte range it came from, its section path and its pages. Repairs what text
+ * extraction broke (hard wraps, stray spaces, footers inside words) and finds the
+ * structure (headings, table of contents, tables, boxed columns). */
+#ifndef WENSOU_IDX_H
+#define WENSOU_IDX_H
+
+#include <stddef.h>
+
+#define IDX_EOK        0
+#define IDX_ENOMEM    (-1)
+#define IDX_EIO       (-2)   /* the file could not be read */
+#define IDX_EENCODING (-3)   /* neither UTF-8 nor GB18030 text */
+#define IDX_EBINARY   (-4)   /* a binary file, not text */
+#define IDX_EEMPTY    (-5)   /* no text at all */
+#define IDX_EFORMAT   (-6)   /* a PDF or Word file that cannot be read */
+#define IDX_ETOOBIG   (-7)   /* over the size limit */
+
+typedef struct { int code; char msg[256]; } idx_err;   /* caller-owned */
+
+const char *idx_strerror(int code);
+
+typedef enum {
+    IDX_PAGE_NONE = 0,      /* the document has no page information */
+    IDX_PAGE_PDF, IDX_PAGE_DOCX, IDX_PAGE_FOOTER, IDX_PAGE_TOC, IDX_PAGE_ESTIMATED
+} idx_page_source;
+
+/* "pdf", "docx", "footer", "toc", "estimated", or NULL for IDX_PAGE_NONE. */
+const char *idx_page_source_name(idx_page_source s);
+
+typedef enum { IDX_PASSAGE_TEXT = 0, IDX_PASSAGE_TABLE_ROW, IDX_PASSAGE_BOX } idx_passage_kind;
+
+typedef struct {
+    size_t start, end;        /* [start, end) in the source bytes (see idx_doc.text) */
+    char *text;               /* the passage, repaired; NUL-terminated UTF-8 */
+    size_t text_len;
+    char **section;           /* heading path, outermost first */
+    size_t nsection;
+    char *table_header;       /* a table row's header row(s), cells joined by tabs; else NULL */
+    int page, page_end;       /* 0 when unknown */
+    idx_page_source page_source;
+    idx_passage_kind kind;
+    size_t text_start, text_end;   /* the same range in the decoded text (differs from start/end for GB18030) */
+} idx_passage;
+
+typedef struct {
+    char *path;               /* absolute */
+    char *title, *date, *kind;
+    const char *encoding;     /* "utf-8", "gb18030", "pdf", "docx" */
+    int pages;                /* pages known or estimated (0: no page information) */
+    idx_passage *passages;
+    size_t npassages;
+    /* For PDF and Word files, the extracted UTF-8 text that passages' start/end
+     * index (what `wensou inspect --text` prints); NULL for text files, whose
+     * passages index the file's own bytes. */
+    char *extracted;
+    size_t extracted_len;
+} idx_doc;
+
+#define IDX_MAX_FILE_BYTES (256u << 20)
+
+/* Reads and models one file. Title, date and kind come from a manifest.tsv beside
+ * the file when it lists it, else from the text and the file name. */
+int  idx_doc_load(const char *path, idx_doc **out, idx_err *err);
+/* The same from bytes in memory, as if read from path (used by tests and fuzzing). */
+int  idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc **out, idx_err *err);
+void idx_doc_free(idx_doc *d);     /* NULL-safe */
+
+#endif

@@ -1,0 +1,106 @@
+/* idx_int.h — document-model internals shared by the indexer's files: the decoded
+ * text with its map back to source bytes, classified lines, blocks. */
+#ifndef WENSOU_IDX_INT_H
+#define WENSOU_IDX_INT_H
+
+#include "idx.h"
+#include <stdint.h>
+
+int idx_fail(idx_err *err, int code, const char *path, const char *why);
+
+/* ---- decoded text (read.c) ---- */
+typedef struct {
+    char *s;               /* UTF-8, NUL-terminated */
+    size_t len;
+    size_t *orig;          /* orig[i], i in [0, len]: source offset of the character holding byte i; NULL: identity */
+    size_t base;           /* with orig NULL: source offset of s[0] (a BOM's length) */
+    const char *encoding;
+} idx_text;
+
+static inline size_t idx_orig(const idx_text *t, size_t i) { return t->orig ? t->orig[i] : t->base + i; }
+
+/* Decodes a file's bytes: UTF-8 (with or without BOM; a few stray invalid bytes
+ * become spaces) or GB18030/GBK. Rejects binary files and other encodings. */
+int  idx_text_decode(const char *bytes, size_t len, idx_text *out, const char *path, idx_err *err);
+void idx_text_free(idx_text *t);
+
+/* ---- characters (chars.c) ---- */
+int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n);   /* decodes one code point; n its length (1 for invalid) */
+int idx_is_cjk(int32_t cp);          /* Han, CJK punctuation, full-width forms */
+int idx_is_space(int32_t cp);        /* space, tab, U+3000, NBSP */
+int idx_is_sentence_end(int32_t cp); /* 。！？ and their ASCII forms */
+int idx_width(int32_t cp);           /* display width: 2 for CJK, 1 otherwise */
+/* The count of code points in s[0, len). */
+size_t idx_char_count(const char *s, size_t len);
+
+/* ---- lines (lines.c) ---- */
+typedef enum {
+    LINE_BLANK = 0, LINE_TEXT, LINE_FOOTER, LINE_FORMFEED, LINE_TOC_TITLE, LINE_TOC_ENTRY
+} line_kind;
+
+typedef struct {
+    size_t start, end;     /* content, trimmed, in text offsets */
+    size_t raw_start;      /* the line's first byte */
+    line_kind kind;
+    int page;              /* LINE_FOOTER: the page number it prints; LINE_TOC_ENTRY: the page listed */
+    int width;             /* display width of the content */
+    int trailing_space;    /* the line ended in spaces (a paragraph end in PDF extractions) */
+    int has_tab;           /* a table row */
+} idx_line;
+
+/* Splits text into lines and classifies footers, form feeds, a table of contents. */
+int idx_lines_split(const idx_text *t, idx_line **out, size_t *n);
+
+/* ---- blocks (layout.c, structure.c) ---- */
+typedef enum { BLOCK_PARA, BLOCK_HEADING, BLOCK_TABLE_TITLE, BLOCK_TABLE_HEADER, BLOCK_TABLE_ROW,
+               BLOCK_BOX_TITLE, BLOCK_TITLE } block_kind;
+
+typedef struct {
+    size_t first, last;    /* lines [first, last]; only LINE_TEXT lines in between count */
+    size_t skip;           /* text offset where the content starts inside the first line (after an inline heading) */
+    size_t stop;           /* text offset where it stops inside the last line (an inline heading); 0: the line's end */
+    block_kind kind;
+    int level;             /* headings: 1 outermost */
+    int in_box;            /* inside a 专栏 box */
+} idx_block;
+
+/* Groups lines into paragraphs, joining hard-wrapped lines (and lines split by a
+ * footer) back together. *wrapped tells whether the document is hard-wrapped. */
+int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nlines,
+                          idx_block **out, size_t *n, int *wrapped);
+
+/* Classifies paragraphs: headings and their levels, tables, boxes, a title block.
+ * May split a paragraph whose first sentence is an inline heading. */
+int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int wrapped,
+                  idx_block **blocks, size_t *n);
+
+/* ---- repaired text (repair.c) ---- */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    size_t *src;           /* src[i]: text offset of repaired byte i */
+} idx_buf;
+
+/* Appends the repaired content of block b's lines (from b->skip to b->stop)
+ * (line breaks and footers dropped, spaces next to Chinese text removed, a space
+ * kept between Latin words split across lines). Table rows keep their tabs. */
+int idx_repair_lines(const idx_text *t, const idx_line *lines, const idx_block *b, int verbatim, idx_buf *out);
+void idx_buf_free(idx_buf *b);
+/* The repaired text of lines as a plain malloc'd string (headings, titles). */
+char *idx_repair_string(const idx_text *t, const idx_line *lines, const idx_block *b);
+
+/* ---- pages (pages.c) ---- */
+/* Assigns page, page_end and page_source to every passage from footers, form
+ * feeds and a table of contents, estimating pages between what is stated. */
+int idx_pages_assign(const idx_text *t, const idx_line *lines, size_t nlines, int wrapped,
+                     const idx_block *blocks, size_t nblocks, idx_doc *doc);
+
+/* ---- passages (passage.c) ---- */
+int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
+                       const idx_block *blocks, size_t nblocks, idx_doc *doc);
+
+/* ---- metadata (manifest.c) ---- */
+int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
+                 const idx_block *blocks, size_t nblocks, idx_doc *doc);
+
+#endif

@@ -1,0 +1,189 @@
+/* manifest.c — a document's title, date and kind: from manifest.tsv beside the
+ * file (columns file, title, date, kind) when it lists the file, otherwise
+ * inferred from the file name (2020-01-08-…), the title block and the text. */
+#include "idx_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Splits a TSV line in place; returns the field count (at most max). */
+static int split_tsv(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        f[n++] = p;
+        char *tab = strchr(p, '\t');
+        if (!tab)
+            break;
+        *tab = 0;
+        p = tab + 1;
+    }
+    char *nl = strpbrk(f[n - 1], "\r\n");
+    if (nl)
+        *nl = 0;
+    return n;
+}
+
+static int from_manifest(const char *path, idx_doc *doc)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    if (dl >= sizeof dir - 16)
+        return 0;
+    memcpy(dir, path, dl);
+    snprintf(dir + dl, sizeof dir - dl, "%smanifest.tsv", slash ? "/" : "");
+    const char *base = slash ? slash + 1 : path;
+    FILE *f = fopen(dir, "r");
+    if (!f)
+        return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int col_file = -1, col_title = -1, col_date = -1, col_kind = -1, found = 0, header = 1;
+    while (!found && getline(&line, &cap, f) >= 0) {
+        char *fld[16];
+        int n = split_tsv(line, fld, 16);
+        if (header) {
+            for (int i = 0; i < n; i++) {
+                if (strcmp(fld[i], "file") == 0) col_file = i;
+                else if (strcmp(fld[i], "title") == 0) col_title = i;
+                else if (strcmp(fld[i], "date") == 0) col_date = i;
+                else if (strcmp(fld[i], "kind") == 0) col_kind = i;
+            }
+            header = 0;
+            if (col_file < 0)
+                break;
+            continue;
+        }
+        if (col_file < n && strcmp(fld[col_file], base) == 0) {
+            if (col_title >= 0 && col_title < n && *fld[col_title])
+                doc->title = strdup(fld[col_title]);
+            if (col_date >= 0 && col_date < n && *fld[col_date])
+                doc->date = strdup(fld[col_date]);
+            if (col_kind >= 0 && col_kind < n && *fld[col_kind])
+                doc->kind = strdup(fld[col_kind]);
+            found = 1;
+        }
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+/* 2020-01-08-name → 2020-01-08; 2021-02-name → 2021-02; 2023-name → 2023. */
+static char *date_from_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    int y, m, d, n = 0;
+    if (sscanf(b, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 && y > 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+        char out[32];
+        snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+        return strdup(out);
+    }
+    if (sscanf(b, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7 && y > 1900 && m >= 1 && m <= 12) {
+        char out[32];
+        snprintf(out, sizeof out, "%04d-%02d", y, m);
+        return strdup(out);
+    }
+    if (sscanf(b, "%4d%n", &y, &n) == 1 && n == 4 && y > 1900 && y < 2200 && (b[4] == '-' || b[4] == '_')) {
+        char out[32];
+        snprintf(out, sizeof out, "%04d", y);
+        return strdup(out);
+    }
+    return NULL;
+}
+
+/* The first 2020年1月8日 (spaces allowed) in the text. */
+static char *date_from_text(const idx_text *t)
+{
+    char compact[64];
+    for (size_t i = 0; i + 4 < t->len && i < 20000; i++) {
+        if (!(t->s[i] >= '1' && t->s[i] <= '2'))
+            continue;
+        size_t o = 0;
+        for (size_t j = i; j < t->len && o < sizeof compact - 1 && j < i + 40; j++)
+            if (t->s[j] != ' ')
+                compact[o++] = t->s[j];
+        compact[o] = 0;
+        int y, m, d, n = 0;
+        if (sscanf(compact, "%4d年%2d月%2d日%n", &y, &m, &d, &n) == 3 && n > 0 && y > 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+            char out[32];
+            snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+            return strdup(out);
+        }
+    }
+    return NULL;
+}
+
+static char *infer_title(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n)
+{
+    char buf[512];
+    size_t o = 0;
+    for (size_t i = 0; i < n && blocks[i].kind == BLOCK_TITLE; i++) {
+        char *s = idx_repair_string(t, lines, &blocks[i]);
+        if (s && o + strlen(s) + 2 < sizeof buf) {
+            if (o)
+                buf[o++] = ' ';
+            memcpy(buf + o, s, strlen(s));
+            o += strlen(s);
+        }
+        free(s);
+        if (o > 120)
+            break;
+    }
+    if (o == 0)
+        for (size_t i = 0; i < n; i++)
+            if (blocks[i].kind == BLOCK_HEADING || blocks[i].kind == BLOCK_PARA) {
+                char *s = idx_repair_string(t, lines, &blocks[i]);
+                if (!s)
+                    return NULL;
+                size_t l = strlen(s), chars = 0, k = 0;
+                while (k < l && chars < 40) {     /* at most 40 characters, whole */
+                    int cn;
+                    idx_cp_at(s, l, k, &cn);
+                    k += (size_t)cn;
+                    chars++;
+                }
+                s[k] = 0;
+                size_t skip = s[0] == '#' ? strspn(s, "# ") : 0;
+                char *r = strdup(s + skip);
+                free(s);
+                return r;
+            }
+    buf[o] = 0;
+    return strdup(buf);
+}
+
+static const char *infer_kind(const char *title)
+{
+    if (!title)
+        return "文档";
+    if (strstr(title, "政府工作报告") || strstr(title, "政 府 工 作 报 告"))
+        return "政府工作报告";
+    if (strstr(title, "规划") || strstr(title, "纲要"))
+        return "规划纲要";
+    return "文档";
+}
+
+int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
+                 const idx_block *blocks, size_t nblocks, idx_doc *doc)
+{
+    (void)nlines;
+    from_manifest(path, doc);
+    if (!doc->title)
+        doc->title = t ? infer_title(t, lines, blocks, nblocks) : NULL;
+    if (!doc->date)
+        doc->date = date_from_name(path);
+    if (!doc->date && t)
+        doc->date = date_from_text(t);
+    if (!doc->kind)
+        doc->kind = strdup(infer_kind(doc->title));
+    if (!doc->title) {
+        const char *b = strrchr(path, '/');
+        doc->title = strdup(b ? b + 1 : path);
+    }
+    return doc->title && doc->kind ? 0 : IDX_ENOMEM;
+}

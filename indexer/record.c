@@ -1,0 +1,53 @@
+/* record.c — the passage record as JSON: the fields of a search hit without rank,
+ * score and highlights (INTERFACE.md). The same object is `wensou inspect`'s line
+ * and the index's document data, so any Xapian binding can read an index. */
+#include "idx.h"
+#include "idx_record.h"
+
+#include <string.h>
+
+json_t *idx_passage_json(const idx_doc *d, const idx_passage *p)
+{
+    json_t *o = json_object();
+    json_t *sec = json_array();
+    if (!o || !sec) {
+        json_decref(o);
+        json_decref(sec);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->nsection; i++)
+        json_array_append_new(sec, json_string(p->section[i]));
+    const char *src = idx_page_source_name(p->page_source);
+    json_object_set_new(o, "file", json_string(d->path));
+    json_object_set_new(o, "title", json_string(d->title));
+    json_object_set_new(o, "date", d->date ? json_string(d->date) : json_null());
+    json_object_set_new(o, "kind", json_string(d->kind));
+    json_object_set_new(o, "section", sec);
+    json_object_set_new(o, "page", p->page ? json_integer(p->page) : json_null());
+    json_object_set_new(o, "page_end", p->page_end ? json_integer(p->page_end) : json_null());
+    json_object_set_new(o, "page_source", src ? json_string(src) : json_null());
+    json_object_set_new(o, "start", json_integer((json_int_t)p->start));
+    json_object_set_new(o, "end", json_integer((json_int_t)p->end));
+    json_object_set_new(o, "text", json_stringn(p->text, p->text_len));
+    if (p->table_header)
+        json_object_set_new(o, "table_header", json_string(p->table_header));
+    if (p->kind != IDX_PASSAGE_TEXT)
+        json_object_set_new(o, "type", json_string(p->kind == IDX_PASSAGE_TABLE_ROW ? "table_row" : "box"));
+    return o;
+}
+
+json_t *idx_doc_json(const idx_doc *d)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "file", json_string(d->path));
+    json_object_set_new(o, "title", json_string(d->title));
+    json_object_set_new(o, "date", d->date ? json_string(d->date) : json_null());
+    json_object_set_new(o, "kind", json_string(d->kind));
+    json_object_set_new(o, "encoding", json_string(d->encoding ? d->encoding : "utf-8"));
+    json_object_set_new(o, "pages_known", json_boolean(d->pages > 0));
+    json_object_set_new(o, "pages", d->pages ? json_integer(d->pages) : json_null());
+    json_object_set_new(o, "passages", json_integer((json_int_t)d->npassages));
+    return o;
+}

@@ -1,0 +1,354 @@
+/* structure.c — what each paragraph is: a heading and its level (一、 / （一） / 1. /
+ * （1） / ① / Markdown #), a boxed column (专栏一), a table's title, header and rows,
+ * the title block at the top, or body text. A heading that opens a long paragraph
+ * (（一）坚持产业强区，…经济体系。抓实推进…) is split off as a heading of its own. */
+#include "idx_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADING_MAX_CHARS 60
+#define SHORT_MAX_CHARS 40
+
+static int is_cn_numeral(int32_t cp)
+{
+    static const int32_t d[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D,
+                                0x5341, 0x767E, 0x96F6, 0x3007};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        if (cp == d[i])
+            return 1;
+    return 0;
+}
+
+static int is_digit(int32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
+
+/* Reads code points from s; p advances. */
+static int32_t next_cp(const char *s, size_t len, size_t *p)
+{
+    if (*p >= len)
+        return 0;
+    int n;
+    int32_t cp = idx_cp_at(s, len, *p, &n);
+    *p += (size_t)n;
+    return cp;
+}
+
+typedef struct {
+    block_kind kind;
+    int level;
+    size_t marker_end;   /* bytes of the marker (Markdown #s are dropped from the heading) */
+} marker;
+
+/* The numbering a paragraph opens with. */
+static marker classify(const char *s, size_t len)
+{
+    marker m = {BLOCK_PARA, 0, 0};
+    size_t p = 0;
+    int32_t c = next_cp(s, len, &p);
+    if (c == '#') {
+        int level = 1;
+        while (p < len && s[p] == '#') {
+            level++;
+            p++;
+        }
+        if (level <= 6 && p < len) {
+            m.kind = BLOCK_HEADING;
+            m.level = level;
+            m.marker_end = p;
+        }
+        return m;
+    }
+    if (is_cn_numeral(c)) {                              /* 一、 */
+        size_t q = p;
+        int32_t d;
+        while (is_cn_numeral(d = next_cp(s, len, &q)))
+            p = q;
+        if (d == 0x3001) {
+            m.kind = BLOCK_HEADING;
+            m.level = 1;
+        }
+        return m;
+    }
+    if (c == 0xFF08 || c == '(') {                       /* （一） or （1） */
+        int32_t d = next_cp(s, len, &p);
+        int cn = is_cn_numeral(d), dg = is_digit(d);
+        if (!cn && !dg)
+            return m;
+        while ((cn && is_cn_numeral(d)) || (dg && is_digit(d)))
+            d = next_cp(s, len, &p);
+        if (d == 0xFF09 || d == ')') {
+            m.kind = BLOCK_HEADING;
+            m.level = cn ? 2 : 4;
+        }
+        return m;
+    }
+    if (is_digit(c)) {                                   /* 1. 1、 1． but not 2.65 */
+        int32_t d;
+        size_t q = p;
+        while (is_digit(d = next_cp(s, len, &q)))
+            p = q;
+        if (d == '.' || d == 0xFF0E || d == 0x3001) {
+            size_t r = q;
+            int32_t e = next_cp(s, len, &r);
+            if (!is_digit(e)) {
+                m.kind = BLOCK_HEADING;
+                m.level = 3;
+            }
+        }
+        return m;
+    }
+    if (c >= 0x2460 && c <= 0x2473) {                    /* ① … ⑳ */
+        m.kind = BLOCK_HEADING;
+        m.level = 5;
+        return m;
+    }
+    if (len >= 6 && memcmp(s, "专栏", 6) == 0) {
+        size_t q = 6;
+        int32_t d = next_cp(s, len, &q);
+        if (is_cn_numeral(d) || is_digit(d))
+            m.kind = BLOCK_BOX_TITLE;
+        return m;
+    }
+    if (c == 0x8868) {                                   /* 表1 表 2 */
+        int32_t d = next_cp(s, len, &p);
+        if (is_digit(d))
+            m.kind = BLOCK_TABLE_TITLE;
+    }
+    return m;
+}
+
+/* Byte offset just after the first sentence end in s, or 0. */
+static size_t first_sentence_end(const char *s, size_t len, size_t max_chars)
+{
+    size_t p = 0, chars = 0;
+    while (p < len && chars < max_chars) {
+        int32_t c = next_cp(s, len, &p);
+        chars++;
+        if (idx_is_sentence_end(c) && c != 0xFF1B)
+            return p;
+    }
+    return 0;
+}
+
+static int has_inner_punct(const char *s, size_t len)
+{
+    size_t p = 0;
+    while (p < len) {
+        int32_t c = next_cp(s, len, &p);
+        if (idx_is_sentence_end(c) || c == 0xFF0C || c == 0xFF1A || c == 0x3001 || c == ',' || c == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* 附件 / 名词解释 / 前言 …: words that stand alone as a part's heading. */
+static int part_heading(const char *s, size_t len)
+{
+    static const char *w[] = {"附件", "附录", "名词解释", "前言", "序言", "结束语", "后记", "附表"};
+    while (len > 0 && (s[len - 1] == ':' || s[len - 1] == ' '))
+        len--;
+    if (len >= 3 && memcmp(s + len - 3, "：", 3) == 0)
+        len -= 3;
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (len == strlen(w[i]) && memcmp(s, w[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* A news subheading: short, unpunctuated, two phrases set apart by a space
+ * (厚植创新生态 护航企业成长) in the line as printed. */
+static int news_subheading(const idx_text *t, const idx_line *l, const char *rep, size_t rep_len)
+{
+    if (idx_char_count(rep, rep_len) > SHORT_MAX_CHARS || has_inner_punct(rep, rep_len))
+        return 0;
+    for (size_t i = l->start; i < l->end;) {
+        int n;
+        int32_t cp = idx_cp_at(t->s, l->end, i, &n);
+        if (idx_is_space(cp) && i > l->start)
+            return 1;
+        i += (size_t)n;
+    }
+    return 0;
+}
+
+static int is_box_item(const char *s, size_t len)
+{
+    static const char *starts[] = {"❖", "-", "•", "●", "■", "◆", "▲", "*", "“", "·"};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        size_t n = strlen(starts[i]);
+        if (len >= n && memcmp(s, starts[i], n) == 0) {
+            if (strcmp(starts[i], "“") != 0)
+                return 1;
+            /* “四线”：… a quoted term and its gloss */
+            const char *colon = strstr(s, "：");
+            return colon && (size_t)(colon - s) < 40;
+        }
+    }
+    return 0;
+}
+
+/* The text offset of the byte at repaired offset k, and the line holding it. */
+static size_t line_of(const idx_line *lines, size_t first, size_t last, size_t off)
+{
+    for (size_t i = first; i <= last; i++)
+        if (lines[i].kind == LINE_TEXT && off >= lines[i].start && off <= lines[i].end)
+            return i;
+    return last;
+}
+
+int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int wrapped,
+                  idx_block **blocks_io, size_t *n_io)
+{
+    (void)nlines;
+    idx_block *in = *blocks_io;
+    size_t n = *n_io;
+    idx_block *out = calloc(n * 2 + 1, sizeof *out);
+    if (!out)
+        return IDX_ENOMEM;
+    size_t m = 0;
+    int title_open = 1, marked_headings = 0;
+
+    /* first pass: does the document number its headings? (then no news subheadings) */
+    for (size_t i = 0; i < n; i++) {
+        char *rep = idx_repair_string(t, lines, &in[i]);
+        if (!rep)
+            continue;
+        marker mk = classify(rep, strlen(rep));
+        if (mk.kind == BLOCK_HEADING && (mk.level <= 2 || rep[0] == '#'))
+            marked_headings = 1;
+        free(rep);
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        idx_block b = in[i];
+        const idx_line *first = &lines[b.first];
+        if (first->has_tab) {
+            b.kind = BLOCK_TABLE_ROW;
+            out[m++] = b;
+            title_open = 0;
+            continue;
+        }
+        char *rep = idx_repair_string(t, lines, &b);
+        if (!rep)
+            return IDX_ENOMEM;
+        size_t len = strlen(rep), chars = idx_char_count(rep, len);
+        marker mk = classify(rep, len);
+
+        if (title_open) {
+            /* the title block: short unpunctuated lines before the text begins */
+            if (mk.kind == BLOCK_PARA && chars <= SHORT_MAX_CHARS && !has_inner_punct(rep, len)
+                && !part_heading(rep, len)) {
+                b.kind = BLOCK_TITLE;
+                out[m++] = b;
+                free(rep);
+                continue;
+            }
+            title_open = 0;
+        }
+
+        size_t sentence = (mk.kind == BLOCK_HEADING && mk.level <= 2 && rep[0] != '#')
+                              ? first_sentence_end(rep, len, HEADING_MAX_CHARS) : 0;
+        if (mk.kind == BLOCK_HEADING && mk.level <= 2 && rep[0] != '#'
+            && (chars > HEADING_MAX_CHARS || (sentence > 0 && sentence < len))) {
+            /* an inline heading: its first sentence, if short, heads the paragraph */
+            size_t end = sentence;
+            idx_buf buf = {0};
+            if (end > 0 && end < len && idx_repair_lines(t, lines, &b, 0, &buf) == 0 && buf.len == len) {
+                size_t split = buf.src[end - 1] + 1;           /* text offset after the 。 */
+                size_t split_line = line_of(lines, b.first, b.last, split);
+                idx_block h = b, body = b;
+                h.kind = BLOCK_HEADING;
+                h.level = mk.level;
+                h.last = split_line;
+                h.stop = split;
+                body.first = split_line;
+                body.skip = split;
+                body.kind = BLOCK_PARA;
+                if (split >= lines[split_line].end) {      /* the sentence ended its line */
+                    size_t nx = split_line + 1;
+                    while (nx <= b.last && lines[nx].kind != LINE_TEXT)
+                        nx++;
+                    body.first = nx;
+                    body.skip = 0;
+                }
+                out[m++] = h;
+                if (body.first <= b.last)
+                    out[m++] = body;
+                idx_buf_free(&buf);
+                free(rep);
+                continue;
+            }
+            idx_buf_free(&buf);
+            mk.kind = BLOCK_PARA;
+        }
+        if (mk.kind == BLOCK_HEADING && mk.level >= 3 && rep[0] != '#' &&
+            (chars > SHORT_MAX_CHARS || has_inner_punct(rep, len)))
+            mk.kind = BLOCK_PARA;                          /* a numbered item, not a heading */
+        if ((mk.kind == BLOCK_BOX_TITLE || mk.kind == BLOCK_TABLE_TITLE) && chars > HEADING_MAX_CHARS)
+            mk.kind = BLOCK_PARA;
+        if (mk.kind == BLOCK_PARA && part_heading(rep, len)) {
+            mk.kind = BLOCK_HEADING;
+            mk.level = (m > 0 && out[m - 1].kind == BLOCK_HEADING && out[m - 1].level == 1 && out[m - 1].first + 4 >= b.first) ? 2 : 1;
+        }
+        if (mk.kind == BLOCK_PARA && !wrapped && !marked_headings && news_subheading(t, first, rep, len)) {
+            mk.kind = BLOCK_HEADING;
+            mk.level = 1;
+        }
+        b.kind = mk.kind;
+        b.level = mk.level;
+        if (mk.kind == BLOCK_HEADING && mk.marker_end && rep[0] == '#') {
+            /* drop the Markdown #s from the heading's text */
+            size_t k = lines[b.first].start;
+            while (k < lines[b.first].end && (t->s[k] == '#' || t->s[k] == ' '))
+                k++;
+            b.skip = k;
+        }
+        out[m++] = b;
+        free(rep);
+    }
+
+    /* boxes: the items after a 专栏 title belong to it */
+    for (size_t i = 0; i < m; i++) {
+        if (out[i].kind != BLOCK_BOX_TITLE)
+            continue;
+        for (size_t j = i + 1; j < m && out[j].kind == BLOCK_PARA; j++) {
+            char *rep = idx_repair_string(t, lines, &out[j]);
+            int item = rep && is_box_item(rep, strlen(rep));
+            free(rep);
+            if (!item)
+                break;
+            out[j].in_box = 1;
+        }
+    }
+
+    /* tables: leading rows up to the first that opens with a number are the header */
+    for (size_t i = 0; i < m; i++) {
+        if (out[i].kind != BLOCK_TABLE_ROW || (i > 0 && out[i - 1].kind == BLOCK_TABLE_ROW)
+            || (i > 0 && out[i - 1].kind == BLOCK_TABLE_HEADER))
+            continue;
+        size_t j = i;
+        while (j < m && out[j].kind == BLOCK_TABLE_ROW)
+            j++;
+        size_t h = i;
+        while (h < j) {
+            /* the row's first cell, as printed: a leading tab means it is empty */
+            int nb;
+            int32_t c = idx_cp_at(t->s, t->len, lines[out[h].first].raw_start, &nb);
+            if (is_digit(c))
+                break;
+            h++;
+        }
+        if (h == j)
+            h = i + 1;                     /* no numbered rows: the first row is the header */
+        if (j - i == 1)
+            h = i;                         /* a single tabbed line is a row of its own */
+        for (size_t k = i; k < h; k++)
+            out[k].kind = BLOCK_TABLE_HEADER;
+        i = j - 1;
+    }
+
+    free(in);
+    *blocks_io = out;
+    *n_io = m;
+    return 0;
+}

@@ -1,0 +1,426 @@
+/* test_indexer.c — the document model as a citing reader needs it: every passage's
+ * byte range holds exactly its text (after the stated repairs), passages never
+ * overlap or hold a footer or the table of contents, headings nest, footers become
+ * pages, GBK files keep their byte ranges, bad files are refused clearly. */
+#include "idx.h"
+
+#include "run.h"
+
+#include <criterion/criterion.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *corpus_files[] = {
+    "2020-01-08-keqiao-government-work-report.txt", "2021-02-keqiao-14th-five-year-plan.txt",
+    "2023-07-keqiao-half-year-review.txt", "2023-keqiao-county-modernisation-model.txt",
+    "2026-keqiao-business-environment.txt"};
+
+
+static idx_doc *load_corpus(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", WENSOU_TEST_CORPUS, name);
+    idx_doc *d;
+    idx_err err = {0};
+    cr_assert_eq(idx_doc_load(path, &d, &err), 0, "%s", err.msg);
+    return d;
+}
+
+/* ---- the property, written independently of the indexer ---- */
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static int is_ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* A printed footer line: - 11 -  (the corpus's form) */
+static int is_footer_line(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == ' ') i++;
+    if (i == n || s[i] != '-') return 0;
+    i++;
+    while (i < n && s[i] == ' ') i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return 0;
+    while (i < n && s[i] == ' ') i++;
+    if (i == n || s[i] != '-') return 0;
+    i++;
+    while (i < n && s[i] == ' ') i++;
+    return i == n;
+}
+
+static int space_at(const char *s, size_t i, size_t n, size_t *len)
+{
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') { *len = 1; return 1; }
+    if (i + 2 < n + 0 && (unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) { *len = 3; return 1; }
+    return 0;
+}
+
+/* bytes → the text the property says they hold: footer lines dropped, line breaks
+ * removed (a space kept between two Latin words), spaces removed unless both
+ * neighbours are ASCII. */
+static char *expected_text(const char *b, size_t n)
+{
+    char *out = malloc(n + 2);
+    size_t o = 0;
+    int pending_break = 0;
+    for (size_t ls = 0; ls < n;) {
+        size_t le = ls;
+        while (le < n && b[le] != '\n') le++;
+        if (!is_footer_line(b + ls, le - ls)) {
+            /* trim the line */
+            size_t a = ls, e = le, k;
+            while (a < e && space_at(b, a, e, &k)) a += k;
+            while (e > a && (b[e - 1] == ' ' || b[e - 1] == '\r' || b[e - 1] == '\t')) e--;
+            while (e >= a + 3 && (unsigned char)b[e - 3] == 0xE3 && (unsigned char)b[e - 2] == 0x80 && (unsigned char)b[e - 1] == 0x80) e -= 3;
+            if (a < e) {
+                if (pending_break && o > 0 && is_ascii_alnum((unsigned char)out[o - 1]) && is_ascii_alnum((unsigned char)b[a]))
+                    out[o++] = ' ';
+                for (size_t i = a; i < e;) {
+                    if (!space_at(b, i, e, &k)) { out[o++] = b[i++]; continue; }
+                    size_t j = i;
+                    while (j < e && space_at(b, j, e, &k)) j += k;
+                    unsigned char prev = o ? (unsigned char)out[o - 1] : 0, next = (unsigned char)b[j];
+                    if (prev && prev < 0x80 && next < 0x80) {
+                        memcpy(out + o, b + i, j - i);
+                        o += j - i;
+                    }
+                    i = j;
+                }
+                pending_break = 0;
+            }
+        }
+        pending_break = 1;
+        ls = le + 1;
+    }
+    out[o] = 0;
+    return out;
+}
+
+Test(indexer, every_passage_range_holds_its_text_and_none_overlap)
+{
+    for (size_t f = 0; f < sizeof corpus_files / sizeof corpus_files[0]; f++) {
+        idx_doc *d = load_corpus(corpus_files[f]);
+        size_t len;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", WENSOU_TEST_CORPUS, corpus_files[f]);
+        char *bytes = test_slurp(path, &len);
+        cr_expect_gt(d->npassages, 10, "%s: %zu passages", corpus_files[f], d->npassages);
+        size_t prev_end = 0;
+        for (size_t i = 0; i < d->npassages; i++) {
+            const idx_passage *p = &d->passages[i];
+            cr_assert_leq(p->end, len);
+            cr_expect_geq(p->start, prev_end, "%s: passage %zu overlaps the one before", corpus_files[f], i);
+            prev_end = p->end;
+            if (p->kind == IDX_PASSAGE_TABLE_ROW) {
+                cr_expect(p->text_len == p->end - p->start && memcmp(p->text, bytes + p->start, p->text_len) == 0,
+                          "%s: table row %zu is not its bytes", corpus_files[f], i);
+                continue;
+            }
+            char *want = expected_text(bytes + p->start, p->end - p->start);
+            cr_expect_str_eq(p->text, want, "%s: passage %zu [%zu, %zu)", corpus_files[f], i, p->start, p->end);
+            free(want);
+            cr_expect_null(strstr(p->text, "- 11 -"));
+            cr_expect_null(strstr(p->text, "- 20 -"));
+            /* the table of contents is not content: its entries end in a tab and a page */
+            cr_expect_null(strstr(p->text, "新征程\t1"), "%s: TOC line in passage %zu", corpus_files[f], i);
+        }
+        free(bytes);
+        idx_doc_free(d);
+    }
+}
+
+static const idx_passage *find_passage(const idx_doc *d, const char *needle)
+{
+    for (size_t i = 0; i < d->npassages; i++)
+        if (strstr(d->passages[i].text, needle))
+            return &d->passages[i];
+    return NULL;
+}
+
+Test(indexer, words_cut_by_wraps_and_a_footer_are_whole)
+{
+    idx_doc *d = load_corpus(corpus_files[0]);
+    cr_expect_not_null(find_passage(d, "精功集团"), "精功集 / 团 across a line break");
+    cr_expect_not_null(find_passage(d, "省先进印染制造业创新中心"), "stray spaces inside Chinese text");
+    const idx_passage *p = find_passage(d, "高水平建设“平安柯桥”");
+    cr_assert_not_null(p, "高水 / - 20 - / 平建设");
+    cr_expect_eq(p->page, 20);
+    cr_expect_eq(p->page_end, 21);
+    cr_expect_eq(p->page_source, IDX_PAGE_FOOTER);
+    cr_expect_not_null(find_passage(d, "生产总值突破1500亿元"));
+    idx_doc_free(d);
+}
+
+Test(indexer, work_report_sections_and_glossary)
+{
+    idx_doc *d = load_corpus(corpus_files[0]);
+    const idx_passage *p = find_passage(d, "营商环境持续优化。");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->nsection, 2);
+    cr_expect_str_eq(p->section[0], "一、过去一年工作回顾");
+    cr_expect_str_eq(p->section[1], "（一）奋力爬坡越坎，经济实现高开稳走向好");
+    /* a heading that opens its paragraph is split off: （四）…环境体系。 / 践行… */
+    p = find_passage(d, "践行“两山”理论");
+    cr_assert_not_null(p);
+    cr_expect_str_eq(p->section[p->nsection - 1], "（四）坚持生态优区，扮靓柯桥，全力打造更高品质环境体系");
+    cr_expect(strncmp(p->text, "践行", 6) == 0, "%s", p->text);
+    p = find_passage(d, "黑灯工厂（第12页）");
+    cr_assert_not_null(p);
+    cr_expect_str_eq(p->section[p->nsection - 1], "名词解释");
+    idx_doc_free(d);
+}
+
+/* The glossary says on which page each term stands; the estimated pages (from the
+ * footers and the document's lines per page, not from the glossary) must agree. */
+Test(indexer, estimated_pages_agree_with_the_glossary)
+{
+    idx_doc *d = load_corpus(corpus_files[0]);
+    int cited = 0, agree = 0;
+    for (size_t i = 0; i < d->npassages; i++) {
+        const char *t = d->passages[i].text, *open = strstr(t, "（第");
+        if (!open || !(t[0] >= '0' && t[0] <= '9'))
+            continue;
+        int page = atoi(open + strlen("（第"));
+        const char *dot = strchr(t, '.');
+        if (!dot || page <= 0 || dot > open)
+            continue;
+        char term[128];
+        size_t tl = (size_t)(open - dot - 1);
+        if (tl >= sizeof term)
+            continue;
+        memcpy(term, dot + 1, tl);
+        term[tl] = 0;
+        char *from = term;                        /* “刘宝”事迹 → 刘宝”事迹, found inside “刘宝”事迹 */
+        if (strncmp(from, "“", 3) == 0)
+            from += 3;
+        size_t fl = strlen(from);
+        if (fl >= 3 && strcmp(from + fl - 3, "”") == 0)
+            from[fl - 3] = 0;
+        memmove(term, from, strlen(from) + 1);
+        cited++;
+        int best = 1000;
+        for (size_t k = 0; k < i; k++)            /* the occurrence nearest the cited page */
+            if (strstr(d->passages[k].text, term)) {
+                const idx_passage *p = &d->passages[k];
+                int diff = page < p->page ? p->page - page : page > p->page_end ? page - p->page_end : 0;
+                if (diff < best)
+                    best = diff;
+            }
+        agree += best == 0;
+    }
+    cr_expect_eq(cited, 29);
+    cr_expect_geq(agree, 27, "only %d of %d glossary pages agree", agree, cited);
+    printf("glossary pages agreeing with the estimated pages: %d of %d\n", agree, cited);
+    idx_doc_free(d);
+}
+
+Test(indexer, plan_toc_gives_pages_tables_and_boxes)
+{
+    idx_doc *d = load_corpus(corpus_files[1]);
+    const idx_passage *p = find_passage(d, "落实“放管服”改革举措");
+    cr_assert_not_null(p);
+    cr_expect_str_eq(p->section[p->nsection - 1], "（一）打造最佳营商环境");
+    cr_expect_eq(p->page, 26);
+    cr_expect_eq(p->page_source, IDX_PAGE_TOC);
+    /* a table row understandable on its own: table title in the path, header kept */
+    p = find_passage(d, "地区生产总值（亿元）\t预期性\t1683");
+    cr_assert_not_null(p);
+    cr_expect_eq(p->kind, IDX_PASSAGE_TABLE_ROW);
+    cr_expect(strstr(p->section[p->nsection - 1], "表1") == p->section[p->nsection - 1], "%s", p->section[p->nsection - 1]);
+    cr_assert_not_null(p->table_header);
+    cr_expect_not_null(strstr(p->table_header, "指标名称（单位）"));
+    cr_expect_not_null(strstr(p->table_header, "年均增长"));
+    /* a boxed column's items sit under it */
+    p = find_passage(d, "**现代纺织。**");
+    cr_assert_not_null(p);
+    cr_expect_eq(p->kind, IDX_PASSAGE_BOX);
+    cr_expect(strncmp(p->section[p->nsection - 1], "专栏一", 9) == 0, "%s", p->section[p->nsection - 1]);
+    for (size_t i = 0; i < d->npassages; i++)
+        cr_expect_leq(utf8_chars(d->passages[i].text), 520, "passage %zu too long", i);
+    idx_doc_free(d);
+}
+
+/* ---- synthetic documents ---- */
+
+static idx_doc *model(const char *name, const char *text, size_t len, int expect_rc)
+{
+    idx_doc *d = NULL;
+    idx_err err = {0};
+    int rc = idx_doc_from_bytes(name, text, len, &d, &err);
+    cr_assert_eq(rc, expect_rc, "%s: rc %d: %s", name, rc, err.msg);
+    if (rc)
+        cr_expect(strncmp(err.msg, name, strlen(name)) == 0, "message names the file: %s", err.msg);
+    return d;
+}
+
+static const char *path_of(const idx_passage *p)
+{
+    static char buf[1024];
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < p->nsection; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? " > " : "", p->section[i]);
+    return buf;
+}
+
+Test(indexer, every_heading_form_nests)
+{
+    const char text[] =
+        "一、总体要求\n"
+        "第一段正文，说明总体要求。\n"
+        "（一）发展目标\n"
+        "第二段正文。\n"
+        "1.经济目标\n"
+        "第三段正文。\n"
+        "（1）增长速度\n"
+        "第四段正文。\n"
+        "①具体指标\n"
+        "第五段正文。\n"
+        "(二)主要任务\n"
+        "第六段正文。\n"
+        "专栏一：重点项目\n"
+        "❖ 项目甲：建设内容。\n"
+        "普通正文又开始了。\n"
+        "表 1：主要指标\n"
+        "序号\t指标\t目标\n"
+        "1\t生产总值\t7%\n"
+        "二、保障措施\n"
+        "第七段正文。\n";
+    idx_doc *d = model("/tmp/headings.txt", text, sizeof text - 1, 0);
+    cr_assert_eq(d->npassages, 10, "%zu passages", d->npassages);
+    cr_expect_str_eq(path_of(&d->passages[0]), "一、总体要求");
+    cr_expect_str_eq(path_of(&d->passages[1]), "一、总体要求 > （一）发展目标");
+    cr_expect_str_eq(path_of(&d->passages[2]), "一、总体要求 > （一）发展目标 > 1.经济目标");
+    cr_expect_str_eq(path_of(&d->passages[3]), "一、总体要求 > （一）发展目标 > 1.经济目标 > （1）增长速度");
+    cr_expect_str_eq(path_of(&d->passages[4]), "一、总体要求 > （一）发展目标 > 1.经济目标 > （1）增长速度 > ①具体指标");
+    cr_expect_str_eq(path_of(&d->passages[5]), "一、总体要求 > (二)主要任务");
+    cr_expect_str_eq(path_of(&d->passages[6]), "一、总体要求 > (二)主要任务 > 专栏一：重点项目");
+    cr_expect_str_eq(path_of(&d->passages[7]), "一、总体要求 > (二)主要任务");
+    cr_expect_str_eq(path_of(&d->passages[8]), "一、总体要求 > (二)主要任务 > 表1：主要指标");
+    cr_expect_str_eq(d->passages[8].text, "1\t生产总值\t7%");
+    cr_expect_str_eq(d->passages[8].table_header, "序号\t指标\t目标");
+    cr_expect_str_eq(path_of(&d->passages[9]), "二、保障措施");
+    cr_expect_eq(d->passages[0].page, 0, "no page information: page unknown");
+    cr_expect_eq(d->passages[0].page_source, IDX_PAGE_NONE);
+    idx_doc_free(d);
+
+    const char md[] = "# 标题\n\n导语一段。\n\n## 小节\n\n小节正文。\n";
+    d = model("/tmp/md.txt", md, sizeof md - 1, 0);
+    cr_assert_eq(d->npassages, 2);
+    cr_expect_str_eq(path_of(&d->passages[0]), "标题");
+    cr_expect_str_eq(path_of(&d->passages[1]), "标题 > 小节");
+    idx_doc_free(d);
+}
+
+Test(indexer, each_footer_form_ends_a_page)
+{
+    const char text[] =
+        "一、第一部分\n第一页的正文。\n - 1 - \n"
+        "第二页的正文。\n— 2 —\n"
+        "第三页的正文。\n第 3 页\n"
+        "第四页的正文。\f第五页的正文。\n";
+    idx_doc *d = model("/tmp/footers.txt", text, sizeof text - 1, 0);
+    cr_assert_eq(d->npassages, 5, "%zu passages", d->npassages);
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(d->passages[i].page, i + 1, "passage %d on page %d", i, d->passages[i].page);
+        cr_expect_eq(d->passages[i].page_source, IDX_PAGE_FOOTER);
+        cr_expect_null(strchr(d->passages[i].text, '-'));
+    }
+    cr_expect_eq(d->passages[4].page, 5, "after the form feed: page %d", d->passages[4].page);
+    idx_doc_free(d);
+}
+
+static char *to_gb18030(const char *utf8, size_t *out_len)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    size_t inleft = strlen(utf8), outleft = inleft * 2 + 8;
+    char *out = malloc(outleft), *op = out, *in = (char *)utf8;
+    cr_assert_neq(iconv(cd, &in, &inleft, &op, &outleft), (size_t)-1);
+    iconv_close(cd);
+    *out_len = (size_t)(op - out);
+    return out;
+}
+
+Test(indexer, gbk_files_are_converted_and_ranges_stay_on_their_bytes)
+{
+    const char utf8[] = "一、营商环境\n柯桥区打造最佳营商环境，推进“最多跑一次”改革。\n第二段：R&D 经费支出 2.65%。\n";
+    size_t len;
+    char *gbk = to_gb18030(utf8, &len);
+    idx_doc *d = model("/tmp/gbk.txt", gbk, len, 0);
+    cr_expect_str_eq(d->encoding, "gb18030");
+    cr_assert_eq(d->npassages, 2);
+    cr_expect_str_eq(d->passages[0].text, "柯桥区打造最佳营商环境，推进“最多跑一次”改革。");
+    cr_expect_str_eq(d->passages[1].text, "第二段：R&D经费支出2.65%。");
+    cr_expect_str_eq(d->passages[0].section[0], "一、营商环境");
+    /* the range is in the GBK bytes: converting them back gives the passage */
+    size_t want_len;
+    char *want = to_gb18030(d->passages[0].text, &want_len);
+    cr_expect_eq(d->passages[0].end - d->passages[0].start, want_len);
+    cr_expect(memcmp(gbk + d->passages[0].start, want, want_len) == 0);
+    free(want);
+    free(gbk);
+    idx_doc_free(d);
+}
+
+Test(indexer, a_file_with_no_structure_is_one_passage_per_paragraph)
+{
+    const char text[] = "这是一份没有标题、没有页码的普通文本。\r\n它只有两段。\r\n";
+    idx_doc *d = model("/tmp/plain.txt", text, sizeof text - 1, 0);
+    cr_assert_eq(d->npassages, 2);
+    cr_expect_eq(d->passages[0].nsection, 0);
+    cr_expect_str_eq(d->passages[1].text, "它只有两段。");
+    cr_expect_eq(d->pages, 0);
+    idx_doc_free(d);
+    /* with a BOM, offsets still count the file's bytes */
+    const char bom[] = "\xEF\xBB\xBF正文一段。\n";
+    d = model("/tmp/bom.txt", bom, sizeof bom - 1, 0);
+    cr_assert_eq(d->npassages, 1);
+    cr_expect_eq(d->passages[0].start, 3);
+    cr_expect_eq(d->passages[0].end, sizeof bom - 2);
+    idx_doc_free(d);
+}
+
+Test(indexer, bad_files_are_refused_with_a_reason)
+{
+    model("/tmp/empty.txt", "", 0, IDX_EEMPTY);
+    model("/tmp/blank.txt", " \n\n\t\n", 5, IDX_EEMPTY);
+    char bin[4096];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (char)(i * 7 % 256);
+    model("/tmp/binary.bin", bin, sizeof bin, IDX_EBINARY);
+    /* Latin-1 text that is neither UTF-8 nor GB18030 */
+    char latin[600];
+    for (size_t i = 0; i < sizeof latin; i++)
+        latin[i] = (i % 3 == 0) ? (char)0xFF : 'a';
+    model("/tmp/latin1.txt", latin, sizeof latin, IDX_EENCODING);
+    idx_doc *d;
+    idx_err err = {0};
+    cr_expect_eq(idx_doc_load("/nonexistent/report.txt", &d, &err), IDX_EIO);
+    cr_expect(strstr(err.msg, "/nonexistent/report.txt") != NULL);
+}
+
+Test(indexer, metadata_from_the_manifest_or_the_file)
+{
+    idx_doc *d = load_corpus(corpus_files[1]);
+    cr_expect_str_eq(d->title, "绍兴市柯桥区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要");
+    cr_expect_str_eq(d->date, "2021-02");
+    cr_expect_str_eq(d->kind, "规划纲要");
+    idx_doc_free(d);
+    const char text[] = "某某区2024年政府工作报告\n\n2024年1月9日\n\n各位代表：现在我代表区人民政府作报告。\n";
+    d = model("/tmp/2024-01-09-some-report.txt", text, sizeof text - 1, 0);
+    cr_expect_str_eq(d->title, "某某区2024年政府工作报告 2024年1月9日");
+    cr_expect_str_eq(d->date, "2024-01-09");
+    cr_expect_str_eq(d->kind, "政府工作报告");
+    idx_doc_free(d);
+}
