@@ -17,7 +17,11 @@ void cli_error(const char *what, const char *why);
  * On failure prints the error and returns CLI_FAILED. */
 int cli_open_dict(int with_user, seg_dict **out);
 
+/* The index directory: --db, else $WENSOU_DB, else ./wensou.db. */
+const char *cli_db_path(const char *option);
+
 int cmd_segment(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -53,3 +53,11 @@ int cli_open_dict(int with_user, seg_dict **out)
     }
     return CLI_OK;
 }
+
+const char *cli_db_path(const char *option)
+{
+    if (option && *option)
+        return option;
+    const char *env = getenv("WENSOU_DB");
+    return env && *env ? env : "wensou.db";
+}

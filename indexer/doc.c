@@ -73,9 +73,9 @@ int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc 
     return 0;
 }
 
-int idx_doc_load(const char *path, idx_doc **out, idx_err *err)
+int idx_file_read(const char *path, char **abs_out, char **bytes_out, size_t *len_out, idx_err *err)
 {
-    *out = NULL;
+    *abs_out = *bytes_out = NULL;
     char abs[PATH_MAX];
     if (!realpath(path, abs))
         return idx_fail(err, IDX_EIO, path, strerror(errno));
@@ -93,7 +93,10 @@ int idx_doc_load(const char *path, idx_doc **out, idx_err *err)
     }
     size_t len = (size_t)st.st_size;
     char *bytes = malloc(len + 1);
-    if (!bytes) {
+    char *a = strdup(abs);
+    if (!bytes || !a) {
+        free(bytes);
+        free(a);
         fclose(f);
         return idx_fail(err, IDX_ENOMEM, path, NULL);
     }
@@ -102,9 +105,25 @@ int idx_doc_load(const char *path, idx_doc **out, idx_err *err)
     fclose(f);
     if (rerr || got != len) {
         free(bytes);
+        free(a);
         return idx_fail(err, IDX_EIO, path, "read error");
     }
-    int rc = idx_doc_from_bytes(abs, bytes, len, out, err);
+    *abs_out = a;
+    *bytes_out = bytes;
+    *len_out = len;
+    return 0;
+}
+
+int idx_doc_load(const char *path, idx_doc **out, idx_err *err)
+{
+    *out = NULL;
+    char *abs, *bytes;
+    size_t len;
+    int rc = idx_file_read(path, &abs, &bytes, &len, err);
+    if (rc)
+        return rc;
+    rc = idx_doc_from_bytes(abs, bytes, len, out, err);
+    free(abs);
     free(bytes);
     return rc;
 }

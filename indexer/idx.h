@@ -66,4 +66,8 @@ int  idx_doc_load(const char *path, idx_doc **out, idx_err *err);
 int  idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc **out, idx_err *err);
 void idx_doc_free(idx_doc *d);     /* NULL-safe */
 
+/* Reads a regular file whole (at most IDX_MAX_FILE_BYTES). *abs (its absolute path)
+ * and *bytes are malloc'd. */
+int  idx_file_read(const char *path, char **abs, char **bytes, size_t *len, idx_err *err);
+
 #endif

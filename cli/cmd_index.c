@@ -1,0 +1,234 @@
+/* cmd_index.c — `wensou index [--db DIR] [--prune] [--quiet] PATH...`: files and
+ * folders (recursively) into the index. A file that fails is reported and skipped;
+ * a progress bar on a terminal; a one-line summary; SIGINT/SIGTERM stop after the
+ * current file with everything before it committed. */
+#include "cli.h"
+#include "idx_index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    char **paths;
+    size_t *sizes;
+    size_t n, cap, total_bytes;
+} file_list;
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static int indexable(const char *name)
+{
+    static const char *ext[] = {".txt", ".text", ".md"};
+    const char *dot = strrchr(name, '.');
+    if (!dot || name[0] == '.')
+        return 0;
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (strcmp(dot, ext[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int list_add(file_list *l, const char *path, size_t size)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **np = realloc(l->paths, cap * sizeof *np);
+        size_t *ns = np ? realloc(l->sizes, cap * sizeof *ns) : NULL;
+        if (!np || !ns) {
+            if (np)
+                l->paths = np;
+            return -1;
+        }
+        l->paths = np;
+        l->sizes = ns;
+        l->cap = cap;
+    }
+    if (!(l->paths[l->n] = strdup(path)))
+        return -1;
+    l->sizes[l->n++] = size;
+    l->total_bytes += size;
+    return 0;
+}
+
+/* Adds path (a file as given, or a folder's indexable files, sorted, recursively). */
+static int collect(file_list *l, const char *path, int explicit_file, int *failed)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_error(path, strerror(errno));
+        (*failed)++;
+        return 0;
+    }
+    if (S_ISREG(st.st_mode)) {
+        if (explicit_file || indexable(strrchr(path, '/') ? strrchr(path, '/') + 1 : path))
+            return list_add(l, path, (size_t)st.st_size);
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (explicit_file) {
+            cli_error(path, "not a file or folder");
+            (*failed)++;
+        }
+        return 0;
+    }
+    struct dirent **names;
+    int n = scandir(path, &names, NULL, alphasort);
+    if (n < 0) {
+        cli_error(path, strerror(errno));
+        (*failed)++;
+        return 0;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        if (!rc && name[0] != '.') {
+            size_t len = strlen(path) + strlen(name) + 2;
+            char *child = malloc(len);
+            if (!child) {
+                rc = -1;
+            } else {
+                snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", name);
+                rc = collect(l, child, 0, failed);
+                free(child);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(size_t done, size_t total, size_t bytes, size_t total_bytes, size_t passages, double t0)
+{
+    double dt = now() - t0, mb = (double)bytes / 1e6;
+    double rate = dt > 0 ? mb / dt : 0;
+    double eta = rate > 0 ? ((double)(total_bytes - bytes) / 1e6) / rate : 0;
+    int width = 24, fill = total ? (int)(width * done / total) : width;
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu files  %.1f MB  %zu passages  %.1f MB/s  ETA %.0fs",
+            fill, "########################", width - fill, "", done, total, mb, passages, rate, eta);
+    fflush(stderr);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: wensou index [--db DIR] [--prune] [--quiet] PATH...\n"
+          "Indexes files and folders (recursively: *.txt, *.md). Re-running changes only what changed.\n"
+          "  --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
+          "  --prune    also remove the files that no longer exist\n"
+          "  --quiet    no progress bar\n", f);
+}
+
+int cmd_index(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"prune", no_argument, 0, 'p'},
+                                         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL;
+    int prune = 0, quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'p': prune = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        default: usage(stderr); return CLI_USAGE;
+        }
+    }
+    if (optind == argc && !prune) {
+        cli_error("index", "no PATH given (see wensou index --help)");
+        return CLI_USAGE;
+    }
+    db = cli_db_path(db);
+
+    file_list files = {0};
+    int failed = 0;
+    for (int i = optind; i < argc; i++)
+        if (collect(&files, argv[i], 1, &failed) != 0) {
+            cli_error("index", "out of memory");
+            return CLI_FAILED;
+        }
+
+    seg_dict *dict;
+    if (cli_open_dict(1, &dict) != CLI_OK)
+        return CLI_FAILED;
+    idx_writer *w;
+    idx_err err = {0};
+    if (idx_writer_open(db, dict, &w, &err) != 0) {
+        fprintf(stderr, "wensou: %s\n", err.msg);
+        seg_dict_close(dict);
+        return CLI_FAILED;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    int bar = !quiet && isatty(STDERR_FILENO);
+    size_t added = 0, updated = 0, unchanged = 0, removed = 0, passages = 0, bytes = 0;
+    double t0 = now();
+    size_t i;
+    for (i = 0; i < files.n && !stop_requested; i++) {
+        idx_outcome outcome;
+        size_t np = 0, nb = 0;
+        if (idx_writer_add(w, files.paths[i], &outcome, &np, &nb, &err) != 0) {
+            if (bar)
+                fputs("\r\033[K", stderr);
+            fprintf(stderr, "wensou: %s\n", err.msg);
+            failed++;
+            if (err.code == IDX_EINDEX || err.code == IDX_ELOCKED)
+                break;                       /* the index itself failed: stop */
+        } else {
+            added += outcome == IDX_ADDED;
+            updated += outcome == IDX_UPDATED;
+            unchanged += outcome == IDX_UNCHANGED;
+            passages += np;
+        }
+        bytes += files.sizes[i];
+        if (bar)
+            progress(i + 1, files.n, bytes, files.total_bytes, passages, t0);
+    }
+    if (bar)
+        fputs("\r\033[K", stderr);
+    if (prune && !stop_requested && idx_writer_prune(w, &removed, &err) != 0) {
+        fprintf(stderr, "wensou: %s\n", err.msg);
+        failed++;
+    }
+    if (idx_writer_close(w, &err) != 0) {
+        fprintf(stderr, "wensou: %s\n", err.msg);
+        failed++;
+    }
+    double dt = now() - t0;
+    printf("%s%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n",
+           stop_requested ? "interrupted: " : "", added, updated, unchanged, removed, failed, passages, dt,
+           dt > 0 ? (double)bytes / 1e6 / dt : 0.0);
+    for (size_t k = 0; k < files.n; k++)
+        free(files.paths[k]);
+    free(files.paths);
+    free(files.sizes);
+    seg_dict_close(dict);
+    if (stop_requested)
+        return 130;
+    return failed ? CLI_FAILED : CLI_OK;
+}

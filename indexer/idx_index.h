@@ -1,0 +1,34 @@
+/* idx_index.h — writing documents into the index: one Xapian document per passage
+ * (term scheme in shim/schema.h), one transaction per file, commits in batches.
+ * Re-adding an unchanged file does nothing (content hash); a changed file's
+ * passages are replaced; prune removes files that are gone. */
+#ifndef WENSOU_IDX_INDEX_H
+#define WENSOU_IDX_INDEX_H
+
+#include "idx.h"
+#include "seg.h"
+
+typedef struct idx_writer idx_writer;
+
+typedef enum { IDX_ADDED, IDX_UPDATED, IDX_UNCHANGED } idx_outcome;
+
+#define IDX_ELOCKED   (-20)   /* another process is writing the index */
+#define IDX_EINDEX    (-21)   /* the index could not be opened or written */
+#define IDX_ESCHEMA   (-22)   /* an index of another schema version: re-index */
+
+/* Opens (creating when missing) the index at db_path for writing. */
+int  idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out, idx_err *err);
+/* Models the file and puts its passages in the index in one transaction. */
+int  idx_writer_add(idx_writer *w, const char *path, idx_outcome *outcome, size_t *passages,
+                    size_t *bytes, idx_err *err);
+/* Removes every file whose source no longer exists; *removed counts them. */
+int  idx_writer_prune(idx_writer *w, size_t *removed, idx_err *err);
+int  idx_writer_commit(idx_writer *w, idx_err *err);
+/* Commits and closes; NULL-safe. Returns the commit's status. */
+int  idx_writer_close(idx_writer *w, idx_err *err);
+
+/* The terms of one passage (exposed for tests): word terms, n-grams, headings. */
+typedef struct xsh_doc xsh_doc;
+int  idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, xsh_doc **out);
+
+#endif

@@ -1,0 +1,176 @@
+/* terms.c — one passage → one Xapian document, by the scheme in shim/schema.h:
+ * its words (accurate and search-mode); the unigrams and bigrams of its Han text,
+ * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
+ * every passage that may hold it (the query side verifies); the words of its
+ * headings and table header; filters, values and the passage record as data. 中国轻纺城 → 中国 轻纺 轻纺城 中国轻纺城 + C中 C国 … B中国 B国轻 … */
+#include "idx_index.h"
+#include "idx_record.h"
+#include "schema.h"
+#include "xsh.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TERM 240           /* Xapian's limit is 245 bytes */
+
+typedef struct {
+    xsh_doc *doc;
+    const char *prefix;        /* "" for text, WENSOU_PREFIX_SECTION for headings */
+    unsigned pos;              /* word position of the last accurate token */
+    int32_t prev_han;          /* the Han character just before, or 0 */
+    char prev_utf8[4];
+    int prev_len;
+    int rc;
+} term_ctx;
+
+static int is_han(int32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static void add_ngrams(term_ctx *c, const seg_token *t)
+{
+    for (size_t i = 0; i < t->norm_len;) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)t->norm + i, t->norm_len - i, &cp);
+        if (n == 0)
+            n = 1;
+        if (is_han(cp)) {
+            char term[16];
+            memcpy(term, WENSOU_PREFIX_CHAR, 1);
+            memcpy(term + 1, t->norm + i, (size_t)n);
+            c->rc |= xsh_doc_add_term(c->doc, term, 1 + (size_t)n, 1);
+            if (c->prev_han) {
+                memcpy(term, WENSOU_PREFIX_BIGRAM, 1);
+                memcpy(term + 1, c->prev_utf8, (size_t)c->prev_len);
+                memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
+                c->rc |= xsh_doc_add_term(c->doc, term, 1 + (size_t)c->prev_len + (size_t)n, 1);
+            }
+            c->prev_han = cp;
+            memcpy(c->prev_utf8, t->norm + i, (size_t)n);
+            c->prev_len = n;
+        } else {
+            c->prev_han = 0;
+        }
+        i += (size_t)n;
+    }
+}
+
+static int has_han(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (is_han(cp))
+            return 1;
+        i += n ? (size_t)n : 1;
+    }
+    return 0;
+}
+
+/* Words: Chinese words rank (their adjacency is the bigrams' job) and carry no
+ * positions; Latin words and numbers keep positions for quoted phrases. Headings
+ * add their words (and S-prefixed copies for section:) but no n-grams. */
+static int add_token(void *ctx, const seg_token *t)
+{
+    term_ctx *c = ctx;
+    if (t->kind != SEG_KIND_WORD) {
+        if (!t->sub) {
+            c->prev_han = 0;               /* punctuation breaks the n-grams */
+        }
+        return 0;
+    }
+    unsigned pos = t->sub ? c->pos + 1 : ++c->pos;
+    size_t plen = strlen(c->prefix);
+    if (t->norm_len + plen <= MAX_TERM) {
+        if (t->sub || has_han(t->norm, t->norm_len))
+            c->rc |= xsh_doc_add_term(c->doc, t->norm, t->norm_len, 1);
+        else
+            c->rc |= xsh_doc_add_posting(c->doc, t->norm, t->norm_len, pos, 1);
+        if (plen) {
+            char term[MAX_TERM + 8];
+            memcpy(term, c->prefix, plen);
+            memcpy(term + plen, t->norm, t->norm_len);
+            c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, 0);
+        }
+    }
+    if (!t->sub && !plen)
+        add_ngrams(c, t);
+    return 0;
+}
+
+static int add_text(term_ctx *c, seg_state *st, const char *text, size_t len)
+{
+    c->prev_han = 0;
+    int rc = seg_cut(st, text, len, SEG_MODE_SEARCH, 0, add_token, c);
+    return rc ? rc : c->rc;
+}
+
+static int add_value(xsh_doc *doc, unsigned slot, const char *v)
+{
+    return v ? xsh_doc_set_value(doc, slot, v, strlen(v)) : 0;
+}
+
+static int add_bool(xsh_doc *doc, const char *prefix, const char *v)
+{
+    if (!v || !*v)
+        return 0;
+    char term[MAX_TERM + 8];
+    int n = snprintf(term, sizeof term, "%s%s", prefix, v);
+    if (n <= 0 || n > MAX_TERM)
+        return 0;              /* a path too long for a term: no filter on it */
+    return xsh_doc_add_boolean_term(doc, term, (size_t)n);
+}
+
+int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, xsh_doc **out)
+{
+    *out = NULL;
+    xsh_doc *doc = xsh_doc_new();
+    if (!doc)
+        return IDX_ENOMEM;
+    term_ctx c = {doc, "", 0, 0, {0}, 0, 0};
+    int rc = add_text(&c, st, p->text, p->text_len);
+
+    /* headings and a table's header belong to the passages under them */
+    term_ctx h = {doc, WENSOU_PREFIX_SECTION, WENSOU_HEADING_POS, 0, {0}, 0, 0};
+    for (size_t i = 0; i < p->nsection && !rc; i++) {
+        rc = add_text(&h, st, p->section[i], strlen(p->section[i]));
+        h.pos++;
+    }
+    if (p->table_header && !rc) {
+        h.prefix = "";
+        rc = add_text(&h, st, p->table_header, strlen(p->table_header));
+    }
+
+    char year[8] = "";
+    if (d->date && strlen(d->date) >= 4) {
+        memcpy(year, d->date, 4);
+        year[4] = 0;
+    }
+    char page[16];
+    snprintf(page, sizeof page, "%06d", p->page);
+    rc |= add_bool(doc, WENSOU_PREFIX_FILE, d->path);
+    rc |= add_bool(doc, WENSOU_PREFIX_KIND, d->kind);
+    rc |= add_bool(doc, WENSOU_PREFIX_YEAR, year);
+    rc |= add_value(doc, WENSOU_SLOT_DATE, d->date ? d->date : "");
+    rc |= add_value(doc, WENSOU_SLOT_PAGE, page);
+    rc |= add_value(doc, WENSOU_SLOT_FILE, d->path);
+    rc |= add_value(doc, WENSOU_SLOT_KIND, d->kind);
+    rc |= add_value(doc, WENSOU_SLOT_YEAR, year);
+
+    json_t *rec = idx_passage_json(d, p);
+    char *data = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+    json_decref(rec);
+    if (!data)
+        rc = IDX_ENOMEM;
+    else
+        rc |= xsh_doc_set_data(doc, data, strlen(data));
+    free(data);
+    if (rc) {                  /* the only way adding terms fails is running out of memory */
+        xsh_doc_free(doc);
+        return IDX_ENOMEM;
+    }
+    *out = doc;
+    return 0;
+}

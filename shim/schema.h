@@ -1,0 +1,38 @@
+/* schema.h — the index's term scheme, shared by the indexer (writes it) and the
+ * query side (reads it). One Xapian document per passage. Changing anything here
+ * means a new WENSOU_SCHEMA_VERSION: an index of another version must be rebuilt. */
+#ifndef WENSOU_SCHEMA_H
+#define WENSOU_SCHEMA_H
+
+#define WENSOU_SCHEMA_VERSION "2"
+#define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
+#define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages"} */
+
+/* Word terms: the segmenter's normalised tokens (accurate and search-mode sub-words),
+ * unprefixed, lower case, for ranking. Chinese words carry no positions; Latin words
+ * and numbers carry their word index, so quoted Latin phrases work. Heading and
+ * table-header words are added to every passage under them (positions from
+ * HEADING_POS). */
+#define WENSOU_HEADING_POS    100000u
+
+/* Character n-grams of Han text, for substrings of words (纺城 in 轻纺城) and single
+ * characters, without positions: a literal string of n > 2 characters is the AND of
+ * its n - 1 bigrams, verified against the passage's stored text by the query side.
+ * (Positions for every bigram made the index 1.75x larger and indexing 25% slower.) */
+#define WENSOU_PREFIX_CHAR    "C"   /* unigram */
+#define WENSOU_PREFIX_BIGRAM  "B"   /* bigram */
+
+/* Boolean terms for filters. */
+#define WENSOU_PREFIX_FILE    "F"   /* absolute path: every passage of one file (delete, doc:) */
+#define WENSOU_PREFIX_KIND    "K"   /* 政府工作报告 */
+#define WENSOU_PREFIX_YEAR    "Y"   /* 2020 */
+#define WENSOU_PREFIX_SECTION "S"   /* words of the section path (section:) */
+
+/* Values. */
+#define WENSOU_SLOT_DATE      0     /* "2020-01-08" (sortable) */
+#define WENSOU_SLOT_PAGE      1     /* page, zero-padded to 6 digits */
+#define WENSOU_SLOT_FILE      2     /* absolute path: the collapse key for --per-doc, the doc facet */
+#define WENSOU_SLOT_KIND      3     /* kind facet */
+#define WENSOU_SLOT_YEAR      4     /* year facet */
+
+#endif

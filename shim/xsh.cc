@@ -1,0 +1,479 @@
+// xsh.cc — the C API of xsh.h over libxapian 1.4: the only C++ in the tree.
+// Every extern "C" body runs inside guarded(), which turns each Xapian exception
+// into a status code and a message, so nothing is thrown across the C boundary.
+#include "xsh.h"
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+struct xsh_db {
+    std::unique_ptr<Xapian::Database> db;           // the writable one too, as its base class
+    Xapian::WritableDatabase *wdb = nullptr;        // same object when writable
+};
+
+struct xsh_doc {
+    Xapian::Document doc;
+};
+
+struct xsh_query {
+    Xapian::Query q;
+};
+
+namespace {
+
+int set_err(xsh_err *err, int code, const std::string &msg)
+{
+    if (err) {
+        err->code = code;
+        std::snprintf(err->msg, sizeof err->msg, "%s", msg.c_str());
+    }
+    return code;
+}
+
+std::string describe(const Xapian::Error &e)
+{
+    std::string m = e.get_msg();
+    if (!e.get_context().empty())
+        m += " (" + e.get_context() + ")";
+    return m;
+}
+
+template <typename F> int guarded(xsh_err *err, F f)
+{
+    try {
+        f();
+        if (err) {
+            err->code = XSH_EOK;
+            err->msg[0] = 0;
+        }
+        return XSH_EOK;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return set_err(err, XSH_EMODIFIED, "the index changed while reading it: " + describe(e));
+    } catch (const Xapian::DatabaseLockError &e) {
+        return set_err(err, XSH_ELOCKED, "index is locked by another process");
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return set_err(err, XSH_ECORRUPT, "index is corrupt: " + describe(e));
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return set_err(err, XSH_ENOTFOUND, "no index there: " + describe(e));
+    } catch (const Xapian::DocNotFoundError &e) {
+        return set_err(err, XSH_ENOTFOUND, "no such document: " + describe(e));
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return set_err(err, XSH_EVERSION, "index of an unsupported format: " + describe(e));
+    } catch (const Xapian::DatabaseError &e) {
+        return set_err(err, XSH_EIO, describe(e));
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return set_err(err, XSH_EINVAL, describe(e));
+    } catch (const Xapian::InvalidOperationError &e) {
+        return set_err(err, XSH_EINVAL, describe(e));
+    } catch (const Xapian::RangeError &e) {
+        return set_err(err, XSH_EINVAL, describe(e));
+    } catch (const Xapian::Error &e) {
+        return set_err(err, XSH_EOTHER, std::string(e.get_type()) + ": " + describe(e));
+    } catch (const std::bad_alloc &) {
+        return set_err(err, XSH_ENOMEM, "out of memory");
+    } catch (const std::exception &e) {
+        return set_err(err, XSH_EOTHER, e.what());
+    } catch (...) {
+        return set_err(err, XSH_EOTHER, "unknown error");
+    }
+}
+
+char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = 0;
+    return p;
+}
+
+int writable(xsh_db *db, xsh_err *err)
+{
+    if (!db || !db->wdb)
+        return set_err(err, XSH_EINVAL, "the index is open for reading only");
+    return XSH_EOK;
+}
+
+Xapian::Query::op to_xapian(xsh_op op)
+{
+    switch (op) {
+    case XSH_OP_AND: return Xapian::Query::OP_AND;
+    case XSH_OP_OR: return Xapian::Query::OP_OR;
+    case XSH_OP_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case XSH_OP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case XSH_OP_FILTER: return Xapian::Query::OP_FILTER;
+    case XSH_OP_PHRASE: return Xapian::Query::OP_PHRASE;
+    case XSH_OP_NEAR: return Xapian::Query::OP_NEAR;
+    case XSH_OP_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    case XSH_OP_ELITE_SET: return Xapian::Query::OP_ELITE_SET;
+    case XSH_OP_MAX: return Xapian::Query::OP_MAX;
+    }
+    throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+template <typename F> xsh_query *make_query(F f)
+{
+    xsh_query *q = nullptr;
+    guarded(nullptr, [&] { q = new xsh_query{f()}; });
+    return q;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *xsh_strerror(int code)
+{
+    switch (code) {
+    case XSH_EOK: return "success";
+    case XSH_EMODIFIED: return "the index changed while reading it";
+    case XSH_ELOCKED: return "index is locked by another process";
+    case XSH_ECORRUPT: return "index is corrupt";
+    case XSH_ENOTFOUND: return "not found";
+    case XSH_EVERSION: return "index of another version";
+    case XSH_EINVAL: return "invalid argument";
+    case XSH_ENOMEM: return "out of memory";
+    case XSH_EIO: return "index error";
+    }
+    return "error";
+}
+
+int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
+{
+    *out = nullptr;
+    if (!path)
+        return set_err(err, XSH_EINVAL, "no index path");
+    return guarded(err, [&] {
+        std::unique_ptr<xsh_db> h(new xsh_db);
+        if (flags & XSH_WRITE) {
+            auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+            h->db.reset(w);
+            h->wdb = w;
+        } else {
+            h->db.reset(new Xapian::Database(path));
+        }
+        *out = h.release();
+    });
+}
+
+void xsh_db_close(xsh_db *db)
+{
+    if (!db)
+        return;
+    guarded(nullptr, [&] {
+        if (db->wdb)
+            db->wdb->close();
+    });
+    delete db;
+}
+
+int xsh_db_reopen(xsh_db *db, xsh_err *err)
+{
+    return guarded(err, [&] { db->db->reopen(); });
+}
+
+int xsh_db_commit(xsh_db *db, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] { db->wdb->commit(); });
+}
+
+int xsh_db_begin_transaction(xsh_db *db, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] { db->wdb->begin_transaction(false); });
+}
+
+int xsh_db_commit_transaction(xsh_db *db, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] { db->wdb->commit_transaction(); });
+}
+
+int xsh_db_cancel_transaction(xsh_db *db, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] { db->wdb->cancel_transaction(); });
+}
+
+int xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err)
+{
+    return guarded(err, [&] { *out = db->db->get_doccount(); });
+}
+
+int xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err)
+{
+    return guarded(err, [&] { *out = db->db->get_termfreq(term); });
+}
+
+int xsh_db_get_metadata(xsh_db *db, const char *key, char **out, xsh_err *err)
+{
+    *out = nullptr;
+    return guarded(err, [&] { *out = dup_string(db->db->get_metadata(key)); });
+}
+
+int xsh_db_set_metadata(xsh_db *db, const char *key, const char *value, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] { db->wdb->set_metadata(key, value ? value : ""); });
+}
+
+int xsh_db_metadata_keys(xsh_db *db, const char *prefix, int (*fn)(void *, const char *), void *ctx, xsh_err *err)
+{
+    return guarded(err, [&] {
+        std::vector<std::string> keys;              // collected first: fn may write to the index
+        for (auto it = db->db->metadata_keys_begin(prefix); it != db->db->metadata_keys_end(prefix); ++it)
+            keys.push_back(*it);
+        for (const auto &k : keys)
+            if (fn(ctx, k.c_str()))
+                break;
+    });
+}
+
+int xsh_db_terms(xsh_db *db, const char *prefix, int (*fn)(void *, const char *, size_t), void *ctx, xsh_err *err)
+{
+    return guarded(err, [&] {
+        for (auto it = db->db->allterms_begin(prefix); it != db->db->allterms_end(prefix); ++it) {
+            const std::string t = *it;
+            if (fn(ctx, t.data(), t.size()))
+                break;
+        }
+    });
+}
+
+xsh_doc *xsh_doc_new(void)
+{
+    return new (std::nothrow) xsh_doc;
+}
+
+void xsh_doc_free(xsh_doc *doc)
+{
+    delete doc;
+}
+
+int xsh_doc_add_posting(xsh_doc *doc, const char *term, size_t len, unsigned pos, unsigned wdf_inc)
+{
+    return guarded(nullptr, [&] { doc->doc.add_posting(std::string(term, len), pos, wdf_inc); });
+}
+
+int xsh_doc_add_term(xsh_doc *doc, const char *term, size_t len, unsigned wdf_inc)
+{
+    return guarded(nullptr, [&] { doc->doc.add_term(std::string(term, len), wdf_inc); });
+}
+
+int xsh_doc_add_boolean_term(xsh_doc *doc, const char *term, size_t len)
+{
+    return guarded(nullptr, [&] { doc->doc.add_boolean_term(std::string(term, len)); });
+}
+
+int xsh_doc_set_value(xsh_doc *doc, unsigned slot, const char *value, size_t len)
+{
+    return guarded(nullptr, [&] { doc->doc.add_value(slot, std::string(value, len)); });
+}
+
+int xsh_doc_set_data(xsh_doc *doc, const char *data, size_t len)
+{
+    return guarded(nullptr, [&] { doc->doc.set_data(std::string(data, len)); });
+}
+
+int xsh_db_add_document(xsh_db *db, xsh_doc *doc, unsigned *docid, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] {
+        Xapian::docid id = db->wdb->add_document(doc->doc);
+        if (docid)
+            *docid = id;
+    });
+}
+
+int xsh_db_delete_by_term(xsh_db *db, const char *term, xsh_err *err)
+{
+    if (int rc = writable(db, err))
+        return rc;
+    return guarded(err, [&] { db->wdb->delete_document(term); });
+}
+
+int xsh_db_get_data(xsh_db *db, unsigned docid, char **data, size_t *len, xsh_err *err)
+{
+    *data = nullptr;
+    return guarded(err, [&] {
+        std::string d = db->db->get_document(docid).get_data();
+        *data = dup_string(d);
+        *len = d.size();
+    });
+}
+
+/* ---- queries: constructors return NULL on failure ---- */
+
+xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned pos)
+{
+    return make_query([&] { return Xapian::Query(std::string(term, len), wqf ? wqf : 1, pos); });
+}
+
+xsh_query *xsh_query_match_all(void)
+{
+    return make_query([] { return Xapian::Query(Xapian::Query::MatchAll); });
+}
+
+xsh_query *xsh_query_match_nothing(void)
+{
+    return make_query([] { return Xapian::Query(Xapian::Query::MatchNothing); });
+}
+
+xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsigned window)
+{
+    return make_query([&] {
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            if (subs[i])
+                v.push_back(subs[i]->q);
+        return Xapian::Query(to_xapian(op), v.begin(), v.end(), window);
+    });
+}
+
+xsh_query *xsh_query_scale(const xsh_query *q, double factor)
+{
+    return make_query([&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor); });
+}
+
+xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    return make_query([&] {
+        if (lo && hi)
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        if (lo)
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        if (hi)
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        return Xapian::Query(Xapian::Query::MatchAll);
+    });
+}
+
+int xsh_query_is_empty(const xsh_query *q)
+{
+    return !q || q->q.empty();
+}
+
+void xsh_query_free(xsh_query *q)
+{
+    delete q;
+}
+
+char *xsh_query_describe(const xsh_query *q)
+{
+    char *s = nullptr;
+    guarded(nullptr, [&] { s = dup_string(q ? q->q.get_description() : std::string("Query()")); });
+    return s;
+}
+
+/* ---- searching ---- */
+
+void xsh_search_opts_init(xsh_search_opts *o)
+{
+    std::memset(o, 0, sizeof *o);
+    o->limit = 10;
+    o->collapse_slot = -1;
+}
+
+void xsh_result_free(xsh_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhits; i++) {
+        std::free(r->hits[i].data);
+        for (size_t k = 0; k < r->hits[i].nterms; k++)
+            std::free(r->hits[i].terms[k]);
+        std::free(r->hits[i].terms);
+    }
+    std::free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        for (size_t k = 0; k < r->facets[i].n; k++)
+            std::free(r->facets[i].values[k].value);
+        std::free(r->facets[i].values);
+    }
+    std::free(r->facets);
+    std::free(r);
+}
+
+int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_result **out, xsh_err *err)
+{
+    *out = nullptr;
+    xsh_result *r = static_cast<xsh_result *>(std::calloc(1, sizeof *r));
+    if (!r)
+        return set_err(err, XSH_ENOMEM, "out of memory");
+    int rc = guarded(err, [&] {
+        Xapian::Enquire enq(*db->db);
+        enq.set_query(q->q);
+        if (o->k1 > 0 || o->b > 0)
+            enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
+        if (o->collapse_slot >= 0)
+            enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        for (size_t i = 0; i < o->nfacets; i++) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[i]));
+            enq.add_matchspy(spies.back().get());
+        }
+        Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least);
+        r->estimated = mset.get_matches_estimated();
+        r->lower = mset.get_matches_lower_bound();
+        r->upper = mset.get_matches_upper_bound();
+        r->hits = static_cast<xsh_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(xsh_hit)));
+        if (!r->hits)
+            throw std::bad_alloc();
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            xsh_hit &h = r->hits[r->nhits++];
+            h.docid = *it;
+            h.weight = it.get_weight();
+            std::string data = it.get_document().get_data();
+            h.data = dup_string(data);
+            h.data_len = data.size();
+            std::vector<std::string> terms(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+            h.terms = static_cast<char **>(std::calloc(terms.size() ? terms.size() : 1, sizeof(char *)));
+            if (!h.terms)
+                throw std::bad_alloc();
+            for (const auto &t : terms)
+                h.terms[h.nterms++] = dup_string(t);
+        }
+        r->facets = static_cast<xsh_facet *>(std::calloc(spies.size() ? spies.size() : 1, sizeof(xsh_facet)));
+        if (!r->facets)
+            throw std::bad_alloc();
+        for (size_t i = 0; i < spies.size(); i++) {
+            xsh_facet &f = r->facets[r->nfacets++];
+            f.slot = o->facet_slots[i];
+            size_t n = 0;
+            for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
+                n++;
+            f.values = static_cast<xsh_facet_value *>(std::calloc(n ? n : 1, sizeof(xsh_facet_value)));
+            if (!f.values)
+                throw std::bad_alloc();
+            for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v) {
+                f.values[f.n].value = dup_string(*v);
+                f.values[f.n].count = v.get_termfreq();
+                f.n++;
+            }
+        }
+    });
+    if (rc) {
+        xsh_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return XSH_EOK;
+}
+
+} // extern "C"

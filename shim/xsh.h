@@ -1,0 +1,130 @@
+/* xsh.h — a plain C API over libxapian 1.4, the only door to Xapian in the tree.
+ * Opaque handles, int status codes, a caller-owned error; no exception crosses it.
+ * A handle is used by one thread at a time; open one database handle per thread. */
+#ifndef WENSOU_XSH_H
+#define WENSOU_XSH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+
+#endif
+
+#define XSH_EOK         0
+#define XSH_EMODIFIED  (-1)   /* DatabaseModifiedError: reopen() and retry */
+#define XSH_ELOCKED    (-2)   /* DatabaseLockError: another process is writing */
+#define XSH_ECORRUPT   (-3)   /* DatabaseCorruptError */
+#define XSH_ENOTFOUND  (-4)   /* no database there, or no such document */
+#define XSH_EVERSION   (-5)   /* a database of another format or schema version */
+#define XSH_EINVAL     (-6)   /* bad argument, bad query */
+#define XSH_ENOMEM     (-7)
+#define XSH_EIO        (-8)   /* other database errors (opening, disk) */
+#define XSH_EOTHER     (-9)
+
+typedef struct { int code; char msg[256]; } xsh_err;   /* caller-owned: reporting never allocates */
+
+const char *xsh_strerror(int code);
+
+/* ---- databases ---- */
+typedef struct xsh_db xsh_db;
+
+#define XSH_READ    0
+#define XSH_WRITE   1   /* open or create for writing; fails with XSH_ELOCKED when another writer holds it */
+
+int  xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err);
+void xsh_db_close(xsh_db *db);                                   /* NULL-safe; a writer commits first */
+int  xsh_db_reopen(xsh_db *db, xsh_err *err);                     /* readers: see the latest commit */
+int  xsh_db_commit(xsh_db *db, xsh_err *err);
+int  xsh_db_begin_transaction(xsh_db *db, xsh_err *err);          /* unflushed: visible at the next commit */
+int  xsh_db_commit_transaction(xsh_db *db, xsh_err *err);
+int  xsh_db_cancel_transaction(xsh_db *db, xsh_err *err);
+int  xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err);
+int  xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err);
+
+/* Metadata: *out is malloc'd (empty string when the key is unset). */
+int  xsh_db_get_metadata(xsh_db *db, const char *key, char **out, xsh_err *err);
+int  xsh_db_set_metadata(xsh_db *db, const char *key, const char *value, xsh_err *err);
+/* Calls fn for every metadata key starting with prefix; fn returns non-zero to stop. */
+int  xsh_db_metadata_keys(xsh_db *db, const char *prefix, int (*fn)(void *ctx, const char *key), void *ctx, xsh_err *err);
+/* Calls fn for every term starting with prefix. */
+int  xsh_db_terms(xsh_db *db, const char *prefix, int (*fn)(void *ctx, const char *term, size_t len), void *ctx, xsh_err *err);
+
+/* ---- documents ---- */
+typedef struct xsh_doc xsh_doc;
+
+xsh_doc *xsh_doc_new(void);                                      /* NULL on allocation failure */
+void xsh_doc_free(xsh_doc *doc);                                 /* NULL-safe */
+int  xsh_doc_add_posting(xsh_doc *doc, const char *term, size_t len, unsigned pos, unsigned wdf_inc);
+int  xsh_doc_add_term(xsh_doc *doc, const char *term, size_t len, unsigned wdf_inc);
+int  xsh_doc_add_boolean_term(xsh_doc *doc, const char *term, size_t len);
+int  xsh_doc_set_value(xsh_doc *doc, unsigned slot, const char *value, size_t len);
+int  xsh_doc_set_data(xsh_doc *doc, const char *data, size_t len);
+
+int  xsh_db_add_document(xsh_db *db, xsh_doc *doc, unsigned *docid, xsh_err *err);
+/* Deletes every document indexed by term (e.g. all passages of one file). */
+int  xsh_db_delete_by_term(xsh_db *db, const char *term, xsh_err *err);
+/* The document's data (malloc'd) and, when values is not NULL, nothing else. */
+int  xsh_db_get_data(xsh_db *db, unsigned docid, char **data, size_t *len, xsh_err *err);
+
+/* ---- queries (immutable trees; combining copies, so free what you build) ---- */
+typedef struct xsh_query xsh_query;
+
+typedef enum {
+    XSH_OP_AND, XSH_OP_OR, XSH_OP_AND_NOT, XSH_OP_AND_MAYBE, XSH_OP_FILTER,
+    XSH_OP_PHRASE, XSH_OP_NEAR, XSH_OP_SYNONYM, XSH_OP_ELITE_SET, XSH_OP_MAX
+} xsh_op;
+
+xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned pos);
+xsh_query *xsh_query_match_all(void);
+xsh_query *xsh_query_match_nothing(void);
+/* op over subs[0, n); window for PHRASE/NEAR (0: the number of subqueries). */
+xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsigned window);
+xsh_query *xsh_query_scale(const xsh_query *q, double factor);
+/* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
+xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
+int  xsh_query_is_empty(const xsh_query *q);
+void xsh_query_free(xsh_query *q);                                /* NULL-safe */
+/* Xapian's own description of the query, malloc'd (for debugging and tests). */
+char *xsh_query_describe(const xsh_query *q);
+
+/* ---- searching ---- */
+typedef struct {
+    size_t offset, limit;
+    double k1, k2, k3, b, min_normlen;       /* BM25; all 0: Xapian's defaults */
+    int collapse_slot;                        /* -1: none */
+    unsigned collapse_max;                    /* documents kept per collapse key */
+    const unsigned *facet_slots;              /* values counted over the whole match */
+    size_t nfacets;
+    size_t check_at_least;                    /* for exact totals and facets on small indexes */
+} xsh_search_opts;
+
+typedef struct {
+    unsigned docid;
+    double weight;
+    char *data;
+    size_t data_len;
+    char **terms;                             /* the query terms this document matched */
+    size_t nterms;
+} xsh_hit;
+
+typedef struct { char *value; size_t count; } xsh_facet_value;
+typedef struct { unsigned slot; xsh_facet_value *values; size_t n; } xsh_facet;
+
+typedef struct {
+    xsh_hit *hits;
+    size_t nhits;
+    size_t estimated, lower, upper;           /* matches in the whole index */
+    xsh_facet *facets;
+    size_t nfacets;
+} xsh_result;
+
+void xsh_search_opts_init(xsh_search_opts *o);
+int  xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_result **out, xsh_err *err);
+void xsh_result_free(xsh_result *r);                              /* NULL-safe */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

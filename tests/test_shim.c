@@ -1,0 +1,230 @@
+/* test_shim.c — the C API over Xapian: documents in, queries out, and every error
+ * a caller must tell apart (no index, locked, corrupt, read-only, modified). */
+#include "xsh.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/wensou-shim-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static void add_passage(xsh_db *db, const char *file, const char *const *words, unsigned n, const char *data)
+{
+    xsh_doc *d = xsh_doc_new();
+    cr_assert_not_null(d);
+    for (unsigned i = 0; i < n; i++)
+        cr_assert_eq(xsh_doc_add_posting(d, words[i], strlen(words[i]), i + 1, 1), 0);
+    char ft[256];
+    snprintf(ft, sizeof ft, "F%s", file);
+    cr_assert_eq(xsh_doc_add_boolean_term(d, ft, strlen(ft)), 0);
+    cr_assert_eq(xsh_doc_set_value(d, 2, file, strlen(file)), 0);
+    cr_assert_eq(xsh_doc_set_data(d, data, strlen(data)), 0);
+    xsh_err err;
+    cr_assert_eq(xsh_db_add_document(db, d, NULL, &err), 0, "%s", err.msg);
+    xsh_doc_free(d);
+}
+
+static xsh_db *sample_index(void)
+{
+    xsh_db *db;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(dir, XSH_WRITE, &db, &err), 0, "%s", err.msg);
+    static const char *a[] = {"经济", "发展", "质量"}, *b[] = {"经济", "社会", "发展"}, *c[] = {"营商环境", "优化"};
+    add_passage(db, "/r/a.txt", a, 3, "{\"n\":1}");
+    add_passage(db, "/r/a.txt", b, 3, "{\"n\":2}");
+    add_passage(db, "/r/b.txt", c, 2, "{\"n\":3}");
+    cr_assert_eq(xsh_db_set_metadata(db, "wensou:schema", "1", &err), 0);
+    cr_assert_eq(xsh_db_commit(db, &err), 0);
+    return db;
+}
+
+static xsh_result *search(xsh_db *db, xsh_query *q, int collapse)
+{
+    xsh_search_opts o;
+    xsh_search_opts_init(&o);
+    o.limit = 10;
+    o.check_at_least = 100;
+    unsigned slots[] = {2};
+    o.facet_slots = slots;
+    o.nfacets = 1;
+    if (collapse) {
+        o.collapse_slot = 2;
+        o.collapse_max = 1;
+    }
+    xsh_result *r;
+    xsh_err err;
+    cr_assert_eq(xsh_search(db, q, &o, &r, &err), 0, "%s", err.msg);
+    return r;
+}
+
+Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_dir)
+{
+    xsh_db *db = sample_index();
+    xsh_query *t1 = xsh_query_term("经济", strlen("经济"), 1, 0);
+    xsh_query *t2 = xsh_query_term("发展", strlen("发展"), 1, 0);
+    xsh_query *subs[] = {t1, t2};
+    xsh_query *and = xsh_query_combine(XSH_OP_AND, subs, 2, 0);
+    xsh_result *r = search(db, and, 0);
+    cr_expect_eq(r->nhits, 2);
+    cr_expect_eq(r->estimated, 2);
+    cr_assert_eq(r->nfacets, 1);
+    cr_assert_eq(r->facets[0].n, 1);
+    cr_expect_str_eq(r->facets[0].values[0].value, "/r/a.txt");
+    cr_expect_eq(r->facets[0].values[0].count, 2);
+    cr_expect_eq(r->hits[0].nterms, 2, "matched terms reported for highlights");
+    xsh_result_free(r);
+
+    /* a phrase: 经济 immediately followed by 发展 only in the first passage */
+    xsh_query *phrase = xsh_query_combine(XSH_OP_PHRASE, subs, 2, 2);
+    r = search(db, phrase, 0);
+    cr_assert_eq(r->nhits, 1);
+    cr_expect_str_eq(r->hits[0].data, "{\"n\":1}");
+    xsh_result_free(r);
+
+    /* collapse: at most one passage per file */
+    xsh_query *any = xsh_query_combine(XSH_OP_OR, (xsh_query *[]){t1, xsh_query_term("优化", 6, 1, 0)}, 2, 0);
+    r = search(db, any, 1);
+    cr_expect_eq(r->nhits, 2);
+    xsh_result_free(r);
+
+    /* AND_NOT and a boolean filter */
+    xsh_query *file = xsh_query_term("F/r/a.txt", strlen("F/r/a.txt"), 1, 0);
+    xsh_query *q3 = xsh_query_combine(XSH_OP_AND_NOT, (xsh_query *[]){any, file}, 2, 0);
+    r = search(db, q3, 0);
+    cr_assert_eq(r->nhits, 1);
+    cr_expect_str_eq(r->hits[0].data, "{\"n\":3}");
+    xsh_result_free(r);
+
+    char *desc = xsh_query_describe(phrase);
+    cr_expect_not_null(strstr(desc, "PHRASE"), "%s", desc);
+    free(desc);
+    xsh_query_free(t1); xsh_query_free(t2); xsh_query_free(and); xsh_query_free(phrase);
+    xsh_query_free(any); xsh_query_free(file); xsh_query_free(q3);
+    xsh_db_close(db);
+}
+
+Test(shim, delete_by_term_and_metadata, .init = make_dir, .fini = remove_dir)
+{
+    xsh_db *db = sample_index();
+    xsh_err err;
+    size_t n;
+    cr_assert_eq(xsh_db_doc_count(db, &n, &err), 0);
+    cr_expect_eq(n, 3);
+    cr_assert_eq(xsh_db_begin_transaction(db, &err), 0);
+    cr_assert_eq(xsh_db_delete_by_term(db, "F/r/a.txt", &err), 0);
+    cr_assert_eq(xsh_db_commit_transaction(db, &err), 0);
+    cr_assert_eq(xsh_db_commit(db, &err), 0);
+    cr_assert_eq(xsh_db_doc_count(db, &n, &err), 0);
+    cr_expect_eq(n, 1);
+    char *v;
+    cr_assert_eq(xsh_db_get_metadata(db, "wensou:schema", &v, &err), 0);
+    cr_expect_str_eq(v, "1");
+    free(v);
+    cr_assert_eq(xsh_db_get_metadata(db, "unset", &v, &err), 0);
+    cr_expect_str_eq(v, "");
+    free(v);
+    /* a cancelled transaction leaves nothing behind */
+    cr_assert_eq(xsh_db_begin_transaction(db, &err), 0);
+    cr_assert_eq(xsh_db_delete_by_term(db, "F/r/b.txt", &err), 0);
+    cr_assert_eq(xsh_db_cancel_transaction(db, &err), 0);
+    cr_assert_eq(xsh_db_doc_count(db, &n, &err), 0);
+    cr_expect_eq(n, 1);
+    xsh_db_close(db);
+}
+
+Test(shim, error_paths_have_their_own_codes, .init = make_dir, .fini = remove_dir)
+{
+    xsh_db *db = NULL, *db2 = NULL;
+    xsh_err err;
+    char path[128];
+    snprintf(path, sizeof path, "%s/missing", dir);
+    cr_expect_eq(xsh_db_open(path, XSH_READ, &db, &err), XSH_ENOTFOUND, "%s", err.msg);
+    cr_expect_null(db);
+
+    db = sample_index();
+    for (int k = 0; k < 3000; k++) {         /* a deep B-tree, so readers read blocks from disk */
+        char word[32];
+        snprintf(word, sizeof word, "init%d", k);
+        const char *w[] = {word};
+        add_passage(db, "/r/i.txt", w, 1, "{}");
+    }
+    cr_assert_eq(xsh_db_commit(db, &err), 0);
+    cr_expect_eq(xsh_db_open(dir, XSH_WRITE, &db2, &err), XSH_ELOCKED, "%s", err.msg);
+    cr_expect_str_eq(err.msg, "index is locked by another process");
+    /* a reader works while the writer holds the lock */
+    cr_assert_eq(xsh_db_open(dir, XSH_READ, &db2, &err), 0, "%s", err.msg);
+    cr_expect_eq(xsh_db_set_metadata(db2, "k", "v", &err), XSH_EINVAL);
+    cr_expect_eq(xsh_db_commit(db2, &err), XSH_EINVAL);
+
+    /* a reader left behind by many commits is told to reopen */
+    int modified = 0;
+    for (int round = 0; round < 20 && !modified; round++) {
+        cr_assert_eq(xsh_db_delete_by_term(db, "F/r/i.txt", &err), 0);
+        for (int k = 0; k < 3000; k++) {    /* rewrite the blocks the reader's revision used */
+            char word[32];
+            snprintf(word, sizeof word, "init%d", k);
+            const char *w[] = {word, "词"};
+            add_passage(db, "/r/i.txt", w, 2, "{}");
+        }
+        cr_assert_eq(xsh_db_commit(db, &err), 0);
+        char probe[32];
+        snprintf(probe, sizeof probe, "init%d", round * 149 % 3000);
+        xsh_query *q = xsh_query_term(probe, strlen(probe), 1, 0);
+        xsh_search_opts o;
+        xsh_search_opts_init(&o);
+        xsh_result *r = NULL;
+        int rc = xsh_search(db2, q, &o, &r, &err);
+        if (rc == XSH_EMODIFIED) {
+            modified = 1;
+            cr_expect_eq(xsh_db_reopen(db2, &err), 0);
+            cr_expect_eq(xsh_search(db2, q, &o, &r, &err), 0, "after reopen: %s", err.msg);
+        }
+        xsh_result_free(r);
+        xsh_query_free(q);
+    }
+    cr_expect(modified, "DatabaseModifiedError never surfaced as XSH_EMODIFIED");
+    xsh_db_close(db2);
+    xsh_db_close(db);
+
+    /* a corrupt index */
+    char file[256];
+    snprintf(file, sizeof file, "%s/postlist.glass", dir);
+    struct stat st;
+    cr_assert_eq(stat(file, &st), 0);
+    int fd = open(file, O_WRONLY);
+    cr_assert_geq(fd, 0);
+    char junk[8192];
+    memset(junk, 0x5A, sizeof junk);
+    for (off_t o = 0; o < st.st_size; o += (off_t)sizeof junk)
+        cr_assert_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    int rc = xsh_db_open(dir, XSH_READ, &db, &err);
+    if (rc == 0) {
+        xsh_query *q = xsh_query_term("经济", strlen("经济"), 1, 0);
+        xsh_search_opts o;
+        xsh_search_opts_init(&o);
+        xsh_result *r = NULL;
+        rc = xsh_search(db, q, &o, &r, &err);
+        xsh_result_free(r);
+        xsh_query_free(q);
+        xsh_db_close(db);
+    }
+    cr_expect(rc == XSH_ECORRUPT || rc == XSH_EIO, "corruption reported as %d: %s", rc, err.msg);
+}
