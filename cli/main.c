@@ -15,6 +15,7 @@ static const command commands[] = {
     {"segment", cmd_segment, "cut Chinese text into words"},
     {"inspect", cmd_inspect, "show a file's passages, sections and pages as JSON lines"},
     {"index", cmd_index, "add files and folders to the index (incremental)"},
+    {"search", cmd_search, "find the passages that say something"},
 };
 
 static void usage(FILE *f)

@@ -28,7 +28,7 @@ static int beside_exe(const char *name, char *out, size_t cap)
     return snprintf(out, cap, "%s/%s", exe, name) < (int)cap ? 0 : -1;
 }
 
-static const char *resource(const char *env, const char *name, char *buf, size_t cap)
+const char *cli_resource_path(const char *env, const char *name, char *buf, size_t cap)
 {
     const char *v = getenv(env);
     if (v && *v)
@@ -39,8 +39,8 @@ static const char *resource(const char *env, const char *name, char *buf, size_t
 int cli_open_dict(int with_user, seg_dict **out)
 {
     char base_buf[PATH_MAX], user_buf[PATH_MAX];
-    const char *base = resource("WENSOU_DICT", "dict/jieba.wsd", base_buf, sizeof base_buf);
-    const char *user = with_user ? resource("WENSOU_USER_DICT", "dict/userdict.txt", user_buf, sizeof user_buf) : NULL;
+    const char *base = cli_resource_path("WENSOU_DICT", "dict/jieba.wsd", base_buf, sizeof base_buf);
+    const char *user = with_user ? cli_resource_path("WENSOU_USER_DICT", "dict/userdict.txt", user_buf, sizeof user_buf) : NULL;
     if (!base) {
         cli_error("dictionary", "cannot find dict/jieba.wsd beside the executable; set WENSOU_DICT");
         return CLI_FAILED;
@@ -60,4 +60,12 @@ const char *cli_db_path(const char *option)
         return option;
     const char *env = getenv("WENSOU_DB");
     return env && *env ? env : "wensou.db";
+}
+
+int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
+{
+    (void)req;
+    *result = NULL;
+    cli_error(addr, "--connect needs the daemon (wensou serve), which this build does not have yet");
+    return CLI_FAILED;
 }

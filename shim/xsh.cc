@@ -119,6 +119,21 @@ Xapian::Query::op to_xapian(xsh_op op)
     throw Xapian::InvalidArgumentError("unknown query operator");
 }
 
+/* A C callback as a Xapian MatchDecider, given each candidate's document data. */
+class CDecider : public Xapian::MatchDecider {
+  public:
+    CDecider(int (*fn)(void *, const char *, size_t), void *ctx) : fn_(fn), ctx_(ctx) {}
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        const std::string d = doc.get_data();
+        return fn_(ctx_, d.data(), d.size()) != 0;
+    }
+
+  private:
+    int (*fn_)(void *, const char *, size_t);
+    void *ctx_;
+};
+
 template <typename F> xsh_query *make_query(F f)
 {
     xsh_query *q = nullptr;
@@ -351,6 +366,11 @@ xsh_query *xsh_query_scale(const xsh_query *q, double factor)
     return make_query([&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor); });
 }
 
+xsh_query *xsh_query_copy(const xsh_query *q)
+{
+    return make_query([&] { return q->q; });
+}
+
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi)
 {
     return make_query([&] {
@@ -428,7 +448,10 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[i]));
             enq.add_matchspy(spies.back().get());
         }
-        Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least);
+        std::unique_ptr<CDecider> decider;
+        if (o->decider)
+            decider.reset(new CDecider(o->decider, o->decider_ctx));
+        Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least, nullptr, decider.get());
         r->estimated = mset.get_matches_estimated();
         r->lower = mset.get_matches_lower_bound();
         r->upper = mset.get_matches_upper_bound();

@@ -81,6 +81,7 @@ xsh_query *xsh_query_match_nothing(void);
 /* op over subs[0, n); window for PHRASE/NEAR (0: the number of subqueries). */
 xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsigned window);
 xsh_query *xsh_query_scale(const xsh_query *q, double factor);
+xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
 int  xsh_query_is_empty(const xsh_query *q);
@@ -97,6 +98,10 @@ typedef struct {
     const unsigned *facet_slots;              /* values counted over the whole match */
     size_t nfacets;
     size_t check_at_least;                    /* for exact totals and facets on small indexes */
+    /* When set, a document counts only if decider(ctx, its data) returns non-zero
+     * (totals and facets included). Called on the searching thread. */
+    int (*decider)(void *ctx, const char *data, size_t len);
+    void *decider_ctx;
 } xsh_search_opts;
 
 typedef struct {

@@ -1,0 +1,239 @@
+/* build.c — Xapian queries from parsed units, by the term scheme in schema.h.
+ * A literal's Han runs become their bigrams (纺城 → B纺城; 轻纺城 → B轻纺 AND B纺城)
+ * or one unigram (纺 → C纺), its Latin words their word terms (a phrase when there
+ * are several); a literal longer than one bigram is exact only after the query
+ * side checks the passage text. Filters become boolean terms and value ranges. */
+#include "qry_int.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PARTS 256
+
+typedef struct {
+    xsh_query *parts[MAX_PARTS];
+    size_t n;
+    xsh_query *latin[MAX_PARTS];   /* consecutive Latin words, for one phrase */
+    size_t nlatin;
+    char prev[4];                  /* the previous Han character of the run */
+    int prev_len, run, punct;
+} lit_ctx;
+
+static int is_han(int32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static void add_part(lit_ctx *c, xsh_query *q)
+{
+    if (q && c->n < MAX_PARTS)
+        c->parts[c->n++] = q;
+    else
+        xsh_query_free(q);
+}
+
+static void end_latin(lit_ctx *c)
+{
+    if (c->nlatin == 1)
+        add_part(c, c->latin[0]);
+    else if (c->nlatin > 1) {
+        add_part(c, xsh_query_combine(XSH_OP_PHRASE, c->latin, c->nlatin, 0));
+        for (size_t i = 0; i < c->nlatin; i++)
+            xsh_query_free(c->latin[i]);
+    }
+    c->nlatin = 0;
+}
+
+/* Closes a Han run: a run of one character is its unigram. */
+static void end_run(lit_ctx *c)
+{
+    if (c->run == 1) {
+        char term[8];
+        memcpy(term, WENSOU_PREFIX_CHAR, 1);
+        memcpy(term + 1, c->prev, (size_t)c->prev_len);
+        add_part(c, xsh_query_term(term, 1 + (size_t)c->prev_len, 1, 0));
+    }
+    c->run = 0;
+}
+
+static int literal_token(void *ctx, const seg_token *t)
+{
+    lit_ctx *c = ctx;
+    if (t->kind != SEG_KIND_WORD) {
+        end_run(c);
+        end_latin(c);
+        c->punct++;
+        return 0;
+    }
+    int han = 0, other = 0;
+    for (size_t i = 0; i < t->norm_len;) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)t->norm + i, t->norm_len - i, &cp);
+        n = n ? n : 1;
+        if (is_han(cp)) {
+            han = 1;
+            if (c->run > 0) {
+                char term[16];
+                memcpy(term, WENSOU_PREFIX_BIGRAM, 1);
+                memcpy(term + 1, c->prev, (size_t)c->prev_len);
+                memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
+                add_part(c, xsh_query_term(term, 1 + (size_t)c->prev_len + (size_t)n, 1, 0));
+            }
+            memcpy(c->prev, t->norm + i, (size_t)n);
+            c->prev_len = n;
+            c->run++;
+        } else {
+            other = 1;
+            end_run(c);
+        }
+        i += (size_t)n;
+    }
+    if (!han) {                         /* a Latin word or a number: its word term */
+        if (c->nlatin < MAX_PARTS)
+            c->latin[c->nlatin++] = xsh_query_term(t->norm, t->norm_len, 1, 0);
+    } else {
+        end_latin(c);
+        if (other)                      /* 柯e办: the mixed word itself too */
+            add_part(c, xsh_query_term(t->norm, t->norm_len, 1, 0));
+    }
+    return 0;
+}
+
+xsh_query *qry_literal(seg_state *st, const char *literal, int *exact)
+{
+    lit_ctx c;
+    memset(&c, 0, sizeof c);
+    seg_cut(st, literal, strlen(literal), SEG_MODE_ACCURATE, 0, literal_token, &c);
+    end_run(&c);
+    end_latin(&c);
+    /* one or two Han characters (a unigram, a bigram) or one ASCII word say exactly
+     * what the text holds; anything longer is verified against the text */
+    size_t chars = 0, han = 0, ascii = 0;
+    for (size_t i = 0; literal[i];) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)literal + i, strlen(literal + i), &cp);
+        chars++;
+        han += is_han(cp);
+        ascii += cp < 0x80 && cp != ' ';
+        i += n ? (size_t)n : 1;
+    }
+    *exact = (han == chars && chars <= 2) || (ascii == chars && c.n == 1 && c.punct == 0);
+    if (c.n == 0)
+        return xsh_query_match_nothing();
+    if (c.n == 1)
+        return c.parts[0];
+    xsh_query *q = xsh_query_combine(XSH_OP_AND, c.parts, c.n, 0);
+    for (size_t i = 0; i < c.n; i++)
+        xsh_query_free(c.parts[i]);
+    return q;
+}
+
+typedef struct {
+    xsh_query *terms[MAX_PARTS];
+    size_t n;
+    const char *prefix;
+} word_ctx;
+
+static int word_token(void *ctx, const seg_token *t)
+{
+    word_ctx *c = ctx;
+    if (t->kind != SEG_KIND_WORD || c->n == MAX_PARTS)
+        return 0;
+    char term[256];
+    int n = snprintf(term, sizeof term, "%s%.*s", c->prefix, (int)t->norm_len, t->norm);
+    if (n > 0 && (size_t)n < sizeof term)
+        c->terms[c->n++] = xsh_query_term(term, (size_t)n, 1, 0);
+    return 0;
+}
+
+/* AND of the words of text (optionally prefixed), or NULL when it has none. */
+static xsh_query *all_words(seg_state *st, const char *text, const char *prefix)
+{
+    word_ctx c;
+    memset(&c, 0, sizeof c);
+    c.prefix = prefix;
+    seg_cut(st, text, strlen(text), SEG_MODE_ACCURATE, 0, word_token, &c);
+    if (c.n == 0)
+        return NULL;
+    if (c.n == 1)
+        return c.terms[0];
+    xsh_query *q = xsh_query_combine(XSH_OP_AND, c.terms, c.n, 0);
+    for (size_t i = 0; i < c.n; i++)
+        xsh_query_free(c.terms[i]);
+    return q;
+}
+
+xsh_query *qry_loose(seg_state *st, const char *literal)
+{
+    xsh_query *q = all_words(st, literal, "");
+    return q ? q : xsh_query_match_nothing();
+}
+
+typedef struct {
+    const char *prefix, *needle;
+    xsh_query *terms[MAX_PARTS];
+    size_t n;
+} match_ctx;
+
+static int match_term(void *ctx, const char *term, size_t len)
+{
+    match_ctx *c = ctx;
+    size_t pl = strlen(c->prefix);
+    char buf[512];
+    if (len - pl >= sizeof buf)
+        return 0;
+    memcpy(buf, term + pl, len - pl);
+    buf[len - pl] = 0;
+    if (strstr(buf, c->needle) && c->n < MAX_PARTS)
+        c->terms[c->n++] = xsh_query_term(term, len, 1, 0);
+    return 0;
+}
+
+/* OR of the boolean terms under prefix whose value contains any of needles. */
+static xsh_query *terms_containing(xsh_db *db, const char *prefix, char **needles, size_t n)
+{
+    match_ctx c;
+    memset(&c, 0, sizeof c);
+    c.prefix = prefix;
+    xsh_err err;
+    for (size_t i = 0; i < n; i++) {
+        c.needle = needles[i];
+        xsh_db_terms(db, prefix, match_term, &c, &err);
+    }
+    if (c.n == 0)
+        return xsh_query_match_nothing();
+    xsh_query *q = xsh_query_combine(XSH_OP_OR, c.terms, c.n, 0);
+    for (size_t i = 0; i < c.n; i++)
+        xsh_query_free(c.terms[i]);
+    return q;
+}
+
+xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
+{
+    xsh_query *parts[8];
+    size_t n = 0;
+    if (p->ndocs)
+        parts[n++] = terms_containing(db, WENSOU_PREFIX_FILE, p->docs, p->ndocs);
+    if (p->nkinds)
+        parts[n++] = terms_containing(db, WENSOU_PREFIX_KIND, p->kinds, p->nkinds);
+    if (p->year_lo) {
+        char lo[8], hi[8];
+        snprintf(lo, sizeof lo, "%04d", p->year_lo);
+        snprintf(hi, sizeof hi, "%04d", p->year_hi);
+        parts[n++] = xsh_query_value_range(WENSOU_SLOT_YEAR, lo, hi);
+    }
+    for (size_t i = 0; i < p->nsections && n < 8; i++) {
+        xsh_query *s = all_words(st, p->sections[i], WENSOU_PREFIX_SECTION);
+        parts[n++] = s ? s : xsh_query_match_nothing();
+    }
+    if (n == 0)
+        return NULL;
+    if (n == 1)
+        return parts[0];
+    xsh_query *q = xsh_query_combine(XSH_OP_AND, parts, n, 0);
+    for (size_t i = 0; i < n; i++)
+        xsh_query_free(parts[i]);
+    return q;
+}

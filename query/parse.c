@@ -1,0 +1,251 @@
+/* parse.c — what people type → units and filters. Words separated by spaces;
+ * "quoted phrase" or “中文引号”; -word excludes; A OR B are alternatives; doc:,
+ * kind:, year:2020, year:2019..2021, section: filter. An unclosed quote is read as
+ * plain words; a query with nothing to search for is refused. 营商环境 -杭州 year:2021 */
+#include "qry_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int qry_fail(qry_err *err, int code, const char *fmt, const char *arg)
+{
+    if (err) {
+        err->code = code;
+        snprintf(err->msg, sizeof err->msg, fmt, arg ? arg : "");
+    }
+    return code;
+}
+
+static int32_t cp_at(const char *s, size_t len, size_t i, int *n)
+{
+    int32_t cp;
+    int k = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    *n = k ? k : 1;
+    return cp;
+}
+
+static int is_space(int32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000; }
+static int is_open_quote(int32_t cp) { return cp == '"' || cp == 0x201C || cp == 0x300C; }
+static int is_close_quote(int32_t cp) { return cp == '"' || cp == 0x201D || cp == 0x300D; }
+
+typedef struct {
+    char *text;
+    int phrase, negated;
+} raw_token;
+
+static int push_str(char ***arr, size_t *n, const char *s, size_t len)
+{
+    char **na = realloc(*arr, (*n + 1) * sizeof *na);
+    if (!na)
+        return -1;
+    *arr = na;
+    if (!(na[*n] = strndup(s, len)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+/* Splits q into raw tokens: words and quoted phrases, with a leading - kept. */
+static int tokenize(const char *q, raw_token **out, size_t *n_out)
+{
+    size_t len = strlen(q), cap = 8, n = 0;
+    raw_token *t = malloc(cap * sizeof *t);
+    if (!t)
+        return -1;
+    size_t i = 0;
+    while (i < len) {
+        int k;
+        int32_t cp = cp_at(q, len, i, &k);
+        if (is_space(cp)) {
+            i += (size_t)k;
+            continue;
+        }
+        int negated = 0;
+        if ((cp == '-' || cp == 0xFF0D) && i + (size_t)k < len) {
+            int k2;
+            int32_t next = cp_at(q, len, i + (size_t)k, &k2);
+            if (!is_space(next)) {
+                negated = 1;
+                i += (size_t)k;
+                cp = next;
+                k = k2;
+            }
+        }
+        size_t start = i, end;
+        int phrase = 0;
+        if (is_open_quote(cp)) {
+            size_t j = i + (size_t)k;
+            while (j < len) {
+                int m;
+                if (is_close_quote(cp_at(q, len, j, &m)))
+                    break;
+                j += (size_t)m;
+            }
+            if (j < len) {                      /* a closed quote: a phrase */
+                phrase = 1;
+                start = i + (size_t)k;
+                end = j;
+                int m;
+                cp_at(q, len, j, &m);
+                i = j + (size_t)m;
+            } else {                            /* unclosed: the rest as plain words */
+                i += (size_t)k;
+                continue;
+            }
+        } else {
+            size_t j = i;
+            while (j < len) {
+                int m;
+                int32_t c2 = cp_at(q, len, j, &m);
+                if (is_space(c2) || (j > i && is_open_quote(c2)))
+                    break;
+                j += (size_t)m;
+            }
+            end = j;
+            i = j;
+        }
+        if (n == cap) {
+            cap *= 2;
+            raw_token *nt = realloc(t, cap * sizeof *nt);
+            if (!nt)
+                goto oom;
+            t = nt;
+        }
+        if (!(t[n].text = strndup(q + start, end - start)))
+            goto oom;
+        t[n].phrase = phrase;
+        t[n].negated = negated;
+        n++;
+    }
+    *out = t;
+    *n_out = n;
+    return 0;
+oom:
+    for (size_t k2 = 0; k2 < n; k2++)
+        free(t[k2].text);
+    free(t);
+    return -1;
+}
+
+static int add_unit(qry_parsed *p, char *norm, int phrase, int negated, size_t slot, const qry_synonyms *syn)
+{
+    qry_unit *nu = realloc(p->units, (p->n + 1) * sizeof *nu);
+    if (!nu)
+        return -1;
+    p->units = nu;
+    qry_unit *u = &p->units[p->n++];
+    memset(u, 0, sizeof *u);
+    u->norm = norm;
+    u->phrase = phrase;
+    u->negated = negated;
+    u->slot = slot;
+    char *const *alts = syn ? qry_synonyms_of(syn, norm) : NULL;
+    for (size_t i = 0; alts && alts[i]; i++)
+        if (push_str(&u->alts, &u->nalts, alts[i], strlen(alts[i])))
+            return -1;
+    return 0;
+}
+
+static int parse_filter(qry_parsed *p, seg_state *st, const char *text)
+{
+    const char *colon = strchr(text, ':');
+    if (!colon || colon == text || !colon[1])
+        return 0;
+    size_t klen = (size_t)(colon - text);
+    const char *v = colon + 1;
+    if (klen == 3 && strncmp(text, "doc", 3) == 0)
+        return push_str(&p->docs, &p->ndocs, v, strlen(v)) ? -1 : 1;
+    if (klen == 4 && strncmp(text, "kind", 4) == 0)
+        return push_str(&p->kinds, &p->nkinds, v, strlen(v)) ? -1 : 1;
+    if (klen == 7 && strncmp(text, "section", 7) == 0) {
+        char *norm = qry_literal_norm(st, v);
+        if (!norm)
+            return 1;
+        int rc = push_str(&p->sections, &p->nsections, norm, strlen(norm));
+        free(norm);
+        return rc ? -1 : 1;
+    }
+    if (klen == 4 && strncmp(text, "year", 4) == 0) {
+        int lo = 0, hi = 0, n = 0;
+        if (sscanf(v, "%4d..%4d%n", &lo, &hi, &n) == 2 && v[n] == 0) {
+            p->year_lo = lo;
+            p->year_hi = hi;
+            return 1;
+        }
+        if (sscanf(v, "%4d%n", &lo, &n) == 1 && v[n] == 0) {
+            p->year_lo = p->year_hi = lo;
+            return 1;
+        }
+    }
+    return 0;                                   /* not a filter: a word with a colon */
+}
+
+int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed *p, qry_err *err)
+{
+    memset(p, 0, sizeof *p);
+    raw_token *t;
+    size_t n;
+    if (!q || tokenize(q, &t, &n) != 0)
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    int rc = 0;
+    size_t slot = 0;
+    int joined = 0;                              /* the previous token was OR */
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!t[i].phrase && !t[i].negated && strcmp(t[i].text, "OR") == 0) {
+            joined = p->n > 0;
+            continue;
+        }
+        if (!t[i].phrase) {
+            int f = parse_filter(p, st, t[i].text);
+            if (f < 0)
+                rc = QRY_ENOMEM;
+            if (f != 0)
+                continue;
+        }
+        char *norm = qry_literal_norm(st, t[i].text);
+        if (!norm)
+            continue;                            /* only punctuation */
+        size_t unit_slot = (joined && !t[i].negated && p->n > 0 && !p->units[p->n - 1].negated) ? p->units[p->n - 1].slot : slot++;
+        if (add_unit(p, norm, t[i].phrase, t[i].negated, unit_slot, syn))
+            rc = QRY_ENOMEM;
+        joined = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(t[i].text);
+    free(t);
+    if (rc) {
+        qry_parsed_free(p);
+        return qry_fail(err, rc, "%s", "out of memory");
+    }
+    size_t positive = 0;
+    for (size_t i = 0; i < p->n; i++)
+        positive += !p->units[i].negated;
+    int filters = p->ndocs || p->nkinds || p->nsections || p->year_lo;
+    if (positive == 0 && !filters) {
+        qry_parsed_free(p);
+        return qry_fail(err, QRY_EQUERY, "%s", "nothing to search for: the query needs a word that is not excluded");
+    }
+    p->nslots = slot;
+    return 0;
+}
+
+static void free_strs(char **a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(a[i]);
+    free(a);
+}
+
+void qry_parsed_free(qry_parsed *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->units[i].norm);
+        free_strs(p->units[i].alts, p->units[i].nalts);
+    }
+    free(p->units);
+    free_strs(p->docs, p->ndocs);
+    free_strs(p->kinds, p->nkinds);
+    free_strs(p->sections, p->nsections);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,46 @@
+/* qry.h — the query side: a query string people type → ranked passages with their
+ * sections, pages, byte ranges and highlights, as the JSON object INTERFACE.md
+ * describes for `search --json`. Used by `wensou search` and the daemon. */
+#ifndef WENSOU_QRY_H
+#define WENSOU_QRY_H
+
+#include "seg.h"
+#include <jansson.h>
+#include <stddef.h>
+
+#define QRY_EOK      0
+#define QRY_ENOMEM  (-1)
+#define QRY_ENOINDEX (-2)   /* no index at that path (yet) */
+#define QRY_EINDEX  (-3)    /* the index could not be read (corrupt, locked, I/O) */
+#define QRY_ESCHEMA (-4)    /* an index of another schema version: re-index */
+#define QRY_EQUERY  (-5)    /* nothing to search for */
+#define QRY_EINVAL  (-6)    /* bad argument (limit, synonyms file) */
+
+typedef struct { int code; char msg[256]; } qry_err;   /* caller-owned */
+
+/* Synonym groups (dict/synonyms.txt: one group per line, members separated by " / "). */
+typedef struct qry_synonyms qry_synonyms;
+int  qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, qry_err *err);
+void qry_synonyms_free(qry_synonyms *s);                 /* NULL-safe */
+
+/* One engine per thread: its own index handle and segmenter state; the dictionary
+ * and synonyms are shared read-only. */
+typedef struct qry_engine qry_engine;
+int  qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *syn,
+                     qry_engine **out, qry_err *err);
+void qry_engine_close(qry_engine *e);                    /* NULL-safe */
+/* Sees the latest commit (cheap when nothing changed); opens the index when it
+ * did not exist before. */
+int  qry_engine_reopen(qry_engine *e, qry_err *err);
+
+#define QRY_MAX_LIMIT 1000
+
+typedef struct {
+    const char *q;
+    size_t limit, offset, per_doc;      /* per_doc 0: no limit */
+} qry_request;
+
+/* Runs one search; *out gets the result object (a new reference). */
+int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* qry_int.h — query-side internals: normalised text with its map back to the
+ * original bytes, the parsed query, Xapian query building, synonyms. */
+#ifndef WENSOU_QRY_INT_H
+#define WENSOU_QRY_INT_H
+
+#include "qry.h"
+#include "xsh.h"
+
+int qry_fail(qry_err *err, int code, const char *fmt, const char *arg);
+
+/* ---- normalised text (normtext.c) ---- */
+typedef struct { size_t norm_off, norm_len, orig_start, orig_end; } nt_token;
+typedef struct {
+    char *s;                 /* normalised: the segmenter's norms, a space only between ASCII words */
+    size_t len, cap;
+    nt_token *tok;
+    size_t ntok, tokcap;
+} qry_normtext;
+
+int  qry_normalize(seg_state *st, const char *text, size_t len, qry_normtext *out);
+void qry_normtext_free(qry_normtext *t);
+/* The original byte range of the normalised range [a, b). */
+void qry_normtext_map(const qry_normtext *t, size_t a, size_t b, size_t *os, size_t *oe);
+/* A query word or synonym as a literal to find: normalised, punctuation at its ends
+ * dropped (“营商环境”， → 营商环境). malloc'd; NULL when nothing searchable is left. */
+char *qry_literal_norm(seg_state *st, const char *text);
+
+/* ---- the parsed query (parse.c) ---- */
+typedef struct {
+    char *norm;              /* normalised literal: what a passage must contain */
+    int phrase, negated;
+    size_t slot;             /* units in one slot are alternatives (A OR B) */
+    char **alts;             /* synonyms, normalised */
+    size_t nalts;
+} qry_unit;
+
+typedef struct {
+    qry_unit *units;
+    size_t n, nslots;
+    char **docs, **kinds, **sections;
+    size_t ndocs, nkinds, nsections;
+    int year_lo, year_hi;    /* 0: no bound */
+} qry_parsed;
+
+int  qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed *out, qry_err *err);
+void qry_parsed_free(qry_parsed *p);
+
+/* ---- synonyms (synonyms.c) ---- */
+/* The other members of the group holding norm (NULL-terminated, owned by s), or NULL. */
+char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
+
+/* ---- Xapian queries (build.c) ---- */
+/* A passage holds literal: the n-gram and word terms that find every passage that
+ * may hold it; *exact is 0 when a match must still be verified against the text. */
+xsh_query *qry_literal(seg_state *st, const char *literal, int *exact);
+/* The unit's words, all present anywhere in the passage (a loose match). */
+xsh_query *qry_loose(seg_state *st, const char *literal);
+/* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */
+xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p);
+
+#endif

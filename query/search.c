@@ -1,0 +1,508 @@
+/* search.c — one search, in two tiers. Tier 1: passages that hold every query word
+ * (or one of its OR alternatives, or a synonym) literally, as a string in the
+ * text. Tier 2, below it when tier 1 has fewer than the limit: passages that hold
+ * some of them, or a word's parts apart (经济 … 发展 for 经济发展). Literals longer
+ * than one bigram are verified against the passage text inside the match, so
+ * totals are exact. Then highlights, facets, and the JSON of INTERFACE.md. */
+#include "qry_int.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CHECK_AT_LEAST 5000      /* totals and facets are exact up to this many matches */
+#define SYNONYM_WEIGHT 0.5       /* a synonym's match counts half an exact one */
+#define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
+
+struct qry_engine {
+    char *db_path;
+    xsh_db *db;                  /* NULL until an index exists */
+    const seg_dict *dict;
+    const qry_synonyms *syn;
+    seg_state *st;
+    qry_normtext nt;             /* scratch: a passage's normalised text */
+};
+
+static int open_index(qry_engine *e, qry_err *err)
+{
+    xsh_err xe;
+    int rc = xsh_db_open(e->db_path, XSH_READ, &e->db, &xe);
+    if (rc == XSH_ENOTFOUND)
+        return qry_fail(err, QRY_ENOINDEX, "no index at %s (run wensou index first)", e->db_path);
+    if (rc)
+        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    char *v = NULL;
+    if (xsh_db_get_metadata(e->db, WENSOU_META_SCHEMA, &v, &xe) != 0 || strcmp(v, WENSOU_SCHEMA_VERSION) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s: index of schema version %s, this wensou reads %s: delete it and re-index",
+                 e->db_path, v && v[0] ? v : "(none)", WENSOU_SCHEMA_VERSION);
+        free(v);
+        xsh_db_close(e->db);
+        e->db = NULL;
+        return qry_fail(err, QRY_ESCHEMA, "%s", msg);
+    }
+    free(v);
+    return 0;
+}
+
+int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *syn, qry_engine **out, qry_err *err)
+{
+    *out = NULL;
+    qry_engine *e = calloc(1, sizeof *e);
+    if (!e || !(e->db_path = strdup(db_path)) || seg_state_new(d, &e->st) != 0) {
+        if (e)
+            free(e->db_path);
+        free(e);
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    }
+    e->dict = d;
+    e->syn = syn;
+    int rc = open_index(e, err);
+    if (rc && rc != QRY_ENOINDEX) {
+        qry_engine_close(e);
+        return rc;
+    }
+    *out = e;                     /* without an index yet: searches say so until one exists */
+    return 0;
+}
+
+void qry_engine_close(qry_engine *e)
+{
+    if (!e)
+        return;
+    xsh_db_close(e->db);
+    seg_state_free(e->st);
+    qry_normtext_free(&e->nt);
+    free(e->db_path);
+    free(e);
+}
+
+int qry_engine_reopen(qry_engine *e, qry_err *err)
+{
+    if (!e->db)
+        return open_index(e, err);
+    xsh_err xe;
+    if (xsh_db_reopen(e->db, &xe) != 0)
+        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    return 0;
+}
+
+/* ---- literal presence, for the match decider and highlights ---- */
+
+typedef struct {
+    qry_engine *e;
+    const qry_parsed *p;
+    int tier;                    /* 1: accept passages holding every slot; 2: the others */
+} verify_ctx;
+
+static int holds(const qry_normtext *nt, const qry_unit *u)
+{
+    if (strstr(nt->s, u->norm))
+        return 1;
+    for (size_t i = 0; i < u->nalts; i++)
+        if (strstr(nt->s, u->alts[i]))
+            return 1;
+    return 0;
+}
+
+/* Every positive slot has a unit the text holds, and no excluded unit is held. */
+static int holds_all(const qry_normtext *nt, const qry_parsed *p, int *excluded)
+{
+    *excluded = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->units[i].negated && holds(nt, &p->units[i])) {
+            *excluded = 1;
+            return 0;
+        }
+    for (size_t s = 0; s < p->nslots; s++) {
+        int any = 0, positive = 0;
+        for (size_t i = 0; i < p->n && !any; i++)
+            if (p->units[i].slot == s && !p->units[i].negated) {
+                positive = 1;
+                any = holds(nt, &p->units[i]);
+            }
+        if (positive && !any)
+            return 0;
+    }
+    return 1;
+}
+
+static int normalise_record(qry_engine *e, const char *data, size_t len)
+{
+    json_t *rec = json_loadb(data, len, 0, NULL);
+    const char *text = rec ? json_string_value(json_object_get(rec, "text")) : NULL;
+    int rc = text ? qry_normalize(e->st, text, strlen(text), &e->nt) : -1;
+    json_decref(rec);
+    return rc;
+}
+
+static int decide(void *ctx, const char *data, size_t len)
+{
+    verify_ctx *v = ctx;
+    if (normalise_record(v->e, data, len) != 0)
+        return 0;
+    int excluded;
+    int all = holds_all(&v->e->nt, v->p, &excluded);
+    if (excluded)
+        return 0;
+    return v->tier == 1 ? all : !all;
+}
+
+/* ---- building the tiers ---- */
+
+typedef struct {
+    xsh_query *q[64];
+    size_t n;
+} qlist;
+
+static void ql_add(qlist *l, xsh_query *q)
+{
+    if (q && l->n < 64)
+        l->q[l->n++] = q;
+    else
+        xsh_query_free(q);
+}
+
+static xsh_query *ql_combine(qlist *l, xsh_op op)
+{
+    xsh_query *q = l->n == 0 ? NULL : l->n == 1 ? l->q[0] : xsh_query_combine(op, l->q, l->n, 0);
+    if (l->n > 1)
+        for (size_t i = 0; i < l->n; i++)
+            xsh_query_free(l->q[i]);
+    l->n = 0;
+    return q;
+}
+
+/* The literal of u with its synonyms below it; *exact stays 1 only if all are exact. */
+static xsh_query *unit_literal(seg_state *st, const qry_unit *u, int *exact)
+{
+    int ex;
+    qlist alts = {0};
+    xsh_query *main = qry_literal(st, u->norm, &ex);
+    *exact &= ex;
+    for (size_t i = 0; i < u->nalts; i++) {
+        ql_add(&alts, qry_literal(st, u->alts[i], &ex));
+        *exact &= ex;
+    }
+    if (alts.n == 0)
+        return main;
+    xsh_query *syn = ql_combine(&alts, XSH_OP_OR);
+    xsh_query *scaled = xsh_query_scale(syn, SYNONYM_WEIGHT);
+    xsh_query_free(syn);
+    xsh_query *pair[2] = {main, scaled};
+    xsh_query *q = xsh_query_combine(XSH_OP_OR, pair, 2, 0);
+    xsh_query_free(main);
+    xsh_query_free(scaled);
+    return q;
+}
+
+static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
+{
+    qlist l = {0};
+    ql_add(&l, qry_loose(st, u->norm));
+    for (size_t i = 0; i < u->nalts; i++) {
+        xsh_query *a = qry_loose(st, u->alts[i]);
+        ql_add(&l, xsh_query_scale(a, SYNONYM_WEIGHT));
+        xsh_query_free(a);
+    }
+    return ql_combine(&l, XSH_OP_OR);
+}
+
+typedef struct {
+    xsh_query *tier1, *tier2;    /* tier2 NULL: no second tier */
+    int exact;                   /* no literal needs checking against the text */
+} tiers;
+
+static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
+{
+    if (!b)
+        return a;
+    xsh_query *pair[2] = {a, b};
+    xsh_query *q = xsh_query_combine(op, pair, 2, 0);
+    xsh_query_free(a);
+    xsh_query_free(b);
+    return q;
+}
+
+static tiers build_tiers(qry_engine *e, const qry_parsed *p)
+{
+    tiers t = {NULL, NULL, 1};
+    qlist all = {0}, any = {0}, words = {0}, neg = {0};
+    for (size_t s = 0; s < p->nslots; s++) {
+        qlist lit = {0}, loose = {0};
+        for (size_t i = 0; i < p->n; i++) {
+            const qry_unit *u = &p->units[i];
+            if (u->slot != s)
+                continue;
+            if (u->negated) {
+                int ex = 1;
+                xsh_query *l = unit_literal(e->st, u, &ex);
+                if (ex)
+                    ql_add(&neg, l);
+                else {                   /* an inexact exclusion is checked on the text */
+                    xsh_query_free(l);
+                    t.exact = 0;
+                }
+                continue;
+            }
+            ql_add(&lit, unit_literal(e->st, u, &t.exact));
+            ql_add(&loose, unit_loose(e->st, u));
+        }
+        if (lit.n == 0)
+            continue;
+        xsh_query *slot_lit = ql_combine(&lit, XSH_OP_OR);
+        xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
+        xsh_query *boosted = xsh_query_scale(slot_lit, LITERAL_BOOST);
+        xsh_query *pair[2] = {boosted, slot_loose};
+        ql_add(&any, xsh_query_combine(XSH_OP_OR, pair, 2, 0));
+        ql_add(&words, slot_loose);
+        xsh_query_free(boosted);
+        ql_add(&all, slot_lit);
+    }
+    xsh_query *filters = qry_filters(e->db, e->st, p);
+    xsh_query *negs = ql_combine(&neg, XSH_OP_OR);
+    if (all.n == 0) {                        /* filters only: everything they let through */
+        t.tier1 = xsh_query_match_all();
+        xsh_query_free(ql_combine(&any, XSH_OP_OR));
+        xsh_query_free(ql_combine(&words, XSH_OP_OR));
+    } else {
+        xsh_query *core = ql_combine(&all, XSH_OP_AND);
+        /* words as words add to the rank of literal matches */
+        t.tier1 = with(XSH_OP_AND_MAYBE, core, ql_combine(&words, XSH_OP_OR));
+        t.tier2 = ql_combine(&any, XSH_OP_OR);
+    }
+    if (filters) {
+        t.tier1 = with(XSH_OP_FILTER, t.tier1, filters);
+        if (t.tier2) {
+            xsh_query *f2 = qry_filters(e->db, e->st, p);
+            t.tier2 = with(XSH_OP_FILTER, t.tier2, f2);
+        }
+    }
+    if (negs) {
+        xsh_query *n2 = t.tier2 ? xsh_query_copy(negs) : NULL;
+        t.tier1 = with(XSH_OP_AND_NOT, t.tier1, negs);
+        if (t.tier2)
+            t.tier2 = with(XSH_OP_AND_NOT, t.tier2, n2);
+    }
+    if (t.tier2 && t.exact) {               /* exact tier 1: tier 2 is simply the rest */
+        xsh_query *t1 = xsh_query_copy(t.tier1);
+        t.tier2 = with(XSH_OP_AND_NOT, t.tier2, t1);
+    }
+    return t;
+}
+
+/* ---- results ---- */
+
+typedef struct { size_t s, e; } range;
+
+static int cmp_range(const void *a, const void *b)
+{
+    const range *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : (x->e > y->e) - (x->e < y->e);
+}
+
+typedef struct {
+    range *r;
+    size_t n, cap;
+} ranges;
+
+static void add_matches(ranges *rs, const qry_normtext *nt, const char *needle)
+{
+    size_t nl = strlen(needle);
+    if (nl == 0)
+        return;
+    for (const char *p = strstr(nt->s, needle); p; p = strstr(p + nl, needle)) {
+        if (rs->n == rs->cap) {
+            size_t cap = rs->cap ? rs->cap * 2 : 16;
+            range *nr = realloc(rs->r, cap * sizeof *nr);
+            if (!nr)
+                return;
+            rs->r = nr;
+            rs->cap = cap;
+        }
+        size_t a = (size_t)(p - nt->s);
+        qry_normtext_map(nt, a, a + nl, &rs->r[rs->n].s, &rs->r[rs->n].e);
+        rs->n++;
+    }
+}
+
+typedef struct {
+    ranges *rs;
+    const qry_normtext *nt;
+} word_hl;
+
+static int highlight_word(void *ctx, const seg_token *t)
+{
+    word_hl *w = ctx;
+    if (t->kind != SEG_KIND_WORD)
+        return 0;
+    char buf[256];
+    if (t->norm_len >= sizeof buf)
+        return 0;
+    memcpy(buf, t->norm, t->norm_len);
+    buf[t->norm_len] = 0;
+    add_matches(w->rs, w->nt, buf);
+    return 0;
+}
+
+/* Byte ranges in text of the literals it holds, else of their words. */
+static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
+{
+    json_t *out = json_array();
+    if (qry_normalize(e->st, text, strlen(text), &e->nt) != 0)
+        return out;
+    ranges rs = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        const qry_unit *u = &p->units[i];
+        if (u->negated)
+            continue;
+        size_t before = rs.n;
+        add_matches(&rs, &e->nt, u->norm);
+        for (size_t k = 0; k < u->nalts; k++)
+            add_matches(&rs, &e->nt, u->alts[k]);
+        if (rs.n == before) {               /* not held literally: its words apart */
+            word_hl w = {&rs, &e->nt};
+            seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
+        }
+    }
+    qsort(rs.r, rs.n, sizeof *rs.r, cmp_range);
+    size_t m = 0;
+    for (size_t i = 0; i < rs.n; i++) {     /* merge overlapping ranges */
+        if (m > 0 && rs.r[i].s <= rs.r[m - 1].e) {
+            if (rs.r[i].e > rs.r[m - 1].e)
+                rs.r[m - 1].e = rs.r[i].e;
+        } else {
+            rs.r[m++] = rs.r[i];
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        json_array_append_new(out, json_pack("[I, I]", (json_int_t)rs.r[i].s, (json_int_t)rs.r[i].e));
+    free(rs.r);
+    return out;
+}
+
+static void add_facets(json_t *facets, const xsh_result *r)
+{
+    static const char *names[] = {"documents", "kinds", "years"};
+    for (size_t f = 0; f < r->nfacets && f < 3; f++) {
+        json_t *obj = json_object_get(facets, names[f]);
+        for (size_t k = 0; k < r->facets[f].n; k++) {
+            const char *v = r->facets[f].values[k].value;
+            json_int_t prev = json_integer_value(json_object_get(obj, v));
+            json_object_set_new(obj, v, json_integer(prev + (json_int_t)r->facets[f].values[k].count));
+        }
+    }
+}
+
+static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, int exact, size_t offset,
+                    size_t limit, size_t per_doc, xsh_result **out, qry_err *err)
+{
+    static const unsigned facet_slots[] = {WENSOU_SLOT_FILE, WENSOU_SLOT_KIND, WENSOU_SLOT_YEAR};
+    xsh_search_opts o;
+    xsh_search_opts_init(&o);
+    o.offset = offset;
+    o.limit = limit;
+    o.check_at_least = CHECK_AT_LEAST;
+    o.facet_slots = facet_slots;
+    o.nfacets = 3;
+    if (per_doc) {
+        o.collapse_slot = WENSOU_SLOT_FILE;
+        o.collapse_max = (unsigned)per_doc;
+    }
+    verify_ctx v = {e, p, tier};
+    if (!exact) {
+        o.decider = decide;
+        o.decider_ctx = &v;
+    }
+    xsh_err xe;
+    int rc = xsh_search(e->db, q, &o, out, &xe);
+    if (rc == XSH_EMODIFIED) {               /* a commit went past us: reopen and retry once */
+        if (xsh_db_reopen(e->db, &xe) == 0)
+            rc = xsh_search(e->db, q, &o, out, &xe);
+    }
+    if (rc)
+        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    return 0;
+}
+
+static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        json_t *rec = json_loadb(r->hits[i].data, r->hits[i].data_len, 0, NULL);
+        if (!json_is_object(rec)) {
+            json_decref(rec);
+            continue;
+        }
+        json_t *hit = json_object();
+        json_object_set_new(hit, "rank", json_integer((json_int_t)++*rank));
+        json_object_set_new(hit, "score", json_real((double)(long long)(r->hits[i].weight * 1000 + 0.5) / 1000));
+        json_object_update(hit, rec);
+        const char *text = json_string_value(json_object_get(rec, "text"));
+        json_object_set_new(hit, "highlights", highlights(e, p, text ? text : ""));
+        json_array_append_new(hits, hit);
+        json_decref(rec);
+    }
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err)
+{
+    *out = NULL;
+    double t0 = now_ms();
+    if (!req || !req->q)
+        return qry_fail(err, QRY_EINVAL, "%s", "no query");
+    if (req->limit > QRY_MAX_LIMIT || req->offset > 1000000)
+        return qry_fail(err, QRY_EINVAL, "%s", "limit is at most 1000 and offset at most 1000000");
+    if (!e->db) {
+        int rc = open_index(e, err);
+        if (rc)
+            return rc;
+    }
+    qry_parsed p;
+    int rc = qry_parse(req->q, e->st, e->syn, &p, err);
+    if (rc)
+        return rc;
+    tiers t = build_tiers(e, &p);
+    json_t *hits = json_array(), *facets = json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years");
+    size_t rank = req->offset, total = 0;
+    xsh_result *r1 = NULL, *r2 = NULL;
+    rc = run_tier(e, t.tier1, &p, 1, t.exact, req->offset, req->limit, req->per_doc, &r1, err);
+    if (!rc) {
+        total = r1->estimated;
+        add_facets(facets, r1);
+        append_hits(e, &p, r1, hits, &rank);
+    }
+    if (!rc && t.tier2) {
+        size_t have = r1->nhits;
+        size_t off2 = req->offset > r1->estimated ? req->offset - r1->estimated : 0;
+        size_t lim2 = req->limit > have ? req->limit - have : 0;
+        rc = run_tier(e, t.tier2, &p, 2, t.exact, off2, lim2, req->per_doc, &r2, err);
+        if (!rc) {
+            total += r2->estimated;
+            add_facets(facets, r2);
+            append_hits(e, &p, r2, hits, &rank);
+        }
+    }
+    xsh_result_free(r1);
+    xsh_result_free(r2);
+    xsh_query_free(t.tier1);
+    xsh_query_free(t.tier2);
+    qry_parsed_free(&p);
+    if (rc) {
+        json_decref(hits);
+        json_decref(facets);
+        return rc;
+    }
+    double took = now_ms() - t0;
+    *out = json_pack("{s:s, s:I, s:f, s:o, s:o}", "query", req->q, "total", (json_int_t)total,
+                     "took_ms", (double)(long long)(took * 1000 + 0.5) / 1000, "hits", hits, "facets", facets);
+    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+}

@@ -1,0 +1,146 @@
+/* synonyms.c — groups of words that mean the same thing in policy text, one group
+ * a line, members separated by " / " (GDP / 地区生产总值 / 生产总值). A query word
+ * that is a member is also searched as the others, ranked below exact matches. */
+#include "qry_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *member;
+    char **others;            /* NULL-terminated */
+} syn_entry;
+
+struct qry_synonyms {
+    syn_entry *e;
+    size_t n;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const syn_entry *)a)->member, ((const syn_entry *)b)->member);
+}
+
+static void free_group(char **g, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(g[i]);
+    free(g);
+}
+
+/* Adds one entry per member of group g[0, n). */
+static int add_group(qry_synonyms *s, char **g, size_t n)
+{
+    syn_entry *ne = realloc(s->e, (s->n + n) * sizeof *ne);
+    if (!ne)
+        return -1;
+    s->e = ne;
+    for (size_t i = 0; i < n; i++) {
+        syn_entry *e = &s->e[s->n];
+        e->member = strdup(g[i]);
+        e->others = calloc(n, sizeof *e->others);
+        if (!e->member || !e->others) {
+            free(e->member);
+            free(e->others);
+            return -1;
+        }
+        for (size_t j = 0, k = 0; j < n; j++)
+            if (j != i && !(e->others[k++] = strdup(g[j])))
+                return -1;
+        s->n++;
+    }
+    return 0;
+}
+
+int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, qry_err *err)
+{
+    *out = NULL;
+    qry_synonyms *s = calloc(1, sizeof *s);
+    if (!s)
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    if (!path) {
+        *out = s;
+        return 0;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        free(s);
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
+        return qry_fail(err, QRY_EINVAL, "%s", msg);
+    }
+    seg_state *st;
+    if (seg_state_new(d, &st) != 0) {
+        fclose(f);
+        free(s);
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    unsigned lineno = 0;
+    while (!rc && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        char **g = NULL;
+        size_t n = 0;
+        for (char *m = strtok(line, "/\r\n"); m && !rc; m = strtok(NULL, "/\r\n")) {
+            char *norm = qry_literal_norm(st, m);
+            if (!norm)
+                continue;
+            char **ng = realloc(g, (n + 1) * sizeof *ng);
+            if (!ng) {
+                free(norm);
+                rc = QRY_ENOMEM;
+                break;
+            }
+            g = ng;
+            g[n++] = norm;
+        }
+        if (!rc && n == 1) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s:%u: a synonym group needs two or more members separated by /", path, lineno);
+            rc = qry_fail(err, QRY_EINVAL, "%s", msg);
+        } else if (!rc && n > 1 && add_group(s, g, n)) {
+            rc = qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        }
+        free_group(g, n);
+    }
+    free(line);
+    fclose(f);
+    seg_state_free(st);
+    if (rc) {
+        qry_synonyms_free(s);
+        return rc;
+    }
+    qsort(s->e, s->n, sizeof *s->e, cmp_entry);
+    *out = s;
+    return 0;
+}
+
+char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm)
+{
+    if (!s || s->n == 0)
+        return NULL;
+    syn_entry key = {(char *)norm, NULL};
+    const syn_entry *e = bsearch(&key, s->e, s->n, sizeof *s->e, cmp_entry);
+    return e ? e->others : NULL;
+}
+
+void qry_synonyms_free(qry_synonyms *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->e[i].member);
+        for (size_t k = 0; s->e[i].others && s->e[i].others[k]; k++)
+            free(s->e[i].others[k]);
+        free(s->e[i].others);
+    }
+    free(s->e);
+    free(s);
+}
