@@ -23,6 +23,9 @@ int cli_open_dict(int with_user, seg_dict **out);
 
 /* The index directory: --db, else $WENSOU_DB, else ./wensou.db. */
 const char *cli_db_path(const char *option);
+/* For searching: the same, but when none is given and ./wensou.db does not exist,
+ * the index of corpus/ that the build puts beside the executable. */
+const char *cli_search_db_path(const char *option);
 
 /* A resource file: $env, else <exe dir>/name; NULL when neither can be formed. */
 const char *cli_resource_path(const char *env, const char *name, char *buf, size_t cap);

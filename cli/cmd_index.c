@@ -65,6 +65,14 @@ static int list_add(file_list *l, const char *path, size_t size)
 }
 
 /* Adds path (a file as given, or a folder's indexable files, sorted, recursively). */
+static void list_free(file_list *l)
+{
+    for (size_t k = 0; k < l->n; k++)
+        free(l->paths[k]);
+    free(l->paths);
+    free(l->sizes);
+}
+
 static int collect(file_list *l, const char *path, int explicit_file, int *failed)
 {
     struct stat st;
@@ -166,17 +174,21 @@ int cmd_index(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (collect(&files, argv[i], 1, &failed) != 0) {
             cli_error("index", "out of memory");
+            list_free(&files);
             return CLI_FAILED;
         }
 
     seg_dict *dict;
-    if (cli_open_dict(1, &dict) != CLI_OK)
+    if (cli_open_dict(1, &dict) != CLI_OK) {
+        list_free(&files);
         return CLI_FAILED;
+    }
     idx_writer *w;
     idx_err err = {0};
     if (idx_writer_open(db, dict, &w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         seg_dict_close(dict);
+        list_free(&files);
         return CLI_FAILED;
     }
     struct sigaction sa;
@@ -223,10 +235,7 @@ int cmd_index(int argc, char **argv)
     printf("%s%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n",
            stop_requested ? "interrupted: " : "", added, updated, unchanged, removed, failed, passages, dt,
            dt > 0 ? (double)bytes / 1e6 / dt : 0.0);
-    for (size_t k = 0; k < files.n; k++)
-        free(files.paths[k]);
-    free(files.paths);
-    free(files.sizes);
+    list_free(&files);
     seg_dict_close(dict);
     if (stop_requested)
         return 130;

@@ -5,7 +5,6 @@
 #include "qry.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,44 +56,89 @@ static char *join_args(int argc, char **argv)
     return q;
 }
 
+/* The value of --name=value or of the next argument; NULL (and an error) if none. */
+static const char *option_value(const char *arg, const char *name, int argc, char **argv, int *i)
+{
+    size_t n = strlen(name);
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (*i + 1 < argc)
+        return argv[++*i];
+    char why[64];
+    snprintf(why, sizeof why, "%s needs a value", name);
+    cli_error("search", why);
+    return NULL;
+}
+
 int cmd_search(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"connect", required_argument, 0, 'c'},
-        {"limit", required_argument, 0, 'l'}, {"offset", required_argument, 0, 'o'},
-        {"per-doc", required_argument, 0, 'p'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL, *connect = NULL;
     qry_request req = {NULL, 10, 0, 0};
-    int json = 0, c;
-    optind = 1;
-    /* "+": options end at the first query word, so -杭州 later in a query excludes */
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'c': connect = optarg; break;
-        case 'l': if (parse_count("--limit", optarg, QRY_MAX_LIMIT, &req.limit)) return CLI_USAGE; break;
-        case 'o': if (parse_count("--offset", optarg, 1000000, &req.offset)) return CLI_USAGE; break;
-        case 'p': if (parse_count("--per-doc", optarg, 1000, &req.per_doc)) return CLI_USAGE; break;
-        case 'j': json = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_USAGE;
+    int json = 0, nwords = 0;
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words)
+        return CLI_FAILED;
+    /* Options (--name[=value]) may stand anywhere; every other argument is a query
+     * word, so -杭州 excludes (there are no short options); "--" ends the options. */
+    int status = CLI_OK;
+    for (int i = 1; i < argc && status == CLI_OK; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                words[nwords++] = argv[i];
+            break;
         }
+        if (strncmp(a, "--", 2) != 0) {
+            words[nwords++] = argv[i];
+            continue;
+        }
+#define IS(opt) (strncmp(a, opt, strlen(opt)) == 0 && (a[strlen(opt)] == 0 || a[strlen(opt)] == '='))
+        if (IS("--db"))
+            status = (db = option_value(a, "--db", argc, argv, &i)) ? CLI_OK : CLI_USAGE;
+        else if (IS("--connect"))
+            status = (connect = option_value(a, "--connect", argc, argv, &i)) ? CLI_OK : CLI_USAGE;
+        else if (IS("--limit"))
+            status = (v = option_value(a, "--limit", argc, argv, &i)) && !parse_count("--limit", v, QRY_MAX_LIMIT, &req.limit) ? CLI_OK : CLI_USAGE;
+        else if (IS("--offset"))
+            status = (v = option_value(a, "--offset", argc, argv, &i)) && !parse_count("--offset", v, 1000000, &req.offset) ? CLI_OK : CLI_USAGE;
+        else if (IS("--per-doc"))
+            status = (v = option_value(a, "--per-doc", argc, argv, &i)) && !parse_count("--per-doc", v, 1000, &req.per_doc) ? CLI_OK : CLI_USAGE;
+        else if (strcmp(a, "--json") == 0)
+            json = 1;
+        else if (strcmp(a, "--help") == 0) {
+            usage(stdout);
+            free(words);
+            return CLI_OK;
+        } else {
+            char why[128];
+            snprintf(why, sizeof why, "unknown option %s (see wensou search --help)", a);
+            cli_error("search", why);
+            status = CLI_USAGE;
+        }
+#undef IS
     }
-    if (optind == argc) {
+    if (status != CLI_OK) {
+        free(words);
+        return status;
+    }
+    if (nwords == 0) {
         cli_error("search", "no QUERY given (see wensou search --help)");
+        free(words);
         return CLI_USAGE;
     }
     if (db && connect) {
         cli_error("search", "--db and --connect do not go together");
+        free(words);
         return CLI_USAGE;
     }
-    char *q = join_args(argc - optind, argv + optind);
+    char *q = join_args(nwords, words);
+    free(words);
     if (!q)
         return CLI_FAILED;
     req.q = q;
     json_t *result = NULL;
-    int status = connect ? cli_remote_search(connect, &req, &result) : CLI_OK;
+    if (connect)
+        status = cli_remote_search(connect, &req, &result);
     if (!connect) {
         seg_dict *dict = NULL;
         qry_synonyms *syn = NULL;
@@ -108,7 +152,7 @@ int cmd_search(int argc, char **argv)
                 sp = NULL;                   /* no synonyms file beside the executable: none */
             int rc = qry_synonyms_load(sp, dict, &syn, &err);
             if (!rc)
-                rc = qry_engine_open(cli_db_path(db), dict, syn, &e, &err);
+                rc = qry_engine_open(cli_search_db_path(db), dict, syn, &e, &err);
             if (!rc)
                 rc = qry_search(e, &req, &result, &err);
             if (rc) {
@@ -122,7 +166,7 @@ int cmd_search(int argc, char **argv)
     }
     if (result) {
         if (json) {
-            char *s = json_dumps(result, JSON_COMPACT);
+            char *s = json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(6));
             if (s)
                 puts(s);
             free(s);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void cli_error(const char *what, const char *why)
@@ -60,6 +61,18 @@ const char *cli_db_path(const char *option)
         return option;
     const char *env = getenv("WENSOU_DB");
     return env && *env ? env : "wensou.db";
+}
+
+const char *cli_search_db_path(const char *option)
+{
+    static char buf[PATH_MAX];
+    const char *p = cli_db_path(option);
+    struct stat st;
+    if ((option && *option) || getenv("WENSOU_DB") || stat(p, &st) == 0)
+        return p;
+    if (beside_exe("corpus.db", buf, sizeof buf) == 0 && stat(buf, &st) == 0)
+        return buf;
+    return p;
 }
 
 int cli_remote_search(const char *addr, const qry_request *req, json_t **result)

@@ -1,5 +1,6 @@
 /* terms.c — one passage → one Xapian document, by the scheme in shim/schema.h:
- * its words (accurate and search-mode); the unigrams and bigrams of its Han text,
+ * its words (accurate and search-mode); the unigrams and bigrams of its Han text
+ * (and, under their own prefixes, of the heading it stands directly under),
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
  * headings and table header; filters, values and the passage record as data. 中国轻纺城 → 中国 轻纺 轻纺城 中国轻纺城 + C中 C国 … B中国 B国轻 … */
@@ -17,6 +18,7 @@
 typedef struct {
     xsh_doc *doc;
     const char *prefix;        /* "" for text, WENSOU_PREFIX_SECTION for headings */
+    const char *uni, *bi;      /* n-gram prefixes; NULL: no n-grams */
     unsigned pos;              /* word position of the last accurate token */
     int32_t prev_han;          /* the Han character just before, or 0 */
     char prev_utf8[4];
@@ -38,11 +40,11 @@ static void add_ngrams(term_ctx *c, const seg_token *t)
             n = 1;
         if (is_han(cp)) {
             char term[16];
-            memcpy(term, WENSOU_PREFIX_CHAR, 1);
+            memcpy(term, c->uni, 1);
             memcpy(term + 1, t->norm + i, (size_t)n);
             c->rc |= xsh_doc_add_term(c->doc, term, 1 + (size_t)n, 1);
             if (c->prev_han) {
-                memcpy(term, WENSOU_PREFIX_BIGRAM, 1);
+                memcpy(term, c->bi, 1);
                 memcpy(term + 1, c->prev_utf8, (size_t)c->prev_len);
                 memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
                 c->rc |= xsh_doc_add_term(c->doc, term, 1 + (size_t)c->prev_len + (size_t)n, 1);
@@ -95,7 +97,7 @@ static int add_token(void *ctx, const seg_token *t)
             c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, 0);
         }
     }
-    if (!t->sub && !plen)
+    if (!t->sub && c->uni)
         add_ngrams(c, t);
     return 0;
 }
@@ -105,6 +107,25 @@ static int add_text(term_ctx *c, seg_state *st, const char *text, size_t len)
     c->prev_han = 0;
     int rc = seg_cut(st, text, len, SEG_MODE_SEARCH, 0, add_token, c);
     return rc ? rc : c->rc;
+}
+
+#define LEAD_MAX_CHARS 16
+
+/* Bytes of a lead sentence of at most LEAD_MAX_CHARS characters ending in 。, or 0. */
+static size_t lead_sentence(const char *text, size_t len)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < len && chars <= LEAD_MAX_CHARS;) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        i += n ? (size_t)n : 1;
+        chars++;
+        if (cp == 0x3002)
+            return chars >= 4 && i < len ? i : 0;
+        if (cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A)
+            return 0;                  /* a clause, not a lead */
+    }
+    return 0;
 }
 
 static int add_value(xsh_doc *doc, unsigned slot, const char *v)
@@ -129,15 +150,28 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     xsh_doc *doc = xsh_doc_new();
     if (!doc)
         return IDX_ENOMEM;
-    term_ctx c = {doc, "", 0, 0, {0}, 0, 0};
+    term_ctx c = {doc, "", WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM, 0, 0, {0}, 0, 0};
     int rc = add_text(&c, st, p->text, p->text_len);
 
+    /* A short lead sentence (营商环境持续优化。…) is the paragraph's own bold
+     * heading in a report: it counts as a heading too. */
+    size_t lead = lead_sentence(p->text, p->text_len);
+    if (lead && !rc) {
+        term_ctx l = {doc, WENSOU_PREFIX_SECTION, WENSOU_PREFIX_HEAD_CHAR, WENSOU_PREFIX_HEAD_BIGRAM,
+                      WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0};
+        rc = add_text(&l, st, p->text, lead);
+    }
+
     /* headings and a table's header belong to the passages under them */
-    term_ctx h = {doc, WENSOU_PREFIX_SECTION, WENSOU_HEADING_POS, 0, {0}, 0, 0};
+    term_ctx h = {doc, WENSOU_PREFIX_SECTION, NULL, NULL, WENSOU_HEADING_POS, 0, {0}, 0, 0};
     for (size_t i = 0; i < p->nsection && !rc; i++) {
+        int innermost = i + 1 == p->nsection;
+        h.uni = innermost ? WENSOU_PREFIX_HEAD_CHAR : NULL;
+        h.bi = innermost ? WENSOU_PREFIX_HEAD_BIGRAM : NULL;
         rc = add_text(&h, st, p->section[i], strlen(p->section[i]));
         h.pos++;
     }
+    h.uni = h.bi = NULL;
     if (p->table_header && !rc) {
         h.prefix = "";
         rc = add_text(&h, st, p->table_header, strlen(p->table_header));

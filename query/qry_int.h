@@ -51,8 +51,9 @@ char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 
 /* ---- Xapian queries (build.c) ---- */
 /* A passage holds literal: the n-gram and word terms that find every passage that
- * may hold it; *exact is 0 when a match must still be verified against the text. */
-xsh_query *qry_literal(seg_state *st, const char *literal, int *exact);
+ * may hold it (in its text, or with heading set, in the heading it stands under);
+ * *exact is 0 when a match must still be verified against the text. */
+xsh_query *qry_literal(seg_state *st, const char *literal, int heading, int *exact);
 /* The unit's words, all present anywhere in the passage (a loose match). */
 xsh_query *qry_loose(seg_state *st, const char *literal);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */

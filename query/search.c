@@ -13,8 +13,8 @@
 #include <time.h>
 
 #define CHECK_AT_LEAST 5000      /* totals and facets are exact up to this many matches */
-#define SYNONYM_WEIGHT 0.5       /* a synonym's match counts half an exact one */
 #define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
+#define HEADING_WEIGHT 0.6       /* a literal in the heading counts less than in the text */
 
 struct qry_engine {
     char *db_path;
@@ -23,6 +23,7 @@ struct qry_engine {
     const qry_synonyms *syn;
     seg_state *st;
     qry_normtext nt;             /* scratch: a passage's normalised text */
+    qry_normtext head;           /* scratch: the heading it stands directly under */
 };
 
 static int open_index(qry_engine *e, qry_err *err)
@@ -30,7 +31,7 @@ static int open_index(qry_engine *e, qry_err *err)
     xsh_err xe;
     int rc = xsh_db_open(e->db_path, XSH_READ, &e->db, &xe);
     if (rc == XSH_ENOTFOUND)
-        return qry_fail(err, QRY_ENOINDEX, "no index at %s (run wensou index first)", e->db_path);
+        return qry_fail(err, QRY_ENOINDEX, "%s: no index here (run wensou index first)", e->db_path);
     if (rc)
         return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
     char *v = NULL;
@@ -75,6 +76,7 @@ void qry_engine_close(qry_engine *e)
     xsh_db_close(e->db);
     seg_state_free(e->st);
     qry_normtext_free(&e->nt);
+    qry_normtext_free(&e->head);
     free(e->db_path);
     free(e);
 }
@@ -94,25 +96,28 @@ int qry_engine_reopen(qry_engine *e, qry_err *err)
 typedef struct {
     qry_engine *e;
     const qry_parsed *p;
-    int tier;                    /* 1: accept passages holding every slot; 2: the others */
+    int tier;                    /* which tier's passages to accept (see qry_search) */
 } verify_ctx;
 
-static int holds(const qry_normtext *nt, const qry_unit *u)
+/* The text (or the heading it stands under, when head is not NULL) holds u, or with
+ * alts set one of its synonyms. */
+static int holds(const qry_normtext *nt, const qry_normtext *head, const qry_unit *u, int alts)
 {
-    if (strstr(nt->s, u->norm))
+    if (strstr(nt->s, u->norm) || (head && head->s && strstr(head->s, u->norm)))
         return 1;
-    for (size_t i = 0; i < u->nalts; i++)
-        if (strstr(nt->s, u->alts[i]))
+    for (size_t i = 0; alts && i < u->nalts; i++)
+        if (strstr(nt->s, u->alts[i]) || (head && head->s && strstr(head->s, u->alts[i])))
             return 1;
     return 0;
 }
 
-/* Every positive slot has a unit the text holds, and no excluded unit is held. */
-static int holds_all(const qry_normtext *nt, const qry_parsed *p, int *excluded)
+/* Every positive slot has a unit the passage holds, and no excluded unit is held
+ * (exclusions look at the text only). */
+static int holds_all(const qry_normtext *nt, const qry_normtext *head, const qry_parsed *p, int alts, int *excluded)
 {
     *excluded = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (p->units[i].negated && holds(nt, &p->units[i])) {
+        if (p->units[i].negated && holds(nt, NULL, &p->units[i], 0)) {
             *excluded = 1;
             return 0;
         }
@@ -121,7 +126,7 @@ static int holds_all(const qry_normtext *nt, const qry_parsed *p, int *excluded)
         for (size_t i = 0; i < p->n && !any; i++)
             if (p->units[i].slot == s && !p->units[i].negated) {
                 positive = 1;
-                any = holds(nt, &p->units[i]);
+                any = holds(nt, head, &p->units[i], alts);
             }
         if (positive && !any)
             return 0;
@@ -129,11 +134,17 @@ static int holds_all(const qry_normtext *nt, const qry_parsed *p, int *excluded)
     return 1;
 }
 
+/* Normalises a stored record's text and its innermost heading into the scratch. */
 static int normalise_record(qry_engine *e, const char *data, size_t len)
 {
     json_t *rec = json_loadb(data, len, 0, NULL);
     const char *text = rec ? json_string_value(json_object_get(rec, "text")) : NULL;
+    json_t *sec = rec ? json_object_get(rec, "section") : NULL;
+    size_t ns = json_array_size(sec);
+    const char *head = ns ? json_string_value(json_array_get(sec, ns - 1)) : "";
     int rc = text ? qry_normalize(e->st, text, strlen(text), &e->nt) : -1;
+    if (!rc)
+        rc = qry_normalize(e->st, head ? head : "", head ? strlen(head) : 0, &e->head);
     json_decref(rec);
     return rc;
 }
@@ -144,10 +155,15 @@ static int decide(void *ctx, const char *data, size_t len)
     if (normalise_record(v->e, data, len) != 0)
         return 0;
     int excluded;
-    int all = holds_all(&v->e->nt, v->p, &excluded);
+    int exact = holds_all(&v->e->nt, &v->e->head, v->p, 0, &excluded);
     if (excluded)
         return 0;
-    return v->tier == 1 ? all : !all;
+    int with_synonyms = exact || holds_all(&v->e->nt, &v->e->head, v->p, 1, &excluded);
+    switch (v->tier) {
+    case 0: return exact;
+    case 1: return with_synonyms && !exact;
+    default: return !with_synonyms;
+    }
 }
 
 /* ---- building the tiers ---- */
@@ -175,46 +191,6 @@ static xsh_query *ql_combine(qlist *l, xsh_op op)
     return q;
 }
 
-/* The literal of u with its synonyms below it; *exact stays 1 only if all are exact. */
-static xsh_query *unit_literal(seg_state *st, const qry_unit *u, int *exact)
-{
-    int ex;
-    qlist alts = {0};
-    xsh_query *main = qry_literal(st, u->norm, &ex);
-    *exact &= ex;
-    for (size_t i = 0; i < u->nalts; i++) {
-        ql_add(&alts, qry_literal(st, u->alts[i], &ex));
-        *exact &= ex;
-    }
-    if (alts.n == 0)
-        return main;
-    xsh_query *syn = ql_combine(&alts, XSH_OP_OR);
-    xsh_query *scaled = xsh_query_scale(syn, SYNONYM_WEIGHT);
-    xsh_query_free(syn);
-    xsh_query *pair[2] = {main, scaled};
-    xsh_query *q = xsh_query_combine(XSH_OP_OR, pair, 2, 0);
-    xsh_query_free(main);
-    xsh_query_free(scaled);
-    return q;
-}
-
-static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
-{
-    qlist l = {0};
-    ql_add(&l, qry_loose(st, u->norm));
-    for (size_t i = 0; i < u->nalts; i++) {
-        xsh_query *a = qry_loose(st, u->alts[i]);
-        ql_add(&l, xsh_query_scale(a, SYNONYM_WEIGHT));
-        xsh_query_free(a);
-    }
-    return ql_combine(&l, XSH_OP_OR);
-}
-
-typedef struct {
-    xsh_query *tier1, *tier2;    /* tier2 NULL: no second tier */
-    int exact;                   /* no literal needs checking against the text */
-} tiers;
-
 static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
 {
     if (!b)
@@ -226,19 +202,62 @@ static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
     return q;
 }
 
+/* A literal in the text, or (weighted less) in the heading the passage stands under. */
+static xsh_query *text_or_heading(seg_state *st, const char *literal, int *exact)
+{
+    int ex_text, ex_head;
+    xsh_query *text = qry_literal(st, literal, 0, &ex_text);
+    xsh_query *head = qry_literal(st, literal, 1, &ex_head);
+    *exact &= ex_text && ex_head;
+    xsh_query *scaled = xsh_query_scale(head, HEADING_WEIGHT);
+    xsh_query_free(head);
+    return with(XSH_OP_OR, text, scaled);
+}
+
+/* u's synonyms as literals (text or heading), or NULL when it has none. */
+static xsh_query *synonym_literals(seg_state *st, const qry_unit *u, int *exact)
+{
+    qlist alts = {0};
+    for (size_t i = 0; i < u->nalts; i++)
+        ql_add(&alts, text_or_heading(st, u->alts[i], exact));
+    return ql_combine(&alts, XSH_OP_OR);
+}
+
+/* u's words anywhere, and its synonyms' (a quoted phrase has no such loose match). */
+static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
+{
+    if (u->phrase)
+        return NULL;
+    qlist l = {0};
+    ql_add(&l, qry_loose(st, u->norm));
+    for (size_t i = 0; i < u->nalts; i++)
+        ql_add(&l, qry_loose(st, u->alts[i]));
+    return ql_combine(&l, XSH_OP_OR);
+}
+
+#define NTIERS 3
+/* Tier 0: every word held exactly (in the text or its heading). Tier 1: every word
+ * held, some only as a synonym. Tier 2: the rest that matches some word, or its
+ * parts apart. Without synonyms tier 1 is empty and not run. */
+typedef struct {
+    xsh_query *q[NTIERS];        /* NULL: the tier is not run */
+    int exact;                   /* no literal needs checking against the text */
+} tiers;
+
 static tiers build_tiers(qry_engine *e, const qry_parsed *p)
 {
-    tiers t = {NULL, NULL, 1};
-    qlist all = {0}, any = {0}, words = {0}, neg = {0};
+    tiers t = {{NULL, NULL, NULL}, 1};
+    qlist exact_all = {0}, syn_all = {0}, any = {0}, words = {0}, neg = {0};
+    int synonyms = 0;
     for (size_t s = 0; s < p->nslots; s++) {
-        qlist lit = {0}, loose = {0};
+        qlist lit = {0}, alt = {0}, loose = {0};
         for (size_t i = 0; i < p->n; i++) {
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
                 continue;
-            if (u->negated) {
+            if (u->negated) {                /* -word: the text holds it (no synonyms, no heading) */
                 int ex = 1;
-                xsh_query *l = unit_literal(e->st, u, &ex);
+                xsh_query *l = qry_literal(e->st, u->norm, 0, &ex);
                 if (ex)
                     ql_add(&neg, l);
                 else {                   /* an inexact exclusion is checked on the text */
@@ -247,48 +266,58 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
                 }
                 continue;
             }
-            ql_add(&lit, unit_literal(e->st, u, &t.exact));
+            ql_add(&lit, text_or_heading(e->st, u->norm, &t.exact));
+            xsh_query *sl = synonym_literals(e->st, u, &t.exact);
+            synonyms |= sl != NULL;
+            ql_add(&alt, sl ? sl : text_or_heading(e->st, u->norm, &t.exact));
             ql_add(&loose, unit_loose(e->st, u));
         }
         if (lit.n == 0)
             continue;
         xsh_query *slot_lit = ql_combine(&lit, XSH_OP_OR);
+        xsh_query *slot_alt = ql_combine(&alt, XSH_OP_OR);
+        xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), xsh_query_copy(slot_alt));
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
-        xsh_query *boosted = xsh_query_scale(slot_lit, LITERAL_BOOST);
-        xsh_query *pair[2] = {boosted, slot_loose};
-        ql_add(&any, xsh_query_combine(XSH_OP_OR, pair, 2, 0));
+        xsh_query *boosted = xsh_query_scale(slot_any_lit, LITERAL_BOOST);
+        xsh_query_free(slot_any_lit);
+        ql_add(&any, with(XSH_OP_OR, boosted, slot_loose ? xsh_query_copy(slot_loose) : NULL));
         ql_add(&words, slot_loose);
-        xsh_query_free(boosted);
-        ql_add(&all, slot_lit);
+        ql_add(&exact_all, slot_lit);
+        ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
     }
-    xsh_query *filters = qry_filters(e->db, e->st, p);
     xsh_query *negs = ql_combine(&neg, XSH_OP_OR);
-    if (all.n == 0) {                        /* filters only: everything they let through */
-        t.tier1 = xsh_query_match_all();
+    xsh_query *rank = ql_combine(&words, XSH_OP_OR);   /* words as words add to the rank */
+    if (exact_all.n == 0) {                  /* filters only: everything they let through */
+        t.q[0] = xsh_query_match_all();
+        xsh_query_free(ql_combine(&syn_all, XSH_OP_OR));
         xsh_query_free(ql_combine(&any, XSH_OP_OR));
-        xsh_query_free(ql_combine(&words, XSH_OP_OR));
     } else {
-        xsh_query *core = ql_combine(&all, XSH_OP_AND);
-        /* words as words add to the rank of literal matches */
-        t.tier1 = with(XSH_OP_AND_MAYBE, core, ql_combine(&words, XSH_OP_OR));
-        t.tier2 = ql_combine(&any, XSH_OP_OR);
+        t.q[0] = with(XSH_OP_AND_MAYBE, ql_combine(&exact_all, XSH_OP_AND), rank ? xsh_query_copy(rank) : NULL);
+        xsh_query *s1 = ql_combine(&syn_all, XSH_OP_AND);
+        t.q[1] = synonyms ? with(XSH_OP_AND_MAYBE, s1, rank ? xsh_query_copy(rank) : NULL) : (xsh_query_free(s1), NULL);
+        t.q[2] = ql_combine(&any, XSH_OP_OR);
     }
-    if (filters) {
-        t.tier1 = with(XSH_OP_FILTER, t.tier1, filters);
-        if (t.tier2) {
-            xsh_query *f2 = qry_filters(e->db, e->st, p);
-            t.tier2 = with(XSH_OP_FILTER, t.tier2, f2);
+    xsh_query_free(rank);
+    for (int k = 0; k < NTIERS; k++) {
+        if (!t.q[k])
+            continue;
+        xsh_query *f = qry_filters(e->db, e->st, p);
+        if (f)
+            t.q[k] = with(XSH_OP_FILTER, t.q[k], f);
+        if (negs)
+            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], xsh_query_copy(negs));
+    }
+    xsh_query_free(negs);
+    if (t.exact) {                           /* exact tiers: each is simply what the ones above lack */
+        xsh_query *above = t.q[0] ? xsh_query_copy(t.q[0]) : NULL;
+        for (int k = 1; k < NTIERS; k++) {
+            if (!t.q[k])
+                continue;
+            xsh_query *mine = xsh_query_copy(t.q[k]);
+            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], above);
+            above = mine;
         }
-    }
-    if (negs) {
-        xsh_query *n2 = t.tier2 ? xsh_query_copy(negs) : NULL;
-        t.tier1 = with(XSH_OP_AND_NOT, t.tier1, negs);
-        if (t.tier2)
-            t.tier2 = with(XSH_OP_AND_NOT, t.tier2, n2);
-    }
-    if (t.tier2 && t.exact) {               /* exact tier 1: tier 2 is simply the rest */
-        xsh_query *t1 = xsh_query_copy(t.tier1);
-        t.tier2 = with(XSH_OP_AND_NOT, t.tier2, t1);
+        xsh_query_free(above);
     }
     return t;
 }
@@ -367,7 +396,8 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
             seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
         }
     }
-    qsort(rs.r, rs.n, sizeof *rs.r, cmp_range);
+    if (rs.n)
+        qsort(rs.r, rs.n, sizeof *rs.r, cmp_range);
     size_t m = 0;
     for (size_t i = 0; i < rs.n; i++) {     /* merge overlapping ranges */
         if (m > 0 && rs.r[i].s <= rs.r[m - 1].e) {
@@ -427,13 +457,24 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
     return 0;
 }
 
-static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank)
+/* Appends r's hits; per_doc (when not 0) holds across tiers: per_file counts them. */
+static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank,
+                        size_t per_doc, json_t *per_file)
 {
     for (size_t i = 0; i < r->nhits; i++) {
         json_t *rec = json_loadb(r->hits[i].data, r->hits[i].data_len, 0, NULL);
         if (!json_is_object(rec)) {
             json_decref(rec);
             continue;
+        }
+        const char *file = json_string_value(json_object_get(rec, "file"));
+        if (per_doc && file) {
+            json_int_t seen = json_integer_value(json_object_get(per_file, file));
+            if ((size_t)seen >= per_doc) {
+                json_decref(rec);
+                continue;
+            }
+            json_object_set_new(per_file, file, json_integer(seen + 1));
         }
         json_t *hit = json_object();
         json_object_set_new(hit, "rank", json_integer((json_int_t)++*rank));
@@ -472,29 +513,26 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         return rc;
     tiers t = build_tiers(e, &p);
     json_t *hits = json_array(), *facets = json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years");
-    size_t rank = req->offset, total = 0;
-    xsh_result *r1 = NULL, *r2 = NULL;
-    rc = run_tier(e, t.tier1, &p, 1, t.exact, req->offset, req->limit, req->per_doc, &r1, err);
-    if (!rc) {
-        total = r1->estimated;
-        add_facets(facets, r1);
-        append_hits(e, &p, r1, hits, &rank);
+    json_t *per_file = json_object();
+    size_t rank = req->offset, total = 0, skip = req->offset, need = req->limit;
+    for (int k = 0; k < NTIERS && !rc; k++) {
+        if (!t.q[k])
+            continue;
+        xsh_result *r = NULL;
+        rc = run_tier(e, t.q[k], &p, k, t.exact, skip, need, req->per_doc, &r, err);
+        if (rc)
+            break;
+        total += r->estimated;
+        add_facets(facets, r);
+        append_hits(e, &p, r, hits, &rank, req->per_doc, per_file);
+        /* the next tier continues the ranking where this one ends */
+        skip = skip > r->estimated ? skip - r->estimated : 0;
+        need = need > r->nhits ? need - r->nhits : 0;
+        xsh_result_free(r);
     }
-    if (!rc && t.tier2) {
-        size_t have = r1->nhits;
-        size_t off2 = req->offset > r1->estimated ? req->offset - r1->estimated : 0;
-        size_t lim2 = req->limit > have ? req->limit - have : 0;
-        rc = run_tier(e, t.tier2, &p, 2, t.exact, off2, lim2, req->per_doc, &r2, err);
-        if (!rc) {
-            total += r2->estimated;
-            add_facets(facets, r2);
-            append_hits(e, &p, r2, hits, &rank);
-        }
-    }
-    xsh_result_free(r1);
-    xsh_result_free(r2);
-    xsh_query_free(t.tier1);
-    xsh_query_free(t.tier2);
+    json_decref(per_file);
+    for (int k = 0; k < NTIERS; k++)
+        xsh_query_free(t.q[k]);
     qry_parsed_free(&p);
     if (rc) {
         json_decref(hits);

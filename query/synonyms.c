@@ -117,7 +117,8 @@ int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, q
         qry_synonyms_free(s);
         return rc;
     }
-    qsort(s->e, s->n, sizeof *s->e, cmp_entry);
+    if (s->n)
+        qsort(s->e, s->n, sizeof *s->e, cmp_entry);
     *out = s;
     return 0;
 }

@@ -217,7 +217,8 @@ static int parse_line(seg_dict *d, char *line, const char *path, unsigned lineno
 
 static int build_user_trie(seg_dict *d, user_word *w, size_t n)
 {
-    qsort(w, n, sizeof *w, cmp_user_word);
+    if (n)
+        qsort(w, n, sizeof *w, cmp_user_word);
     size_t m = 0, total_len = 0;
     for (size_t i = 0; i < n; i++) {           /* a later line for the same word wins */
         if (m > 0 && w[m - 1].len == w[i].len && memcmp(w[m - 1].key, w[i].key, w[i].len) == 0) {

@@ -4,7 +4,7 @@
 #ifndef WENSOU_SCHEMA_H
 #define WENSOU_SCHEMA_H
 
-#define WENSOU_SCHEMA_VERSION "2"
+#define WENSOU_SCHEMA_VERSION "3"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages"} */
 
@@ -21,6 +21,11 @@
  * (Positions for every bigram made the index 1.75x larger and indexing 25% slower.) */
 #define WENSOU_PREFIX_CHAR    "C"   /* unigram */
 #define WENSOU_PREFIX_BIGRAM  "B"   /* bigram */
+/* The same for the heading a passage stands directly under: its words belong to the
+ * passage (（一）打造最佳营商环境 → every passage under it holds 营商环境), weighted
+ * below the text's own. */
+#define WENSOU_PREFIX_HEAD_CHAR   "G"
+#define WENSOU_PREFIX_HEAD_BIGRAM "H"
 
 /* Boolean terms for filters. */
 #define WENSOU_PREFIX_FILE    "F"   /* absolute path: every passage of one file (delete, doc:) */

@@ -173,7 +173,18 @@ Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = tea
     char cmd[512];                                         /* 40 files */
     snprintf(cmd, sizeof cmd, "cd '%s' && for i in 1 2 3 4 5 6 7; do for f in 20*.txt; do cp \"$f\" \"copy$i-$f\"; done; done", docs);
     cr_assert_eq(system(cmd), 0);
-    int delays_ms[] = {150, 400, 700, 1000, 1400};
+    /* kill at fractions of how long a whole run takes here (sanitizers slow it down) */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char probe[160];
+    snprintf(probe, sizeof probe, "%s/probe-db", dir);
+    run_result pr = run_args("", "index", "--quiet", "--db", probe, docs, (char *)NULL);
+    cr_assert_eq(pr.status, 0, "%s", pr.err);
+    run_free(&pr);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long whole_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    int delays_ms[] = {(int)(whole_ms / 10), (int)(whole_ms * 3 / 10), (int)(whole_ms / 2),
+                       (int)(whole_ms * 7 / 10), (int)(whole_ms * 9 / 10)};
     size_t seen_listed = 0;
     int partial = 0;
     for (size_t k = 0; k < sizeof delays_ms / sizeof delays_ms[0]; k++) {
@@ -191,7 +202,7 @@ Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = tea
         int st;
         waitpid(pid, &st, 0);
         whole_ctx c = check_whole();
-        cr_expect(!c.bad, "after SIGKILL at %d ms: a file is not whole in the index", delays_ms[k]);
+        cr_expect(!c.bad, "after SIGKILL at %d ms of %ld: a file is not whole in the index", delays_ms[k], whole_ms);
         cr_expect_geq(c.listed, seen_listed, "committed files were lost");
         partial |= c.listed > 0 && c.listed < 40;
         seen_listed = c.listed;

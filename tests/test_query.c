@@ -1,0 +1,282 @@
+/* test_query.c — search as a user judges it, on an index of the real corpus:
+ * substrings find every passage a literal search would, words found together
+ * rank first, exclusions, OR, filters, traditional input, synonyms below exact
+ * matches, highlights on the matched bytes, per-document limits, facets, and
+ * clear errors for bad queries and missing indexes. */
+#include "qry.h"
+#include "run.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64], db[128];
+static seg_dict *dict;
+static qry_synonyms *syn;
+static qry_engine *engine;
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/wensou-query-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/db", dir);
+    run_result r = run_args("", "index", "--quiet", "--db", db, WENSOU_TEST_CORPUS, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    seg_err se;
+    cr_assert_eq(seg_dict_open(WENSOU_TEST_DICT, WENSOU_TEST_USERDICT, &dict, &se), 0, "%s", se.msg);
+    qry_err qe;
+    cr_assert_eq(qry_synonyms_load(WENSOU_TEST_SYNONYMS, dict, &syn, &qe), 0, "%s", qe.msg);
+    cr_assert_eq(qry_engine_open(db, dict, syn, &engine, &qe), 0, "%s", qe.msg);
+}
+
+static void teardown(void)
+{
+    qry_engine_close(engine);
+    qry_synonyms_free(syn);
+    seg_dict_close(dict);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static json_t *search(const char *q, size_t limit)
+{
+    qry_request req = {q, limit, 0, 0};
+    json_t *out;
+    qry_err err;
+    cr_assert_eq(qry_search(engine, &req, &out, &err), 0, "%s: %s", q, err.msg);
+    return out;
+}
+
+static size_t total(json_t *r) { return (size_t)json_integer_value(json_object_get(r, "total")); }
+static json_t *hit(json_t *r, size_t i) { return json_array_get(json_object_get(r, "hits"), i); }
+static const char *text_of(json_t *h) { return json_string_value(json_object_get(h, "text")); }
+
+/* How many passages of the corpus hold s in their text, counted independently. */
+static size_t passages_holding(const char *s)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "for f in '%s'/*.txt; do '%s' inspect \"$f\" | tail -n +2; done", WENSOU_TEST_CORPUS,
+             WENSOU_TEST_BINARY);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char *line = NULL;
+    size_t cap = 0, n = 0;
+    while (getline(&line, &cap, p) > 0) {
+        json_t *o = json_loads(line, 0, NULL);
+        const char *t = json_string_value(json_object_get(o, "text"));
+        n += t && strstr(t, s) != NULL;
+        json_decref(o);
+    }
+    free(line);
+    pclose(p);
+    return n;
+}
+
+Test(query, substrings_find_every_passage_a_literal_search_would, .init = setup, .fini = teardown, .timeout = 120)
+{
+    static const char *subs[] = {"纺城", "柯桥", "纺", "精功", "汛桥"};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        size_t want = passages_holding(subs[i]);
+        cr_assert_gt(want, 0);
+        json_t *r = search(subs[i], 1000);
+        /* every passage holding it (in its text, or the heading it stands under)
+         * comes before any that does not */
+        size_t n = json_array_size(json_object_get(r, "hits")), holding = 0;
+        for (size_t k = 0; k < n; k++) {
+            json_t *sec = json_object_get(hit(r, k), "section");
+            const char *head = json_array_size(sec) ? json_string_value(json_array_get(sec, json_array_size(sec) - 1)) : "";
+            if (strstr(text_of(hit(r, k)), subs[i]) || strstr(head, subs[i]))
+                holding++;
+            else
+                break;
+        }
+        cr_expect_geq(holding, want, "%s: %zu of %zu literal passages first", subs[i], holding, want);
+        json_decref(r);
+    }
+}
+
+Test(query, characters_found_together_rank_far_above_words_apart, .init = setup, .fini = teardown)
+{
+    json_t *r = search("经济发展", 200);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    int seen_apart = 0;
+    for (size_t k = 0; k < n; k++) {
+        const char *t = text_of(hit(r, k));
+        if (!strstr(t, "经济发展"))
+            seen_apart = 1;
+        else
+            cr_expect(!seen_apart, "a passage saying 经济发展 ranks below one that does not (rank %zu)", k + 1);
+    }
+    cr_expect(seen_apart, "passages with 经济 … 发展 apart should follow");
+    json_decref(r);
+}
+
+Test(query, words_cut_by_wraps_and_footers_are_found, .init = setup, .fini = teardown)
+{
+    json_t *r = search("精功集团", 5);
+    cr_assert_geq(total(r), 1);
+    cr_expect_not_null(strstr(text_of(hit(r, 0)), "精功集团"));
+    json_decref(r);
+    r = search("\"高水平建设“平安柯桥”\"", 5);
+    cr_assert_eq(total(r), 1);
+    cr_expect_eq(json_integer_value(json_object_get(hit(r, 0), "page")), 20);
+    cr_expect_eq(json_integer_value(json_object_get(hit(r, 0), "page_end")), 21);
+    json_decref(r);
+}
+
+Test(query, exclusions_alternatives_and_filters, .init = setup, .fini = teardown)
+{
+    json_t *all = search("营商环境", 100), *minus = search("营商环境 -杭州", 100);
+    cr_expect_lt(total(minus), total(all));
+    for (size_t k = 0; k < json_array_size(json_object_get(minus, "hits")); k++)
+        cr_expect_null(strstr(text_of(hit(minus, k)), "杭州"));
+    json_decref(all);
+    json_decref(minus);
+
+    json_t *a = search("跨境电商", 100), *b = search("黄酒", 100), *either = search("跨境电商 OR 黄酒", 100);
+    cr_expect_geq(total(either), total(a));
+    cr_expect_geq(total(either), total(b));
+    json_decref(a);
+    json_decref(b);
+    json_decref(either);
+
+    json_t *r = search("营商环境 year:2021", 100);
+    cr_assert_gt(total(r), 0);
+    for (size_t k = 0; k < json_array_size(json_object_get(r, "hits")); k++)
+        cr_expect_str_eq(json_string_value(json_object_get(hit(r, k), "date")), "2021-02");
+    json_decref(r);
+    r = search("柯桥 doc:2020-01 kind:政府工作报告", 100);
+    cr_assert_gt(total(r), 0);
+    for (size_t k = 0; k < json_array_size(json_object_get(r, "hits")); k++)
+        cr_expect_not_null(strstr(json_string_value(json_object_get(hit(r, k), "file")), "2020-01-08"));
+    json_decref(r);
+    r = search("year:2019..2021 section:营商环境", 100);
+    cr_assert_gt(total(r), 0);
+    json_decref(r);
+    r = search("柯桥 year:1999", 10);
+    cr_expect_eq(total(r), 0);
+    json_decref(r);
+}
+
+Test(query, traditional_and_full_width_queries_match, .init = setup, .fini = teardown)
+{
+    json_t *s = search("营商环境", 50), *t = search("營商環境", 50);
+    cr_expect_eq(total(s), total(t));
+    json_decref(s);
+    json_decref(t);
+    s = search("r&d", 50);
+    t = search("Ｒ＆Ｄ", 50);
+    cr_expect_eq(total(s), total(t));
+    cr_expect_gt(total(s), 0);
+    json_decref(s);
+    json_decref(t);
+}
+
+Test(query, synonyms_rank_below_exact_matches, .init = setup, .fini = teardown)
+{
+    json_t *r = search("GDP", 50);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    cr_assert_gt(n, 3);
+    int seen_synonym_only = 0;
+    for (size_t k = 0; k < n; k++) {
+        int exact = strstr(text_of(hit(r, k)), "GDP") != NULL;
+        if (!exact)
+            seen_synonym_only = 1;
+        else
+            cr_expect(!seen_synonym_only, "an exact GDP match at rank %zu below a synonym-only one", k + 1);
+    }
+    cr_expect(seen_synonym_only, "地区生产总值 passages should be found for GDP");
+    json_decref(r);
+}
+
+Test(query, highlights_are_the_matched_bytes, .init = setup, .fini = teardown)
+{
+    json_t *r = search("數字經濟 小微企业园", 20);
+    for (size_t k = 0; k < json_array_size(json_object_get(r, "hits")); k++) {
+        json_t *h = hit(r, k), *hl = json_object_get(h, "highlights");
+        const char *t = text_of(h);
+        if (strstr(t, "数字经济") || strstr(t, "小微企业园"))   /* not a match by its heading only */
+            cr_assert_gt(json_array_size(hl), 0, "hit %zu has no highlights", k + 1);
+        for (size_t i = 0; i < json_array_size(hl); i++) {
+            size_t s = (size_t)json_integer_value(json_array_get(json_array_get(hl, i), 0));
+            size_t e = (size_t)json_integer_value(json_array_get(json_array_get(hl, i), 1));
+            cr_assert_leq(e, strlen(t));
+            char got[64];
+            snprintf(got, sizeof got, "%.*s", (int)(e - s), t + s);
+            cr_expect(strcmp(got, "数字经济") == 0 || strcmp(got, "小微企业园") == 0 || strcmp(got, "数字") == 0
+                      || strcmp(got, "经济") == 0 || strcmp(got, "小微企业") == 0, "highlight %s", got);
+        }
+    }
+    json_decref(r);
+}
+
+Test(query, per_doc_limit_and_facets, .init = setup, .fini = teardown)
+{
+    qry_request req = {"柯桥", 50, 0, 1};
+    json_t *r;
+    qry_err err;
+    cr_assert_eq(qry_search(engine, &req, &r, &err), 0, "%s", err.msg);
+    json_t *hits = json_object_get(r, "hits");
+    for (size_t i = 0; i < json_array_size(hits); i++)
+        for (size_t k = i + 1; k < json_array_size(hits); k++)
+            cr_expect_str_neq(json_string_value(json_object_get(json_array_get(hits, i), "file")),
+                              json_string_value(json_object_get(json_array_get(hits, k), "file")), "two hits of one file");
+    json_decref(r);
+    r = search("柯桥", 10);
+    json_t *docs = json_object_get(json_object_get(r, "facets"), "documents");
+    size_t sum = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(docs, key, v)
+        sum += (size_t)json_integer_value(v);
+    cr_expect_eq(sum, total(r), "document facets add up to the total");
+    cr_expect_eq(json_object_size(docs), 5);
+    json_decref(r);
+}
+
+Test(query, pages_continue_across_offset, .init = setup, .fini = teardown)
+{
+    json_t *all = search("经济发展", 30);
+    qry_request req = {"经济发展", 10, 10, 0};
+    json_t *page2;
+    qry_err err;
+    cr_assert_eq(qry_search(engine, &req, &page2, &err), 0);
+    for (size_t k = 0; k < 10; k++)
+        cr_expect_eq(json_integer_value(json_object_get(hit(all, 10 + k), "start")),
+                     json_integer_value(json_object_get(hit(page2, k), "start")), "rank %zu", 11 + k);
+    json_decref(all);
+    json_decref(page2);
+}
+
+Test(query, bad_queries_and_missing_indexes_are_clear_errors, .init = setup, .fini = teardown)
+{
+    static const char *bad[] = {"", "   ", "-营商环境", "OR", "\"\"", "，。"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        qry_request req = {bad[i], 10, 0, 0};
+        json_t *r = NULL;
+        qry_err err = {0};
+        cr_expect_eq(qry_search(engine, &req, &r, &err), QRY_EQUERY, "query \"%s\"", bad[i]);
+        cr_expect_null(r);
+        cr_expect_gt(strlen(err.msg), 10);
+    }
+    /* an unclosed quote is read as plain words */
+    json_t *r = search("\"营商环境", 5);
+    cr_expect_gt(total(r), 0);
+    json_decref(r);
+    qry_request huge = {"柯桥", 100000, 0, 0};
+    qry_err err;
+    cr_expect_eq(qry_search(engine, &huge, &r, &err), QRY_EINVAL);
+
+    qry_engine *e;
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/none", dir);
+    cr_assert_eq(qry_engine_open(missing, dict, syn, &e, &err), 0, "a missing index opens lazily");
+    qry_request req = {"柯桥", 5, 0, 0};
+    cr_expect_eq(qry_search(e, &req, &r, &err), QRY_ENOINDEX);
+    cr_expect(strstr(err.msg, missing) != NULL, "%s", err.msg);
+    qry_engine_close(e);
+}
