@@ -128,6 +128,39 @@ static size_t lead_sentence(const char *text, size_t len)
     return 0;
 }
 
+/* WENSOU_SLOT_NORM: the normalised text, a newline, the normalised innermost heading. */
+static int add_norm_value(xsh_doc *doc, seg_state *st, const idx_passage *p)
+{
+    const char *n;
+    size_t nlen;
+    if (seg_normalize(st, p->text, p->text_len, &n, &nlen, NULL) != 0)
+        return -1;
+    char *v = malloc(nlen + 2);
+    if (!v)
+        return -1;
+    memcpy(v, n, nlen);
+    v[nlen] = '\n';
+    size_t vlen = nlen + 1;
+    if (p->nsection) {
+        const char *h = p->section[p->nsection - 1];
+        if (seg_normalize(st, h, strlen(h), &n, &nlen, NULL) != 0) {
+            free(v);
+            return -1;
+        }
+        char *nv = realloc(v, vlen + nlen);
+        if (!nv) {
+            free(v);
+            return -1;
+        }
+        v = nv;
+        memcpy(v + vlen, n, nlen);
+        vlen += nlen;
+    }
+    int rc = xsh_doc_set_value(doc, WENSOU_SLOT_NORM, v, vlen);
+    free(v);
+    return rc;
+}
+
 static int add_value(xsh_doc *doc, unsigned slot, const char *v)
 {
     return v ? xsh_doc_set_value(doc, slot, v, strlen(v)) : 0;
@@ -176,6 +209,8 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
         h.prefix = "";
         rc = add_text(&h, st, p->table_header, strlen(p->table_header));
     }
+
+    rc |= add_norm_value(doc, st, p);
 
     char year[8] = "";
     if (d->date && strlen(d->date) >= 4) {

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COMMIT_EVERY_FILES 4
+#define COMMIT_EVERY_FILES 16
 #define COMMIT_EVERY_BYTES (16u << 20)
 
 struct idx_writer {

@@ -9,16 +9,16 @@
 int qry_fail(qry_err *err, int code, const char *fmt, const char *arg);
 
 /* ---- normalised text (normtext.c) ---- */
-typedef struct { size_t norm_off, norm_len, orig_start, orig_end; } nt_token;
 typedef struct {
-    char *s;                 /* normalised: the segmenter's norms, a space only between ASCII words */
-    size_t len, cap;
-    nt_token *tok;
-    size_t ntok, tokcap;
+    const char *s;           /* normalised (owned by the seg_state that made it) */
+    size_t len;
+    const size_t *orig;      /* orig[i]: offset in src of the character normalised byte i came from */
+    const char *src;
+    size_t src_len;
 } qry_normtext;
 
+/* Valid until st normalises again. */
 int  qry_normalize(seg_state *st, const char *text, size_t len, qry_normtext *out);
-void qry_normtext_free(qry_normtext *t);
 /* The original byte range of the normalised range [a, b). */
 void qry_normtext_map(const qry_normtext *t, size_t a, size_t b, size_t *os, size_t *oe);
 /* A query word or synonym as a literal to find: normalised, punctuation at its ends

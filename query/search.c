@@ -22,8 +22,6 @@ struct qry_engine {
     const seg_dict *dict;
     const qry_synonyms *syn;
     seg_state *st;
-    qry_normtext nt;             /* scratch: a passage's normalised text */
-    qry_normtext head;           /* scratch: the heading it stands directly under */
 };
 
 static int open_index(qry_engine *e, qry_err *err)
@@ -75,8 +73,6 @@ void qry_engine_close(qry_engine *e)
         return;
     xsh_db_close(e->db);
     seg_state_free(e->st);
-    qry_normtext_free(&e->nt);
-    qry_normtext_free(&e->head);
     free(e->db_path);
     free(e);
 }
@@ -99,25 +95,35 @@ typedef struct {
     int tier;                    /* which tier's passages to accept (see qry_search) */
 } verify_ctx;
 
-/* The text (or the heading it stands under, when head is not NULL) holds u, or with
- * alts set one of its synonyms. */
-static int holds(const qry_normtext *nt, const qry_normtext *head, const qry_unit *u, int alts)
+/* A passage as the decider sees it: its normalised text and heading, stored by
+ * the indexer in WENSOU_SLOT_NORM as "text\nheading". */
+typedef struct {
+    const char *text, *head;     /* NUL-terminated copies */
+} norm_view;
+
+static int has(const char *hay, const char *needle)
 {
-    if (strstr(nt->s, u->norm) || (head && head->s && strstr(head->s, u->norm)))
+    return hay && strstr(hay, needle) != NULL;
+}
+
+/* The text (or the heading, when use_head) holds u, or with alts one of its synonyms. */
+static int holds(const norm_view *v, int use_head, const qry_unit *u, int alts)
+{
+    if (has(v->text, u->norm) || (use_head && has(v->head, u->norm)))
         return 1;
     for (size_t i = 0; alts && i < u->nalts; i++)
-        if (strstr(nt->s, u->alts[i]) || (head && head->s && strstr(head->s, u->alts[i])))
+        if (has(v->text, u->alts[i]) || (use_head && has(v->head, u->alts[i])))
             return 1;
     return 0;
 }
 
 /* Every positive slot has a unit the passage holds, and no excluded unit is held
  * (exclusions look at the text only). */
-static int holds_all(const qry_normtext *nt, const qry_normtext *head, const qry_parsed *p, int alts, int *excluded)
+static int holds_all(const norm_view *v, const qry_parsed *p, int alts, int *excluded)
 {
     *excluded = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (p->units[i].negated && holds(nt, NULL, &p->units[i], 0)) {
+        if (p->units[i].negated && holds(v, 0, &p->units[i], 0)) {
             *excluded = 1;
             return 0;
         }
@@ -126,7 +132,7 @@ static int holds_all(const qry_normtext *nt, const qry_normtext *head, const qry
         for (size_t i = 0; i < p->n && !any; i++)
             if (p->units[i].slot == s && !p->units[i].negated) {
                 positive = 1;
-                any = holds(nt, head, &p->units[i], alts);
+                any = holds(v, 1, &p->units[i], alts);
             }
         if (positive && !any)
             return 0;
@@ -134,36 +140,29 @@ static int holds_all(const qry_normtext *nt, const qry_normtext *head, const qry
     return 1;
 }
 
-/* Normalises a stored record's text and its innermost heading into the scratch. */
-static int normalise_record(qry_engine *e, const char *data, size_t len)
+static int decide(void *ctx, const char *value, size_t len)
 {
-    json_t *rec = json_loadb(data, len, 0, NULL);
-    const char *text = rec ? json_string_value(json_object_get(rec, "text")) : NULL;
-    json_t *sec = rec ? json_object_get(rec, "section") : NULL;
-    size_t ns = json_array_size(sec);
-    const char *head = ns ? json_string_value(json_array_get(sec, ns - 1)) : "";
-    int rc = text ? qry_normalize(e->st, text, strlen(text), &e->nt) : -1;
-    if (!rc)
-        rc = qry_normalize(e->st, head ? head : "", head ? strlen(head) : 0, &e->head);
-    json_decref(rec);
-    return rc;
-}
-
-static int decide(void *ctx, const char *data, size_t len)
-{
-    verify_ctx *v = ctx;
-    if (normalise_record(v->e, data, len) != 0)
+    verify_ctx *vc = ctx;
+    char stackbuf[4096], *buf = len < sizeof stackbuf ? stackbuf : malloc(len + 1);
+    if (!buf)
         return 0;
-    int excluded;
-    int exact = holds_all(&v->e->nt, &v->e->head, v->p, 0, &excluded);
+    memcpy(buf, value, len);
+    buf[len] = 0;
+    char *nl = memchr(buf, '\n', len);
+    if (nl)
+        *nl = 0;
+    norm_view v = {buf, nl ? nl + 1 : NULL};
+    int excluded, result;
+    int exact = holds_all(&v, vc->p, 0, &excluded);
     if (excluded)
-        return 0;
-    int with_synonyms = exact || holds_all(&v->e->nt, &v->e->head, v->p, 1, &excluded);
-    switch (v->tier) {
-    case 0: return exact;
-    case 1: return with_synonyms && !exact;
-    default: return !with_synonyms;
+        result = 0;
+    else {
+        int with_synonyms = exact || holds_all(&v, vc->p, 1, &excluded);
+        result = vc->tier == 0 ? exact : vc->tier == 1 ? (with_synonyms && !exact) : !with_synonyms;
     }
+    if (buf != stackbuf)
+        free(buf);
+    return result;
 }
 
 /* ---- building the tiers ---- */
@@ -380,7 +379,8 @@ static int highlight_word(void *ctx, const seg_token *t)
 static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
 {
     json_t *out = json_array();
-    if (qry_normalize(e->st, text, strlen(text), &e->nt) != 0)
+    qry_normtext nt;
+    if (qry_normalize(e->st, text, strlen(text), &nt) != 0)
         return out;
     ranges rs = {0};
     for (size_t i = 0; i < p->n; i++) {
@@ -388,11 +388,11 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
         if (u->negated)
             continue;
         size_t before = rs.n;
-        add_matches(&rs, &e->nt, u->norm);
+        add_matches(&rs, &nt, u->norm);
         for (size_t k = 0; k < u->nalts; k++)
-            add_matches(&rs, &e->nt, u->alts[k]);
+            add_matches(&rs, &nt, u->alts[k]);
         if (rs.n == before) {               /* not held literally: its words apart */
-            word_hl w = {&rs, &e->nt};
+            word_hl w = {&rs, &nt};
             seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
         }
     }
@@ -445,6 +445,7 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
     if (!exact) {
         o.decider = decide;
         o.decider_ctx = &v;
+        o.decider_slot = WENSOU_SLOT_NORM;
     }
     xsh_err xe;
     int rc = xsh_search(e->db, q, &o, out, &xe);

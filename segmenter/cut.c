@@ -26,6 +26,10 @@ struct seg_state {
     double (*v)[4];
     uint8_t (*bp)[4];
     uint8_t *path;
+    /* seg_normalize's output */
+    char *nout;
+    size_t *norig;
+    size_t ncap;
     /* the cut in progress */
     enum seg_mode mode;
     unsigned flags;
@@ -83,6 +87,8 @@ void seg_state_free(seg_state *st)
     free(st->v);
     free(st->bp);
     free(st->path);
+    free(st->nout);
+    free(st->norig);
     free(st);
 }
 
@@ -551,4 +557,78 @@ int seg_cut(seg_state *st, const char *text, size_t len, enum seg_mode mode,
         pos = st->ostart[n];
     }
     return st->stop;
+}
+
+static int is_ascii_alnum_cp(int32_t cp) { return cp >= 0 && cp < 0x80 && is_alnum(cp); }
+
+int seg_normalize(seg_state *st, const char *text, size_t len, const char **out, size_t *out_len,
+                  const size_t **orig)
+{
+    size_t o = 0;
+    int32_t last = 0;                 /* the last code point written */
+    int pending_space = 0;
+    size_t pos = 0;
+    do {
+        size_t wlen = len - pos;
+        if (wlen > WINDOW_BYTES) {
+            wlen = WINDOW_BYTES;
+            for (int k = 0; k < 3 && ((unsigned char)text[pos + wlen] & 0xC0) == 0x80; k++)
+                wlen--;
+        }
+        size_t n;
+        int rc = decode_window(st, text + pos, wlen, pos, &n);
+        if (rc)
+            return rc;
+        size_t need = o + st->nstart[n] + 2;
+        if (need > st->ncap) {
+            size_t cap = need * 2;
+            char *no = realloc(st->nout, cap);
+            if (!no)
+                return SEG_ENOMEM;
+            st->nout = no;
+            size_t *nr = realloc(st->norig, cap * sizeof *nr);
+            if (!nr)
+                return SEG_ENOMEM;
+            st->norig = nr;
+            st->ncap = cap;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int32_t cp = st->cp[i];
+            if (cp >= 0 && seg_is_space(cp)) {
+                pending_space = 1;
+                continue;
+            }
+            /* one space between two ASCII words, as in "digital economy" */
+            if (pending_space && is_ascii_alnum_cp(last) && is_ascii_alnum_cp(cp)) {
+                st->nout[o] = ' ';
+                st->norig[o++] = st->ostart[i];
+            }
+            pending_space = 0;
+            for (size_t k = st->nstart[i]; k < st->nstart[i + 1]; k++) {
+                st->nout[o] = st->norm[k];
+                st->norig[o++] = st->ostart[i];
+            }
+            last = cp;
+        }
+        pos += wlen;
+    } while (pos < len);
+    if (o + 1 > st->ncap) {
+        char *no = realloc(st->nout, o + 1);
+        size_t *nr = realloc(st->norig, (o + 1) * sizeof *nr);
+        if (!no || !nr) {
+            if (no) st->nout = no;
+            if (nr) st->norig = nr;
+            return SEG_ENOMEM;
+        }
+        st->nout = no;
+        st->norig = nr;
+        st->ncap = o + 1;
+    }
+    st->nout[o] = 0;
+    st->norig[o] = len;
+    *out = st->nout;
+    *out_len = o;
+    if (orig)
+        *orig = st->norig;
+    return 0;
 }

@@ -75,4 +75,13 @@ void seg_state_free(seg_state *st);                     /* NULL-safe */
 int seg_cut(seg_state *st, const char *text, size_t len, enum seg_mode mode,
             unsigned flags, seg_emit_fn emit, void *ctx);
 
+/* The normalised form of text[0, len) without cutting it into words: the same
+ * folding as token norms (width, case, traditional, numeral years), whitespace
+ * dropped except one space between two ASCII letters or digits. *out (and, when
+ * orig is not NULL, *orig: for each output byte the input offset of its character,
+ * plus one entry past the end) stay owned by st, valid until its next call.
+ * Returns 0, SEG_ENOMEM or SEG_EOPENCC. */
+int seg_normalize(seg_state *st, const char *text, size_t len, const char **out, size_t *out_len,
+                  const size_t **orig);
+
 #endif

@@ -4,7 +4,7 @@
 #ifndef WENSOU_SCHEMA_H
 #define WENSOU_SCHEMA_H
 
-#define WENSOU_SCHEMA_VERSION "3"
+#define WENSOU_SCHEMA_VERSION "4"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages"} */
 
@@ -39,5 +39,7 @@
 #define WENSOU_SLOT_FILE      2     /* absolute path: the collapse key for --per-doc, the doc facet */
 #define WENSOU_SLOT_KIND      3     /* kind facet */
 #define WENSOU_SLOT_YEAR      4     /* year facet */
+#define WENSOU_SLOT_NORM      5     /* normalised text "\n" normalised innermost heading:
+                                       what the query side checks literals against */
 
 #endif

@@ -122,16 +122,17 @@ Xapian::Query::op to_xapian(xsh_op op)
 /* A C callback as a Xapian MatchDecider, given each candidate's document data. */
 class CDecider : public Xapian::MatchDecider {
   public:
-    CDecider(int (*fn)(void *, const char *, size_t), void *ctx) : fn_(fn), ctx_(ctx) {}
+    CDecider(int (*fn)(void *, const char *, size_t), void *ctx, int slot) : fn_(fn), ctx_(ctx), slot_(slot) {}
     bool operator()(const Xapian::Document &doc) const override
     {
-        const std::string d = doc.get_data();
+        const std::string d = slot_ >= 0 ? doc.get_value(static_cast<Xapian::valueno>(slot_)) : doc.get_data();
         return fn_(ctx_, d.data(), d.size()) != 0;
     }
 
   private:
     int (*fn_)(void *, const char *, size_t);
     void *ctx_;
+    int slot_;
 };
 
 template <typename F> xsh_query *make_query(F f)
@@ -408,6 +409,7 @@ void xsh_search_opts_init(xsh_search_opts *o)
     std::memset(o, 0, sizeof *o);
     o->limit = 10;
     o->collapse_slot = -1;
+    o->decider_slot = -1;
 }
 
 void xsh_result_free(xsh_result *r)
@@ -450,7 +452,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)
-            decider.reset(new CDecider(o->decider, o->decider_ctx));
+            decider.reset(new CDecider(o->decider, o->decider_ctx, o->decider_slot));
         Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least, nullptr, decider.get());
         r->estimated = mset.get_matches_estimated();
         r->lower = mset.get_matches_lower_bound();
@@ -465,7 +467,9 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             std::string data = it.get_document().get_data();
             h.data = dup_string(data);
             h.data_len = data.size();
-            std::vector<std::string> terms(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+            std::vector<std::string> terms;
+            if (o->matching_terms)
+                terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
             h.terms = static_cast<char **>(std::calloc(terms.size() ? terms.size() : 1, sizeof(char *)));
             if (!h.terms)
                 throw std::bad_alloc();

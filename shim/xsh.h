@@ -98,10 +98,13 @@ typedef struct {
     const unsigned *facet_slots;              /* values counted over the whole match */
     size_t nfacets;
     size_t check_at_least;                    /* for exact totals and facets on small indexes */
-    /* When set, a document counts only if decider(ctx, its data) returns non-zero
-     * (totals and facets included). Called on the searching thread. */
-    int (*decider)(void *ctx, const char *data, size_t len);
+    int matching_terms;                       /* fill xsh_hit.terms (reads each hit's termlist) */
+    /* When set, a document counts only if decider(ctx, bytes) returns non-zero
+     * (totals and facets included); bytes are its value in decider_slot, or its
+     * data when decider_slot < 0. Called on the searching thread. */
+    int (*decider)(void *ctx, const char *bytes, size_t len);
     void *decider_ctx;
+    int decider_slot;
 } xsh_search_opts;
 
 typedef struct {
@@ -109,7 +112,7 @@ typedef struct {
     double weight;
     char *data;
     size_t data_len;
-    char **terms;                             /* the query terms this document matched */
+    char **terms;                             /* the query terms it matched (opts.matching_terms) */
     size_t nterms;
 } xsh_hit;
 

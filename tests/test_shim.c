@@ -61,6 +61,7 @@ static xsh_result *search(xsh_db *db, xsh_query *q, int collapse)
     xsh_search_opts_init(&o);
     o.limit = 10;
     o.check_at_least = 100;
+    o.matching_terms = 1;
     unsigned slots[] = {2};
     o.facet_slots = slots;
     o.nfacets = 1;
