@@ -40,6 +40,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
 int cmd_segment(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"inspect", cmd_inspect, "show a file's passages, sections and pages as JSON lines"},
     {"index", cmd_index, "add files and folders to the index (incremental)"},
     {"search", cmd_search, "find the passages that say something"},
+    {"serve", cmd_serve, "answer searches over a Unix socket or TCP (a daemon)"},
 };
 
 static void usage(FILE *f)

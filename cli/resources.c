@@ -75,10 +75,3 @@ const char *cli_search_db_path(const char *option)
     return p;
 }
 
-int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
-{
-    (void)req;
-    *result = NULL;
-    cli_error(addr, "--connect needs the daemon (wensou serve), which this build does not have yet");
-    return CLI_FAILED;
-}

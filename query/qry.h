@@ -43,4 +43,7 @@ typedef struct {
 /* Runs one search; *out gets the result object (a new reference). */
 int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err);
 
+/* {"documents": files, "passages": passages, "schema": version}; a new reference. */
+int qry_stats(qry_engine *e, json_t **out, qry_err *err);
+
 #endif

@@ -545,3 +545,27 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
                      "took_ms", (double)(long long)(took * 1000 + 0.5) / 1000, "hits", hits, "facets", facets);
     return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
 }
+
+static int count_key(void *ctx, const char *key)
+{
+    (void)key;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+int qry_stats(qry_engine *e, json_t **out, qry_err *err)
+{
+    *out = NULL;
+    if (!e->db) {
+        int rc = open_index(e, err);
+        if (rc)
+            return rc;
+    }
+    size_t passages = 0, files = 0;
+    xsh_err xe;
+    if (xsh_db_doc_count(e->db, &passages, &xe) || xsh_db_metadata_keys(e->db, WENSOU_META_FILE, count_key, &files, &xe))
+        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    *out = json_pack("{s:I, s:I, s:s, s:s}", "documents", (json_int_t)files, "passages", (json_int_t)passages,
+                     "schema", WENSOU_SCHEMA_VERSION, "index", e->db_path);
+    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+}

@@ -1,0 +1,45 @@
+/* srv.h — `wensou serve`: a libuv query daemon on a Unix socket (and, when asked,
+ * TCP). Newline-delimited JSON requests, answered in order per connection;
+ * searches run on worker threads, each with its own index handle. */
+#ifndef WENSOU_SRV_H
+#define WENSOU_SRV_H
+
+#include "qry.h"
+#include <jansson.h>
+
+typedef struct {
+    const char *db_path;
+    const char *socket_path;          /* NULL: no Unix socket */
+    const char *listen_addr;          /* HOST:PORT, or NULL */
+    int allow_remote;                 /* bind a non-loopback TCP address */
+    int verbose;                      /* one log line per request */
+    size_t max_line;                  /* a longer request line is refused, and the connection closed */
+    size_t max_connections;
+    unsigned idle_timeout_ms;
+    size_t high_water, low_water;     /* pending output that stops / resumes reading a client */
+    const seg_dict *dict;
+    const qry_synonyms *syn;
+} srv_config;
+
+void srv_config_defaults(srv_config *c);
+
+/* Runs until SIGINT or SIGTERM, then answers what is in flight, closes everything
+ * and removes the socket file. Returns 0, or -1 with the reason in why. */
+int srv_run(const srv_config *c, char *why, size_t why_len);
+
+/* ---- requests (srv_request.c): used by the server and testable on their own ---- */
+typedef struct srv_request srv_request;
+
+/* Parses one request line. Always returns a request; a malformed one answers with
+ * a bad_request error when run. */
+srv_request *srv_request_parse(const char *line, size_t len);
+/* The answer ops that need no index (ping, errors) are ready without running. */
+int srv_request_needs_worker(const srv_request *r);
+/* Runs the request with engine (a worker thread's own); fills the response. */
+void srv_request_run(srv_request *r, qry_engine *engine);
+/* The response line (no newline), malloc'd. */
+char *srv_request_response(srv_request *r, size_t *len);
+const char *srv_request_describe(const srv_request *r);   /* for logs: "search 营商环境" */
+void srv_request_free(srv_request *r);
+
+#endif

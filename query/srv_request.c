@@ -1,0 +1,171 @@
+/* srv_request.c — one protocol request: parse the JSON line, check every field's
+ * type and range, run it (search, stats, ping) and build the response object:
+ * {"id": …, "ok": true, "result": …} or {"id": …, "ok": false, "error": {"code", "message"}}. */
+#include "srv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { OP_BAD, OP_PING, OP_SEARCH, OP_STATS } op_kind;
+
+struct srv_request {
+    op_kind op;
+    json_t *id;                  /* echoed back; null when absent */
+    char *q;
+    size_t limit, offset, per_doc;
+    json_t *result;              /* the answer, once run */
+    const char *err_code;
+    char err_msg[256];
+};
+
+static void bad(srv_request *r, const char *code, const char *msg)
+{
+    r->op = OP_BAD;
+    r->err_code = code;
+    snprintf(r->err_msg, sizeof r->err_msg, "%s", msg);
+}
+
+/* An optional whole number in [0, max]; returns 0 when absent or valid. */
+static int count_field(srv_request *r, json_t *req, const char *name, size_t max, size_t *out)
+{
+    json_t *v = json_object_get(req, name);
+    if (!v)
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || (unsigned long long)json_integer_value(v) > max) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "\"%s\" must be a whole number from 0 to %zu", name, max);
+        bad(r, "bad_request", msg);
+        return -1;
+    }
+    *out = (size_t)json_integer_value(v);
+    return 0;
+}
+
+srv_request *srv_request_parse(const char *line, size_t len)
+{
+    srv_request *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->limit = 10;
+    json_error_t je;
+    json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    if (!req) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "not JSON: %s", je.text);
+        bad(r, "bad_request", msg);
+        return r;
+    }
+    if (!json_is_object(req)) {
+        bad(r, "bad_request", "a request is a JSON object");
+        json_decref(req);
+        return r;
+    }
+    json_t *id = json_object_get(req, "id");
+    r->id = id ? json_incref(id) : NULL;
+    const char *op = json_string_value(json_object_get(req, "op"));
+    if (!op) {
+        bad(r, "bad_request", "\"op\" must be a string: search, stats or ping");
+    } else if (strcmp(op, "ping") == 0) {
+        r->op = OP_PING;
+    } else if (strcmp(op, "stats") == 0) {
+        r->op = OP_STATS;
+    } else if (strcmp(op, "search") == 0) {
+        r->op = OP_SEARCH;
+        const char *q = json_string_value(json_object_get(req, "q"));
+        if (!q)
+            bad(r, "bad_request", "\"q\" must be a string");
+        else if (!(r->q = strdup(q)))
+            bad(r, "internal", "out of memory");
+        if (r->op == OP_SEARCH && !count_field(r, req, "limit", QRY_MAX_LIMIT, &r->limit)
+            && !count_field(r, req, "offset", 1000000, &r->offset))
+            count_field(r, req, "per_doc", 1000, &r->per_doc);
+    } else {
+        char msg[128];
+        snprintf(msg, sizeof msg, "unknown op \"%.60s\" (search, stats or ping)", op);
+        bad(r, "bad_request", msg);
+    }
+    json_decref(req);
+    return r;
+}
+
+int srv_request_needs_worker(const srv_request *r)
+{
+    return r->op == OP_SEARCH || r->op == OP_STATS;
+}
+
+static const char *code_of(int rc)
+{
+    switch (rc) {
+    case QRY_ENOINDEX: return "no_index";
+    case QRY_ESCHEMA: return "index_version";
+    case QRY_EQUERY: return "bad_query";
+    case QRY_EINVAL: return "bad_request";
+    case QRY_ENOMEM: return "internal";
+    }
+    return "index_error";
+}
+
+void srv_request_run(srv_request *r, qry_engine *engine)
+{
+    qry_err err = {0};
+    int rc = 0;
+    if (!engine) {
+        bad(r, "internal", "no engine");
+        return;
+    }
+    if (r->op == OP_SEARCH) {
+        qry_engine_reopen(engine, &err);         /* see the latest commit; errors surface below */
+        qry_request req = {r->q, r->limit, r->offset, r->per_doc};
+        rc = qry_search(engine, &req, &r->result, &err);
+    } else if (r->op == OP_STATS) {
+        qry_engine_reopen(engine, &err);
+        rc = qry_stats(engine, &r->result, &err);
+    }
+    if (rc) {
+        r->op = OP_BAD;
+        r->err_code = code_of(rc);
+        snprintf(r->err_msg, sizeof r->err_msg, "%s", err.msg);
+    }
+}
+
+char *srv_request_response(srv_request *r, size_t *len)
+{
+    json_t *resp = json_object();
+    json_object_set(resp, "id", r->id ? r->id : json_null());
+    if (r->op == OP_BAD) {
+        json_object_set_new(resp, "ok", json_false());
+        json_object_set_new(resp, "error", json_pack("{s:s, s:s}", "code", r->err_code, "message", r->err_msg));
+    } else {
+        json_object_set_new(resp, "ok", json_true());
+        if (r->result)
+            json_object_set(resp, "result", r->result);
+    }
+    char *s = json_dumps(resp, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    json_decref(resp);
+    if (!s)                       /* could not even say so: a fixed answer */
+        s = strdup("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
+    *len = s ? strlen(s) : 0;
+    return s;
+}
+
+const char *srv_request_describe(const srv_request *r)
+{
+    switch (r->op) {
+    case OP_PING: return "ping";
+    case OP_STATS: return "stats";
+    case OP_SEARCH: return r->q ? r->q : "search";
+    case OP_BAD: break;
+    }
+    return r->err_code ? r->err_code : "bad";
+}
+
+void srv_request_free(srv_request *r)
+{
+    if (!r)
+        return;
+    json_decref(r->id);
+    json_decref(r->result);
+    free(r->q);
+    free(r);
+}

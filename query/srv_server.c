@@ -1,0 +1,651 @@
+/* srv_server.c — the daemon's event loop: one uv_loop_t, a Unix socket (mode
+ * 0660; a stale one replaced, a live one refused) and optionally TCP; per
+ * connection, requests are read line by line and answered in order while searches
+ * run on libuv's worker threads, each thread with its own index handle. Limits:
+ * line length, connections, idle time, and backpressure on clients that do not
+ * read. SIGINT/SIGTERM answer what is in flight, close everything, remove the
+ * socket file; SIGHUP logs and the next request reopens the index. */
+#include "srv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define READ_BUF 65536
+#define MAX_QUEUED 256           /* requests of one connection waiting for answers: stop reading past it */
+
+typedef struct conn conn;
+typedef struct server server;
+
+typedef struct pending {
+    struct pending *next;
+    conn *c;
+    srv_request *req;
+    char *resp;                  /* the answer line (a worker may fill it) */
+    size_t resp_len;
+    int ready;                   /* set on the loop thread only, once the answer may be written */
+    uv_work_t work;
+    uint64_t t0;
+} pending;
+
+struct conn {
+    union { uv_pipe_t pipe; uv_tcp_t tcp; uv_stream_t stream; uv_handle_t handle; } h;
+    uv_timer_t idle;
+    server *srv;
+    char *in;
+    size_t in_len, in_cap;
+    pending *head, *tail;
+    size_t queued, in_flight;
+    int closing, reading, eof, open_handles;
+    conn *prev, *next;
+    char readbuf[READ_BUF];
+};
+
+struct server {
+    uv_loop_t loop;
+    const srv_config *cfg;
+    uv_pipe_t unix_listener;
+    uv_tcp_t tcp_listener;
+    int unix_open, tcp_open;
+    uv_signal_t sig[3];
+    conn *conns;
+    size_t nconns, in_flight;
+    int stopping;
+};
+
+/* Each worker thread keeps a slot holding its engine; at shutdown the engines are
+ * closed and the slots emptied, so a later run opens fresh ones. */
+typedef struct { qry_engine *e; } engine_slot;
+static uv_key_t engine_key;
+static uv_once_t engine_key_once = UV_ONCE_INIT;
+static uv_mutex_t engines_lock;
+static engine_slot **slots;
+static size_t nslots;
+
+static void log_line(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02dZ wensou serve: %s\n", tm.tm_year + 1900, tm.tm_mon + 1,
+            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, buf);
+}
+
+/* ---- worker threads: each keeps one engine ---- */
+
+static void make_engine_key(void)
+{
+    uv_key_create(&engine_key);
+    uv_mutex_init(&engines_lock);
+}
+
+static qry_engine *thread_engine(server *s)
+{
+    engine_slot *slot = uv_key_get(&engine_key);
+    if (!slot) {
+        slot = calloc(1, sizeof *slot);
+        if (!slot)
+            return NULL;
+        uv_mutex_lock(&engines_lock);
+        engine_slot **ns = realloc(slots, (nslots + 1) * sizeof *ns);
+        if (ns) {
+            slots = ns;
+            slots[nslots++] = slot;
+        }
+        uv_mutex_unlock(&engines_lock);
+        if (!ns) {
+            free(slot);
+            return NULL;
+        }
+        uv_key_set(&engine_key, slot);
+    }
+    if (!slot->e) {
+        qry_err err;
+        if (qry_engine_open(s->cfg->db_path, s->cfg->dict, s->cfg->syn, &slot->e, &err) != 0)
+            slot->e = NULL;
+    }
+    return slot->e;
+}
+
+/* ---- connections ---- */
+
+static void conn_maybe_close(conn *c);
+static void conn_read_start(conn *c);
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    conn *c = h->data;
+    if (--c->open_handles > 0)
+        return;
+    server *s = c->srv;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    s->nconns--;
+    while (c->head) {
+        pending *p = c->head;
+        c->head = p->next;
+        srv_request_free(p->req);
+        free(p->resp);
+        free(p);
+    }
+    free(c->in);
+    free(c);
+    if (s->stopping && s->nconns == 0 && s->in_flight == 0)
+        for (int i = 0; i < 3; i++)
+            if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
+                uv_close((uv_handle_t *)&s->sig[i], NULL);
+}
+
+static void conn_close_now(conn *c)
+{
+    if (uv_is_closing(&c->h.handle))
+        return;
+    uv_close(&c->h.handle, on_handle_closed);
+    uv_close((uv_handle_t *)&c->idle, on_handle_closed);
+}
+
+/* Closes once nothing is in flight and every answer is written. */
+static void conn_maybe_close(conn *c)
+{
+    if (c->in_flight == 0 && c->head == NULL && (c->closing || c->eof)
+        && uv_stream_get_write_queue_size(&c->h.stream) == 0)
+        conn_close_now(c);
+}
+
+typedef struct {
+    uv_write_t req;
+    conn *c;
+    char *data;
+} write_req;
+
+static void on_written(uv_write_t *w, int status)
+{
+    write_req *wr = (write_req *)w;
+    conn *c = wr->c;
+    free(wr->data);
+    free(wr);
+    if (status < 0)
+        c->closing = 1;                        /* answers still queued are dropped at close */
+    if (!c->reading && !c->closing && !c->eof && !c->srv->stopping
+        && uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water && c->queued < MAX_QUEUED / 2)
+        conn_read_start(c);                    /* the client caught up */
+    conn_maybe_close(c);
+}
+
+/* Writes the answers at the head of the queue that are ready, in order. */
+static void flush_ready(conn *c)
+{
+    while (c->head && c->head->ready && !uv_is_closing(&c->h.handle)) {
+        pending *p = c->head;
+        c->head = p->next;
+        if (!c->head)
+            c->tail = NULL;
+        c->queued--;
+        write_req *wr = malloc(sizeof *wr);
+        if (wr) {
+            wr->c = c;
+            wr->data = p->resp;
+            p->resp[p->resp_len] = '\n';       /* srv_request_response left room: see make_response */
+            uv_buf_t buf = uv_buf_init(p->resp, (unsigned)(p->resp_len + 1));
+            if (uv_write(&wr->req, &c->h.stream, &buf, 1, on_written) != 0) {
+                free(wr->data);                /* the callback will not run */
+                free(wr);
+                c->closing = 1;
+            }
+        } else {
+            free(p->resp);
+            c->closing = 1;
+        }
+        if (c->srv->cfg->verbose)
+            log_line("%s (%.2f ms)", p->req ? srv_request_describe(p->req) : "refused",
+                     (double)(uv_hrtime() - p->t0) / 1e6);
+        srv_request_free(p->req);
+        free(p);
+    }
+    if (c->reading && uv_stream_get_write_queue_size(&c->h.stream) > c->srv->cfg->high_water) {
+        uv_read_stop(&c->h.stream);            /* backpressure: the client is not reading */
+        c->reading = 0;
+    }
+    conn_maybe_close(c);
+}
+
+/* The response line with one spare byte for the newline. */
+static void make_response(pending *p)
+{
+    size_t len;
+    char *s = srv_request_response(p->req, &len);
+    char *withnl = s ? realloc(s, len + 2) : NULL;
+    if (!withnl) {
+        free(s);
+        withnl = strdup("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}  ");
+        len = withnl ? strlen(withnl) - 2 : 0;
+    }
+    p->resp = withnl;
+    p->resp_len = len;
+}
+
+static void work_cb(uv_work_t *w)
+{
+    pending *p = w->data;
+    srv_request_run(p->req, thread_engine(p->c->srv));
+    make_response(p);
+}
+
+static void after_work_cb(uv_work_t *w, int status)
+{
+    pending *p = w->data;
+    conn *c = p->c;
+    server *s = c->srv;
+    if (status == UV_ECANCELED || !p->resp)
+        make_response(p);
+    p->ready = 1;
+    c->in_flight--;
+    s->in_flight--;
+    flush_ready(c);
+    if (s->stopping && s->nconns == 0 && s->in_flight == 0)
+        for (int i = 0; i < 3; i++)
+            if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
+                uv_close((uv_handle_t *)&s->sig[i], NULL);
+}
+
+static void enqueue(conn *c, srv_request *req)
+{
+    pending *p = calloc(1, sizeof *p);
+    if (!p) {
+        srv_request_free(req);
+        c->closing = 1;
+        return;
+    }
+    p->c = c;
+    p->req = req;
+    p->t0 = uv_hrtime();
+    p->work.data = p;
+    if (c->tail)
+        c->tail->next = p;
+    else
+        c->head = p;
+    c->tail = p;
+    c->queued++;
+    if (srv_request_needs_worker(req)) {
+        c->in_flight++;
+        c->srv->in_flight++;
+        if (uv_queue_work(&c->srv->loop, &p->work, work_cb, after_work_cb) != 0) {
+            c->in_flight--;
+            c->srv->in_flight--;
+            make_response(p);
+            p->ready = 1;
+        }
+    } else {
+        make_response(p);
+        p->ready = 1;
+    }
+}
+
+/* Queues a fixed error answer (no request behind it). */
+static void refuse(conn *c, const char *code, const char *msg)
+{
+    pending *p = calloc(1, sizeof *p);
+    char *line = malloc(strlen(code) + strlen(msg) + 96);
+    if (!p || !line) {
+        free(p);
+        free(line);
+        c->closing = 1;
+        return;
+    }
+    p->resp_len = (size_t)sprintf(line, "{\"id\":null,\"ok\":false,\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
+    p->resp = line;
+    p->ready = 1;
+    p->c = c;
+    p->t0 = uv_hrtime();
+    if (c->tail)
+        c->tail->next = p;
+    else
+        c->head = p;
+    c->tail = p;
+    c->queued++;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    conn *c = h->data;
+    *buf = uv_buf_init(c->readbuf, sizeof c->readbuf);
+}
+
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+    conn *c = st->data;
+    const srv_config *cfg = c->srv->cfg;
+    (void)buf;
+    if (n < 0) {                               /* EOF or error: answer what was asked, then close */
+        uv_read_stop(st);
+        c->reading = 0;
+        c->eof = 1;
+        conn_maybe_close(c);
+        return;
+    }
+    if (n == 0)
+        return;
+    uv_timer_again(&c->idle);
+    if (c->in_len + (size_t)n > c->in_cap) {
+        size_t cap = c->in_cap ? c->in_cap : 4096;
+        while (cap < c->in_len + (size_t)n)
+            cap *= 2;
+        if (cap > cfg->max_line + READ_BUF)
+            cap = cfg->max_line + READ_BUF;
+        char *ni = cap >= c->in_len + (size_t)n ? realloc(c->in, cap) : NULL;
+        if (!ni) {
+            refuse(c, "too_long", "request line over the limit");
+            c->closing = 1;
+            uv_read_stop(st);
+            c->reading = 0;
+            flush_ready(c);
+            return;
+        }
+        c->in = ni;
+        c->in_cap = cap;
+    }
+    memcpy(c->in + c->in_len, c->readbuf, (size_t)n);
+    c->in_len += (size_t)n;
+    size_t start = 0;
+    for (;;) {
+        char *nl = memchr(c->in + start, '\n', c->in_len - start);
+        size_t end = nl ? (size_t)(nl - c->in) : c->in_len;
+        if (end - start > cfg->max_line) {     /* a line too long: say so and hang up */
+            char msg[96];
+            snprintf(msg, sizeof msg, "request line over %zu bytes", cfg->max_line);
+            refuse(c, "too_long", msg);
+            c->closing = 1;
+            uv_read_stop(st);
+            c->reading = 0;
+            c->in_len = 0;
+            flush_ready(c);
+            return;
+        }
+        if (!nl)
+            break;
+        size_t len = end - start;
+        if (len > 0 && c->in[start + len - 1] == '\r')
+            len--;
+        if (len > 0) {
+            srv_request *r = srv_request_parse(c->in + start, len);
+            if (r)
+                enqueue(c, r);
+            else
+                c->closing = 1;
+        }
+        start = end + 1;
+    }
+    memmove(c->in, c->in + start, c->in_len - start);
+    c->in_len -= start;
+    if (c->queued >= MAX_QUEUED && c->reading) {
+        uv_read_stop(st);                      /* pipelining past the queue: wait for answers */
+        c->reading = 0;
+    }
+    flush_ready(c);
+}
+
+static void conn_read_start(conn *c)
+{
+    if (uv_read_start(&c->h.stream, on_alloc, on_read) == 0)
+        c->reading = 1;
+}
+
+static void on_idle(uv_timer_t *t)
+{
+    conn *c = t->data;
+    if (c->in_flight == 0 && c->head == NULL)
+        conn_close_now(c);
+}
+
+static void on_connection(uv_stream_t *listener, int status)
+{
+    server *s = listener->data;
+    if (status < 0 || s->stopping)
+        return;
+    conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return;
+    c->srv = s;
+    int rc = listener == (uv_stream_t *)&s->unix_listener ? uv_pipe_init(&s->loop, &c->h.pipe, 0)
+                                                          : uv_tcp_init(&s->loop, &c->h.tcp);
+    if (rc) {
+        free(c);
+        return;
+    }
+    c->h.handle.data = c;
+    uv_timer_init(&s->loop, &c->idle);
+    c->idle.data = c;
+    c->open_handles = 2;
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    s->nconns++;
+    if (uv_accept(listener, &c->h.stream) != 0) {
+        conn_close_now(c);
+        return;
+    }
+    uv_timer_start(&c->idle, on_idle, s->cfg->idle_timeout_ms, s->cfg->idle_timeout_ms);
+    if (s->nconns > s->cfg->max_connections) {
+        refuse(c, "too_many_connections", "the daemon has too many connections; try again later");
+        c->closing = 1;
+        flush_ready(c);
+        return;
+    }
+    conn_read_start(c);
+}
+
+/* ---- signals and shutdown ---- */
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    server *s = sig->data;
+    if (signum == SIGHUP) {
+        log_line("SIGHUP: the index is reopened at the next request");
+        return;
+    }
+    if (s->stopping)
+        return;
+    s->stopping = 1;
+    log_line("stopping (%s): answering %zu requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM", s->in_flight);
+    if (s->unix_open)
+        uv_close((uv_handle_t *)&s->unix_listener, NULL);
+    if (s->tcp_open)
+        uv_close((uv_handle_t *)&s->tcp_listener, NULL);
+    for (conn *c = s->conns; c; c = c->next) {
+        if (c->reading) {
+            uv_read_stop(&c->h.stream);
+            c->reading = 0;
+        }
+        c->closing = 1;
+        conn_maybe_close(c);
+    }
+    if (s->nconns == 0 && s->in_flight == 0)
+        for (int i = 0; i < 3; i++)
+            if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
+                uv_close((uv_handle_t *)&s->sig[i], NULL);
+}
+
+/* ---- listeners ---- */
+
+static int fail(char *why, size_t len, const char *fmt, const char *a, const char *b)
+{
+    snprintf(why, len, fmt, a, b);
+    return -1;
+}
+
+/* A socket file left by a dead daemon is removed; one with a live daemon is not. */
+static int prepare_socket_path(const char *path, char *why, size_t len)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : fail(why, len, "%s: %s", path, strerror(errno));
+    if (!S_ISSOCK(st.st_mode))
+        return fail(why, len, "%s: %s", path, "exists and is not a socket");
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+    int live = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (live)
+        return fail(why, len, "%s: %s", path, "a daemon is already listening there");
+    if (unlink(path) != 0)
+        return fail(why, len, "%s: %s", path, strerror(errno));
+    log_line("replaced a stale socket file %s", path);
+    return 0;
+}
+
+static int is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return memcmp(a, &in6addr_loopback, sizeof *a) == 0;
+    }
+    return 0;
+}
+
+static int parse_host_port(const char *spec, struct sockaddr_storage *out)
+{
+    char host[256];
+    const char *colon = strrchr(spec, ':');
+    if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
+        return -1;
+    memcpy(host, spec, (size_t)(colon - spec));
+    host[colon - spec] = 0;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return -1;
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    if (host[0] == '[') {                      /* [::1]:7700 */
+        size_t hl = strlen(host);
+        if (host[hl - 1] != ']')
+            return -1;
+        memmove(host, host + 1, hl - 2);
+        host[hl - 2] = 0;
+        return uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)out) == 0 ? 0 : -1;
+    }
+    return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)out) == 0 ? 0 : -1;
+}
+
+static int start_listeners(server *s, char *why, size_t len)
+{
+    const srv_config *c = s->cfg;
+    if (c->socket_path) {
+        if (prepare_socket_path(c->socket_path, why, len))
+            return -1;
+        uv_pipe_init(&s->loop, &s->unix_listener, 0);
+        s->unix_listener.data = s;
+        s->unix_open = 1;
+        int rc = uv_pipe_bind(&s->unix_listener, c->socket_path);
+        if (!rc && chmod(c->socket_path, 0660) != 0)
+            rc = uv_translate_sys_error(errno);
+        if (!rc)
+            rc = uv_listen((uv_stream_t *)&s->unix_listener, 128, on_connection);
+        if (rc)
+            return fail(why, len, "%s: %s", c->socket_path, uv_strerror(rc));
+        log_line("listening on %s", c->socket_path);
+    }
+    if (c->listen_addr) {
+        struct sockaddr_storage addr;
+        if (parse_host_port(c->listen_addr, &addr) != 0)
+            return fail(why, len, "%s: %s", c->listen_addr, "expected HOST:PORT, e.g. 127.0.0.1:7700");
+        if (!is_loopback((struct sockaddr *)&addr)) {
+            if (!c->allow_remote)
+                return fail(why, len, "%s: %s", c->listen_addr,
+                            "not a loopback address; the protocol has no authentication (add --allow-remote to bind it anyway)");
+            log_line("WARNING: listening on %s, beyond this machine: the protocol has no authentication", c->listen_addr);
+        }
+        uv_tcp_init(&s->loop, &s->tcp_listener);
+        s->tcp_listener.data = s;
+        s->tcp_open = 1;
+        int rc = uv_tcp_bind(&s->tcp_listener, (struct sockaddr *)&addr, 0);
+        if (!rc)
+            rc = uv_listen((uv_stream_t *)&s->tcp_listener, 128, on_connection);
+        if (rc)
+            return fail(why, len, "%s: %s", c->listen_addr, uv_strerror(rc));
+        log_line("listening on %s", c->listen_addr);
+    }
+    return 0;
+}
+
+void srv_config_defaults(srv_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->max_line = 64 * 1024;
+    c->max_connections = 512;
+    c->idle_timeout_ms = 60000;
+    c->high_water = 1u << 20;
+    c->low_water = 256u << 10;
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+int srv_run(const srv_config *cfg, char *why, size_t why_len)
+{
+    uv_once(&engine_key_once, make_engine_key);
+    server *s = calloc(1, sizeof *s);
+    if (!s)
+        return fail(why, why_len, "%s%s", "out of memory", "");
+    s->cfg = cfg;
+    uv_loop_init(&s->loop);
+    static const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        uv_signal_init(&s->loop, &s->sig[i]);
+        s->sig[i].data = s;
+        uv_signal_start(&s->sig[i], on_signal, signums[i]);
+    }
+    int rc = start_listeners(s, why, why_len);
+    if (rc == 0) {
+        log_line("serving %s", cfg->db_path);
+        uv_run(&s->loop, UV_RUN_DEFAULT);
+    } else {
+        uv_walk(&s->loop, close_walk, NULL);
+        uv_run(&s->loop, UV_RUN_DEFAULT);
+    }
+    int closed = uv_loop_close(&s->loop);
+    if (cfg->socket_path && s->unix_open)
+        unlink(cfg->socket_path);
+    uv_mutex_lock(&engines_lock);
+    for (size_t i = 0; i < nslots; i++) {
+        qry_engine_close(slots[i]->e);
+        slots[i]->e = NULL;
+    }
+    uv_mutex_unlock(&engines_lock);
+    if (rc == 0 && closed != 0)
+        rc = fail(why, why_len, "%s%s", "uv_loop_close: handles were left open", "");
+    if (rc == 0)
+        log_line("stopped");
+    free(s);
+    return rc;
+}

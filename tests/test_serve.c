@@ -1,0 +1,494 @@
+/* test_serve.c — the real daemon on a socket in a temporary directory: answers in
+ * order (pipelining), every malformed request answered and the connection kept,
+ * over-long lines refused, concurrent clients, new documents seen after a commit
+ * while clients query, clean shutdown with clients connected, a bounded soak,
+ * stale sockets, TCP rules, a daemon started before its index exists. */
+#include "run.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[64], db[128], sock[128], logpath[128];
+static pid_t daemon_pid;
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static pid_t start_daemon(const char *extra1, const char *extra2)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *log = freopen(logpath, "a", stderr);
+        (void)log;
+        execl(WENSOU_TEST_BINARY, WENSOU_TEST_BINARY, "serve", "--db", db, "--socket", sock, "--verbose",
+              extra1, extra2, (char *)NULL);
+        _exit(127);
+    }
+    /* ready when a connection is accepted (a stale file may be there before) */
+    for (int i = 0; i < 400; i++) {
+        struct sockaddr_un sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sun_family = AF_UNIX;
+        strcpy(sa.sun_path, sock);
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        int up = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (up)
+            return pid;
+        sleep_ms(25);
+    }
+    cr_assert_fail("the daemon did not start listening on %s", sock);
+    return pid;
+}
+
+static int stop_daemon(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void setup_with(int with_index)
+{
+    strcpy(dir, "/tmp/wensou-serve-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/db", dir);
+    snprintf(sock, sizeof sock, "%s/s.sock", dir);
+    snprintf(logpath, sizeof logpath, "%s/serve.log", dir);
+    if (with_index) {
+        run_result r = run_args("", "index", "--quiet", "--db", db, WENSOU_TEST_CORPUS, (char *)NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        run_free(&r);
+    }
+    daemon_pid = start_daemon(NULL, NULL);
+}
+
+static void setup(void) { setup_with(1); }
+static void setup_no_index(void) { setup_with(0); }
+
+static void teardown(void)
+{
+    if (daemon_pid > 0)
+        stop_daemon(daemon_pid);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* ---- a client ---- */
+
+typedef struct {
+    int fd;
+    char buf[1 << 16];
+    size_t len;
+} client;
+
+static int client_open(client *c)
+{
+    memset(c, 0, sizeof *c);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, sock);
+    c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+        return -1;
+    struct timeval tv = {30, 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return 0;
+}
+
+static int send_all(client *c, const char *s, size_t n)
+{
+    for (size_t sent = 0; sent < n;) {
+        ssize_t k = send(c->fd, s + sent, n - sent, MSG_NOSIGNAL);
+        if (k <= 0)
+            return -1;
+        sent += (size_t)k;
+    }
+    return 0;
+}
+
+/* The next response line as JSON (NULL at EOF or on a timeout). */
+static json_t *read_response(client *c)
+{
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->len);
+        if (nl) {
+            json_t *o = json_loadb(c->buf, (size_t)(nl - c->buf), 0, NULL);
+            size_t used = (size_t)(nl - c->buf) + 1;
+            memmove(c->buf, c->buf + used, c->len - used);
+            c->len -= used;
+            return o ? o : json_null();
+        }
+        if (c->len == sizeof c->buf) {             /* a huge line: drop what we have */
+            c->len = 0;
+        }
+        ssize_t k = recv(c->fd, c->buf + c->len, sizeof c->buf - c->len, 0);
+        if (k <= 0)
+            return NULL;
+        c->len += (size_t)k;
+    }
+}
+
+static json_t *ask(client *c, const char *line)
+{
+    if (send_all(c, line, strlen(line)) || send_all(c, "\n", 1))
+        return NULL;
+    return read_response(c);
+}
+
+static int ok(json_t *r) { return json_is_true(json_object_get(r, "ok")); }
+static const char *err_code(json_t *r) { return json_string_value(json_object_get(json_object_get(r, "error"), "code")); }
+
+Test(serve, ping_search_stats, .init = setup, .fini = teardown)
+{
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    json_t *r = ask(&c, "{\"id\":7,\"op\":\"ping\"}");
+    cr_expect(ok(r));
+    cr_expect_eq(json_integer_value(json_object_get(r, "id")), 7);
+    json_decref(r);
+    r = ask(&c, "{\"id\":\"a\",\"op\":\"search\",\"q\":\"营商环境\",\"limit\":3,\"offset\":0,\"per_doc\":0}");
+    cr_assert(ok(r));
+    json_t *res = json_object_get(r, "result");
+    cr_expect_str_eq(json_string_value(json_object_get(res, "query")), "营商环境");
+    cr_expect_eq(json_array_size(json_object_get(res, "hits")), 3);
+    cr_expect_gt(json_integer_value(json_object_get(res, "total")), 10);
+    json_decref(r);
+    r = ask(&c, "{\"id\":9,\"op\":\"stats\"}");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(r, "result"), "documents")), 5);
+    json_decref(r);
+    close(c.fd);
+
+    /* wensou search --connect prints what a local search prints */
+    run_result local = run_args("", "search", "--json", "--db", db, "纺城", "--limit", "3", (char *)NULL);
+    run_result remote = run_args("", "search", "--json", "--connect", sock, "纺城", "--limit", "3", (char *)NULL);
+    cr_assert_eq(remote.status, 0, "%s", remote.err);
+    json_t *a = json_loads(local.out, 0, NULL), *b = json_loads(remote.out, 0, NULL);
+    json_object_del(a, "took_ms");
+    json_object_del(b, "took_ms");
+    cr_expect(json_equal(a, b), "--connect differs from a local search");
+    json_decref(a);
+    json_decref(b);
+    run_free(&local);
+    run_free(&remote);
+}
+
+Test(serve, pipelined_requests_are_answered_in_order, .init = setup, .fini = teardown)
+{
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    static const char *qs[] = {"柯桥", "纺城", "营商环境", "精功集团", "经济发展"};
+    char *batch = malloc(1 << 16);
+    size_t n = 0;
+    for (int i = 0; i < 200; i++)
+        n += (size_t)sprintf(batch + n, i % 3 ? "{\"id\":%d,\"op\":\"search\",\"q\":\"%s\",\"limit\":2}\n"
+                                              : "{\"id\":%d,\"op\":\"ping\"}\n", i, qs[i % 5]);
+    cr_assert_eq(send_all(&c, batch, n), 0);
+    for (int i = 0; i < 200; i++) {
+        json_t *r = read_response(&c);
+        cr_assert_not_null(r, "answer %d missing", i);
+        cr_expect_eq(json_integer_value(json_object_get(r, "id")), i, "answer out of order");
+        cr_expect(ok(r));
+        json_decref(r);
+    }
+    free(batch);
+    close(c.fd);
+}
+
+Test(serve, malformed_requests_get_bad_request_and_the_connection_goes_on, .init = setup, .fini = teardown)
+{
+    static const char *bad[] = {
+        "not json", "[1,2]", "42", "{}", "{\"op\":7}", "{\"op\":\"nope\"}", "{\"op\":\"search\"}",
+        "{\"op\":\"search\",\"q\":12}", "{\"op\":\"search\",\"q\":\"x\",\"limit\":\"ten\"}",
+        "{\"op\":\"search\",\"q\":\"x\",\"limit\":-1}", "{\"op\":\"search\",\"q\":\"x\",\"limit\":100000000}",
+        "{\"op\":\"search\",\"q\":\"x\",\"offset\":1.5}", "{\"op\":\"search\",\"q\":\"x\",\"per_doc\":null}",
+        "{\"id\":1,\"id\":2,\"op\":\"ping\"}", "{\"op\":\"search\",\"q\":\"\\u0000\"}", "{\"op\":\"ping\"",
+        "\xff\xfe\x00garbage"};
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *r = ask(&c, bad[i]);
+        cr_assert_not_null(r, "no answer to %s", bad[i]);
+        cr_expect(!ok(r), "%s was accepted", bad[i]);
+        const char *code = err_code(r);
+        cr_expect(code && (strcmp(code, "bad_request") == 0 || strcmp(code, "bad_query") == 0), "%s: %s", bad[i], code);
+        json_decref(r);
+    }
+    json_t *r = ask(&c, "{\"id\":1,\"op\":\"ping\"}");
+    cr_expect(ok(r), "the connection did not survive");
+    json_decref(r);
+    close(c.fd);
+}
+
+Test(serve, an_over_long_line_is_refused_and_the_connection_closed, .init = setup, .fini = teardown)
+{
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    size_t n = 70 * 1024;
+    char *line = malloc(n + 2);
+    memset(line, 'a', n);
+    line[n] = '\n';
+    send_all(&c, line, n + 1);
+    json_t *r = read_response(&c);
+    cr_assert_not_null(r);
+    cr_expect_str_eq(err_code(r), "too_long");
+    json_decref(r);
+    cr_expect_null(read_response(&c), "the connection stays open");
+    free(line);
+    close(c.fd);
+    client d;                                      /* the daemon goes on */
+    cr_assert_eq(client_open(&d), 0);
+    r = ask(&d, "{\"op\":\"ping\"}");
+    cr_expect(ok(r));
+    json_decref(r);
+    close(d.fd);
+}
+
+static void *client_thread(void *arg)
+{
+    int *errors = arg;
+    client c;
+    if (client_open(&c) != 0) {
+        (*errors)++;
+        return NULL;
+    }
+    for (int i = 0; i < 150; i++) {
+        json_t *r = ask(&c, i % 2 ? "{\"op\":\"search\",\"q\":\"柯桥 纺城\",\"limit\":5}" : "{\"op\":\"search\",\"q\":\"营商环境\"}");
+        if (!r || !ok(r))
+            (*errors)++;
+        json_decref(r);
+    }
+    close(c.fd);
+    return NULL;
+}
+
+Test(serve, concurrent_clients, .init = setup, .fini = teardown, .timeout = 300)
+{
+    pthread_t th[8];
+    int errors[8] = {0};
+    for (int i = 0; i < 8; i++)
+        pthread_create(&th[i], NULL, client_thread, &errors[i]);
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        cr_expect_eq(errors[i], 0, "client %d had %d failed requests", i, errors[i]);
+    }
+}
+
+typedef struct { volatile int stop; int errors, seen; } watcher;
+
+static void *watch_new_word(void *arg)
+{
+    watcher *w = arg;
+    client c;
+    if (client_open(&c) != 0) {
+        w->errors++;
+        return NULL;
+    }
+    while (!w->stop) {
+        json_t *r = ask(&c, "{\"op\":\"search\",\"q\":\"独一无二的测试词语\"}");
+        if (!r || !ok(r))
+            w->errors++;
+        else if (json_integer_value(json_object_get(json_object_get(r, "result"), "total")) > 0)
+            w->seen = 1;
+        json_decref(r);
+        sleep_ms(5);
+    }
+    close(c.fd);
+    return NULL;
+}
+
+Test(serve, a_new_document_is_seen_after_its_commit, .init = setup, .fini = teardown, .timeout = 300)
+{
+    watcher w = {0, 0, 0};
+    pthread_t th;
+    pthread_create(&th, NULL, watch_new_word, &w);
+    sleep_ms(300);
+    cr_expect(!w.seen);
+    char path[192];
+    snprintf(path, sizeof path, "%s/new.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("柯桥区发布独一无二的测试词语，用来检验守护进程能看到新提交的文档。\n", f);
+    fclose(f);
+    run_result r = run_args("", "index", "--quiet", "--db", db, path, (char *)NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    for (int i = 0; i < 200 && !w.seen; i++)
+        sleep_ms(25);
+    w.stop = 1;
+    pthread_join(th, NULL);
+    cr_expect(w.seen, "the daemon never saw the new document");
+    cr_expect_eq(w.errors, 0, "clients saw %d errors while indexing", w.errors);
+}
+
+Test(serve, shutdown_with_clients_connected, .init = setup, .fini = teardown)
+{
+    client a, b;
+    cr_assert_eq(client_open(&a), 0);
+    cr_assert_eq(client_open(&b), 0);
+    json_t *r = ask(&a, "{\"op\":\"ping\"}");
+    json_decref(r);
+    send_all(&b, "{\"id\":1,\"op\":\"search\",\"q\":\"柯桥\"}\n", strlen("{\"id\":1,\"op\":\"search\",\"q\":\"柯桥\"}\n"));
+    int status = stop_daemon(daemon_pid);
+    daemon_pid = 0;
+    cr_expect_eq(status, 0, "exit status %d", status);
+    cr_expect_neq(access(sock, F_OK), 0, "the socket file is left behind");
+    run_result log = run_args("", "--version", (char *)NULL);   /* (keeps run.c linked) */
+    run_free(&log);
+    size_t len;
+    char *text = test_slurp(logpath, &len);
+    cr_expect_not_null(strstr(text, "stopped"), "no clean stop (uv_loop_close != 0?): %s", text);
+    free(text);
+    close(a.fd);
+    close(b.fd);
+}
+
+Test(serve, soak_every_request_answered, .init = setup, .fini = teardown, .timeout = 600)
+{
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    int total = 0, answered = 0, good = 0;
+    char *batch = malloc(1 << 16);
+    for (int round = 0; round < 100; round++) {
+        size_t n = 0;
+        for (int i = 0; i < 100; i++, total++) {
+            if (i % 20 == 7)
+                n += (size_t)sprintf(batch + n, "{\"id\":%d,\"op\":\"search\",\"q\":[]}\n", total);
+            else if (i % 20 == 13)
+                n += (size_t)sprintf(batch + n, "garbage %d\n", total);
+            else
+                n += (size_t)sprintf(batch + n, "{\"id\":%d,\"op\":\"%s\",\"q\":\"柯桥\",\"limit\":1}\n", total,
+                                     i % 2 ? "search" : "ping");
+        }
+        cr_assert_eq(send_all(&c, batch, n), 0);
+        for (int i = 0; i < 100; i++) {
+            json_t *r = read_response(&c);
+            cr_assert_not_null(r, "request %d not answered", answered);
+            answered++;
+            good += ok(r);
+            json_decref(r);
+        }
+    }
+    free(batch);
+    cr_expect_eq(answered, total);
+    cr_expect_eq(good, total - total / 10);
+    close(c.fd);
+}
+
+Test(serve, stale_socket_tcp_rules_and_a_second_daemon, .init = setup, .fini = teardown)
+{
+    /* a live daemon is not replaced */
+    run_result r = run_args("", "serve", "--db", db, "--socket", sock, (char *)NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect_not_null(strstr(r.err, "already listening"), "%s", r.err);
+    run_free(&r);
+    cr_expect_eq(stop_daemon(daemon_pid), 0);
+    daemon_pid = 0;
+    /* a stale socket file is */
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = {0};
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, sock);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    close(fd);
+    daemon_pid = start_daemon(NULL, NULL);
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    json_t *p = ask(&c, "{\"op\":\"ping\"}");
+    cr_expect(ok(p));
+    json_decref(p);
+    close(c.fd);
+    /* TCP beyond loopback needs --allow-remote */
+    char sock2[160];
+    snprintf(sock2, sizeof sock2, "%s/t.sock", dir);
+    r = run_args("", "serve", "--db", db, "--socket", sock2, "--listen", "0.0.0.0:17993", (char *)NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect_not_null(strstr(r.err, "--allow-remote"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(serve, tcp_on_loopback, .init = setup, .fini = teardown)
+{
+    cr_expect_eq(stop_daemon(daemon_pid), 0);
+    char port[32];
+    snprintf(port, sizeof port, "127.0.0.1:%d", 20000 + getpid() % 20000);
+    daemon_pid = start_daemon("--listen", port);
+    sleep_ms(100);
+    run_result r = run_args("", "search", "--json", "--connect", port, "营商环境", "--limit", "1", (char *)NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_not_null(strstr(r.out, "\"total\""));
+    run_free(&r);
+}
+
+Test(serve, started_before_its_index_exists, .init = setup_no_index, .fini = teardown)
+{
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    json_t *r = ask(&c, "{\"op\":\"search\",\"q\":\"柯桥\"}");
+    cr_expect(!ok(r));
+    cr_expect_str_eq(err_code(r), "no_index");
+    json_decref(r);
+    run_result ir = run_args("", "index", "--quiet", "--db", db, WENSOU_TEST_CORPUS, (char *)NULL);
+    cr_assert_eq(ir.status, 0, "%s", ir.err);
+    run_free(&ir);
+    r = ask(&c, "{\"op\":\"search\",\"q\":\"柯桥\"}");
+    cr_expect(ok(r), "still no answer after the index was made");
+    json_decref(r);
+    close(c.fd);
+}
+
+static long rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = fopen(path, "r");
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+Test(serve, a_client_that_does_not_read_cannot_grow_the_daemon, .init = setup, .fini = teardown, .timeout = 300)
+{
+    client c;
+    cr_assert_eq(client_open(&c), 0);
+    long before = rss_kb(daemon_pid);
+    /* 3000 requests for 1000 passages each (about 1 GB of answers), never read */
+    const char *req = "{\"op\":\"search\",\"q\":\"柯桥\",\"limit\":1000}\n";
+    struct timeval tv = {2, 0};
+    setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    for (int i = 0; i < 3000; i++)
+        if (send(c.fd, req, strlen(req), MSG_NOSIGNAL) <= 0)
+            break;                                 /* the daemon stopped reading: good */
+    sleep_ms(1000);
+    long after = rss_kb(daemon_pid);
+    cr_expect_lt(after - before, 200 * 1024, "daemon RSS grew from %ld to %ld KB", before, after);
+    client d;                                      /* others are still served */
+    cr_assert_eq(client_open(&d), 0);
+    json_t *r = ask(&d, "{\"op\":\"ping\"}");
+    cr_expect(ok(r));
+    json_decref(r);
+    close(d.fd);
+    close(c.fd);
+}
