@@ -15,7 +15,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
   libxapian-dev xapian-tools python3-xapian libuv1-dev libcriterion-dev libjansson-dev \
   libopencc-dev opencc python3-jieba libpoppler-glib-dev poppler-utils \
-  libicu-dev python3 sqlite3 hyperfine
+  libicu-dev python3 sqlite3 hyperfine \
+  libzip-dev libxml2-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk qpdf
 
 .PHONY: all deps configure test asan fuzz bench clean
 
@@ -37,13 +38,13 @@ test: all
 	cd $(BUILD) && ASAN_OPTIONS=abort_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DWENSOU_SANITIZE=ON
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DWENSOU_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
 fuzz:
-	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DWENSOU_FUZZ=ON
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DWENSOU_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	cd $(FUZZ_BUILD) && for t in fuzz/fuzz_*; do [ -x "$$t" ] || continue; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; mkdir -p corpus-$$(basename $$t); \

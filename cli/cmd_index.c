@@ -32,7 +32,7 @@ static void on_signal(int sig)
 
 static int indexable(const char *name)
 {
-    static const char *ext[] = {".txt", ".text", ".md"};
+    static const char *ext[] = {".txt", ".text", ".md", ".pdf", ".docx"};
     const char *dot = strrchr(name, '.');
     if (!dot || name[0] == '.')
         return 0;
@@ -141,7 +141,7 @@ static void progress(size_t done, size_t total, size_t bytes, size_t total_bytes
 static void usage(FILE *f)
 {
     fputs("usage: wensou index [--db DIR] [--prune] [--quiet] PATH...\n"
-          "Indexes files and folders (recursively: *.txt, *.md). Re-running changes only what changed.\n"
+          "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx). Re-running changes only what changed.\n"
           "  --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
           "  --prune    also remove the files that no longer exist\n"
           "  --quiet    no progress bar\n", f);

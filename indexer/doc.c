@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 const char *idx_page_source_name(idx_page_source s)
@@ -45,6 +46,53 @@ static int model_text(const char *path, idx_text *t, idx_doc *doc)
     return rc;
 }
 
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+/* A PDF or Word file: extract its text, model that, and mark the pages as the
+ * format's own; start/end index the extracted text (kept for inspect --text). */
+static int model_extracted(const char *path, const char *bytes, size_t len, int pdf, idx_doc *doc, idx_err *err)
+{
+    char *text = NULL;
+    size_t tlen = 0;
+    int *labels = NULL, npages = 0;
+    int rc = pdf ? idx_pdf_extract(path, bytes, len, &text, &tlen, &labels, &npages, err)
+                 : idx_docx_extract(path, bytes, len, &text, &tlen, &npages, err);
+    if (rc)
+        return rc;
+    idx_text t = {0};
+    t.s = text;
+    t.len = tlen;
+    t.encoding = pdf ? "pdf" : "docx";
+    doc->encoding = t.encoding;
+    rc = model_text(path, &t, doc);
+    if (!rc) {
+        for (size_t i = 0; i < doc->npassages; i++) {
+            idx_passage *p = &doc->passages[i];
+            if (p->page_source == IDX_PAGE_NONE)
+                continue;
+            p->page_source = pdf ? IDX_PAGE_PDF : IDX_PAGE_DOCX;
+            if (labels && p->page >= 1 && p->page <= npages)   /* numbered as printed */
+                p->page = labels[p->page - 1];
+            if (labels && p->page_end >= 1 && p->page_end <= npages)
+                p->page_end = labels[p->page_end - 1];
+        }
+        if (labels && doc->pages >= 1 && doc->pages <= npages)
+            doc->pages = labels[doc->pages - 1];
+        doc->extracted = text;
+        doc->extracted_len = tlen;
+        text = NULL;
+    } else {
+        idx_fail(err, rc, path, NULL);
+    }
+    free(text);
+    free(labels);
+    return rc;
+}
+
 int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc **out, idx_err *err)
 {
     *out = NULL;
@@ -52,19 +100,24 @@ int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc 
     if (!doc)
         return idx_fail(err, IDX_ENOMEM, path, NULL);
     doc->path = strdup(path);
-    idx_text t;
-    int rc = idx_text_decode(bytes, len, &t, path, err);
-    if (rc) {
-        idx_doc_free(doc);
-        return rc;
+    int pdf = (len >= 5 && memcmp(bytes, "%PDF-", 5) == 0) || ends_with(path, ".pdf");
+    int docx = !pdf && ((len >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0) || ends_with(path, ".docx"));
+    int rc;
+    if (pdf || docx) {
+        rc = model_extracted(path, bytes, len, pdf, doc, err);
+    } else {
+        idx_text t;
+        rc = idx_text_decode(bytes, len, &t, path, err);
+        if (!rc) {
+            doc->encoding = t.encoding;
+            rc = model_text(path, &t, doc);
+            idx_text_free(&t);
+            if (rc)
+                idx_fail(err, rc, path, NULL);
+        }
     }
-    doc->encoding = t.encoding;
-    rc = model_text(path, &t, doc);
-    idx_text_free(&t);
     if (!rc && doc->npassages == 0)
         rc = idx_fail(err, IDX_EEMPTY, path, "no text to index (only whitespace, headings or a title)");
-    else if (rc)
-        idx_fail(err, rc, path, NULL);
     if (rc) {
         idx_doc_free(doc);
         return rc;

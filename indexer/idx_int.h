@@ -99,6 +99,14 @@ int idx_pages_assign(const idx_text *t, const idx_line *lines, size_t nlines, in
 int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
                        const idx_block *blocks, size_t nblocks, idx_doc *doc);
 
+/* ---- other formats (docx.c, pdf.c): extracted UTF-8, form feeds between pages ---- */
+/* *pages: page breaks seen (0: the file records none). */
+int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
+                     int *pages, idx_err *err);
+/* *labels[i]: the printed number of page i + 1 (its own index when it has no numeric label). */
+int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
+                    int **labels, int *npages, idx_err *err);
+
 /* ---- metadata (manifest.c) ---- */
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc);

@@ -117,6 +117,29 @@ static marker classify(const char *s, size_t len)
     return m;
 }
 
+/* The value of a Chinese numeral heading number: 一 → 1, 十二 → 12; 0 if none. */
+static int cn_value(const char *s, size_t len)
+{
+    static const int32_t d[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
+    int value = 0, digit = 0;
+    size_t p = 0;
+    while (p < len) {
+        int32_t c = next_cp(s, len, &p);
+        int k = -1;
+        for (int i = 0; i < 9; i++)
+            if (c == d[i])
+                k = i + 1;
+        if (k > 0)
+            digit = k;
+        else if (c == 0x5341) {                         /* 十 */
+            value += (digit ? digit : 1) * 10;
+            digit = 0;
+        } else
+            break;
+    }
+    return value + digit;
+}
+
 /* Byte offset just after the first sentence end in s, or 0. */
 static size_t first_sentence_end(const char *s, size_t len, size_t max_chars)
 {
@@ -206,7 +229,7 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
     if (!out)
         return IDX_ENOMEM;
     size_t m = 0;
-    int title_open = 1, marked_headings = 0;
+    int title_open = 1, marked_headings = 0, last_top = 0, nested_last = 0;
 
     /* first pass: does the document number its headings? (then no news subheadings) */
     for (size_t i = 0; i < n; i++) {
@@ -246,6 +269,21 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             title_open = 0;
         }
 
+        /* 一、 that does not continue the top-level numbering (一、二、 then 一、 again)
+         * starts a list inside the current section */
+        if (mk.kind == BLOCK_HEADING && mk.level == 1 && rep[0] != '#' && !part_heading(rep, len)) {
+            int v = cn_value(rep, len);
+            if (v > 0 && nested_last > 0 && v == nested_last + 1) {
+                mk.level = 3;                     /* the list goes on (一、…十、 under 二、) */
+                nested_last = v;
+            } else if (v > 0 && v <= last_top) {
+                mk.level = 3;                     /* a list restarts its own numbering */
+                nested_last = v;
+            } else if (v > 0) {
+                last_top = v;
+                nested_last = 0;
+            }
+        }
         size_t sentence = (mk.kind == BLOCK_HEADING && mk.level <= 2 && rep[0] != '#')
                               ? first_sentence_end(rep, len, HEADING_MAX_CHARS) : 0;
         if (mk.kind == BLOCK_HEADING && mk.level <= 2 && rep[0] != '#'

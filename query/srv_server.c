@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #include <uv.h>
 
 #define READ_BUF 65536
-#define MAX_QUEUED 256           /* requests of one connection waiting for answers: stop reading past it */
+#define MAX_QUEUED 32            /* requests of one connection waiting for answers: stop reading past it */
 
 typedef struct conn conn;
 typedef struct server server;
@@ -614,6 +615,8 @@ static void close_walk(uv_handle_t *h, void *arg)
 int srv_run(const srv_config *cfg, char *why, size_t why_len)
 {
     uv_once(&engine_key_once, make_engine_key);
+    /* a client that hangs up with answers pending must cost an EPIPE, not the daemon */
+    signal(SIGPIPE, SIG_IGN);
     server *s = calloc(1, sizeof *s);
     if (!s)
         return fail(why, why_len, "%s%s", "out of memory", "");

@@ -1,0 +1,42 @@
+/* fuzz_query.c — libFuzzer target for the query side on a real index of the
+ * corpus: any query string is searched or refused with a message, never a crash. */
+#include "qry.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static seg_dict *dict;
+static qry_engine *engine;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc; (void)argv;
+    seg_err se;
+    qry_err qe;
+    if (seg_dict_open(WENSOU_FUZZ_DICT, WENSOU_FUZZ_USERDICT, &dict, &se) != 0
+        || qry_engine_open(WENSOU_FUZZ_DB, dict, NULL, &engine, &qe) != 0) {
+        fprintf(stderr, "fuzz_query: cannot open the dictionary or %s\n", WENSOU_FUZZ_DB);
+        abort();
+    }
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *q = malloc(size + 1);
+    memcpy(q, data, size);
+    q[size] = 0;
+    qry_request req = {q, 5, 0, size % 3};
+    json_t *out = NULL;
+    qry_err err = {0};
+    int rc = qry_search(engine, &req, &out, &err);
+    if (rc == 0 && !json_is_object(out))
+        abort();
+    if (rc != 0 && (out != NULL || err.msg[0] == 0))
+        abort();
+    json_decref(out);
+    free(q);
+    return 0;
+}

@@ -1,0 +1,55 @@
+/* mkpdf.c — test helper: writes a PDF with Chinese text from known content, so
+ * tests know which text is on which page. Page i (from 0) holds the line
+ * "第N页的内容：PAGE_TEXT" where N = FIRST_LABEL + i, under a running header and
+ * over a running footer, and carries the printed page label N.
+ * usage: mkpdf OUT.pdf PAGES FIRST_LABEL [--no-text] */
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void line(cairo_t *cr, const char *text, double y)
+{
+    PangoLayout *l = pango_cairo_create_layout(cr);
+    PangoFontDescription *f = pango_font_description_from_string("Noto Sans CJK SC 11");
+    pango_layout_set_font_description(l, f);
+    pango_layout_set_width(l, 450 * PANGO_SCALE);
+    pango_layout_set_wrap(l, PANGO_WRAP_CHAR);
+    pango_layout_set_text(l, text, -1);
+    cairo_move_to(cr, 72, y);
+    pango_cairo_show_layout(cr, l);
+    pango_font_description_free(f);
+    g_object_unref(l);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4)
+        return 2;
+    int pages = atoi(argv[2]), first = atoi(argv[3]), no_text = argc > 4 && strcmp(argv[4], "--no-text") == 0;
+    cairo_surface_t *s = cairo_pdf_surface_create(argv[1], 595, 842);
+    cairo_t *cr = cairo_create(s);
+    for (int i = 0; i < pages; i++) {
+        char label[16], body[512];
+        snprintf(label, sizeof label, "%d", first + i);
+        cairo_pdf_surface_set_page_label(s, label);
+        if (no_text) {
+            cairo_rectangle(cr, 72, 72, 300, 200 + 10 * i);
+            cairo_fill(cr);
+        } else {
+            line(cr, "柯桥区政府工作报告（测试版）", 40);
+            snprintf(body, sizeof body, "第%d页的内容：柯桥区推进营商环境优化，第%d页的段落说明政策。", first + i, first + i);
+            line(cr, i == 0 ? "一、总体要求" : "二、主要任务", 100);
+            line(cr, body, 140);
+            snprintf(body, sizeof body, "- %d -", first + i);
+            line(cr, body, 800);
+        }
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    int bad = cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
+    cairo_surface_destroy(s);
+    return bad;
+}

@@ -1,0 +1,190 @@
+/* test_formats.c — PDF and Word files as reports are published: pages as printed,
+ * running headers gone, the 28 provincial reports indexed in one batch, and every
+ * bad file (truncated, encrypted, not what it says, a zip bomb, scanned) refused
+ * with a reason while the batch goes on. */
+#include "idx.h"
+#include "run.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+static char dir[64];
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/wensou-formats-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static void make_pdf(const char *name, int pages, int first, int no_text, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    char cmd[512];
+    /* the fixture generator's fonts and cairo keep caches LeakSanitizer would report */
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' '%s' %d %d %s", WENSOU_TEST_MKPDF, path, pages, first,
+             no_text ? "--no-text" : "");
+    cr_assert_eq(system(cmd), 0, "mkpdf failed");
+}
+
+static idx_doc *load(const char *path, int want_rc, idx_err *err)
+{
+    idx_doc *d = NULL;
+    int rc = idx_doc_load(path, &d, err);
+    cr_assert_eq(rc, want_rc, "%s: rc %d: %s", path, rc, err->msg);
+    return d;
+}
+
+Test(formats, pdf_pages_as_printed_and_running_lines_gone, .init = setup, .fini = teardown)
+{
+    char path[256];
+    make_pdf("report.pdf", 4, 5, 0, path, sizeof path);
+    idx_err err = {0};
+    idx_doc *d = load(path, 0, &err);
+    cr_expect_str_eq(d->encoding, "pdf");
+    cr_expect_eq(d->pages, 8);
+    int seen[4] = {0};
+    for (size_t i = 0; i < d->npassages; i++) {
+        const idx_passage *p = &d->passages[i];
+        cr_expect_null(strstr(p->text, "测试版"), "the running header stayed in: %s", p->text);
+        cr_expect_eq(p->page_source, IDX_PAGE_PDF);
+        for (int k = 0; k < 4; k++) {
+            char want[32];
+            snprintf(want, sizeof want, "第%d页的内容", 5 + k);
+            if (strstr(p->text, want)) {
+                seen[k] = 1;
+                cr_expect_eq(p->page, 5 + k, "%s on page %d", want, p->page);
+            }
+        }
+        /* start/end index the extracted text that inspect --text prints */
+        cr_assert_leq(p->end, d->extracted_len);
+    }
+    for (int k = 0; k < 4; k++)
+        cr_expect(seen[k], "page %d's text not found", 5 + k);
+    idx_doc_free(d);
+}
+
+Test(formats, bad_pdfs_are_refused_with_a_reason, .init = setup, .fini = teardown)
+{
+    char path[256], bad[300];
+    make_pdf("good.pdf", 3, 1, 0, path, sizeof path);
+    size_t len;
+    char *bytes = test_slurp(path, &len);
+    snprintf(bad, sizeof bad, "%s/truncated.pdf", dir);
+    FILE *f = fopen(bad, "wb");
+    fwrite(bytes, 1, len / 3, f);
+    fclose(f);
+    idx_err err = {0};
+    load(bad, IDX_EFORMAT, &err);
+    cr_expect_not_null(strstr(err.msg, "truncated.pdf: "), "%s", err.msg);
+    snprintf(bad, sizeof bad, "%s/fake.pdf", dir);
+    f = fopen(bad, "wb");
+    fputs("%PDF-1.7 this is not really a PDF\n", f);
+    fclose(f);
+    load(bad, IDX_EFORMAT, &err);
+    free(bytes);
+
+    make_pdf("scanned.pdf", 3, 1, 1, path, sizeof path);
+    load(path, IDX_EEMPTY, &err);
+    cr_expect_not_null(strstr(err.msg, "no text layer"), "%s", err.msg);
+
+    if (system("command -v qpdf > /dev/null") == 0) {
+        char cmd[700];
+        snprintf(bad, sizeof bad, "%s/encrypted.pdf", dir);
+        snprintf(cmd, sizeof cmd, "qpdf --encrypt secret secret 256 -- '%s/good.pdf' '%s'", dir, bad);
+        cr_assert_eq(system(cmd), 0);
+        load(bad, IDX_EFORMAT, &err);
+        cr_expect_not_null(strstr(err.msg, "encrypted"), "%s", err.msg);
+    }
+}
+
+Test(formats, the_28_provincial_reports_in_one_batch, .init = setup, .fini = teardown, .timeout = 300)
+{
+    char db[128];
+    snprintf(db, sizeof db, "%s/db", dir);
+    run_result r = run_args("", "index", "--quiet", "--db", db, WENSOU_TEST_REPORTS, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "28 added, 0 updated, 0 unchanged, 0 removed, 0 failed;", 54) == 0, "%s", r.out);
+    run_free(&r);
+    r = run_args("", "search", "--json", "--db", db, "新质生产力", "doc:anhui", "--limit", "3", (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_not_null(strstr(r.out, "\"title\":\"2025年安徽省政府工作报告\""), "%s", r.out);
+    cr_expect_not_null(strstr(r.out, "\"page_source\":\"docx\""), "%s", r.out);
+    run_free(&r);
+
+    char path[512];
+    snprintf(path, sizeof path, "%s/2025-anhui-government-work-report.docx", WENSOU_TEST_REPORTS);
+    idx_err err = {0};
+    idx_doc *d = load(path, 0, &err);
+    cr_expect_str_eq(d->title, "2025年安徽省政府工作报告");
+    cr_expect_eq(d->pages, 33, "Word's rendered page breaks: %d pages", d->pages);
+    int top = 0, sub = 0;
+    for (size_t i = 0; i < d->npassages; i++) {
+        if (d->passages[i].nsection >= 1 && strcmp(d->passages[i].section[0], "一、2024年工作回顾") == 0)
+            top = 1;
+        if (d->passages[i].nsection >= 2)
+            sub = 1;
+    }
+    cr_expect(top && sub, "sections of the Anhui report not found");
+    idx_doc_free(d);
+    snprintf(path, sizeof path, "%s/2025-beijing-government-work-report.docx", WENSOU_TEST_REPORTS);
+    d = load(path, 0, &err);
+    cr_expect_eq(d->pages, 0, "a Word file without page breaks has no page numbers");
+    cr_expect_eq(d->passages[0].page_source, IDX_PAGE_NONE);
+    idx_doc_free(d);
+}
+
+Test(formats, bad_word_files_are_refused_with_a_reason, .init = setup, .fini = teardown)
+{
+    char path[512], bad[300];
+    snprintf(path, sizeof path, "%s/2025-hebei-government-work-report.docx", WENSOU_TEST_REPORTS);
+    size_t len;
+    char *bytes = test_slurp(path, &len);
+    snprintf(bad, sizeof bad, "%s/truncated.docx", dir);
+    FILE *f = fopen(bad, "wb");
+    fwrite(bytes, 1, len / 2, f);
+    fclose(f);
+    free(bytes);
+    idx_err err = {0};
+    load(bad, IDX_EFORMAT, &err);
+    snprintf(bad, sizeof bad, "%s/notes.docx", dir);
+    f = fopen(bad, "wb");
+    fputs("这不是 Word 文件，只是文字。\n", f);
+    fclose(f);
+    load(bad, IDX_EFORMAT, &err);
+    cr_expect_not_null(strstr(err.msg, "not a Word file"), "%s", err.msg);
+
+    /* a zip bomb: 64 MB of zeros as word/document.xml */
+    snprintf(bad, sizeof bad, "%s/bomb.docx", dir);
+    int ze;
+    zip_t *z = zip_open(bad, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+    size_t big = 64u << 20;
+    char *zeros = calloc(1, big);
+    zip_source_t *src = zip_source_buffer(z, zeros, big, 0);
+    zip_file_add(z, "word/document.xml", src, ZIP_FL_OVERWRITE);
+    cr_assert_eq(zip_close(z), 0);
+    free(zeros);
+    load(bad, IDX_EFORMAT, &err);
+    cr_expect_not_null(strstr(err.msg, "zip bomb"), "%s", err.msg);
+
+    /* the batch goes on past them */
+    char db[128];
+    snprintf(db, sizeof db, "%s/db", dir);
+    char good[600];
+    snprintf(good, sizeof good, "%s/2025-hebei-government-work-report.docx", WENSOU_TEST_REPORTS);
+    run_result r = run_args("", "index", "--quiet", "--db", db, dir, good, (char *)NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strncmp(r.out, "1 added,", 8) == 0, "%s", r.out);
+    cr_expect_not_null(strstr(r.err, "bomb.docx"), "%s", r.err);
+    run_free(&r);
+}
