@@ -5,12 +5,57 @@
  * file, a truncated one, and archives that would inflate past a limit. */
 #include "idx_int.h"
 
+#include <dlfcn.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
+
+/* libzip and libxml2 (with ICU, OpenSSL and compressors behind them) are loaded the
+ * first time a Word file is read, not at every start of wensou. */
+static struct {
+    void (*error_init)(zip_error_t *);
+    void (*error_fini)(zip_error_t *);
+    zip_source_t *(*source_buffer_create)(const void *, zip_uint64_t, int, zip_error_t *);
+    void (*source_free)(zip_source_t *);
+    zip_t *(*open_from_source)(zip_source_t *, int, zip_error_t *);
+    int (*stat)(zip_t *, const char *, zip_flags_t, zip_stat_t *);
+    zip_file_t *(*fopen)(zip_t *, const char *, zip_flags_t);
+    zip_int64_t (*fread)(zip_file_t *, void *, zip_uint64_t);
+    int (*fclose)(zip_file_t *);
+    int (*close)(zip_t *);
+    xmlDocPtr (*read_memory)(const char *, int, const char *, const char *, int);
+    xmlNodePtr (*root)(const xmlDoc *);
+    void (*free_doc)(xmlDocPtr);
+    xmlChar *(*content)(const xmlNode *);
+    xmlFreeFunc *xml_free;         /* libxml2's xmlFree is a variable holding the function */
+    int loaded;
+} lib;
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void *open_first(const char *a, const char *b)
+{
+    void *h = dlopen(a, RTLD_NOW | RTLD_LOCAL);
+    return h ? h : dlopen(b, RTLD_NOW | RTLD_LOCAL);
+}
+
+static void load_libs(void)
+{
+    void *z = open_first("libzip.so.4", "libzip.so"), *x = open_first("libxml2.so.2", "libxml2.so");
+    if (!z || !x)
+        return;
+#define SYM(h, field, name) (*(void **)&lib.field = dlsym(h, name))
+    lib.loaded = SYM(z, error_init, "zip_error_init") && SYM(z, error_fini, "zip_error_fini")
+        && SYM(z, source_buffer_create, "zip_source_buffer_create") && SYM(z, source_free, "zip_source_free")
+        && SYM(z, open_from_source, "zip_open_from_source") && SYM(z, stat, "zip_stat") && SYM(z, fopen, "zip_fopen")
+        && SYM(z, fread, "zip_fread") && SYM(z, fclose, "zip_fclose") && SYM(z, close, "zip_close")
+        && SYM(x, read_memory, "xmlReadMemory") && SYM(x, root, "xmlDocGetRootElement")
+        && SYM(x, free_doc, "xmlFreeDoc") && SYM(x, content, "xmlNodeGetContent") && SYM(x, xml_free, "xmlFree");
+#undef SYM
+}
 
 #define DOCX_MAX_XML (64u << 20)       /* document.xml larger than this is refused (zip bomb) */
 #define DOCX_MAX_RATIO 200             /* nor one compressed more than this */
@@ -116,10 +161,10 @@ static void text_of(const xmlNode *n, out_buf *o)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (is_w(n, "t")) {
-            xmlChar *c = xmlNodeGetContent(n);
+            xmlChar *c = lib.content(n);
             if (c) {
                 put(o, (const char *)c, strlen((const char *)c));
-                xmlFree(c);
+                (*lib.xml_free)(c);
             }
         } else if (is_w(n, "tab")) {
             put(o, "\t", 1);
@@ -148,21 +193,24 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
                      int *pages, idx_err *err)
 {
     *text = NULL;
+    pthread_once(&lib_once, load_libs);
+    if (!lib.loaded)
+        return idx_fail(err, IDX_EFORMAT, path, "cannot read Word files: libzip or libxml2 is not installed");
     zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(bytes, len, 0, &ze);
-    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze) : NULL;
+    lib.error_init(&ze);
+    zip_source_t *src = lib.source_buffer_create(bytes, len, 0, &ze);
+    zip_t *z = src ? lib.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze) : NULL;
     if (!z) {
         if (src)
-            zip_source_free(src);
-        zip_error_fini(&ze);
+            lib.source_free(src);
+        lib.error_fini(&ze);
         return idx_fail(err, IDX_EFORMAT, path, "not a Word file (not a readable zip archive; truncated?)");
     }
-    zip_error_fini(&ze);
+    lib.error_fini(&ze);
     zip_stat_t st;
     int rc = 0;
     char *xml = NULL;
-    if (zip_stat(z, "word/document.xml", 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+    if (lib.stat(z, "word/document.xml", 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
         rc = idx_fail(err, IDX_EFORMAT, path, "not a Word file (no word/document.xml)");
     } else if (st.size > DOCX_MAX_XML
                || ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 && st.size / st.comp_size > DOCX_MAX_RATIO)) {
@@ -170,28 +218,28 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
     } else if (!(xml = malloc(st.size + 1))) {
         rc = idx_fail(err, IDX_ENOMEM, path, NULL);
     } else {
-        zip_file_t *f = zip_fopen(z, "word/document.xml", 0);
-        zip_int64_t got = f ? zip_fread(f, xml, st.size) : -1;
+        zip_file_t *f = lib.fopen(z, "word/document.xml", 0);
+        zip_int64_t got = f ? lib.fread(f, xml, st.size) : -1;
         if (f)
-            zip_fclose(f);
+            lib.fclose(f);
         if (got < 0 || (zip_uint64_t)got != st.size)
             rc = idx_fail(err, IDX_EFORMAT, path, "word/document.xml cannot be read (damaged archive)");
     }
-    zip_close(z);
+    lib.close(z);
     if (rc) {
         free(xml);
         return rc;
     }
-    xmlDoc *doc = xmlReadMemory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *doc = lib.read_memory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(xml);
     if (!doc)
         return idx_fail(err, IDX_EFORMAT, path, "word/document.xml is not well-formed XML");
     out_buf o = {0};
-    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *root = lib.root(doc);
     for (xmlNode *b = root ? root->children : NULL; b; b = b->next)
         if (is_w(b, "body"))
             text_of(b->children, &o);
-    xmlFreeDoc(doc);
+    lib.free_doc(doc);
     if (o.oom) {
         free(o.s);
         return idx_fail(err, IDX_ENOMEM, path, NULL);

@@ -6,10 +6,49 @@
 #include "idx_int.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <poppler.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* poppler-glib (and the fifty libraries it brings: NSS, cairo, X11, image codecs) is
+ * loaded the first time a PDF is read, not at every start of wensou: a search or a
+ * segment command starts in a few milliseconds instead of thirty. */
+static struct {
+    PopplerDocument *(*document_new_from_bytes)(GBytes *, const char *, GError **);
+    int (*document_get_n_pages)(PopplerDocument *);
+    PopplerPage *(*document_get_page)(PopplerDocument *, int);
+    char *(*page_get_text)(PopplerPage *);
+    gchar *(*page_get_label)(PopplerPage *);
+    GQuark (*error_quark)(void);
+    GBytes *(*bytes_new)(gconstpointer, gsize);
+    void (*bytes_unref)(GBytes *);
+    void (*gfree)(gpointer);
+    void (*error_free)(GError *);
+    void (*object_unref)(gpointer);
+    int loaded;
+} pp;
+static pthread_once_t pp_once = PTHREAD_ONCE_INIT;
+
+static void load_poppler(void)
+{
+    static const char *names[] = {"libpoppler-glib.so.8", "libpoppler-glib.so"};
+    void *h = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !h; i++)
+        h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return;
+#define SYM(field, name) (*(void **)&pp.field = dlsym(h, name))
+    int ok = SYM(document_new_from_bytes, "poppler_document_new_from_bytes") && SYM(document_get_n_pages, "poppler_document_get_n_pages")
+          && SYM(document_get_page, "poppler_document_get_page") && SYM(page_get_text, "poppler_page_get_text")
+          && SYM(page_get_label, "poppler_page_get_label") && SYM(error_quark, "poppler_error_quark")
+          && SYM(bytes_new, "g_bytes_new") && SYM(bytes_unref, "g_bytes_unref") && SYM(gfree, "g_free")
+          && SYM(error_free, "g_error_free") && SYM(object_unref, "g_object_unref");
+#undef SYM
+    pp.loaded = ok;
+}
 
 /* A line's shape: digits folded to #, spaces dropped ("- 12 -" → "-#-"). */
 static void shape(const char *s, size_t n, char *out, size_t cap)
@@ -103,42 +142,45 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
 {
     *text = NULL;
     *labels = NULL;
+    pthread_once(&pp_once, load_poppler);
+    if (!pp.loaded)
+        return idx_fail(err, IDX_EFORMAT, path, "cannot read PDF files: libpoppler-glib is not installed");
     GError *gerr = NULL;
-    GBytes *gb = g_bytes_new(bytes, len);
-    PopplerDocument *doc = poppler_document_new_from_bytes(gb, NULL, &gerr);
-    g_bytes_unref(gb);
+    GBytes *gb = pp.bytes_new(bytes, len);
+    PopplerDocument *doc = pp.document_new_from_bytes(gb, NULL, &gerr);
+    pp.bytes_unref(gb);
     if (!doc) {
-        int encrypted = gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED;
+        int encrypted = gerr && gerr->domain == pp.error_quark() && gerr->code == POPPLER_ERROR_ENCRYPTED;
         char why[200];
         snprintf(why, sizeof why, "%s%s", encrypted ? "encrypted PDF (a password is needed)" : "not a readable PDF: ",
                  encrypted ? "" : (gerr ? gerr->message : "unknown error"));
         if (gerr)
-            g_error_free(gerr);
+            pp.error_free(gerr);
         return idx_fail(err, IDX_EFORMAT, path, why);
     }
-    int n = poppler_document_get_n_pages(doc);
+    int n = pp.document_get_n_pages(doc);
     pages_text p = {calloc((size_t)(n > 0 ? n : 1), sizeof(char *)), n};
     int *lab = calloc((size_t)(n > 0 ? n : 1), sizeof *lab);
     size_t chars = 0;
     int rc = (!p.text || !lab) ? IDX_ENOMEM : 0;
     for (int i = 0; i < n && !rc; i++) {
-        PopplerPage *page = poppler_document_get_page(doc, i);
-        char *t = page ? poppler_page_get_text(page) : NULL;
-        gchar *label = page ? poppler_page_get_label(page) : NULL;
+        PopplerPage *page = pp.document_get_page(doc, i);
+        char *t = page ? pp.page_get_text(page) : NULL;
+        gchar *label = page ? pp.page_get_label(page) : NULL;
         char *end;
         long v = label ? strtol(label, &end, 10) : 0;
         lab[i] = (label && *label && !*end && v > 0 && v < 100000) ? (int)v : i + 1;
-        g_free(label);
+        pp.gfree(label);
         p.text[i] = strdup(t ? t : "");
         for (const char *c = t; c && *c; c++)
             chars += !isspace((unsigned char)*c);
-        g_free(t);
+        pp.gfree(t);
         if (page)
-            g_object_unref(page);
+            pp.object_unref(page);
         if (!p.text[i])
             rc = IDX_ENOMEM;
     }
-    g_object_unref(doc);
+    pp.object_unref(doc);
     if (!rc && n > 0 && chars < (size_t)n * 4)
         rc = idx_fail(err, IDX_EEMPTY, path, "no text layer (a scanned PDF?): nothing to index");
     else if (!rc && n == 0)

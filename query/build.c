@@ -22,6 +22,18 @@ typedef struct {
     const char *uni, *bi, *word;   /* term prefixes: the text's or the heading's */
 } lit_ctx;
 
+xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    if (n == 1)
+        return q[0];
+    xsh_query *c = xsh_query_combine(op, q, n, 0);
+    for (size_t i = 0; i < n; i++)
+        xsh_query_free(q[i]);
+    return c;
+}
+
 static int is_han(int32_t cp)
 {
     return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
@@ -130,12 +142,7 @@ xsh_query *qry_literal(seg_state *st, const char *literal, int heading, int *exa
     *exact = (han == chars && chars <= 2) || (ascii == chars && c.n == 1 && c.punct == 0);
     if (c.n == 0)
         return xsh_query_match_nothing();
-    if (c.n == 1)
-        return c.parts[0];
-    xsh_query *q = xsh_query_combine(XSH_OP_AND, c.parts, c.n, 0);
-    for (size_t i = 0; i < c.n; i++)
-        xsh_query_free(c.parts[i]);
-    return q;
+    return qry_combine_free(XSH_OP_AND, c.parts, c.n);
 }
 
 typedef struct {
@@ -163,14 +170,7 @@ static xsh_query *all_words(seg_state *st, const char *text, const char *prefix)
     memset(&c, 0, sizeof c);
     c.prefix = prefix;
     seg_cut(st, text, strlen(text), SEG_MODE_ACCURATE, 0, word_token, &c);
-    if (c.n == 0)
-        return NULL;
-    if (c.n == 1)
-        return c.terms[0];
-    xsh_query *q = xsh_query_combine(XSH_OP_AND, c.terms, c.n, 0);
-    for (size_t i = 0; i < c.n; i++)
-        xsh_query_free(c.terms[i]);
-    return q;
+    return qry_combine_free(XSH_OP_AND, c.terms, c.n);
 }
 
 xsh_query *qry_loose(seg_state *st, const char *literal)
@@ -212,10 +212,7 @@ static xsh_query *terms_containing(xsh_db *db, const char *prefix, char **needle
     }
     if (c.n == 0)
         return xsh_query_match_nothing();
-    xsh_query *q = xsh_query_combine(XSH_OP_OR, c.terms, c.n, 0);
-    for (size_t i = 0; i < c.n; i++)
-        xsh_query_free(c.terms[i]);
-    return q;
+    return qry_combine_free(XSH_OP_OR, c.terms, c.n);
 }
 
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
@@ -236,12 +233,5 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
         xsh_query *s = all_words(st, p->sections[i], WENSOU_PREFIX_SECTION);
         parts[n++] = s ? s : xsh_query_match_nothing();
     }
-    if (n == 0)
-        return NULL;
-    if (n == 1)
-        return parts[0];
-    xsh_query *q = xsh_query_combine(XSH_OP_AND, parts, n, 0);
-    for (size_t i = 0; i < n; i++)
-        xsh_query_free(parts[i]);
-    return q;
+    return qry_combine_free(XSH_OP_AND, parts, n);
 }

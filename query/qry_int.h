@@ -50,6 +50,8 @@ void qry_parsed_free(qry_parsed *p);
 char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 
 /* ---- Xapian queries (build.c) ---- */
+/* op over q[0, n), freeing them: NULL for none, q[0] itself for one. */
+xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n);
 /* A passage holds literal: the n-gram and word terms that find every passage that
  * may hold it (in its text, or with heading set, in the heading it stands under);
  * *exact is 0 when a match must still be verified against the text. */

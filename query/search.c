@@ -12,7 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#define CHECK_AT_LEAST 5000      /* totals and facets are exact up to this many matches */
+#define SMALL_INDEX 20000        /* passages: up to here totals and facets are exact */
+#define CHECK_AT_LEAST 5000      /* on a small index, matches examined for them */
 #define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
 #define HEADING_WEIGHT 0.6       /* a literal in the heading counts less than in the text */
 
@@ -182,10 +183,7 @@ static void ql_add(qlist *l, xsh_query *q)
 
 static xsh_query *ql_combine(qlist *l, xsh_op op)
 {
-    xsh_query *q = l->n == 0 ? NULL : l->n == 1 ? l->q[0] : xsh_query_combine(op, l->q, l->n, 0);
-    if (l->n > 1)
-        for (size_t i = 0; i < l->n; i++)
-            xsh_query_free(l->q[i]);
+    xsh_query *q = qry_combine_free(op, l->q, l->n);
     l->n = 0;
     return q;
 }
@@ -434,7 +432,12 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
     xsh_search_opts_init(&o);
     o.offset = offset;
     o.limit = limit;
-    o.check_at_least = CHECK_AT_LEAST;
+    /* exact totals and facets on a small index; on a large one Xapian's estimate
+     * (the tiers' cost then stays with the hits asked for) */
+    size_t docs = 0;
+    xsh_err ce;
+    xsh_db_doc_count(e->db, &docs, &ce);
+    o.check_at_least = docs <= SMALL_INDEX ? CHECK_AT_LEAST : offset + limit;
     o.facet_slots = facet_slots;
     o.nfacets = 3;
     if (per_doc) {

@@ -267,6 +267,17 @@ static void after_work_cb(uv_work_t *w, int status)
                 uv_close((uv_handle_t *)&s->sig[i], NULL);
 }
 
+/* Appends p to the connection's answers, in request order. */
+static void queue_push(conn *c, pending *p)
+{
+    if (c->tail)
+        c->tail->next = p;
+    else
+        c->head = p;
+    c->tail = p;
+    c->queued++;
+}
+
 static void enqueue(conn *c, srv_request *req)
 {
     pending *p = calloc(1, sizeof *p);
@@ -279,12 +290,7 @@ static void enqueue(conn *c, srv_request *req)
     p->req = req;
     p->t0 = uv_hrtime();
     p->work.data = p;
-    if (c->tail)
-        c->tail->next = p;
-    else
-        c->head = p;
-    c->tail = p;
-    c->queued++;
+    queue_push(c, p);
     if (srv_request_needs_worker(req)) {
         c->in_flight++;
         c->srv->in_flight++;
@@ -316,12 +322,7 @@ static void refuse(conn *c, const char *code, const char *msg)
     p->ready = 1;
     p->c = c;
     p->t0 = uv_hrtime();
-    if (c->tail)
-        c->tail->next = p;
-    else
-        c->head = p;
-    c->tail = p;
-    c->queued++;
+    queue_push(c, p);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)

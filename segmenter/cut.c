@@ -561,6 +561,24 @@ int seg_cut(seg_state *st, const char *text, size_t len, enum seg_mode mode,
 
 static int is_ascii_alnum_cp(int32_t cp) { return cp >= 0 && cp < 0x80 && is_alnum(cp); }
 
+/* Room for need bytes (and their offsets) in seg_normalize's output. */
+static int reserve_normalized(seg_state *st, size_t need)
+{
+    if (need <= st->ncap)
+        return 0;
+    size_t cap = need * 2;
+    char *no = realloc(st->nout, cap);
+    if (!no)
+        return SEG_ENOMEM;
+    st->nout = no;
+    size_t *nr = realloc(st->norig, cap * sizeof *nr);
+    if (!nr)
+        return SEG_ENOMEM;
+    st->norig = nr;
+    st->ncap = cap;
+    return 0;
+}
+
 int seg_normalize(seg_state *st, const char *text, size_t len, const char **out, size_t *out_len,
                   const size_t **orig)
 {
@@ -579,19 +597,8 @@ int seg_normalize(seg_state *st, const char *text, size_t len, const char **out,
         int rc = decode_window(st, text + pos, wlen, pos, &n);
         if (rc)
             return rc;
-        size_t need = o + st->nstart[n] + 2;
-        if (need > st->ncap) {
-            size_t cap = need * 2;
-            char *no = realloc(st->nout, cap);
-            if (!no)
-                return SEG_ENOMEM;
-            st->nout = no;
-            size_t *nr = realloc(st->norig, cap * sizeof *nr);
-            if (!nr)
-                return SEG_ENOMEM;
-            st->norig = nr;
-            st->ncap = cap;
-        }
+        if (reserve_normalized(st, o + st->nstart[n] + 2))
+            return SEG_ENOMEM;
         for (size_t i = 0; i < n; i++) {
             int32_t cp = st->cp[i];
             if (cp >= 0 && seg_is_space(cp)) {
@@ -612,18 +619,8 @@ int seg_normalize(seg_state *st, const char *text, size_t len, const char **out,
         }
         pos += wlen;
     } while (pos < len);
-    if (o + 1 > st->ncap) {
-        char *no = realloc(st->nout, o + 1);
-        size_t *nr = realloc(st->norig, (o + 1) * sizeof *nr);
-        if (!no || !nr) {
-            if (no) st->nout = no;
-            if (nr) st->norig = nr;
-            return SEG_ENOMEM;
-        }
-        st->nout = no;
-        st->norig = nr;
-        st->ncap = o + 1;
-    }
+    if (reserve_normalized(st, o + 1))
+        return SEG_ENOMEM;
     st->nout[o] = 0;
     st->norig[o] = len;
     *out = st->nout;

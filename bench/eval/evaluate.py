@@ -10,14 +10,15 @@ import json
 import math
 import os
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 
-import xapian
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import peers  # noqa: E402  (bench/peers.py)
 
 
 def load_judgments(path):
@@ -28,14 +29,6 @@ def load_judgments(path):
         q, grade, file_part, snippet = line.rstrip("\n").split("\t", 3)
         queries.setdefault(q, []).append((int(grade), file_part, snippet))
     return queries
-
-
-def passages(wensou, files):
-    out = []
-    for f in files:
-        r = subprocess.run([wensou, "inspect", f], stdout=subprocess.PIPE, check=True)
-        out += [json.loads(l) for l in r.stdout.decode().splitlines()[1:]]
-    return out
 
 
 def grade_of(hit, judged, used):
@@ -77,58 +70,16 @@ class XapianNgram:
     name = "python3-xapian CJK n-gram"
 
     def __init__(self, ps, tmp):
-        self.ps = ps
-        self.db_path = os.path.join(tmp, "ngram.db")
-        db = xapian.WritableDatabase(self.db_path, xapian.DB_CREATE_OR_OPEN)
-        tg = xapian.TermGenerator()
-        tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
-        for i, p in enumerate(ps):
-            doc = xapian.Document()
-            tg.set_document(doc)
-            tg.index_text(p["text"])
-            for s in p["section"]:
-                tg.increase_termpos()
-                tg.index_text(s)
-            doc.set_data(str(i))
-            db.add_document(doc)
-        db.commit()
-        self.db = xapian.Database(self.db_path)
-        self.qp = xapian.QueryParser()
-        self.qp.set_database(self.db)
-
-    def search(self, q):
-        query = self.qp.parse_query(q, xapian.QueryParser.FLAG_DEFAULT | xapian.QueryParser.FLAG_CJK_NGRAM)
-        enq = xapian.Enquire(self.db)
-        enq.set_query(query)
-        return [self.ps[int(m.document.get_data())] for m in enq.get_mset(0, 10)]
+        path = os.path.join(tmp, "ngram.db")
+        peers.ngram_index(path, ps)
+        self.search = peers.ngram_searcher(path)
 
 
 class Fts5Trigram:
     name = "SQLite FTS5 trigram"
 
     def __init__(self, ps):
-        self.ps = ps
-        self.db = sqlite3.connect(":memory:")
-        self.db.execute("CREATE VIRTUAL TABLE p USING fts5(text, section, tokenize='trigram')")
-        self.db.executemany("INSERT INTO p(rowid, text, section) VALUES (?, ?, ?)",
-                            [(i, p["text"], " ".join(p["section"])) for i, p in enumerate(ps)])
-
-    def search(self, q):
-        words = [w.strip('"“”') for w in q.split() if w.strip('"“”')]
-        long_words = [w for w in words if len(w) >= 3]
-        short = [w for w in words if len(w) < 3]    # trigrams cannot index them: LIKE
-        sql, args = "SELECT rowid FROM p", []
-        conds = []
-        if long_words:
-            conds.append("p MATCH ?")
-            args.append(" AND ".join('"%s"' % w.replace('"', '""') for w in long_words))
-        for w in short:
-            conds.append("text LIKE ?")
-            args.append("%" + w + "%")
-        sql += " WHERE " + " AND ".join(conds)
-        sql += " ORDER BY bm25(p)" if long_words else ""
-        sql += " LIMIT 10"
-        return [self.ps[r[0]] for r in self.db.execute(sql, args)]
+        self.search = peers.fts5_searcher(ps)
 
 
 def main():
@@ -139,7 +90,7 @@ def main():
     a = ap.parse_args()
     files = sorted(glob.glob(os.path.join(ROOT, "corpus", "*.txt")))
     judged = load_judgments(a.judged)
-    ps = passages(a.wensou, files)
+    ps = peers.passages(a.wensou, files)
     tmp = tempfile.mkdtemp()
     try:
         systems = [Wensou(a.wensou, files, tmp), XapianNgram(ps, tmp), Fts5Trigram(ps)]
