@@ -17,9 +17,18 @@
 #define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
 #define HEADING_WEIGHT 0.6       /* a literal in the heading counts less than in the text */
 
+#define RECORD_CACHE 4096        /* parsed passage records kept per engine (direct-mapped by docid) */
+
+typedef struct {
+    unsigned docid;
+    json_t *rec;
+} cached_record;
+
 struct qry_engine {
     char *db_path;
     xsh_db *db;                  /* NULL until an index exists */
+    cached_record *cache;        /* records of this revision; docids are never reused in one index */
+    unsigned long revision;
     const seg_dict *dict;
     const qry_synonyms *syn;
     seg_state *st;
@@ -59,6 +68,11 @@ int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *
     }
     e->dict = d;
     e->syn = syn;
+    e->cache = calloc(RECORD_CACHE, sizeof *e->cache);
+    if (!e->cache) {
+        qry_engine_close(e);
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    }
     int rc = open_index(e, err);
     if (rc && rc != QRY_ENOINDEX) {
         qry_engine_close(e);
@@ -68,10 +82,44 @@ int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *
     return 0;
 }
 
+static void cache_clear(qry_engine *e)
+{
+    for (size_t i = 0; e->cache && i < RECORD_CACHE; i++) {
+        json_decref(e->cache[i].rec);
+        e->cache[i].rec = NULL;
+        e->cache[i].docid = 0;
+    }
+}
+
+/* The passage record of docid, parsed once per revision (a borrowed reference). */
+static json_t *record(qry_engine *e, unsigned docid)
+{
+    cached_record *slot = &e->cache[docid % RECORD_CACHE];
+    if (slot->rec && slot->docid == docid)
+        return slot->rec;
+    char *data = NULL;
+    size_t len = 0;
+    xsh_err xe;
+    if (xsh_db_get_data(e->db, docid, &data, &len, &xe) != 0)
+        return NULL;
+    json_t *rec = json_loadb(data, len, 0, NULL);
+    free(data);
+    if (!json_is_object(rec)) {
+        json_decref(rec);
+        return NULL;
+    }
+    json_decref(slot->rec);
+    slot->rec = rec;
+    slot->docid = docid;
+    return rec;
+}
+
 void qry_engine_close(qry_engine *e)
 {
     if (!e)
         return;
+    cache_clear(e);
+    free(e->cache);
     xsh_db_close(e->db);
     seg_state_free(e->st);
     free(e->db_path);
@@ -440,6 +488,7 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
     o.check_at_least = docs <= SMALL_INDEX ? CHECK_AT_LEAST : offset + limit;
     o.facet_slots = facet_slots;
     o.nfacets = 3;
+    o.skip_data = 1;                         /* records come from the engine's cache */
     if (per_doc) {
         o.collapse_slot = WENSOU_SLOT_FILE;
         o.collapse_max = (unsigned)per_doc;
@@ -466,11 +515,10 @@ static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r,
                         size_t per_doc, json_t *per_file)
 {
     for (size_t i = 0; i < r->nhits; i++) {
-        json_t *rec = json_loadb(r->hits[i].data, r->hits[i].data_len, 0, NULL);
-        if (!json_is_object(rec)) {
-            json_decref(rec);
+        json_t *rec = record(e, r->hits[i].docid);
+        if (!rec)
             continue;
-        }
+        json_incref(rec);
         const char *file = json_string_value(json_object_get(rec, "file"));
         if (per_doc && file) {
             json_int_t seen = json_integer_value(json_object_get(per_file, file));
@@ -510,6 +558,12 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         int rc = open_index(e, err);
         if (rc)
             return rc;
+    }
+    unsigned long rev = 0;
+    xsh_err re;
+    if (xsh_db_revision(e->db, &rev, &re) == 0 && rev != e->revision) {
+        cache_clear(e);                    /* a commit came in: records may be new */
+        e->revision = rev;
     }
     qry_parsed p;
     int rc = qry_parse(req->q, e->st, e->syn, &p, err);

@@ -234,6 +234,11 @@ int xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err)
     return guarded(err, [&] { *out = db->db->get_termfreq(term); });
 }
 
+int xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err)
+{
+    return guarded(err, [&] { *out = static_cast<unsigned long>(db->db->get_revision()); });
+}
+
 int xsh_db_get_metadata(xsh_db *db, const char *key, char **out, xsh_err *err)
 {
     *out = nullptr;
@@ -464,9 +469,11 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             xsh_hit &h = r->hits[r->nhits++];
             h.docid = *it;
             h.weight = it.get_weight();
-            std::string data = it.get_document().get_data();
-            h.data = dup_string(data);
-            h.data_len = data.size();
+            if (!o->skip_data) {
+                std::string data = it.get_document().get_data();
+                h.data = dup_string(data);
+                h.data_len = data.size();
+            }
             std::vector<std::string> terms;
             if (o->matching_terms)
                 terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));

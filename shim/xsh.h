@@ -41,6 +41,8 @@ int  xsh_db_commit_transaction(xsh_db *db, xsh_err *err);
 int  xsh_db_cancel_transaction(xsh_db *db, xsh_err *err);
 int  xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err);
 int  xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err);
+/* The revision a reader sees (changes with every commit it has reopened to). */
+int  xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err);
 
 /* Metadata: *out is malloc'd (empty string when the key is unset). */
 int  xsh_db_get_metadata(xsh_db *db, const char *key, char **out, xsh_err *err);
@@ -99,6 +101,7 @@ typedef struct {
     size_t nfacets;
     size_t check_at_least;                    /* for exact totals and facets on small indexes */
     int matching_terms;                       /* fill xsh_hit.terms (reads each hit's termlist) */
+    int skip_data;                            /* leave xsh_hit.data NULL (the caller has it cached) */
     /* When set, a document counts only if decider(ctx, bytes) returns non-zero
      * (totals and facets included); bytes are its value in decider_slot, or its
      * data when decider_slot < 0. Called on the searching thread. */
