@@ -505,6 +505,19 @@ static void cut_window(seg_state *st, size_t n)
     }
 }
 
+/* Bytes of the next window at pos: at most WINDOW_BYTES, ending on a character
+ * boundary (back over at most three continuation bytes). */
+static size_t window_len(const char *text, size_t len, size_t pos)
+{
+    size_t wlen = len - pos;
+    if (wlen <= WINDOW_BYTES)
+        return wlen;
+    wlen = WINDOW_BYTES;
+    for (int k = 0; k < 3 && ((unsigned char)text[pos + wlen] & 0xC0) == 0x80; k++)
+        wlen--;
+    return wlen;
+}
+
 typedef struct {
     seg_emit_fn emit;
     void *ctx;
@@ -533,15 +546,8 @@ int seg_cut(seg_state *st, const char *text, size_t len, enum seg_mode mode,
     st->stop = 0;
     size_t pos = 0;
     while (pos < len && !st->stop) {
-        size_t wlen = len - pos;
-        int last = 1;
-        if (wlen > WINDOW_BYTES) {
-            wlen = WINDOW_BYTES;
-            last = 0;
-            /* end on a character boundary: back over at most three continuation bytes */
-            for (int k = 0; k < 3 && ((unsigned char)text[pos + wlen] & 0xC0) == 0x80; k++)
-                wlen--;
-        }
+        size_t wlen = window_len(text, len, pos);
+        int last = pos + wlen == len;
         size_t n;
         int rc = decode_window(st, text + pos, wlen, pos, &n);
         if (rc)
@@ -587,12 +593,7 @@ int seg_normalize(seg_state *st, const char *text, size_t len, const char **out,
     int pending_space = 0;
     size_t pos = 0;
     do {
-        size_t wlen = len - pos;
-        if (wlen > WINDOW_BYTES) {
-            wlen = WINDOW_BYTES;
-            for (int k = 0; k < 3 && ((unsigned char)text[pos + wlen] & 0xC0) == 0x80; k++)
-                wlen--;
-        }
+        size_t wlen = window_len(text, len, pos);
         size_t n;
         int rc = decode_window(st, text + pos, wlen, pos, &n);
         if (rc)
