@@ -99,7 +99,7 @@ static const char *code_of(int rc)
     switch (rc) {
     case QRY_ENOINDEX: return "no_index";
     case QRY_ESCHEMA: return "index_version";
-    case QRY_EQUERY: return "bad_query";
+    case QRY_EQUERY: return "bad_request";     /* nothing to search for: a malformed request */
     case QRY_EINVAL: return "bad_request";
     case QRY_ENOMEM: return "internal";
     }

@@ -355,7 +355,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
             cap = cfg->max_line + READ_BUF;
         char *ni = cap >= c->in_len + (size_t)n ? realloc(c->in, cap) : NULL;
         if (!ni) {
-            refuse(c, "too_long", "request line over the limit");
+            refuse(c, "bad_request", "request line over the limit");
             c->closing = 1;
             uv_read_stop(st);
             c->reading = 0;
@@ -374,7 +374,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         if (end - start > cfg->max_line) {     /* a line too long: say so and hang up */
             char msg[96];
             snprintf(msg, sizeof msg, "request line over %zu bytes", cfg->max_line);
-            refuse(c, "too_long", msg);
+            refuse(c, "bad_request", msg);
             c->closing = 1;
             uv_read_stop(st);
             c->reading = 0;
