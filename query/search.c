@@ -40,8 +40,12 @@ static int open_index(qry_engine *e, qry_err *err)
     int rc = xsh_db_open(e->db_path, XSH_READ, &e->db, &xe);
     if (rc == XSH_ENOTFOUND)
         return qry_fail(err, QRY_ENOINDEX, "%s: no index here (run wensou index first)", e->db_path);
-    if (rc)
-        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    if (rc) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "%s: cannot open the index (%s)%s", e->db_path, xe.msg,
+                 rc == XSH_ELOCKED ? "" : "; re-index it");
+        return qry_fail(err, QRY_EINDEX, "%s", msg);
+    }
     char *v = NULL;
     if (xsh_db_get_metadata(e->db, WENSOU_META_SCHEMA, &v, &xe) != 0 || strcmp(v, WENSOU_SCHEMA_VERSION) != 0) {
         char msg[200];
@@ -505,8 +509,11 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
         if (xsh_db_reopen(e->db, &xe) == 0)
             rc = xsh_search(e->db, q, &o, out, &xe);
     }
-    if (rc)
-        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    if (rc) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "%s: cannot read the index (%s); re-index it", e->db_path, xe.msg);
+        return qry_fail(err, QRY_EINDEX, "%s", msg);
+    }
     return 0;
 }
 

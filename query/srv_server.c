@@ -558,6 +558,14 @@ static int parse_host_port(const char *spec, struct sockaddr_storage *out)
 static int start_listeners(server *s, char *why, size_t len)
 {
     const srv_config *c = s->cfg;
+    struct sockaddr_storage addr;
+    if (c->listen_addr) {                      /* check the TCP address before binding anything */
+        if (parse_host_port(c->listen_addr, &addr) != 0)
+            return fail(why, len, "%s: %s", c->listen_addr, "expected HOST:PORT, e.g. 127.0.0.1:7700");
+        if (!is_loopback((struct sockaddr *)&addr) && !c->allow_remote)
+            return fail(why, len, "%s: %s", c->listen_addr,
+                        "not a loopback address; the protocol has no authentication (add --allow-remote to bind it anyway)");
+    }
     if (c->socket_path) {
         if (prepare_socket_path(c->socket_path, why, len))
             return -1;
@@ -574,15 +582,8 @@ static int start_listeners(server *s, char *why, size_t len)
         log_line("listening on %s", c->socket_path);
     }
     if (c->listen_addr) {
-        struct sockaddr_storage addr;
-        if (parse_host_port(c->listen_addr, &addr) != 0)
-            return fail(why, len, "%s: %s", c->listen_addr, "expected HOST:PORT, e.g. 127.0.0.1:7700");
-        if (!is_loopback((struct sockaddr *)&addr)) {
-            if (!c->allow_remote)
-                return fail(why, len, "%s: %s", c->listen_addr,
-                            "not a loopback address; the protocol has no authentication (add --allow-remote to bind it anyway)");
+        if (!is_loopback((struct sockaddr *)&addr))
             log_line("WARNING: listening on %s, beyond this machine: the protocol has no authentication", c->listen_addr);
-        }
         uv_tcp_init(&s->loop, &s->tcp_listener);
         s->tcp_listener.data = s;
         s->tcp_open = 1;
