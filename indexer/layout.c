@@ -2,7 +2,8 @@
  * its lines are cut at the page's width, so a line that fills the width and does
  * not end in spaces continues in the next text line, across blank lines and page
  * footers (高水 / - 20 - / 平建设 is one paragraph). Other documents keep one
- * paragraph per line. */
+ * paragraph per line. A full line that ends in spaces but not at a sentence's end
+ * (…落户大学生2万名。细化␠) continues too. */
 #include "idx_int.h"
 
 #include <stdlib.h>
@@ -29,6 +30,19 @@ static int typical_width(const idx_line *lines, size_t n, size_t *text_lines, si
     }
     *near = (size_t)best;
     return best_w;
+}
+
+/* The line's last character ends a sentence or a clause a paragraph may end on. */
+static int ends_sentence(const idx_text *t, const idx_line *l)
+{
+    size_t k = l->end;
+    while (k > l->start && ((unsigned char)t->s[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k == l->start)
+        return 1;
+    int n;
+    int32_t cp = idx_cp_at(t->s, l->end, k - 1, &n);
+    return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09 || cp == ')';
 }
 
 static int starts_with_heading_marker(const idx_text *t, const idx_line *l)
@@ -62,13 +76,7 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
     for (size_t i = 0; i < nlines; i++)
         if (lines[i].kind == LINE_TEXT && lines[i].trailing_space) {
             marked++;
-            int n;
-            size_t k = lines[i].end;
-            while (k > lines[i].start && ((unsigned char)t->s[k - 1] & 0xC0) == 0x80)
-                k--;
-            int32_t cp = k > lines[i].start ? idx_cp_at(t->s, lines[i].end, k - 1, &n) : 0;
-            if (idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09)
-                marked_end++;
+            marked_end += ends_sentence(t, &lines[i]);
         }
     int space_marks_end = marked >= 5 && marked_end * 10 >= marked * 7;
 
@@ -86,7 +94,8 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
             continue;
         /* follow the paragraph while its last line fills the width */
         size_t cur = i;
-        while (!lines[cur].trailing_space && (space_marks_end || lines[cur].width >= full)) {
+        while ((!lines[cur].trailing_space && (space_marks_end || lines[cur].width >= full))
+               || (lines[cur].trailing_space && lines[cur].width >= full && !ends_sentence(t, &lines[cur]))) {
             size_t j = cur + 1;
             while (j < nlines && (lines[j].kind == LINE_BLANK || lines[j].kind == LINE_FOOTER || lines[j].kind == LINE_FORMFEED))
                 j++;
