@@ -26,11 +26,6 @@ typedef struct {
     int rc;
 } term_ctx;
 
-static int is_han(int32_t cp)
-{
-    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
-}
-
 static void add_ngrams(term_ctx *c, const seg_token *t)
 {
     for (size_t i = 0; i < t->norm_len;) {
@@ -38,7 +33,7 @@ static void add_ngrams(term_ctx *c, const seg_token *t)
         int n = seg_utf8_decode((const unsigned char *)t->norm + i, t->norm_len - i, &cp);
         if (n == 0)
             n = 1;
-        if (is_han(cp)) {
+        if (wensou_ngram_char(cp)) {
             char term[16];
             memcpy(term, c->uni, 1);
             memcpy(term + 1, t->norm + i, (size_t)n);
@@ -64,7 +59,7 @@ static int has_han(const char *s, size_t len)
     for (size_t i = 0; i < len;) {
         int32_t cp;
         int n = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-        if (is_han(cp))
+        if (wensou_ngram_char(cp))
             return 1;
         i += n ? (size_t)n : 1;
     }

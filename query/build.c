@@ -34,11 +34,6 @@ xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n)
     return c;
 }
 
-static int is_han(int32_t cp)
-{
-    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
-}
-
 static void add_part(lit_ctx *c, xsh_query *q)
 {
     if (q && c->n < MAX_PARTS)
@@ -85,7 +80,7 @@ static int literal_token(void *ctx, const seg_token *t)
         int32_t cp;
         int n = seg_utf8_decode((const unsigned char *)t->norm + i, t->norm_len - i, &cp);
         n = n ? n : 1;
-        if (is_han(cp)) {
+        if (wensou_ngram_char(cp)) {
             han = 1;
             if (c->run > 0) {
                 char term[16];
@@ -135,7 +130,7 @@ xsh_query *qry_literal(seg_state *st, const char *literal, int heading, int *exa
         int32_t cp;
         int n = seg_utf8_decode((const unsigned char *)literal + i, strlen(literal + i), &cp);
         chars++;
-        han += is_han(cp);
+        han += wensou_ngram_char(cp);
         ascii += cp < 0x80 && cp != ' ';
         i += n ? (size_t)n : 1;
     }

@@ -20,6 +20,14 @@
  * its n - 1 bigrams, verified against the passage's stored text by the query side.
  * (Positions for every bigram made the index 1.75x larger and indexing 25% slower.) */
 #define WENSOU_PREFIX_CHAR    "C"   /* unigram */
+
+#include <stdint.h>
+/* The characters that get n-grams: Han (CJK unified, extension A, compatibility,
+ * supplementary planes). The indexer and the query side must agree on it. */
+static inline int wensou_ngram_char(int32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
 #define WENSOU_PREFIX_BIGRAM  "B"   /* bigram */
 /* The same for the heading a passage stands directly under: its words belong to the
  * passage (（一）打造最佳营商环境 → every passage under it holds 营商环境), weighted
