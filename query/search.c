@@ -476,19 +476,16 @@ static void add_facets(json_t *facets, const xsh_result *r)
     }
 }
 
-static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, int exact, size_t offset,
-                    size_t limit, size_t per_doc, xsh_result **out, qry_err *err)
+static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, int exact, size_t docs,
+                    size_t offset, size_t limit, size_t per_doc, xsh_result **out, qry_err *err)
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE, WENSOU_SLOT_KIND, WENSOU_SLOT_YEAR};
     xsh_search_opts o;
     xsh_search_opts_init(&o);
     o.offset = offset;
     o.limit = limit;
-    /* exact totals and facets on a small index; on a large one Xapian's estimate
-     * (the tiers' cost then stays with the hits asked for) */
-    size_t docs = 0;
-    xsh_err ce;
-    xsh_db_doc_count(e->db, &docs, &ce);
+    /* exact totals and facets on a small index (docs passages); on a large one
+     * Xapian's estimate (the tiers' cost then stays with the hits asked for) */
     o.check_at_least = docs <= SMALL_INDEX ? CHECK_AT_LEAST : offset + limit;
     o.facet_slots = facet_slots;
     o.nfacets = 3;
@@ -577,6 +574,9 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     if (rc)
         return rc;
     tiers t = build_tiers(e, &p);
+    size_t docs = 0;
+    xsh_err ce;
+    xsh_db_doc_count(e->db, &docs, &ce);
     json_t *hits = json_array(), *facets = json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years");
     json_t *per_file = json_object();
     size_t rank = req->offset, total = 0, skip = req->offset, need = req->limit;
@@ -584,7 +584,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         if (!t.q[k])
             continue;
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &p, k, t.exact, skip, need, req->per_doc, &r, err);
+        rc = run_tier(e, t.q[k], &p, k, t.exact, docs, skip, need, req->per_doc, &r, err);
         if (rc)
             break;
         total += r->estimated;
