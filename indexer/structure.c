@@ -231,18 +231,25 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
     size_t m = 0;
     int title_open = 1, marked_headings = 0, last_top = 0, nested_last = 0;
 
-    /* first pass: does the document number its headings? (then no news subheadings) */
-    for (size_t i = 0; i < n; i++) {
-        char *rep = idx_repair_string(t, lines, &in[i]);
-        if (!rep)
-            continue;
-        marker mk = classify(rep, strlen(rep));
-        if (mk.kind == BLOCK_HEADING && (mk.level <= 2 || rep[0] == '#'))
+    /* first pass: each paragraph's repaired text (kept for the second), and whether
+     * the document numbers its headings (then no news subheadings) */
+    char **reps = calloc(n + 1, sizeof *reps);
+    if (!reps) {
+        free(out);
+        return IDX_ENOMEM;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!(reps[i] = idx_repair_string(t, lines, &in[i]))) {
+            rc = IDX_ENOMEM;
+            break;
+        }
+        marker mk = classify(reps[i], strlen(reps[i]));
+        if (mk.kind == BLOCK_HEADING && (mk.level <= 2 || reps[i][0] == '#'))
             marked_headings = 1;
-        free(rep);
     }
 
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !rc; i++) {
         idx_block b = in[i];
         const idx_line *first = &lines[b.first];
         if (first->has_tab) {
@@ -251,9 +258,7 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             title_open = 0;
             continue;
         }
-        char *rep = idx_repair_string(t, lines, &b);
-        if (!rep)
-            return IDX_ENOMEM;
+        const char *rep = reps[i];
         size_t len = strlen(rep), chars = idx_char_count(rep, len);
         marker mk = classify(rep, len);
 
@@ -263,7 +268,6 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
                 && !part_heading(rep, len)) {
                 b.kind = BLOCK_TITLE;
                 out[m++] = b;
-                free(rep);
                 continue;
             }
             title_open = 0;
@@ -313,7 +317,6 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
                 if (body.first <= b.last)
                     out[m++] = body;
                 idx_buf_free(&buf);
-                free(rep);
                 continue;
             }
             idx_buf_free(&buf);
@@ -342,7 +345,6 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             b.skip = k;
         }
         out[m++] = b;
-        free(rep);
     }
 
     /* boxes: the items after a 专栏 title belong to it */
@@ -385,6 +387,13 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
         i = j - 1;
     }
 
+    for (size_t i = 0; i < n; i++)
+        free(reps[i]);
+    free(reps);
+    if (rc) {
+        free(out);
+        return rc;
+    }
     free(in);
     *blocks_io = out;
     *n_io = m;
