@@ -1,6 +1,7 @@
 /* search_latency.c — wensou's query latency in process: each query of a fixed list
  * run REPEAT times against an index; prints median, p99 and mean over all runs.
- * usage: search_latency DB DICT USERDICT SYNONYMS QUERIES [REPEAT] */
+ * usage: search_latency DB DICT USERDICT SYNONYMS QUERIES [REPEAT] [--each]
+ * --each also prints each query's median (where the time goes). */
 #include "qry.h"
 
 #include <stdio.h>
@@ -28,6 +29,9 @@ int main(int argc, char **argv)
         return 2;
     }
     int repeat = argc > 6 ? atoi(argv[6]) : 50;
+    int each = argc > 7 && strcmp(argv[7], "--each") == 0;
+    if (repeat < 1)
+        repeat = 1;
     seg_dict *d;
     seg_err se;
     if (seg_dict_open(argv[2], argv[3], &d, &se)) {
@@ -70,6 +74,16 @@ int main(int argc, char **argv)
             if (rc == 0)
                 json_decref(r);
         }
+    if (each) {
+        double *one = malloc(sizeof(double) * (size_t)repeat);
+        for (size_t q = 0; q < nq && one; q++) {
+            for (int rep = 0; rep < repeat; rep++)
+                one[rep] = lat[(size_t)rep * nq + q];
+            qsort(one, (size_t)repeat, sizeof *one, cmp_double);
+            printf("  %8.1f us  %s\n", one[repeat / 2], queries[q]);
+        }
+        free(one);
+    }
     qsort(lat, n, sizeof *lat, cmp_double);
     double sum = 0;
     for (size_t i = 0; i < n; i++)

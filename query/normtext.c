@@ -8,9 +8,33 @@
 
 int qry_normalize(seg_state *st, const char *text, size_t len, qry_normtext *out)
 {
+    memset(out, 0, sizeof *out);
+    const char *n;
+    size_t nlen;
+    const size_t *orig;
+    if (len > UINT32_MAX || seg_normalize(st, text, len, &n, &nlen, &orig) != 0)
+        return QRY_ENOMEM;
+    out->s = malloc(nlen + 1);
+    out->orig = malloc((nlen ? nlen : 1) * sizeof *out->orig);
+    if (!out->s || !out->orig) {
+        qry_normtext_free(out);
+        return QRY_ENOMEM;
+    }
+    memcpy(out->s, n, nlen);
+    out->s[nlen] = 0;
+    for (size_t i = 0; i < nlen; i++)
+        out->orig[i] = (uint32_t)orig[i];
+    out->len = nlen;
     out->src = text;
     out->src_len = len;
-    return seg_normalize(st, text, len, &out->s, &out->len, &out->orig) ? QRY_ENOMEM : 0;
+    return 0;
+}
+
+void qry_normtext_free(qry_normtext *t)
+{
+    free(t->s);
+    free(t->orig);
+    memset(t, 0, sizeof *t);
 }
 
 void qry_normtext_map(const qry_normtext *t, size_t a, size_t b, size_t *os, size_t *oe)

@@ -128,6 +128,18 @@ oom:
     return -1;
 }
 
+/* A synonym that contains the word itself or another of its synonyms finds no
+ * passage those do not (柯桥区 for 柯桥, 地区生产总值 beside 生产总值). */
+static int redundant(const char *alt, const char *norm, char *const *alts)
+{
+    if (strstr(alt, norm))
+        return 1;
+    for (size_t k = 0; alts[k]; k++)
+        if (alts[k] != alt && strlen(alts[k]) < strlen(alt) && strstr(alt, alts[k]))
+            return 1;
+    return 0;
+}
+
 static int add_unit(qry_parsed *p, char *norm, int phrase, int negated, size_t slot, const qry_synonyms *syn)
 {
     qry_unit *nu = realloc(p->units, (p->n + 1) * sizeof *nu);
@@ -142,7 +154,7 @@ static int add_unit(qry_parsed *p, char *norm, int phrase, int negated, size_t s
     u->slot = slot;
     char *const *alts = syn ? qry_synonyms_of(syn, norm) : NULL;
     for (size_t i = 0; alts && alts[i]; i++)
-        if (push_str(&u->alts, &u->nalts, alts[i], strlen(alts[i])))
+        if (!redundant(alts[i], norm, alts) && push_str(&u->alts, &u->nalts, alts[i], strlen(alts[i])))
             return -1;
     return 0;
 }

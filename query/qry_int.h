@@ -6,19 +6,22 @@
 #include "qry.h"
 #include "xsh.h"
 
+#include <stdint.h>
+
 int qry_fail(qry_err *err, int code, const char *fmt, const char *arg);
 
 /* ---- normalised text (normtext.c) ---- */
 typedef struct {
-    const char *s;           /* normalised (owned by the seg_state that made it) */
+    char *s;                 /* normalised, NUL-terminated (owned) */
     size_t len;
-    const size_t *orig;      /* orig[i]: offset in src of the character normalised byte i came from */
-    const char *src;
+    uint32_t *orig;          /* orig[i]: offset in src of the character normalised byte i came from */
+    const char *src;         /* borrowed: must outlive the normtext */
     size_t src_len;
 } qry_normtext;
 
-/* Valid until st normalises again. */
+/* text (under 4 GiB) normalised into an owned copy; free it with qry_normtext_free. */
 int  qry_normalize(seg_state *st, const char *text, size_t len, qry_normtext *out);
+void qry_normtext_free(qry_normtext *t);     /* zeroes it; a zeroed one is fine */
 /* The original byte range of the normalised range [a, b). */
 void qry_normtext_map(const qry_normtext *t, size_t a, size_t b, size_t *os, size_t *oe);
 /* A query word or synonym as a literal to find: normalised, punctuation at its ends

@@ -1,14 +1,17 @@
-/* search.c — one search, in two tiers. Tier 1: passages that hold every query word
- * (or one of its OR alternatives, or a synonym) literally, as a string in the
- * text. Tier 2, below it when tier 1 has fewer than the limit: passages that hold
- * some of them, or a word's parts apart (经济 … 发展 for 经济发展). Literals longer
- * than one bigram are verified against the passage text inside the match, so
- * totals are exact. Then highlights, facets, and the JSON of INTERFACE.md. */
+/* search.c — one search, in tiers. Tier 0: passages that hold every query word
+ * (or one of its OR alternatives) literally, as a string in the text or heading.
+ * Tier 1: the same where some word is held only as a synonym. Tier 2, below them
+ * and run only when they have fewer hits than asked for: passages that hold some
+ * words, or a word's parts apart (经济 … 发展 for 经济发展). Literals longer than
+ * one bigram are verified against the passage text inside the match, so counts are
+ * exact. "total" and the facets count the full matches (tiers 0 and 1); only when
+ * there are none do they count tier 2's. Then highlights and the JSON of INTERFACE.md. */
 #include "qry_int.h"
 #include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,16 +21,24 @@
 #define HEADING_WEIGHT 0.6       /* a literal in the heading counts less than in the text */
 
 #define RECORD_CACHE 4096        /* parsed passage records kept per engine (direct-mapped by docid) */
+#define NORM_CACHE 1024          /* normalised passage texts, for highlights (the same way) */
 
 typedef struct {
     unsigned docid;
     json_t *rec;
 } cached_record;
 
+typedef struct {
+    unsigned docid;
+    qry_normtext nt;             /* owned copy; nt.s NULL when the slot is empty */
+} cached_norm;
+
 struct qry_engine {
     char *db_path;
     xsh_db *db;                  /* NULL until an index exists */
     cached_record *cache;        /* records of this revision; docids are never reused in one index */
+    cached_norm *norms;          /* their normalised texts */
+    json_t *files;               /* file → [kind, year], for the kind and year facets */
     unsigned long revision;
     const seg_dict *dict;
     const qry_synonyms *syn;
@@ -73,7 +84,9 @@ int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *
     e->dict = d;
     e->syn = syn;
     e->cache = calloc(RECORD_CACHE, sizeof *e->cache);
-    if (!e->cache) {
+    e->norms = calloc(NORM_CACHE, sizeof *e->norms);
+    e->files = json_object();
+    if (!e->cache || !e->norms || !e->files) {
         qry_engine_close(e);
         return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
     }
@@ -93,6 +106,12 @@ static void cache_clear(qry_engine *e)
         e->cache[i].rec = NULL;
         e->cache[i].docid = 0;
     }
+    for (size_t i = 0; e->norms && i < NORM_CACHE; i++) {
+        qry_normtext_free(&e->norms[i].nt);
+        e->norms[i].docid = 0;
+    }
+    if (e->files)
+        json_object_clear(e->files);
 }
 
 /* The passage record of docid, parsed once per revision (a borrowed reference). */
@@ -124,6 +143,8 @@ void qry_engine_close(qry_engine *e)
         return;
     cache_clear(e);
     free(e->cache);
+    free(e->norms);
+    json_decref(e->files);
     xsh_db_close(e->db);
     seg_state_free(e->st);
     free(e->db_path);
@@ -290,12 +311,14 @@ static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
  * parts apart. Without synonyms tier 1 is empty and not run. */
 typedef struct {
     xsh_query *q[NTIERS];        /* NULL: the tier is not run */
-    int exact;                   /* no literal needs checking against the text */
+    int exact[NTIERS];           /* the tier's query says exactly what it holds: no
+                                    literal needs checking against the text */
 } tiers;
 
 static tiers build_tiers(qry_engine *e, const qry_parsed *p)
 {
-    tiers t = {{NULL, NULL, NULL}, 1};
+    tiers t = {{NULL, NULL, NULL}, {1, 1, 1}};
+    int words_exact = 1, synonyms_exact = 1;
     qlist exact_all = {0}, syn_all = {0}, any = {0}, words = {0}, neg = {0};
     int synonyms = 0;
     for (size_t s = 0; s < p->nslots; s++) {
@@ -311,14 +334,14 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
                     ql_add(&neg, l);
                 else {                   /* an inexact exclusion is checked on the text */
                     xsh_query_free(l);
-                    t.exact = 0;
+                    words_exact = 0;
                 }
                 continue;
             }
-            ql_add(&lit, text_or_heading(e->st, u->norm, &t.exact));
-            xsh_query *sl = synonym_literals(e->st, u, &t.exact);
+            ql_add(&lit, text_or_heading(e->st, u->norm, &words_exact));
+            xsh_query *sl = synonym_literals(e->st, u, &synonyms_exact);
             synonyms |= sl != NULL;
-            ql_add(&alt, sl ? sl : text_or_heading(e->st, u->norm, &t.exact));
+            ql_add(&alt, sl ? sl : text_or_heading(e->st, u->norm, &words_exact));
             ql_add(&loose, unit_loose(e->st, u));
         }
         if (lit.n == 0)
@@ -347,27 +370,35 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
         t.q[2] = ql_combine(&any, XSH_OP_OR);
     }
     xsh_query_free(rank);
+    /* tier 0 checks its words; the tiers below check that a passage is not above */
+    t.exact[0] = words_exact;
+    t.exact[1] = t.exact[2] = words_exact && synonyms_exact;
+    xsh_query *filters = qry_filters(e->db, e->st, p);
     for (int k = 0; k < NTIERS; k++) {
         if (!t.q[k])
             continue;
-        xsh_query *f = qry_filters(e->db, e->st, p);
-        if (f)
-            t.q[k] = with(XSH_OP_FILTER, t.q[k], f);
+        if (filters)
+            t.q[k] = with(XSH_OP_FILTER, t.q[k], xsh_query_copy(filters));
         if (negs)
             t.q[k] = with(XSH_OP_AND_NOT, t.q[k], xsh_query_copy(negs));
     }
+    xsh_query_free(filters);
     xsh_query_free(negs);
-    if (t.exact) {                           /* exact tiers: each is simply what the ones above lack */
-        xsh_query *above = t.q[0] ? xsh_query_copy(t.q[0]) : NULL;
-        for (int k = 1; k < NTIERS; k++) {
-            if (!t.q[k])
-                continue;
-            xsh_query *mine = xsh_query_copy(t.q[k]);
+    /* below an exact tier, a tier is simply what the one above lacks */
+    xsh_query *above = NULL;
+    int above_exact = 0;
+    for (int k = 0; k < NTIERS; k++) {
+        if (!t.q[k])
+            continue;
+        xsh_query *mine = xsh_query_copy(t.q[k]);
+        if (above && above_exact)
             t.q[k] = with(XSH_OP_AND_NOT, t.q[k], above);
-            above = mine;
-        }
-        xsh_query_free(above);
+        else
+            xsh_query_free(above);
+        above = mine;
+        above_exact = t.exact[k];
     }
+    xsh_query_free(above);
     return t;
 }
 
@@ -425,12 +456,28 @@ static int highlight_word(void *ctx, const seg_token *t)
     return 0;
 }
 
-/* Byte ranges in text of the literals it holds, else of their words. */
-static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
+/* The normalised text of docid's passage text, or NULL. Cached by docid (one
+ * docid is one passage text in a revision); src is text, valid while it is. */
+static const qry_normtext *normalised(qry_engine *e, unsigned docid, const char *text)
+{
+    cached_norm *slot = &e->norms[docid % NORM_CACHE];
+    if (slot->nt.s && slot->docid == docid) {
+        slot->nt.src = text;
+        return &slot->nt;
+    }
+    qry_normtext_free(&slot->nt);
+    if (qry_normalize(e->st, text, strlen(text), &slot->nt) != 0)
+        return NULL;
+    slot->docid = docid;
+    return &slot->nt;
+}
+
+/* Byte ranges in the passage text of the literals it holds, else of their words. */
+static json_t *highlights(qry_engine *e, const qry_parsed *p, unsigned docid, const char *text)
 {
     json_t *out = json_array();
-    qry_normtext nt;
-    if (qry_normalize(e->st, text, strlen(text), &nt) != 0)
+    const qry_normtext *nt = normalised(e, docid, text);
+    if (!nt)
         return out;
     ranges rs = {0};
     for (size_t i = 0; i < p->n; i++) {
@@ -438,11 +485,11 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
         if (u->negated)
             continue;
         size_t before = rs.n;
-        add_matches(&rs, &nt, u->norm);
+        add_matches(&rs, nt, u->norm);
         for (size_t k = 0; k < u->nalts; k++)
-            add_matches(&rs, &nt, u->alts[k]);
+            add_matches(&rs, nt, u->alts[k]);
         if (rs.n == before) {               /* not held literally: its words apart */
-            word_hl w = {&rs, &nt};
+            word_hl w = {&rs, nt};
             seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
         }
     }
@@ -463,23 +510,67 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, const char *text)
     return out;
 }
 
-static void add_facets(json_t *facets, const xsh_result *r)
+/* The kind and year of file's passages ([kind, year], borrowed; entries NULL when
+ * unknown), from the record of one of them, kept per revision. The index stores
+ * both per passage (slots 3 and 4), but a facet over the file slot alone reads a
+ * third of the values in a match. */
+static json_t *file_info(qry_engine *e, const char *file)
 {
-    static const char *names[] = {"documents", "kinds", "years"};
-    for (size_t f = 0; f < r->nfacets && f < 3; f++) {
-        json_t *obj = json_object_get(facets, names[f]);
-        for (size_t k = 0; k < r->facets[f].n; k++) {
-            const char *v = r->facets[f].values[k].value;
-            json_int_t prev = json_integer_value(json_object_get(obj, v));
-            json_object_set_new(obj, v, json_integer(prev + (json_int_t)r->facets[f].values[k].count));
-        }
-    }
+    json_t *info = json_object_get(e->files, file);
+    if (info)
+        return info;
+    char term[4096];
+    int n = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, file);
+    xsh_query *q = n > 0 && (size_t)n < sizeof term ? xsh_query_term(term, (size_t)n, 1, 0) : NULL;
+    xsh_search_opts o;
+    xsh_search_opts_init(&o);
+    o.limit = 1;
+    o.skip_data = 1;
+    xsh_result *r = NULL;
+    xsh_err xe;
+    json_t *rec = q && xsh_search(e->db, q, &o, &r, &xe) == 0 && r->nhits ? record(e, r->hits[0].docid) : NULL;
+    xsh_result_free(r);
+    xsh_query_free(q);
+    const char *kind = json_string_value(json_object_get(rec, "kind"));
+    const char *date = json_string_value(json_object_get(rec, "date"));
+    char year[5] = "";
+    if (date && strlen(date) >= 4)
+        memcpy(year, date, 4);
+    info = json_pack("[s?, s?]", kind && kind[0] ? kind : NULL, year[0] ? year : NULL);
+    if (info)
+        json_object_set_new(e->files, file, info);
+    return info;
 }
 
-static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, int exact, size_t docs,
-                    size_t offset, size_t limit, size_t per_doc, xsh_result **out, qry_err *err)
+static void count(json_t *obj, const char *key, size_t n)
 {
-    static const unsigned facet_slots[] = {WENSOU_SLOT_FILE, WENSOU_SLOT_KIND, WENSOU_SLOT_YEAR};
+    if (key)
+        json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + (json_int_t)n));
+}
+
+/* Adds r's per-file counts to the documents facet, and through each file's kind
+ * and year to those facets. */
+static void add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
+{
+    json_t *docs = json_object_get(facets, "documents"), *kinds = json_object_get(facets, "kinds"),
+           *years = json_object_get(facets, "years");
+    for (size_t f = 0; f < r->nfacets; f++)
+        for (size_t k = 0; k < r->facets[f].n; k++) {
+            const char *file = r->facets[f].values[k].value;
+            size_t n = r->facets[f].values[k].count;
+            json_t *info = file_info(e, file);
+            count(docs, file, n);
+            count(kinds, json_string_value(json_array_get(info, 0)), n);
+            count(years, json_string_value(json_array_get(info, 1)), n);
+        }
+}
+
+/* One tier's match: with facets when counted; docs is the index's passage count
+ * (SIZE_MAX: the count does not matter, stop at the hits asked for). */
+static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, int exact, size_t docs,
+                    size_t offset, size_t limit, size_t per_doc, int counted, xsh_result **out, qry_err *err)
+{
+    static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
     xsh_search_opts o;
     xsh_search_opts_init(&o);
     o.offset = offset;
@@ -488,7 +579,7 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
      * Xapian's estimate (the tiers' cost then stays with the hits asked for) */
     o.check_at_least = docs <= SMALL_INDEX ? CHECK_AT_LEAST : offset + limit;
     o.facet_slots = facet_slots;
-    o.nfacets = 3;
+    o.nfacets = counted ? 1 : 0;
     o.skip_data = 1;                         /* records come from the engine's cache */
     if (per_doc) {
         o.collapse_slot = WENSOU_SLOT_FILE;
@@ -501,6 +592,11 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
         o.decider_slot = WENSOU_SLOT_NORM;
     }
     xsh_err xe;
+    if (getenv("WENSOU_DEBUG_QUERY")) {
+        char *d = xsh_query_describe(q);
+        fprintf(stderr, "tier %d%s: %s\n", tier, exact ? "" : " (verified)", d);
+        free(d);
+    }
     int rc = xsh_search(e->db, q, &o, out, &xe);
     if (rc == XSH_EMODIFIED) {               /* a commit went past us: reopen and retry once */
         if (xsh_db_reopen(e->db, &xe) == 0)
@@ -537,7 +633,7 @@ static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r,
         json_object_set_new(hit, "score", json_real((double)(long long)(r->hits[i].weight * 1000 + 0.5) / 1000));
         json_object_update(hit, rec);
         const char *text = json_string_value(json_object_get(rec, "text"));
-        json_object_set_new(hit, "highlights", highlights(e, p, text ? text : ""));
+        json_object_set_new(hit, "highlights", highlights(e, p, r->hits[i].docid, text ? text : ""));
         json_array_append_new(hits, hit);
         json_decref(rec);
     }
@@ -581,14 +677,18 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     json_t *per_file = json_object();
     size_t rank = req->offset, total = 0, skip = req->offset, need = req->limit;
     for (int k = 0; k < NTIERS && !rc; k++) {
-        if (!t.q[k])
+        /* the partial tier only fills the page, unless nothing matches in full */
+        if (!t.q[k] || (k == NTIERS - 1 && need == 0 && total > 0))
             continue;
+        int counted = k < NTIERS - 1 || total == 0;
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &p, k, t.exact, docs, skip, need, req->per_doc, &r, err);
+        rc = run_tier(e, t.q[k], &p, k, t.exact[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
         if (rc)
             break;
-        total += r->estimated;
-        add_facets(facets, r);
+        if (counted) {
+            total += r->estimated;
+            add_facets(e, facets, r);
+        }
         append_hits(e, &p, r, hits, &rank, req->per_doc, per_file);
         /* the next tier continues the ranking where this one ends */
         skip = skip > r->estimated ? skip - r->estimated : 0;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -119,13 +120,47 @@ Xapian::Query::op to_xapian(xsh_op op)
     throw Xapian::InvalidArgumentError("unknown query operator");
 }
 
-/* A C callback as a Xapian MatchDecider, given each candidate's document data. */
+/* One value slot read in docid order through its own value stream, so a match
+ * that asks for the values of its candidates (ascending docids) reads each block
+ * of the slot once, instead of seeking per document (Document::get_value shares
+ * one cursor among all slots and re-reads blocks when slots interleave). */
+class ValueStream {
+  public:
+    ValueStream(const Xapian::Database &db, Xapian::valueno slot) : db_(db), slot_(slot), it_(db.valuestream_begin(slot)) {}
+    std::string get(Xapian::docid did)
+    {
+        if (started_ && did < last_)                /* out of order: start again */
+            it_ = db_.valuestream_begin(slot_);
+        started_ = true;
+        last_ = did;
+        if (it_ == end_)
+            return std::string();
+        if (it_.get_docid() < did)
+            it_.skip_to(did);
+        return it_ != end_ && it_.get_docid() == did ? *it_ : std::string();
+    }
+
+  private:
+    const Xapian::Database &db_;
+    Xapian::valueno slot_;
+    Xapian::ValueIterator it_, end_;
+    Xapian::docid last_ = 0;
+    bool started_ = false;
+};
+
+/* A C callback as a Xapian MatchDecider, given each candidate's value in one
+ * slot, or its document data when slot < 0. */
 class CDecider : public Xapian::MatchDecider {
   public:
-    CDecider(int (*fn)(void *, const char *, size_t), void *ctx, int slot) : fn_(fn), ctx_(ctx), slot_(slot) {}
+    CDecider(const Xapian::Database &db, int (*fn)(void *, const char *, size_t), void *ctx, int slot)
+        : fn_(fn), ctx_(ctx), slot_(slot)
+    {
+        if (slot >= 0)
+            values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot)));
+    }
     bool operator()(const Xapian::Document &doc) const override
     {
-        const std::string d = slot_ >= 0 ? doc.get_value(static_cast<Xapian::valueno>(slot_)) : doc.get_data();
+        const std::string d = values_ ? values_->get(doc.get_docid()) : doc.get_data();
         return fn_(ctx_, d.data(), d.size()) != 0;
     }
 
@@ -133,6 +168,24 @@ class CDecider : public Xapian::MatchDecider {
     int (*fn_)(void *, const char *, size_t);
     void *ctx_;
     int slot_;
+    std::unique_ptr<ValueStream> values_;
+};
+
+/* Counts the values of one slot over the documents of a match (a facet). */
+class StreamCountSpy : public Xapian::MatchSpy {
+  public:
+    StreamCountSpy(const Xapian::Database &db, Xapian::valueno slot) : values_(db, slot) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string v = values_.get(doc.get_docid());
+        if (!v.empty())
+            ++counts_[v];
+    }
+    const std::map<std::string, size_t> &counts() const { return counts_; }
+
+  private:
+    ValueStream values_;
+    std::map<std::string, size_t> counts_;
 };
 
 template <typename F> xsh_query *make_query(F f)
@@ -450,14 +503,14 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
         if (o->collapse_slot >= 0)
             enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);
-        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::vector<std::unique_ptr<StreamCountSpy>> spies;
         for (size_t i = 0; i < o->nfacets; i++) {
-            spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[i]));
+            spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i]));
             enq.add_matchspy(spies.back().get());
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)
-            decider.reset(new CDecider(o->decider, o->decider_ctx, o->decider_slot));
+            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot));
         Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least, nullptr, decider.get());
         r->estimated = mset.get_matches_estimated();
         r->lower = mset.get_matches_lower_bound();
@@ -489,15 +542,13 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         for (size_t i = 0; i < spies.size(); i++) {
             xsh_facet &f = r->facets[r->nfacets++];
             f.slot = o->facet_slots[i];
-            size_t n = 0;
-            for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
-                n++;
-            f.values = static_cast<xsh_facet_value *>(std::calloc(n ? n : 1, sizeof(xsh_facet_value)));
+            const auto &counts = spies[i]->counts();
+            f.values = static_cast<xsh_facet_value *>(std::calloc(counts.size() ? counts.size() : 1, sizeof(xsh_facet_value)));
             if (!f.values)
                 throw std::bad_alloc();
-            for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v) {
-                f.values[f.n].value = dup_string(*v);
-                f.values[f.n].count = v.get_termfreq();
+            for (const auto &c : counts) {
+                f.values[f.n].value = dup_string(c.first);
+                f.values[f.n].count = c.second;
                 f.n++;
             }
         }

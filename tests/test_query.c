@@ -238,6 +238,52 @@ Test(query, per_doc_limit_and_facets, .init = setup, .fini = teardown)
     json_decref(r);
 }
 
+static size_t facet_sum(json_t *r, const char *name)
+{
+    size_t sum = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(json_object_get(r, "facets"), name), key, v)
+        sum += (size_t)json_integer_value(v);
+    return sum;
+}
+
+static int holds_word(json_t *h, const char *w)
+{
+    if (strstr(text_of(h), w))
+        return 1;
+    json_t *sec = json_object_get(h, "section");
+    return json_array_size(sec) && strstr(json_string_value(json_array_get(sec, json_array_size(sec) - 1)), w);
+}
+
+Test(query, total_counts_full_matches_and_partial_ones_fill_the_page, .init = setup, .fini = teardown)
+{
+    /* few passages say both words (印染 or its synonym 染整): they are the total,
+     * and passages with one of them follow below them to fill the page */
+    json_t *r = search("印染 集聚", 40);
+    size_t t = total(r), n = json_array_size(json_object_get(r, "hits"));
+    cr_assert_gt(t, 0);
+    cr_assert_lt(t, 40);
+    cr_expect_gt(n, t, "partial matches fill the page");
+    for (size_t i = 0; i < n; i++) {
+        int both = (holds_word(hit(r, i), "印染") || holds_word(hit(r, i), "染整")) && holds_word(hit(r, i), "集聚");
+        if (i < t)
+            cr_expect(both, "rank %zu of %zu full matches holds both words", i + 1, t);
+    }
+    cr_expect_eq(facet_sum(r, "documents"), t, "facets count what the total counts");
+    cr_expect_eq(facet_sum(r, "kinds"), t);
+    cr_expect_eq(facet_sum(r, "years"), t);
+    json_decref(r);
+
+    /* nothing says both: the total counts the passages that say some */
+    json_t *one = search("柯桥", 5), *none = search("柯桥 qqzzxx", 5);
+    cr_expect_geq(total(none), total(one));
+    cr_expect_eq(json_array_size(json_object_get(none, "hits")), 5);
+    cr_expect_eq(facet_sum(none, "documents"), total(none));
+    json_decref(one);
+    json_decref(none);
+}
+
 Test(query, pages_continue_across_offset, .init = setup, .fini = teardown)
 {
     json_t *all = search("经济发展", 30);
