@@ -138,6 +138,36 @@ static void progress(size_t done, size_t total, size_t bytes, size_t total_bytes
     fflush(stderr);
 }
 
+typedef struct {
+    const file_list *files;
+    int bar;
+    double t0;
+    size_t added, updated, unchanged, passages, bytes;
+    int failed, index_failed;
+} batch;
+
+/* One file done: counted, its failure reported, the bar moved on. */
+static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcome outcome, size_t passages)
+{
+    batch *b = ctx;
+    if (rc) {
+        if (b->bar)
+            fputs("\r\033[K", stderr);
+        fprintf(stderr, "wensou: %s\n", err->msg);
+        b->failed++;
+        b->index_failed |= rc == IDX_EINDEX || rc == IDX_ELOCKED;
+    } else {
+        b->added += outcome == IDX_ADDED;
+        b->updated += outcome == IDX_UPDATED;
+        b->unchanged += outcome == IDX_UNCHANGED;
+        b->passages += passages;
+    }
+    b->bytes += b->files->sizes[i];
+    if (b->bar)
+        progress(i + 1, b->files->n, b->bytes, b->files->total_bytes, b->passages, b->t0);
+    return stop_requested != 0;
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: wensou index [--db DIR] [--prune] [--quiet] PATH...\n"
@@ -197,44 +227,27 @@ int cmd_index(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    int bar = !quiet && isatty(STDERR_FILENO);
-    size_t added = 0, updated = 0, unchanged = 0, removed = 0, passages = 0, bytes = 0;
-    double t0 = now();
-    size_t i;
-    for (i = 0; i < files.n && !stop_requested; i++) {
-        idx_outcome outcome;
-        size_t np = 0, nb = 0;
-        if (idx_writer_add(w, files.paths[i], &outcome, &np, &nb, &err) != 0) {
-            if (bar)
-                fputs("\r\033[K", stderr);
-            fprintf(stderr, "wensou: %s\n", err.msg);
-            failed++;
-            if (err.code == IDX_EINDEX || err.code == IDX_ELOCKED)
-                break;                       /* the index itself failed: stop */
-        } else {
-            added += outcome == IDX_ADDED;
-            updated += outcome == IDX_UPDATED;
-            unchanged += outcome == IDX_UNCHANGED;
-            passages += np;
-        }
-        bytes += files.sizes[i];
-        if (bar)
-            progress(i + 1, files.n, bytes, files.total_bytes, passages, t0);
+    batch b = {&files, !quiet && isatty(STDERR_FILENO), now(), 0, 0, 0, 0, 0, 0, 0};
+    if (idx_writer_add_files(w, files.paths, files.n, file_done, &b, &err) != 0 && !b.index_failed) {
+        fprintf(stderr, "wensou: %s\n", err.msg);        /* before any file: the index itself */
+        b.failed++;
     }
-    if (bar)
+    if (b.bar)
         fputs("\r\033[K", stderr);
-    if (prune && !stop_requested && idx_writer_prune(w, &removed, &err) != 0) {
+    size_t removed = 0;
+    if (prune && !stop_requested && !b.index_failed && idx_writer_prune(w, &removed, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
-        failed++;
+        b.failed++;
     }
     if (idx_writer_close(w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
-        failed++;
+        b.failed++;
     }
-    double dt = now() - t0;
+    double dt = now() - b.t0;
     printf("%s%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n",
-           stop_requested ? "interrupted: " : "", added, updated, unchanged, removed, failed, passages, dt,
-           dt > 0 ? (double)bytes / 1e6 / dt : 0.0);
+           stop_requested ? "interrupted: " : "", b.added, b.updated, b.unchanged, removed, failed + b.failed,
+           b.passages, dt, dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
+    failed += b.failed;
     list_free(&files);
     seg_dict_close(dict);
     if (stop_requested)

@@ -10,7 +10,7 @@
 
 typedef struct idx_writer idx_writer;
 
-typedef enum { IDX_ADDED, IDX_UPDATED, IDX_UNCHANGED } idx_outcome;
+typedef enum idx_outcome { IDX_ADDED, IDX_UPDATED, IDX_UNCHANGED } idx_outcome;
 
 #define IDX_ELOCKED   (-20)   /* another process is writing the index */
 #define IDX_EINDEX    (-21)   /* the index could not be opened or written */
@@ -21,6 +21,16 @@ int  idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out
 /* Models the file and puts its passages in the index in one transaction. */
 int  idx_writer_add(idx_writer *w, const char *path, idx_outcome *outcome, size_t *passages,
                     size_t *bytes, idx_err *err);
+/* What became of paths[i] in idx_writer_add_files: rc 0 with its outcome and
+ * passages, or rc and err. Called in order, on the caller's thread; a non-zero
+ * return stops the batch. */
+typedef int (*idx_file_done)(void *ctx, size_t i, int rc, const idx_err *err, idx_outcome outcome,
+                             size_t passages);
+/* idx_writer_add for paths[0, n) in order, while the files after the one being
+ * written are read, hashed and modelled on a second thread. Returns non-zero
+ * (with err) when the index itself fails; a file that fails is only reported. */
+int  idx_writer_add_files(idx_writer *w, char *const *paths, size_t n, idx_file_done done, void *ctx,
+                          idx_err *err);
 /* Removes every file whose source no longer exists; *removed counts them. */
 int  idx_writer_prune(idx_writer *w, size_t *removed, idx_err *err);
 int  idx_writer_commit(idx_writer *w, idx_err *err);

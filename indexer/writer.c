@@ -4,6 +4,7 @@
  * (even SIGKILL) leaves whole files from the last commit and a re-run finishes. */
 #include "idx_index.h"
 #include "idx_int.h"
+#include "idx_prepare.h"
 #include "schema.h"
 #include "xsh.h"
 
@@ -20,6 +21,7 @@
 
 struct idx_writer {
     xsh_db *db;
+    const seg_dict *dict;
     seg_state *st;
     char *db_path;
     size_t pending_files, pending_bytes;
@@ -64,6 +66,7 @@ int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out,
         free(w);
         return idx_fail(err, IDX_ENOMEM, db_path, NULL);
     }
+    w->dict = dict;
     xsh_err xe;
     if (xsh_db_open(db_path, XSH_WRITE, &w->db, &xe) != 0) {
         int rc = index_fail(err, db_path, &xe);
@@ -77,13 +80,6 @@ int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out,
     }
     *out = w;
     return 0;
-}
-
-static void content_hash(const char *bytes, size_t len, char out[65])
-{
-    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
-    snprintf(out, 65, "%s", h ? h : "");
-    g_free(h);
 }
 
 static char *meta_key(const char *abs)
@@ -119,8 +115,9 @@ static int maybe_commit(idx_writer *w, idx_err *err)
     return idx_writer_commit(w, err);
 }
 
-/* Deletes the file's passages and adds doc's, with its record, in one transaction. */
-static int replace_file(idx_writer *w, const char *abs, const char *key, const idx_doc *doc,
+/* Deletes the file's passages and adds docs (none: the file is gone), with its
+ * record, in one transaction. */
+static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc *const *docs, size_t ndocs,
                         const char *hash, size_t size, int known, idx_err *err)
 {
     xsh_err xe;
@@ -131,21 +128,13 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, const i
     /* only a file already indexed has passages to delete: deleting by term reads the
      * term's postings, which makes Xapian merge its buffered changes first */
     int rc = known && xsh_db_delete_by_term(w->db, fterm, &xe) ? index_fail(err, w->db_path, &xe) : 0;
-    for (size_t i = 0; doc && i < doc->npassages && !rc; i++) {
-        xsh_doc *xd;
-        rc = idx_passage_document(doc, &doc->passages[i], w->st, &xd);
-        if (rc) {
-            idx_fail(err, rc, abs, NULL);
-            break;
-        }
-        if (xsh_db_add_document(w->db, xd, NULL, &xe))
+    for (size_t i = 0; i < ndocs && !rc; i++)
+        if (xsh_db_add_document(w->db, docs[i], NULL, &xe))
             rc = index_fail(err, w->db_path, &xe);
-        xsh_doc_free(xd);
-    }
     if (!rc) {
         char rec[160] = "";
-        if (doc)
-            snprintf(rec, sizeof rec, "{\"hash\":\"%s\",\"size\":%zu,\"passages\":%zu}", hash, size, doc->npassages);
+        if (docs)
+            snprintf(rec, sizeof rec, "{\"hash\":\"%s\",\"size\":%zu,\"passages\":%zu}", hash, size, ndocs);
         if (xsh_db_set_metadata(w->db, key, rec, &xe))          /* "" deletes the record */
             rc = index_fail(err, w->db_path, &xe);
     }
@@ -161,50 +150,74 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, const i
     return maybe_commit(w, err);
 }
 
+/* A read file whose stored hash is its own is unchanged; otherwise its documents
+ * (modelled here unless p has them) replace its old ones. */
+int idx_writer_store(idx_writer *w, idx_prepared *p, idx_outcome *outcome, size_t *passages, idx_err *err)
+{
+    *passages = 0;
+    if (p->rc) {
+        *err = p->err;
+        return p->rc;
+    }
+    char *key = meta_key(p->abs);
+    if (!key)
+        return idx_fail(err, IDX_ENOMEM, p->abs, NULL);
+    char old[65];
+    size_t old_passages = 0;
+    int known = stored_record(w, key, old, &old_passages), rc = 0;
+    if (known && strcmp(old, p->hash) == 0) {
+        *outcome = IDX_UNCHANGED;
+        *passages = old_passages;
+    } else if (!p->docs && idx_prepare_model(w->st, p) != 0) {
+        *err = p->err;
+        rc = p->rc;
+    } else {
+        rc = replace_file(w, p->abs, key, p->docs, p->ndocs, p->hash, p->size, known, err);
+        *outcome = known ? IDX_UPDATED : IDX_ADDED;
+        *passages = p->ndocs;
+    }
+    free(key);
+    return rc;
+}
+
 int idx_writer_add(idx_writer *w, const char *path, idx_outcome *outcome, size_t *passages,
                    size_t *bytes_out, idx_err *err)
 {
-    char *abs = NULL, *bytes = NULL, *key = NULL;
-    size_t len = 0;
-    *passages = 0;
-    *bytes_out = 0;
-    int rc = idx_file_read(path, &abs, &bytes, &len, err);
-    if (rc)
-        return rc;
-    *bytes_out = len;
-    if (strlen(abs) + strlen(WENSOU_PREFIX_FILE) > 240) {
-        rc = idx_fail(err, IDX_EIO, path, "path too long for the index (over 240 bytes)");
-        goto done;
-    }
-    key = meta_key(abs);
-    if (!key) {
-        rc = idx_fail(err, IDX_ENOMEM, path, NULL);
-        goto done;
-    }
-    char hash[65], old[65];
-    size_t old_passages = 0;
-    content_hash(bytes, len, hash);
-    int known = stored_record(w, key, old, &old_passages);
-    if (known && strcmp(old, hash) == 0) {
-        *outcome = IDX_UNCHANGED;
-        *passages = old_passages;
-        goto done;
-    }
-    idx_doc *doc;
-    rc = idx_doc_from_bytes(abs, bytes, len, &doc, err);
-    if (rc)
-        goto done;
-    rc = replace_file(w, abs, key, doc, hash, len, known, err);
-    if (!rc) {
-        *outcome = known ? IDX_UPDATED : IDX_ADDED;
-        *passages = doc->npassages;
-    }
-    idx_doc_free(doc);
-done:
-    free(abs);
-    free(bytes);
-    free(key);
+    idx_prepared p;
+    idx_prepare_read(path, &p);
+    *bytes_out = p.size;
+    int rc = idx_writer_store(w, &p, outcome, passages, err);
+    idx_prepared_clear(&p);
     return rc;
+}
+
+static int add_hash(void *ctx, const char *key)
+{
+    idx_writer *w = ((void **)ctx)[0];
+    GHashTable *t = ((void **)ctx)[1];
+    char hash[65];
+    size_t passages;
+    if (stored_record(w, key, hash, &passages))
+        g_hash_table_insert(t, g_strdup(key + strlen(WENSOU_META_FILE)), g_strdup(hash));
+    return 0;
+}
+
+GHashTable *idx_writer_hashes(idx_writer *w, idx_err *err)
+{
+    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    void *ctx[2] = {w, t};
+    xsh_err xe;
+    if (xsh_db_metadata_keys(w->db, WENSOU_META_FILE, add_hash, ctx, &xe)) {
+        g_hash_table_destroy(t);
+        index_fail(err, w->db_path, &xe);
+        return NULL;
+    }
+    return t;
+}
+
+const seg_dict *idx_writer_dict(const idx_writer *w)
+{
+    return w->dict;
 }
 
 typedef struct {
@@ -221,7 +234,7 @@ static int prune_one(void *ctx, const char *key)
     struct stat st;
     if (stat(path, &st) == 0 || errno != ENOENT)
         return 0;
-    c->rc = replace_file(c->w, path, key, NULL, "", 0, 1, c->err);
+    c->rc = replace_file(c->w, path, key, NULL, 0, "", 0, 1, c->err);
     if (!c->rc)
         c->removed++;
     return c->rc;

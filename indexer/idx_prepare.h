@@ -1,0 +1,39 @@
+/* idx_prepare.h — a file made ready for the index without touching it: read and
+ * hashed, then (when its content is new) modelled into one Xapian document per
+ * passage. Runs on any thread with its own seg_state; writer.c stores the result. */
+#ifndef WENSOU_IDX_PREPARE_H
+#define WENSOU_IDX_PREPARE_H
+
+#include "idx.h"
+#include "seg.h"
+#include "xsh.h"
+
+typedef struct {
+    char *abs;              /* absolute path */
+    char *bytes;            /* the file, until modelled */
+    size_t size;
+    char hash[65];          /* SHA-256 of the bytes, hex */
+    xsh_doc **docs;         /* one per passage; NULL until modelled */
+    size_t ndocs;
+    int rc;                 /* non-zero: err says why (the file is skipped) */
+    idx_err err;
+} idx_prepared;
+
+/* Reads and hashes path. */
+int  idx_prepare_read(const char *path, idx_prepared *p);
+/* Models the read file into documents and drops its bytes. */
+int  idx_prepare_model(seg_state *st, idx_prepared *p);
+void idx_prepared_clear(idx_prepared *p);   /* frees everything; zeroes it */
+
+/* ---- the writer's side (writer.c) ---- */
+typedef struct idx_writer idx_writer;
+typedef enum idx_outcome idx_outcome;
+typedef struct _GHashTable GHashTable;
+/* Stores a read file: unchanged when the stored hash is its own, else its
+ * documents (modelled now unless p has them) replace the old ones. */
+int idx_writer_store(idx_writer *w, idx_prepared *p, idx_outcome *outcome, size_t *passages, idx_err *err);
+/* Every indexed file's stored hash: absolute path → hex (both g_free'd), or NULL. */
+GHashTable *idx_writer_hashes(idx_writer *w, idx_err *err);
+const seg_dict *idx_writer_dict(const idx_writer *w);
+
+#endif

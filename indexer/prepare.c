@@ -1,0 +1,59 @@
+/* prepare.c — reading, hashing and modelling a file into passage documents, apart
+ * from the index (see idx_prepare.h). */
+#include "idx_index.h"
+#include "idx_int.h"
+#include "idx_prepare.h"
+#include "schema.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PATH_IN_TERM 240    /* Xapian terms are at most 245 bytes, prefix included */
+
+int idx_prepare_read(const char *path, idx_prepared *p)
+{
+    memset(p, 0, sizeof *p);
+    p->rc = idx_file_read(path, &p->abs, &p->bytes, &p->size, &p->err);
+    if (p->rc)
+        return p->rc;
+    if (strlen(p->abs) + strlen(WENSOU_PREFIX_FILE) > MAX_PATH_IN_TERM)
+        return p->rc = idx_fail(&p->err, IDX_EIO, path, "path too long for the index (over 240 bytes)");
+    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)p->bytes, p->size);
+    snprintf(p->hash, sizeof p->hash, "%s", h ? h : "");
+    g_free(h);
+    return 0;
+}
+
+int idx_prepare_model(seg_state *st, idx_prepared *p)
+{
+    idx_doc *doc;
+    p->rc = idx_doc_from_bytes(p->abs, p->bytes, p->size, &doc, &p->err);
+    free(p->bytes);
+    p->bytes = NULL;
+    if (p->rc)
+        return p->rc;
+    p->docs = calloc(doc->npassages ? doc->npassages : 1, sizeof *p->docs);
+    if (!p->docs)
+        p->rc = idx_fail(&p->err, IDX_ENOMEM, p->abs, NULL);
+    for (size_t i = 0; i < doc->npassages && !p->rc; i++) {
+        p->rc = idx_passage_document(doc, &doc->passages[i], st, &p->docs[i]);
+        if (p->rc)
+            idx_fail(&p->err, p->rc, p->abs, NULL);
+        else
+            p->ndocs++;
+    }
+    idx_doc_free(doc);
+    return p->rc;
+}
+
+void idx_prepared_clear(idx_prepared *p)
+{
+    for (size_t i = 0; i < p->ndocs; i++)
+        xsh_doc_free(p->docs[i]);
+    free(p->docs);
+    free(p->abs);
+    free(p->bytes);
+    memset(p, 0, sizeof *p);
+}
