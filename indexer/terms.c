@@ -1,6 +1,6 @@
 /* terms.c — one passage → one Xapian document, by the scheme in shim/schema.h:
  * its words (accurate and search-mode); the unigrams and bigrams of its Han text
- * (and, under their own prefixes, of the heading it stands directly under),
+ * and of the heading it stands directly under,
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
  * headings and table header; filters, values and the passage record as data. 中国轻纺城 → 中国 轻纺 轻纺城 中国轻纺城 + C中 C国 … B中国 B国轻 … */
@@ -185,7 +185,7 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
      * heading in a report: it counts as a heading too. */
     size_t lead = lead_sentence(p->text, p->text_len);
     if (lead && !rc) {
-        term_ctx l = {doc, WENSOU_PREFIX_SECTION, WENSOU_PREFIX_HEAD_CHAR, WENSOU_PREFIX_HEAD_BIGRAM,
+        term_ctx l = {doc, WENSOU_PREFIX_SECTION, WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM,
                       WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0};
         rc = add_text(&l, st, p->text, lead);
     }
@@ -194,8 +194,8 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     term_ctx h = {doc, WENSOU_PREFIX_SECTION, NULL, NULL, WENSOU_HEADING_POS, 0, {0}, 0, 0};
     for (size_t i = 0; i < p->nsection && !rc; i++) {
         int innermost = i + 1 == p->nsection;
-        h.uni = innermost ? WENSOU_PREFIX_HEAD_CHAR : NULL;
-        h.bi = innermost ? WENSOU_PREFIX_HEAD_BIGRAM : NULL;
+        h.uni = innermost ? WENSOU_PREFIX_CHAR : NULL;
+        h.bi = innermost ? WENSOU_PREFIX_BIGRAM : NULL;
         rc = add_text(&h, st, p->section[i], strlen(p->section[i]));
         h.pos++;
     }

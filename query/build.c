@@ -19,7 +19,6 @@ typedef struct {
     size_t nlatin;
     char prev[4];                  /* the previous Han character of the run */
     int prev_len, run, punct;
-    const char *uni, *bi, *word;   /* term prefixes: the text's or the heading's */
 } lit_ctx;
 
 xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n)
@@ -59,7 +58,7 @@ static void end_run(lit_ctx *c)
 {
     if (c->run == 1) {
         char term[8];
-        memcpy(term, c->uni, 1);
+        memcpy(term, WENSOU_PREFIX_CHAR, 1);
         memcpy(term + 1, c->prev, (size_t)c->prev_len);
         add_part(c, xsh_query_term(term, 1 + (size_t)c->prev_len, 1, 0));
     }
@@ -84,7 +83,7 @@ static int literal_token(void *ctx, const seg_token *t)
             han = 1;
             if (c->run > 0) {
                 char term[16];
-                memcpy(term, c->bi, 1);
+                memcpy(term, WENSOU_PREFIX_BIGRAM, 1);
                 memcpy(term + 1, c->prev, (size_t)c->prev_len);
                 memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
                 add_part(c, xsh_query_term(term, 1 + (size_t)c->prev_len + (size_t)n, 1, 0));
@@ -99,7 +98,7 @@ static int literal_token(void *ctx, const seg_token *t)
         i += (size_t)n;
     }
     char term[256];
-    int tl = snprintf(term, sizeof term, "%s%.*s", c->word, (int)t->norm_len, t->norm);
+    int tl = snprintf(term, sizeof term, "%.*s", (int)t->norm_len, t->norm);
     if (tl <= 0 || (size_t)tl >= sizeof term)
         return 0;
     if (!han) {                         /* a Latin word or a number: its word term */
@@ -113,13 +112,10 @@ static int literal_token(void *ctx, const seg_token *t)
     return 0;
 }
 
-xsh_query *qry_literal(seg_state *st, const char *literal, int heading, int *exact)
+xsh_query *qry_literal(seg_state *st, const char *literal, int *exact)
 {
     lit_ctx c;
     memset(&c, 0, sizeof c);
-    c.uni = heading ? WENSOU_PREFIX_HEAD_CHAR : WENSOU_PREFIX_CHAR;
-    c.bi = heading ? WENSOU_PREFIX_HEAD_BIGRAM : WENSOU_PREFIX_BIGRAM;
-    c.word = heading ? WENSOU_PREFIX_SECTION : "";
     seg_cut(st, literal, strlen(literal), SEG_MODE_ACCURATE, 0, literal_token, &c);
     end_run(&c);
     end_latin(&c);

@@ -56,9 +56,9 @@ char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 /* op over q[0, n), freeing them: NULL for none, q[0] itself for one. */
 xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n);
 /* A passage holds literal: the n-gram and word terms that find every passage that
- * may hold it (in its text, or with heading set, in the heading it stands under);
- * *exact is 0 when a match must still be verified against the text. */
-xsh_query *qry_literal(seg_state *st, const char *literal, int heading, int *exact);
+ * may hold it in its text or the heading it stands under; *exact is 0 when a match
+ * must still be verified against them. */
+xsh_query *qry_literal(seg_state *st, const char *literal, int *exact);
 /* The unit's words, all present anywhere in the passage (a loose match). */
 xsh_query *qry_loose(seg_state *st, const char *literal);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */

@@ -18,7 +18,6 @@
 #define SMALL_INDEX 20000        /* passages: up to here totals and facets are exact */
 #define CHECK_AT_LEAST 5000      /* on a small index, matches examined for them */
 #define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
-#define HEADING_WEIGHT 0.6       /* a literal in the heading counts less than in the text */
 
 #define RECORD_CACHE 4096        /* parsed passage records kept per engine (direct-mapped by docid) */
 #define NORM_CACHE 1024          /* normalised passage texts, for highlights (the same way) */
@@ -192,12 +191,12 @@ static int holds(const norm_view *v, int use_head, const qry_unit *u, int alts)
 }
 
 /* Every positive slot has a unit the passage holds, and no excluded unit is held
- * (exclusions look at the text only). */
+ * (an excluded word, in the text or the heading, without synonyms). */
 static int holds_all(const norm_view *v, const qry_parsed *p, int alts, int *excluded)
 {
     *excluded = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (p->units[i].negated && holds(v, 0, &p->units[i], 0)) {
+        if (p->units[i].negated && holds(v, 1, &p->units[i], 0)) {
             *excluded = 1;
             return 0;
         }
@@ -272,16 +271,14 @@ static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
     return q;
 }
 
-/* A literal in the text, or (weighted less) in the heading the passage stands under. */
-static xsh_query *text_or_heading(seg_state *st, const char *literal, int *exact)
+/* A literal in the text or the heading the passage stands under; *exact is
+ * cleared when matches need checking. */
+static xsh_query *literal(seg_state *st, const char *text, int *exact)
 {
-    int ex_text, ex_head;
-    xsh_query *text = qry_literal(st, literal, 0, &ex_text);
-    xsh_query *head = qry_literal(st, literal, 1, &ex_head);
-    *exact &= ex_text && ex_head;
-    xsh_query *scaled = xsh_query_scale(head, HEADING_WEIGHT);
-    xsh_query_free(head);
-    return with(XSH_OP_OR, text, scaled);
+    int ex;
+    xsh_query *q = qry_literal(st, text, &ex);
+    *exact &= ex;
+    return q;
 }
 
 /* u's synonyms as literals (text or heading), or NULL when it has none. */
@@ -289,7 +286,7 @@ static xsh_query *synonym_literals(seg_state *st, const qry_unit *u, int *exact)
 {
     qlist alts = {0};
     for (size_t i = 0; i < u->nalts; i++)
-        ql_add(&alts, text_or_heading(st, u->alts[i], exact));
+        ql_add(&alts, literal(st, u->alts[i], exact));
     return ql_combine(&alts, XSH_OP_OR);
 }
 
@@ -327,9 +324,9 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
                 continue;
-            if (u->negated) {                /* -word: the text holds it (no synonyms, no heading) */
+            if (u->negated) {                /* -word: held in text or heading (no synonyms) */
                 int ex = 1;
-                xsh_query *l = qry_literal(e->st, u->norm, 0, &ex);
+                xsh_query *l = qry_literal(e->st, u->norm, &ex);
                 if (ex)
                     ql_add(&neg, l);
                 else {                   /* an inexact exclusion is checked on the text */
@@ -338,10 +335,10 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
                 }
                 continue;
             }
-            ql_add(&lit, text_or_heading(e->st, u->norm, &words_exact));
+            ql_add(&lit, literal(e->st, u->norm, &words_exact));
             xsh_query *sl = synonym_literals(e->st, u, &synonyms_exact);
             synonyms |= sl != NULL;
-            ql_add(&alt, sl ? sl : text_or_heading(e->st, u->norm, &words_exact));
+            ql_add(&alt, sl ? sl : literal(e->st, u->norm, &words_exact));
             ql_add(&loose, unit_loose(e->st, u));
         }
         if (lit.n == 0)

@@ -4,7 +4,7 @@
 #ifndef WENSOU_SCHEMA_H
 #define WENSOU_SCHEMA_H
 
-#define WENSOU_SCHEMA_VERSION "4"
+#define WENSOU_SCHEMA_VERSION "5"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages"} */
 
@@ -29,11 +29,10 @@ static inline int wensou_ngram_char(int32_t cp)
     return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 #define WENSOU_PREFIX_BIGRAM  "B"   /* bigram */
-/* The same for the heading a passage stands directly under: its words belong to the
- * passage (（一）打造最佳营商环境 → every passage under it holds 营商环境), weighted
- * below the text's own. */
-#define WENSOU_PREFIX_HEAD_CHAR   "G"
-#define WENSOU_PREFIX_HEAD_BIGRAM "H"
+/* The heading a passage stands directly under (and a short lead sentence, the
+ * paragraph's own bold heading) adds its n-grams to the passage's: its words belong
+ * to the passage (（一）打造最佳营商环境 → every passage under it holds 营商环境).
+ * One set of n-gram terms for both keeps the index and each query's terms fewer. */
 
 /* Boolean terms for filters. */
 #define WENSOU_PREFIX_FILE    "F"   /* absolute path: every passage of one file (delete, doc:) */
