@@ -8,6 +8,8 @@
 #include "seg.h"
 #include "xsh.h"
 
+#include <jansson.h>
+
 typedef struct {
     char *abs;              /* absolute path */
     char *bytes;            /* the file, until modelled */
@@ -15,6 +17,7 @@ typedef struct {
     char hash[65];          /* SHA-256 of the bytes, hex */
     xsh_doc **docs;         /* one per passage; NULL until modelled */
     size_t ndocs;
+    json_t *shared;         /* {"title","date","kind"}: what the passages share (stored per file) */
     int rc;                 /* non-zero: err says why (the file is skipped) */
     idx_err err;
 } idx_prepared;

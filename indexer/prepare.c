@@ -35,7 +35,8 @@ int idx_prepare_model(seg_state *st, idx_prepared *p)
     if (p->rc)
         return p->rc;
     p->docs = calloc(doc->npassages ? doc->npassages : 1, sizeof *p->docs);
-    if (!p->docs)
+    p->shared = json_pack("{s:s?, s:s?, s:s?}", "title", doc->title, "date", doc->date, "kind", doc->kind);
+    if (!p->docs || !p->shared)
         p->rc = idx_fail(&p->err, IDX_ENOMEM, p->abs, NULL);
     for (size_t i = 0; i < doc->npassages && !p->rc; i++) {
         p->rc = idx_passage_document(doc, &doc->passages[i], st, &p->docs[i]);
@@ -53,6 +54,7 @@ void idx_prepared_clear(idx_prepared *p)
     for (size_t i = 0; i < p->ndocs; i++)
         xsh_doc_free(p->docs[i]);
     free(p->docs);
+    json_decref(p->shared);
     free(p->abs);
     free(p->bytes);
     memset(p, 0, sizeof *p);

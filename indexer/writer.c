@@ -118,7 +118,7 @@ static int maybe_commit(idx_writer *w, idx_err *err)
 /* Deletes the file's passages and adds docs (none: the file is gone), with its
  * record, in one transaction. */
 static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc *const *docs, size_t ndocs,
-                        const char *hash, size_t size, int known, idx_err *err)
+                        json_t *shared, const char *hash, size_t size, int known, idx_err *err)
 {
     xsh_err xe;
     char fterm[4096 + 2];
@@ -131,12 +131,18 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc
     for (size_t i = 0; i < ndocs && !rc; i++)
         if (xsh_db_add_document(w->db, docs[i], NULL, &xe))
             rc = index_fail(err, w->db_path, &xe);
-    if (!rc) {
-        char rec[160] = "";
-        if (docs)
-            snprintf(rec, sizeof rec, "{\"hash\":\"%s\",\"size\":%zu,\"passages\":%zu}", hash, size, ndocs);
-        if (xsh_db_set_metadata(w->db, key, rec, &xe))          /* "" deletes the record */
+    if (!rc) {                       /* hash, size, passages first: stored_record reads them */
+        json_t *o = docs ? json_pack("{s:s, s:I, s:I}", "hash", hash, "size", (json_int_t)size, "passages",
+                                     (json_int_t)ndocs) : NULL;
+        if (o && shared)
+            json_object_update(o, shared);
+        char *rec = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        json_decref(o);
+        if (docs && !rec)
+            rc = idx_fail(err, IDX_ENOMEM, abs, NULL);
+        else if (xsh_db_set_metadata(w->db, key, rec ? rec : "", &xe))   /* "" deletes the record */
             rc = index_fail(err, w->db_path, &xe);
+        free(rec);
     }
     if (rc) {
         xsh_err ignore;
@@ -172,7 +178,7 @@ int idx_writer_store(idx_writer *w, idx_prepared *p, idx_outcome *outcome, size_
         *err = p->err;
         rc = p->rc;
     } else {
-        rc = replace_file(w, p->abs, key, p->docs, p->ndocs, p->hash, p->size, known, err);
+        rc = replace_file(w, p->abs, key, p->docs, p->ndocs, p->shared, p->hash, p->size, known, err);
         *outcome = known ? IDX_UPDATED : IDX_ADDED;
         *passages = p->ndocs;
     }
@@ -234,7 +240,7 @@ static int prune_one(void *ctx, const char *key)
     struct stat st;
     if (stat(path, &st) == 0 || errno != ENOENT)
         return 0;
-    c->rc = replace_file(c->w, path, key, NULL, 0, "", 0, 1, c->err);
+    c->rc = replace_file(c->w, path, key, NULL, 0, NULL, "", 0, 1, c->err);
     if (!c->rc)
         c->removed++;
     return c->rc;

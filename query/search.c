@@ -113,7 +113,38 @@ static void cache_clear(qry_engine *e)
         json_object_clear(e->files);
 }
 
-/* The passage record of docid, parsed once per revision (a borrowed reference). */
+/* What the passages of file share ({"title","date","kind","year"}, borrowed; empty
+ * when unknown), from its metadata record, kept per revision. */
+static json_t *file_shared(qry_engine *e, const char *file)
+{
+    json_t *info = json_object_get(e->files, file);
+    if (info)
+        return info;
+    size_t klen = strlen(WENSOU_META_FILE) + strlen(file) + 1;
+    char *key = malloc(klen), *v = NULL;
+    xsh_err xe;
+    if (key) {
+        snprintf(key, klen, "%s%s", WENSOU_META_FILE, file);
+        xsh_db_get_metadata(e->db, key, &v, &xe);
+    }
+    json_t *meta = v ? json_loads(v, 0, NULL) : NULL;
+    free(key);
+    free(v);
+    info = json_object();
+    static const char *fields[] = {"title", "date", "kind"};
+    for (size_t i = 0; i < 3 && info; i++)
+        json_object_set(info, fields[i], json_object_get(meta, fields[i]) ? json_object_get(meta, fields[i]) : json_null());
+    const char *date = json_string_value(json_object_get(meta, "date"));
+    if (info && date && strlen(date) >= 4)
+        json_object_set_new(info, "year", json_stringn(date, 4));
+    json_decref(meta);
+    if (info)
+        json_object_set_new(e->files, file, info);
+    return info;
+}
+
+/* The passage record of docid as a hit shows it (file, title, date, kind, then
+ * the passage's own fields), made once per revision (a borrowed reference). */
 static json_t *record(qry_engine *e, unsigned docid)
 {
     cached_record *slot = &e->cache[docid % RECORD_CACHE];
@@ -124,12 +155,22 @@ static json_t *record(qry_engine *e, unsigned docid)
     xsh_err xe;
     if (xsh_db_get_data(e->db, docid, &data, &len, &xe) != 0)
         return NULL;
-    json_t *rec = json_loadb(data, len, 0, NULL);
+    json_t *stored = json_loadb(data, len, 0, NULL);
     free(data);
-    if (!json_is_object(rec)) {
-        json_decref(rec);
+    const char *file = json_string_value(json_object_get(stored, "file"));
+    if (!json_is_object(stored) || !file) {
+        json_decref(stored);
         return NULL;
     }
+    json_t *rec = json_pack("{s:s}", "file", file), *shared = file_shared(e, file);
+    static const char *fields[] = {"title", "date", "kind"};
+    for (size_t i = 0; i < 3 && rec; i++)
+        json_object_set(rec, fields[i], json_object_get(shared, fields[i]) ? json_object_get(shared, fields[i]) : json_null());
+    if (rec)
+        json_object_update_missing(rec, stored);
+    json_decref(stored);
+    if (!rec)
+        return NULL;
     json_decref(slot->rec);
     slot->rec = rec;
     slot->docid = docid;
@@ -507,38 +548,6 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, unsigned docid, co
     return out;
 }
 
-/* The kind and year of file's passages ([kind, year], borrowed; entries NULL when
- * unknown), from the record of one of them, kept per revision. The index stores
- * both per passage (slots 3 and 4), but a facet over the file slot alone reads a
- * third of the values in a match. */
-static json_t *file_info(qry_engine *e, const char *file)
-{
-    json_t *info = json_object_get(e->files, file);
-    if (info)
-        return info;
-    char term[4096];
-    int n = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, file);
-    xsh_query *q = n > 0 && (size_t)n < sizeof term ? xsh_query_term(term, (size_t)n, 1, 0) : NULL;
-    xsh_search_opts o;
-    xsh_search_opts_init(&o);
-    o.limit = 1;
-    o.skip_data = 1;
-    xsh_result *r = NULL;
-    xsh_err xe;
-    json_t *rec = q && xsh_search(e->db, q, &o, &r, &xe) == 0 && r->nhits ? record(e, r->hits[0].docid) : NULL;
-    xsh_result_free(r);
-    xsh_query_free(q);
-    const char *kind = json_string_value(json_object_get(rec, "kind"));
-    const char *date = json_string_value(json_object_get(rec, "date"));
-    char year[5] = "";
-    if (date && strlen(date) >= 4)
-        memcpy(year, date, 4);
-    info = json_pack("[s?, s?]", kind && kind[0] ? kind : NULL, year[0] ? year : NULL);
-    if (info)
-        json_object_set_new(e->files, file, info);
-    return info;
-}
-
 static void count(json_t *obj, const char *key, size_t n)
 {
     if (key)
@@ -546,7 +555,8 @@ static void count(json_t *obj, const char *key, size_t n)
 }
 
 /* Adds r's per-file counts to the documents facet, and through each file's kind
- * and year to those facets. */
+ * and year to those facets (a facet over the file slot alone reads a third of
+ * the values a facet per slot would). */
 static void add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 {
     json_t *docs = json_object_get(facets, "documents"), *kinds = json_object_get(facets, "kinds"),
@@ -555,10 +565,10 @@ static void add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
         for (size_t k = 0; k < r->facets[f].n; k++) {
             const char *file = r->facets[f].values[k].value;
             size_t n = r->facets[f].values[k].count;
-            json_t *info = file_info(e, file);
+            json_t *info = file_shared(e, file);
             count(docs, file, n);
-            count(kinds, json_string_value(json_array_get(info, 0)), n);
-            count(years, json_string_value(json_array_get(info, 1)), n);
+            count(kinds, json_string_value(json_object_get(info, "kind")), n);
+            count(years, json_string_value(json_object_get(info, "year")), n);
         }
 }
 

@@ -6,7 +6,8 @@
 
 #define WENSOU_SCHEMA_VERSION "5"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
-#define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages"} */
+#define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages",
+                                                      "title","date","kind"}: what its passages share */
 
 /* Word terms: the segmenter's normalised tokens (accurate and search-mode sub-words),
  * unprefixed, lower case, for ranking. Chinese words carry no positions; Latin words
@@ -44,8 +45,7 @@ static inline int wensou_ngram_char(int32_t cp)
 #define WENSOU_SLOT_DATE      0     /* "2020-01-08" (sortable) */
 #define WENSOU_SLOT_PAGE      1     /* page, zero-padded to 6 digits */
 #define WENSOU_SLOT_FILE      2     /* absolute path: the collapse key for --per-doc, the doc facet */
-#define WENSOU_SLOT_KIND      3     /* kind facet */
-#define WENSOU_SLOT_YEAR      4     /* year facet */
+#define WENSOU_SLOT_YEAR      4     /* year: year: filters */
 #define WENSOU_SLOT_NORM      5     /* normalised text "\n" normalised innermost heading:
                                        what the query side checks literals against */
 
