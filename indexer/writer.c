@@ -128,12 +128,18 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc
     /* only a file already indexed has passages to delete: deleting by term reads the
      * term's postings, which makes Xapian merge its buffered changes first */
     int rc = known && xsh_db_delete_by_term(w->db, fterm, &xe) ? index_fail(err, w->db_path, &xe) : 0;
-    for (size_t i = 0; i < ndocs && !rc; i++)
-        if (xsh_db_add_document(w->db, docs[i], NULL, &xe))
+    unsigned first = 0, docid = 0;
+    for (size_t i = 0; i < ndocs && !rc; i++) {
+        if (xsh_db_add_document(w->db, docs[i], &docid, &xe))
             rc = index_fail(err, w->db_path, &xe);
+        else if (i == 0)
+            first = docid;
+        else if (docid != first + i)         /* Xapian numbers added documents in order */
+            rc = idx_fail(err, IDX_EINDEX, w->db_path, "document ids of one file are not consecutive");
+    }
     if (!rc) {                       /* hash, size, passages first: stored_record reads them */
-        json_t *o = docs ? json_pack("{s:s, s:I, s:I}", "hash", hash, "size", (json_int_t)size, "passages",
-                                     (json_int_t)ndocs) : NULL;
+        json_t *o = docs ? json_pack("{s:s, s:I, s:I, s:I}", "hash", hash, "size", (json_int_t)size, "passages",
+                                     (json_int_t)ndocs, "first", (json_int_t)first) : NULL;
         if (o && shared)
             json_object_update(o, shared);
         char *rec = o ? json_dumps(o, JSON_COMPACT) : NULL;

@@ -52,6 +52,16 @@ void qry_parsed_free(qry_parsed *p);
 /* The other members of the group holding norm (NULL-terminated, owned by s), or NULL. */
 char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 
+/* ---- docid → file (filemap.c) ---- */
+typedef struct qry_filemap qry_filemap;
+/* The docid ranges of every indexed file, from the files' records in db. */
+int  qry_filemap_load(xsh_db *db, qry_filemap **out);
+void qry_filemap_free(qry_filemap *m);                     /* NULL-safe */
+/* Counts docid's file (an xsh_search_opts.on_match callback; ctx is the map). */
+void qry_filemap_count(void *ctx, unsigned docid);
+/* fn(ctx, file, count) for each file counted since the last drain; resets them. */
+void qry_filemap_drain(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n), void *ctx);
+
 /* ---- Xapian queries (build.c) ---- */
 /* op over q[0, n), freeing them: NULL for none, q[0] itself for one. */
 xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n);

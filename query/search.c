@@ -37,7 +37,8 @@ struct qry_engine {
     xsh_db *db;                  /* NULL until an index exists */
     cached_record *cache;        /* records of this revision; docids are never reused in one index */
     cached_norm *norms;          /* their normalised texts */
-    json_t *files;               /* file → [kind, year], for the kind and year facets */
+    json_t *files;               /* file → what its passages share (file_shared) */
+    qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
     unsigned long revision;
     const seg_dict *dict;
     const qry_synonyms *syn;
@@ -111,6 +112,8 @@ static void cache_clear(qry_engine *e)
     }
     if (e->files)
         json_object_clear(e->files);
+    qry_filemap_free(e->filemap);
+    e->filemap = NULL;
 }
 
 /* What the passages of file share ({"title","date","kind","year"}, borrowed; empty
@@ -554,22 +557,32 @@ static void count(json_t *obj, const char *key, size_t n)
         json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + (json_int_t)n));
 }
 
-/* Adds r's per-file counts to the documents facet, and through each file's kind
- * and year to those facets (a facet over the file slot alone reads a third of
- * the values a facet per slot would). */
+typedef struct {
+    qry_engine *e;
+    json_t *docs, *kinds, *years;
+} facet_ctx;
+
+/* Counts n passages of file in the documents facet, and through its kind and year
+ * in those facets. */
+static void count_file(void *ctx, const char *file, size_t n)
+{
+    facet_ctx *c = ctx;
+    json_t *info = file_shared(c->e, file);
+    count(c->docs, file, n);
+    count(c->kinds, json_string_value(json_object_get(info, "kind")), n);
+    count(c->years, json_string_value(json_object_get(info, "year")), n);
+}
+
+/* Adds the files the last match counted (from docids, or r's file-slot facet). */
 static void add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 {
-    json_t *docs = json_object_get(facets, "documents"), *kinds = json_object_get(facets, "kinds"),
-           *years = json_object_get(facets, "years");
+    facet_ctx c = {e, json_object_get(facets, "documents"), json_object_get(facets, "kinds"),
+                   json_object_get(facets, "years")};
+    if (e->filemap)
+        qry_filemap_drain(e->filemap, count_file, &c);
     for (size_t f = 0; f < r->nfacets; f++)
-        for (size_t k = 0; k < r->facets[f].n; k++) {
-            const char *file = r->facets[f].values[k].value;
-            size_t n = r->facets[f].values[k].count;
-            json_t *info = file_shared(e, file);
-            count(docs, file, n);
-            count(kinds, json_string_value(json_object_get(info, "kind")), n);
-            count(years, json_string_value(json_object_get(info, "year")), n);
-        }
+        for (size_t k = 0; k < r->facets[f].n; k++)
+            count_file(&c, r->facets[f].values[k].value, r->facets[f].values[k].count);
 }
 
 /* One tier's match: with facets when counted; docs is the index's passage count
@@ -578,6 +591,8 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
                     size_t offset, size_t limit, size_t per_doc, int counted, xsh_result **out, qry_err *err)
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
+    if (counted && !e->filemap)
+        qry_filemap_load(e->db, &e->filemap);     /* without it, the facet reads the file slot */
     xsh_search_opts o;
     xsh_search_opts_init(&o);
     o.offset = offset;
@@ -586,7 +601,11 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
      * Xapian's estimate (the tiers' cost then stays with the hits asked for) */
     o.check_at_least = docs <= SMALL_INDEX ? CHECK_AT_LEAST : offset + limit;
     o.facet_slots = facet_slots;
-    o.nfacets = counted ? 1 : 0;
+    o.nfacets = counted && !e->filemap ? 1 : 0;
+    if (counted && e->filemap) {
+        o.on_match = qry_filemap_count;
+        o.on_match_ctx = e->filemap;
+    }
     o.skip_data = 1;                         /* records come from the engine's cache */
     if (per_doc) {
         o.collapse_slot = WENSOU_SLOT_FILE;

@@ -7,7 +7,9 @@
 #define WENSOU_SCHEMA_VERSION "5"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages",
-                                                      "title","date","kind"}: what its passages share */
+                                                      "first","title","date","kind"}: its passages are
+                                                      the docids [first, first + passages), and
+                                                      what they share */
 
 /* Word terms: the segmenter's normalised tokens (accurate and search-mode sub-words),
  * unprefixed, lower case, for ranking. Chinese words carry no positions; Latin words

@@ -171,6 +171,17 @@ class CDecider : public Xapian::MatchDecider {
     std::unique_ptr<ValueStream> values_;
 };
 
+/* Hands each counted document's docid to a C callback. */
+class DocidSpy : public Xapian::MatchSpy {
+  public:
+    DocidSpy(void (*fn)(void *, unsigned), void *ctx) : fn_(fn), ctx_(ctx) {}
+    void operator()(const Xapian::Document &doc, double) override { fn_(ctx_, doc.get_docid()); }
+
+  private:
+    void (*fn_)(void *, unsigned);
+    void *ctx_;
+};
+
 /* Counts the values of one slot over the documents of a match (a facet). */
 class StreamCountSpy : public Xapian::MatchSpy {
   public:
@@ -507,6 +518,11 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         for (size_t i = 0; i < o->nfacets; i++) {
             spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i]));
             enq.add_matchspy(spies.back().get());
+        }
+        std::unique_ptr<DocidSpy> docids;
+        if (o->on_match) {
+            docids.reset(new DocidSpy(o->on_match, o->on_match_ctx));
+            enq.add_matchspy(docids.get());
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)

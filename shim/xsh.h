@@ -108,6 +108,10 @@ typedef struct {
     int (*decider)(void *ctx, const char *bytes, size_t len);
     void *decider_ctx;
     int decider_slot;
+    /* When set, called with each document the match counts (as facet_slots see
+     * them), without reading it: for counts the caller derives from docids. */
+    void (*on_match)(void *ctx, unsigned docid);
+    void *on_match_ctx;
 } xsh_search_opts;
 
 typedef struct {

@@ -75,6 +75,14 @@ static xsh_result *search(xsh_db *db, xsh_query *q, int collapse)
     return r;
 }
 
+/* ctx: unsigned[8]: [0] the count, then the docids seen */
+static void note_docid(void *ctx, unsigned docid)
+{
+    unsigned *seen = ctx;
+    if (seen[0] < 7)
+        seen[++seen[0]] = docid;
+}
+
 Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_dir)
 {
     xsh_db *db = sample_index();
@@ -112,6 +120,20 @@ Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_d
     r = search(db, q3, 0);
     cr_assert_eq(r->nhits, 1);
     cr_expect_str_eq(r->hits[0].data, "{\"n\":3}");
+    xsh_result_free(r);
+
+    /* on_match sees every counted document's docid (the engine's facets use it) */
+    xsh_search_opts o;
+    xsh_search_opts_init(&o);
+    o.limit = 1;
+    o.check_at_least = 100;
+    o.on_match = note_docid;
+    unsigned seen[8] = {0};
+    o.on_match_ctx = seen;
+    xsh_err err;
+    cr_assert_eq(xsh_search(db, any, &o, &r, &err), 0, "%s", err.msg);
+    cr_expect_eq(r->nhits, 1);
+    cr_expect_eq(seen[0], r->estimated, "every match counted, not only the hit returned");
     xsh_result_free(r);
 
     char *desc = xsh_query_describe(phrase);

@@ -1,0 +1,120 @@
+/* filemap.c — which file a passage belongs to, from its docid alone: the writer
+ * adds a file's passages as consecutive docids and stores the first in the
+ * file's record. Facets count files this way, without reading a value per match. */
+#include "qry_int.h"
+#include "schema.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    unsigned first, count;
+    char *file;
+} file_range;
+
+struct qry_filemap {
+    file_range *r;               /* sorted by first */
+    size_t n, cap;
+    size_t *counts;              /* per range, since the last drain */
+    size_t *touched;             /* ranges counted since then */
+    size_t ntouched;
+    xsh_db *db;
+};
+
+static int add_range(void *ctx, const char *key)
+{
+    qry_filemap *m = ctx;
+    char *v = NULL;
+    xsh_err xe;
+    if (xsh_db_get_metadata(m->db, key, &v, &xe) != 0 || !v)
+        return 0;
+    json_t *o = json_loads(v, 0, NULL);
+    free(v);
+    json_int_t first = json_integer_value(json_object_get(o, "first"));
+    json_int_t count = json_integer_value(json_object_get(o, "passages"));
+    json_decref(o);
+    if (first <= 0 || count <= 0)
+        return 0;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        file_range *nr = realloc(m->r, cap * sizeof *nr);
+        if (!nr)
+            return 1;
+        m->r = nr;
+        m->cap = cap;
+    }
+    char *file = strdup(key + strlen(WENSOU_META_FILE));
+    if (!file)
+        return 1;
+    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, file};
+    return 0;
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const file_range *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+int qry_filemap_load(xsh_db *db, qry_filemap **out)
+{
+    *out = NULL;
+    qry_filemap *m = calloc(1, sizeof *m);
+    if (!m)
+        return QRY_ENOMEM;
+    m->db = db;
+    xsh_err xe;
+    int rc = xsh_db_metadata_keys(db, WENSOU_META_FILE, add_range, m, &xe);
+    if (rc == 0 && m->n)
+        qsort(m->r, m->n, sizeof *m->r, by_first);
+    m->counts = calloc(m->n ? m->n : 1, sizeof *m->counts);
+    m->touched = calloc(m->n ? m->n : 1, sizeof *m->touched);
+    if (rc || !m->counts || !m->touched) {
+        qry_filemap_free(m);
+        return rc == XSH_ENOMEM || rc == 0 ? QRY_ENOMEM : QRY_EINDEX;
+    }
+    m->db = NULL;
+    *out = m;
+    return 0;
+}
+
+void qry_filemap_free(qry_filemap *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->r[i].file);
+    free(m->r);
+    free(m->counts);
+    free(m->touched);
+    free(m);
+}
+
+void qry_filemap_count(void *ctx, unsigned docid)
+{
+    qry_filemap *m = ctx;
+    size_t lo = 0, hi = m->n;              /* the last range starting at or before docid */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->r[mid].first <= docid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || docid - m->r[lo - 1].first >= m->r[lo - 1].count)
+        return;                            /* not a passage of a recorded file */
+    size_t i = lo - 1;
+    if (m->counts[i]++ == 0)
+        m->touched[m->ntouched++] = i;
+}
+
+void qry_filemap_drain(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n), void *ctx)
+{
+    for (size_t k = 0; k < m->ntouched; k++) {
+        size_t i = m->touched[k];
+        fn(ctx, m->r[i].file, m->counts[i]);
+        m->counts[i] = 0;
+    }
+    m->ntouched = 0;
+}
