@@ -3,7 +3,7 @@
  * and of the heading it stands directly under,
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
- * headings and table header; filters, values and the passage record as data. 中国轻纺城 → 中国 轻纺 轻纺城 中国轻纺城 + C中 C国 … B中国 B国轻 … */
+ * section path; filters, values and the passage record as data. 中国轻纺城 → 中国 轻纺 轻纺城 中国轻纺城 + C中 C国 … B中国 B国轻 … */
 #include "idx_index.h"
 #include "idx_record.h"
 #include "schema.h"
@@ -18,6 +18,7 @@
 typedef struct {
     xsh_doc *doc;
     const char *prefix;        /* "" for text, WENSOU_PREFIX_SECTION for headings */
+    int plain;                 /* with a prefix: the unprefixed word terms too */
     const char *uni, *bi;      /* n-gram prefixes; NULL: no n-grams */
     unsigned pos;              /* word position of the last accurate token */
     int32_t prev_han;          /* the Han character just before, or 0 */
@@ -81,7 +82,9 @@ static int add_token(void *ctx, const seg_token *t)
     unsigned pos = t->sub ? c->pos + 1 : ++c->pos;
     size_t plen = strlen(c->prefix);
     if (t->norm_len + plen <= MAX_TERM) {
-        if (t->sub || has_han(t->norm, t->norm_len))
+        if (plen && !c->plain)
+            ;
+        else if (t->sub || has_han(t->norm, t->norm_len))
             c->rc |= xsh_doc_add_term(c->doc, t->norm, t->norm_len, 1);
         else
             c->rc |= xsh_doc_add_posting(c->doc, t->norm, t->norm_len, pos, 1);
@@ -178,31 +181,29 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     xsh_doc *doc = xsh_doc_new();
     if (!doc)
         return IDX_ENOMEM;
-    term_ctx c = {doc, "", WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM, 0, 0, {0}, 0, 0};
+    term_ctx c = {doc, "", 1, WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM, 0, 0, {0}, 0, 0};
     int rc = add_text(&c, st, p->text, p->text_len);
 
     /* A short lead sentence (营商环境持续优化。…) is the paragraph's own bold
      * heading in a report: it counts as a heading too. */
     size_t lead = lead_sentence(p->text, p->text_len);
     if (lead && !rc) {
-        term_ctx l = {doc, WENSOU_PREFIX_SECTION, WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM,
+        term_ctx l = {doc, WENSOU_PREFIX_SECTION, 1, WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM,
                       WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0};
         rc = add_text(&l, st, p->text, lead);
     }
 
-    /* headings and a table's header belong to the passages under them */
-    term_ctx h = {doc, WENSOU_PREFIX_SECTION, NULL, NULL, WENSOU_HEADING_POS, 0, {0}, 0, 0};
+    /* the section path's words, for section:; the innermost heading's belong to
+     * the passage (so an unprefixed word term is in its text or that heading, as
+     * the query side's literal check assumes) */
+    term_ctx h = {doc, WENSOU_PREFIX_SECTION, 0, NULL, NULL, WENSOU_HEADING_POS, 0, {0}, 0, 0};
     for (size_t i = 0; i < p->nsection && !rc; i++) {
         int innermost = i + 1 == p->nsection;
+        h.plain = innermost;
         h.uni = innermost ? WENSOU_PREFIX_CHAR : NULL;
         h.bi = innermost ? WENSOU_PREFIX_BIGRAM : NULL;
         rc = add_text(&h, st, p->section[i], strlen(p->section[i]));
         h.pos++;
-    }
-    h.uni = h.bi = NULL;
-    if (p->table_header && !rc) {
-        h.prefix = "";
-        rc = add_text(&h, st, p->table_header, strlen(p->table_header));
     }
 
     rc |= add_norm_value(doc, st, p);

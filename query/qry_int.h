@@ -52,6 +52,24 @@ void qry_parsed_free(qry_parsed *p);
 /* The other members of the group holding norm (NULL-terminated, owned by s), or NULL. */
 char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 
+/* ---- literal presence, for the match decider (verify.c) ---- */
+typedef struct {
+    const qry_parsed *p;
+    int tier;                /* 0: accept passages holding every word; 1: only with
+                                synonyms; 2: the others */
+    uint64_t *words;         /* per unit: bit 0 its literal, bit k+1 its synonym k is one word */
+    xsh_candidate *cand;     /* the passage being decided */
+    char *buf;               /* its normalised text, read when needed */
+    size_t cap;
+    const char *text, *head;
+    int loaded;              /* 0 not yet, 1 read, -1 unreadable */
+} qry_verifier;
+
+int  qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p);
+void qry_verifier_free(qry_verifier *v);
+/* The xsh_search_opts.decider: does the candidate belong to v->tier? */
+int  qry_verify(void *ctx, xsh_candidate *c);
+
 /* ---- docid → file (filemap.c) ---- */
 typedef struct qry_filemap qry_filemap;
 /* The docid ranges of every indexed file, from the files' records in db. */

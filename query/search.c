@@ -204,84 +204,6 @@ int qry_engine_reopen(qry_engine *e, qry_err *err)
     return 0;
 }
 
-/* ---- literal presence, for the match decider and highlights ---- */
-
-typedef struct {
-    qry_engine *e;
-    const qry_parsed *p;
-    int tier;                    /* which tier's passages to accept (see qry_search) */
-} verify_ctx;
-
-/* A passage as the decider sees it: its normalised text and heading, stored by
- * the indexer in WENSOU_SLOT_NORM as "text\nheading". */
-typedef struct {
-    const char *text, *head;     /* NUL-terminated copies */
-} norm_view;
-
-static int has(const char *hay, const char *needle)
-{
-    return hay && strstr(hay, needle) != NULL;
-}
-
-/* The text (or the heading, when use_head) holds u, or with alts one of its synonyms. */
-static int holds(const norm_view *v, int use_head, const qry_unit *u, int alts)
-{
-    if (has(v->text, u->norm) || (use_head && has(v->head, u->norm)))
-        return 1;
-    for (size_t i = 0; alts && i < u->nalts; i++)
-        if (has(v->text, u->alts[i]) || (use_head && has(v->head, u->alts[i])))
-            return 1;
-    return 0;
-}
-
-/* Every positive slot has a unit the passage holds, and no excluded unit is held
- * (an excluded word, in the text or the heading, without synonyms). */
-static int holds_all(const norm_view *v, const qry_parsed *p, int alts, int *excluded)
-{
-    *excluded = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->units[i].negated && holds(v, 1, &p->units[i], 0)) {
-            *excluded = 1;
-            return 0;
-        }
-    for (size_t s = 0; s < p->nslots; s++) {
-        int any = 0, positive = 0;
-        for (size_t i = 0; i < p->n && !any; i++)
-            if (p->units[i].slot == s && !p->units[i].negated) {
-                positive = 1;
-                any = holds(v, 1, &p->units[i], alts);
-            }
-        if (positive && !any)
-            return 0;
-    }
-    return 1;
-}
-
-static int decide(void *ctx, const char *value, size_t len)
-{
-    verify_ctx *vc = ctx;
-    char stackbuf[4096], *buf = len < sizeof stackbuf ? stackbuf : malloc(len + 1);
-    if (!buf)
-        return 0;
-    memcpy(buf, value, len);
-    buf[len] = 0;
-    char *nl = memchr(buf, '\n', len);
-    if (nl)
-        *nl = 0;
-    norm_view v = {buf, nl ? nl + 1 : NULL};
-    int excluded, result;
-    int exact = holds_all(&v, vc->p, 0, &excluded);
-    if (excluded)
-        result = 0;
-    else {
-        int with_synonyms = exact || holds_all(&v, vc->p, 1, &excluded);
-        result = vc->tier == 0 ? exact : vc->tier == 1 ? (with_synonyms && !exact) : !with_synonyms;
-    }
-    if (buf != stackbuf)
-        free(buf);
-    return result;
-}
-
 /* ---- building the tiers ---- */
 
 typedef struct {
@@ -587,7 +509,7 @@ static void add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 
 /* One tier's match: with facets when counted; docs is the index's passage count
  * (SIZE_MAX: the count does not matter, stop at the hits asked for). */
-static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, int exact, size_t docs,
+static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, size_t docs,
                     size_t offset, size_t limit, size_t per_doc, int counted, xsh_result **out, qry_err *err)
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
@@ -611,10 +533,10 @@ static int run_tier(qry_engine *e, xsh_query *q, const qry_parsed *p, int tier, 
         o.collapse_slot = WENSOU_SLOT_FILE;
         o.collapse_max = (unsigned)per_doc;
     }
-    verify_ctx v = {e, p, tier};
+    v->tier = tier;
     if (!exact) {
-        o.decider = decide;
-        o.decider_ctx = &v;
+        o.decider = qry_verify;
+        o.decider_ctx = v;
         o.decider_slot = WENSOU_SLOT_NORM;
     }
     xsh_err xe;
@@ -696,6 +618,13 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     if (rc)
         return rc;
     tiers t = build_tiers(e, &p);
+    qry_verifier verifier;
+    if (qry_verifier_init(&verifier, e->st, &p) != 0) {
+        for (int k = 0; k < NTIERS; k++)
+            xsh_query_free(t.q[k]);
+        qry_parsed_free(&p);
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    }
     size_t docs = 0;
     xsh_err ce;
     xsh_db_doc_count(e->db, &docs, &ce);
@@ -708,7 +637,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
             continue;
         int counted = k < NTIERS - 1 || total == 0;
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &p, k, t.exact[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
+        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
         if (rc)
             break;
         if (counted) {
@@ -724,6 +653,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     json_decref(per_file);
     for (int k = 0; k < NTIERS; k++)
         xsh_query_free(t.q[k]);
+    qry_verifier_free(&verifier);
     qry_parsed_free(&p);
     if (rc) {
         json_decref(hits);

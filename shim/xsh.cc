@@ -148,27 +148,52 @@ class ValueStream {
     bool started_ = false;
 };
 
-/* A C callback as a Xapian MatchDecider, given each candidate's value in one
- * slot, or its document data when slot < 0. */
+/* One term's postings read forward, for probing candidates in docid order. */
+class TermProbe {
+  public:
+    TermProbe(const Xapian::Database &db, const std::string &term) : db_(db), term_(term), it_(db.postlist_begin(term)) {}
+    bool has(Xapian::docid did)
+    {
+        if (did < last_)                              /* out of order: start again */
+            it_ = db_.postlist_begin(term_);
+        last_ = did;
+        if (it_ != end_ && *it_ < did)
+            it_.skip_to(did);
+        return it_ != end_ && *it_ == did;
+    }
+
+  private:
+    const Xapian::Database &db_;
+    std::string term_;
+    Xapian::PostingIterator it_, end_;
+    Xapian::docid last_ = 0;
+};
+
+/* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate. */
 class CDecider : public Xapian::MatchDecider {
   public:
-    CDecider(const Xapian::Database &db, int (*fn)(void *, const char *, size_t), void *ctx, int slot)
-        : fn_(fn), ctx_(ctx), slot_(slot)
+    CDecider(const Xapian::Database &db, int (*fn)(void *, xsh_candidate *), void *ctx, int slot)
+        : db_(db), fn_(fn), ctx_(ctx)
     {
         if (slot >= 0)
             values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot)));
     }
-    bool operator()(const Xapian::Document &doc) const override
+    bool operator()(const Xapian::Document &doc) const override;
+    bool has_term(Xapian::docid did, const std::string &term)
     {
-        const std::string d = values_ ? values_->get(doc.get_docid()) : doc.get_data();
-        return fn_(ctx_, d.data(), d.size()) != 0;
+        auto it = probes_.find(term);
+        if (it == probes_.end())
+            it = probes_.emplace(term, std::unique_ptr<TermProbe>(new TermProbe(db_, term))).first;
+        return it->second->has(did);
     }
+    std::string value(const Xapian::Document &doc) { return values_ ? values_->get(doc.get_docid()) : doc.get_data(); }
 
   private:
-    int (*fn_)(void *, const char *, size_t);
+    const Xapian::Database &db_;
+    int (*fn_)(void *, xsh_candidate *);
     void *ctx_;
-    int slot_;
     std::unique_ptr<ValueStream> values_;
+    std::map<std::string, std::unique_ptr<TermProbe>> probes_;
 };
 
 /* Hands each counted document's docid to a C callback. */
@@ -208,7 +233,44 @@ template <typename F> xsh_query *make_query(F f)
 
 } // namespace
 
+struct xsh_candidate {
+    CDecider *decider;
+    const Xapian::Document *doc;
+    bool read = false, failed = false;
+    std::string value;
+};
+
+namespace {
+
+bool CDecider::operator()(const Xapian::Document &doc) const
+{
+    xsh_candidate c;
+    c.decider = const_cast<CDecider *>(this);     /* probes and streams are caches */
+    c.doc = &doc;
+    return fn_(ctx_, &c) != 0;
+}
+
+} // namespace
+
 extern "C" {
+
+int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len)
+{
+    int held = 0;
+    if (guarded(nullptr, [&] { held = c->decider->has_term(c->doc->get_docid(), std::string(term, len)); }))
+        return 0;
+    return held;
+}
+
+const char *xsh_candidate_value(xsh_candidate *c, size_t *len)
+{
+    if (!c->read) {
+        c->read = true;
+        c->failed = guarded(nullptr, [&] { c->value = c->decider->value(*c->doc); }) != XSH_EOK;
+    }
+    *len = c->failed ? 0 : c->value.size();
+    return c->failed ? nullptr : c->value.data();
+}
 
 const char *xsh_strerror(int code)
 {

@@ -92,6 +92,15 @@ void xsh_query_free(xsh_query *q);                                /* NULL-safe *
 char *xsh_query_describe(const xsh_query *q);
 
 /* ---- searching ---- */
+/* A document the decider is asked about. */
+typedef struct xsh_candidate xsh_candidate;
+/* Whether it holds term: a posting-list probe, cheap when candidates come in
+ * docid order (each probed term's list is read forward once per search). */
+int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len);
+/* Its value in the decider slot (its data when decider_slot < 0), read on the
+ * first call; valid until the decider returns. NULL on a read error. */
+const char *xsh_candidate_value(xsh_candidate *c, size_t *len);
+
 typedef struct {
     size_t offset, limit;
     double k1, k2, k3, b, min_normlen;       /* BM25; all 0: Xapian's defaults */
@@ -102,10 +111,10 @@ typedef struct {
     size_t check_at_least;                    /* for exact totals and facets on small indexes */
     int matching_terms;                       /* fill xsh_hit.terms (reads each hit's termlist) */
     int skip_data;                            /* leave xsh_hit.data NULL (the caller has it cached) */
-    /* When set, a document counts only if decider(ctx, bytes) returns non-zero
-     * (totals and facets included); bytes are its value in decider_slot, or its
-     * data when decider_slot < 0. Called on the searching thread. */
-    int (*decider)(void *ctx, const char *bytes, size_t len);
+    /* When set, a document counts only if decider(ctx, candidate) returns non-zero
+     * (totals and facets included). Called on the searching thread, in docid order
+     * as Xapian matches; see xsh_candidate_*. */
+    int (*decider)(void *ctx, xsh_candidate *c);
     void *decider_ctx;
     int decider_slot;
     /* When set, called with each document the match counts (as facet_slots see

@@ -75,6 +75,17 @@ static xsh_result *search(xsh_db *db, xsh_query *q, int collapse)
     return r;
 }
 
+/* Keeps passages holding the term 质量 (a probe), or else whose value is /r/b.txt. */
+static int keep_with_quality_or_file_b(void *ctx, xsh_candidate *c)
+{
+    (void)ctx;
+    if (xsh_candidate_has_term(c, "质量", strlen("质量")))
+        return 1;
+    size_t len;
+    const char *v = xsh_candidate_value(c, &len);
+    return v && len == strlen("/r/b.txt") && memcmp(v, "/r/b.txt", len) == 0;
+}
+
 /* ctx: unsigned[8]: [0] the count, then the docids seen */
 static void note_docid(void *ctx, unsigned docid)
 {
@@ -134,6 +145,17 @@ Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_d
     cr_assert_eq(xsh_search(db, any, &o, &r, &err), 0, "%s", err.msg);
     cr_expect_eq(r->nhits, 1);
     cr_expect_eq(seen[0], r->estimated, "every match counted, not only the hit returned");
+    xsh_result_free(r);
+
+    /* a decider: probes terms of each candidate and reads its value on demand */
+    xsh_search_opts_init(&o);
+    o.check_at_least = 100;
+    o.decider = keep_with_quality_or_file_b;
+    o.decider_slot = 2;
+    cr_assert_eq(xsh_search(db, any, &o, &r, &err), 0, "%s", err.msg);
+    cr_expect_eq(r->estimated, 2, "passage 2 (neither 质量 nor /r/b.txt) is dropped");
+    for (size_t i = 0; i < r->nhits; i++)
+        cr_expect_neq(r->hits[i].docid, 2);
     xsh_result_free(r);
 
     char *desc = xsh_query_describe(phrase);

@@ -1,0 +1,146 @@
+/* verify.c — whether a candidate passage holds the query's literals, for the
+ * match decider. A literal that is itself one word is proved by the passage's word
+ * term (an unprefixed word term is a token of the passage's text or of the heading
+ * it stands under: see indexer/terms.c), a posting-list probe; otherwise, and to
+ * prove absence, the passage's normalised "text\nheading" (WENSOU_SLOT_NORM) is
+ * read and searched. */
+#include "qry_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int one;
+    const char *literal;
+} one_word;
+
+static int check_token(void *ctx, const seg_token *t)
+{
+    one_word *w = ctx;
+    if (t->kind != SEG_KIND_WORD)
+        return 0;
+    w->one = w->one == 0 && t->norm_len == strlen(w->literal) && memcmp(t->norm, w->literal, t->norm_len) == 0 ? 1 : -1;
+    return 0;
+}
+
+/* literal (normalised) is one word of the segmenter, so the indexer writes it as a
+ * word term wherever it cuts it out. */
+static int single_word(seg_state *st, const char *literal)
+{
+    one_word w = {0, literal};
+    seg_cut(st, literal, strlen(literal), SEG_MODE_ACCURATE, 0, check_token, &w);
+    return w.one == 1;
+}
+
+int qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p)
+{
+    memset(v, 0, sizeof *v);
+    v->p = p;
+    v->words = calloc(p->n ? p->n : 1, sizeof *v->words);
+    if (!v->words)
+        return QRY_ENOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        const qry_unit *u = &p->units[i];
+        v->words[i] = single_word(st, u->norm) ? 1u : 0u;
+        for (size_t k = 0; k < u->nalts && k < 63; k++)
+            if (single_word(st, u->alts[k]))
+                v->words[i] |= 1ull << (k + 1);
+    }
+    return 0;
+}
+
+void qry_verifier_free(qry_verifier *v)
+{
+    free(v->words);
+    free(v->buf);
+    memset(v, 0, sizeof *v);
+}
+
+/* The candidate's normalised text and heading, read once per candidate. */
+static int load_text(qry_verifier *v)
+{
+    if (v->loaded)
+        return v->loaded > 0;
+    size_t len;
+    const char *value = xsh_candidate_value(v->cand, &len);
+    v->loaded = -1;
+    if (!value)
+        return 0;
+    if (len + 1 > v->cap) {
+        char *nb = realloc(v->buf, len + 1);
+        if (!nb)
+            return 0;
+        v->buf = nb;
+        v->cap = len + 1;
+    }
+    memcpy(v->buf, value, len);
+    v->buf[len] = 0;
+    char *nl = memchr(v->buf, '\n', len);
+    if (nl)
+        *nl = 0;
+    v->text = v->buf;
+    v->head = nl ? nl + 1 : NULL;
+    v->loaded = 1;
+    return 1;
+}
+
+static int has(const char *hay, const char *needle)
+{
+    return hay && strstr(hay, needle) != NULL;
+}
+
+/* The text or its heading holds unit i, or with alts one of its synonyms. */
+static int holds(qry_verifier *v, size_t i, int alts)
+{
+    const qry_unit *u = &v->p->units[i];
+    size_t nalts = alts ? u->nalts : 0;
+    if ((v->words[i] & 1) && xsh_candidate_has_term(v->cand, u->norm, strlen(u->norm)))
+        return 1;
+    for (size_t k = 0; k < nalts && k < 63; k++)
+        if ((v->words[i] >> (k + 1) & 1) && xsh_candidate_has_term(v->cand, u->alts[k], strlen(u->alts[k])))
+            return 1;
+    if (!load_text(v))
+        return 0;
+    if (has(v->text, u->norm) || has(v->head, u->norm))
+        return 1;
+    for (size_t k = 0; k < nalts; k++)
+        if (has(v->text, u->alts[k]) || has(v->head, u->alts[k]))
+            return 1;
+    return 0;
+}
+
+/* Every positive slot has a unit the passage holds, and no excluded unit is held. */
+static int holds_all(qry_verifier *v, int alts, int *excluded)
+{
+    const qry_parsed *p = v->p;
+    *excluded = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->units[i].negated && holds(v, i, 0)) {
+            *excluded = 1;
+            return 0;
+        }
+    for (size_t s = 0; s < p->nslots; s++) {
+        int any = 0, positive = 0;
+        for (size_t i = 0; i < p->n && !any; i++)
+            if (p->units[i].slot == s && !p->units[i].negated) {
+                positive = 1;
+                any = holds(v, i, alts);
+            }
+        if (positive && !any)
+            return 0;
+    }
+    return 1;
+}
+
+int qry_verify(void *ctx, xsh_candidate *c)
+{
+    qry_verifier *v = ctx;
+    v->cand = c;
+    v->loaded = 0;
+    int excluded;
+    int exact = holds_all(v, 0, &excluded);
+    if (excluded)
+        return 0;
+    int with_synonyms = exact || holds_all(v, 1, &excluded);
+    return v->tier == 0 ? exact : v->tier == 1 ? (with_synonyms && !exact) : !with_synonyms;
+}
