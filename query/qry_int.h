@@ -57,7 +57,9 @@ typedef struct {
     const qry_parsed *p;
     int tier;                /* 0: accept passages holding every word; 1: only with
                                 synonyms; 2: the others */
+    int above_excluded;      /* the tier's query already excludes the tier above */
     uint64_t *words;         /* per unit: bit 0 its literal, bit k+1 its synonym k is one word */
+    unsigned char *excluded; /* per unit: a -word the query itself excludes (exact) */
     xsh_candidate *cand;     /* the passage being decided */
     char *buf;               /* its normalised text, read when needed */
     size_t cap;

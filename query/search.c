@@ -276,11 +276,12 @@ typedef struct {
     xsh_query *q[NTIERS];        /* NULL: the tier is not run */
     int exact[NTIERS];           /* the tier's query says exactly what it holds: no
                                     literal needs checking against the text */
+    int excludes_above[NTIERS];  /* its query is AND_NOT the (exact) tier above */
 } tiers;
 
 static tiers build_tiers(qry_engine *e, const qry_parsed *p)
 {
-    tiers t = {{NULL, NULL, NULL}, {1, 1, 1}};
+    tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}};
     int words_exact = 1, synonyms_exact = 1;
     qlist exact_all = {0}, syn_all = {0}, any = {0}, words = {0}, neg = {0};
     int synonyms = 0;
@@ -354,9 +355,10 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
         if (!t.q[k])
             continue;
         xsh_query *mine = xsh_query_copy(t.q[k]);
-        if (above && above_exact)
+        if (above && above_exact) {
             t.q[k] = with(XSH_OP_AND_NOT, t.q[k], above);
-        else
+            t.excludes_above[k] = 1;
+        } else
             xsh_query_free(above);
         above = mine;
         above_exact = t.exact[k];
@@ -509,7 +511,7 @@ static void add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 
 /* One tier's match: with facets when counted; docs is the index's passage count
  * (SIZE_MAX: the count does not matter, stop at the hits asked for). */
-static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, size_t docs,
+static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, int above_excluded, size_t docs,
                     size_t offset, size_t limit, size_t per_doc, int counted, xsh_result **out, qry_err *err)
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
@@ -534,6 +536,7 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         o.collapse_max = (unsigned)per_doc;
     }
     v->tier = tier;
+    v->above_excluded = above_excluded;
     if (!exact) {
         o.decider = qry_verify;
         o.decider_ctx = v;
@@ -637,7 +640,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
             continue;
         int counted = k < NTIERS - 1 || total == 0;
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
+        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
         if (rc)
             break;
         if (counted) {

@@ -37,10 +37,18 @@ int qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p)
     memset(v, 0, sizeof *v);
     v->p = p;
     v->words = calloc(p->n ? p->n : 1, sizeof *v->words);
-    if (!v->words)
+    v->excluded = calloc(p->n ? p->n : 1, 1);
+    if (!v->words || !v->excluded) {
+        qry_verifier_free(v);
         return QRY_ENOMEM;
+    }
     for (size_t i = 0; i < p->n; i++) {
         const qry_unit *u = &p->units[i];
+        if (u->negated) {                /* as build_tiers: an exact -word is an AND_NOT */
+            int exact;
+            xsh_query_free(qry_literal(st, u->norm, &exact));
+            v->excluded[i] = (unsigned char)exact;
+        }
         v->words[i] = single_word(st, u->norm) ? 1u : 0u;
         for (size_t k = 0; k < u->nalts && k < 63; k++)
             if (single_word(st, u->alts[k]))
@@ -52,6 +60,7 @@ int qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p)
 void qry_verifier_free(qry_verifier *v)
 {
     free(v->words);
+    free(v->excluded);
     free(v->buf);
     memset(v, 0, sizeof *v);
 }
@@ -115,7 +124,7 @@ static int holds_all(qry_verifier *v, int alts, int *excluded)
     const qry_parsed *p = v->p;
     *excluded = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (p->units[i].negated && holds(v, i, 0)) {
+        if (p->units[i].negated && !v->excluded[i] && holds(v, i, 0)) {
             *excluded = 1;
             return 0;
         }
@@ -138,6 +147,8 @@ int qry_verify(void *ctx, xsh_candidate *c)
     v->cand = c;
     v->loaded = 0;
     int excluded;
+    if (v->tier == 1 && v->above_excluded)   /* it does not hold every word exactly */
+        return holds_all(v, 1, &excluded);
     int exact = holds_all(v, 0, &excluded);
     if (excluded)
         return 0;
