@@ -19,6 +19,8 @@ typedef struct {
     size_t nlatin;
     char prev[4];                  /* the previous Han character of the run */
     int prev_len, run, punct;
+    void (*on_term)(void *ctx, const char *term, size_t len);   /* when set: each term too */
+    void *on_term_ctx;
 } lit_ctx;
 
 xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n)
@@ -31,6 +33,13 @@ xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n)
     for (size_t i = 0; i < n; i++)
         xsh_query_free(q[i]);
     return c;
+}
+
+static xsh_query *lit_term(lit_ctx *c, const char *term, size_t len)
+{
+    if (c->on_term)
+        c->on_term(c->on_term_ctx, term, len);
+    return xsh_query_term(term, len, 1, 0);
 }
 
 static void add_part(lit_ctx *c, xsh_query *q)
@@ -60,7 +69,7 @@ static void end_run(lit_ctx *c)
         char term[8];
         memcpy(term, WENSOU_PREFIX_CHAR, 1);
         memcpy(term + 1, c->prev, (size_t)c->prev_len);
-        add_part(c, xsh_query_term(term, 1 + (size_t)c->prev_len, 1, 0));
+        add_part(c, lit_term(c, term, 1 + (size_t)c->prev_len));
     }
     c->run = 0;
 }
@@ -86,7 +95,7 @@ static int literal_token(void *ctx, const seg_token *t)
                 memcpy(term, WENSOU_PREFIX_BIGRAM, 1);
                 memcpy(term + 1, c->prev, (size_t)c->prev_len);
                 memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
-                add_part(c, xsh_query_term(term, 1 + (size_t)c->prev_len + (size_t)n, 1, 0));
+                add_part(c, lit_term(c, term, 1 + (size_t)c->prev_len + (size_t)n));
             }
             memcpy(c->prev, t->norm + i, (size_t)n);
             c->prev_len = n;
@@ -103,19 +112,27 @@ static int literal_token(void *ctx, const seg_token *t)
         return 0;
     if (!han) {                         /* a Latin word or a number: its word term */
         if (c->nlatin < MAX_PARTS)
-            c->latin[c->nlatin++] = xsh_query_term(term, (size_t)tl, 1, 0);
+            c->latin[c->nlatin++] = lit_term(c, term, (size_t)tl);
     } else {
         end_latin(c);
         if (other)                      /* 柯e办: the mixed word itself too */
-            add_part(c, xsh_query_term(term, (size_t)tl, 1, 0));
+            add_part(c, lit_term(c, term, (size_t)tl));
     }
     return 0;
 }
 
 xsh_query *qry_literal(seg_state *st, const char *literal, int *exact)
 {
+    return qry_literal_terms(st, literal, exact, NULL, NULL);
+}
+
+xsh_query *qry_literal_terms(seg_state *st, const char *literal, int *exact,
+                             void (*on_term)(void *ctx, const char *term, size_t len), void *ctx)
+{
     lit_ctx c;
     memset(&c, 0, sizeof c);
+    c.on_term = on_term;
+    c.on_term_ctx = ctx;
     seg_cut(st, literal, strlen(literal), SEG_MODE_ACCURATE, 0, literal_token, &c);
     end_run(&c);
     end_latin(&c);

@@ -54,11 +54,20 @@ char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 
 /* ---- literal presence, for the match decider (verify.c) ---- */
 typedef struct {
+    const char *text;        /* a literal (a unit's word or one of its synonyms) */
+    int word;                /* it is one word of the segmenter: its word term proves it */
+    char *terms;             /* the terms its query needs, NUL-terminated, back to back */
+    size_t nterms;
+} qry_needle;
+
+typedef struct {
     const qry_parsed *p;
     int tier;                /* 0: accept passages holding every word; 1: only with
                                 synonyms; 2: the others */
     int above_excluded;      /* the tier's query already excludes the tier above */
-    uint64_t *words;         /* per unit: bit 0 its literal, bit k+1 its synonym k is one word */
+    qry_needle *needles;     /* per unit: its word, then its synonyms */
+    size_t nneedles;
+    size_t *first;           /* per unit: the index of its first needle */
     unsigned char *excluded; /* per unit: a -word the query itself excludes (exact) */
     xsh_candidate *cand;     /* the passage being decided */
     char *buf;               /* its normalised text, read when needed */
@@ -89,6 +98,10 @@ xsh_query *qry_combine_free(xsh_op op, xsh_query **q, size_t n);
  * may hold it in its text or the heading it stands under; *exact is 0 when a match
  * must still be verified against them. */
 xsh_query *qry_literal(seg_state *st, const char *literal, int *exact);
+/* The same, calling on_term with each term the query needs (all must be present in
+ * a passage that holds the literal). */
+xsh_query *qry_literal_terms(seg_state *st, const char *literal, int *exact,
+                             void (*on_term)(void *ctx, const char *term, size_t len), void *ctx);
 /* The unit's words, all present anywhere in the passage (a loose match). */
 xsh_query *qry_loose(seg_state *st, const char *literal);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */

@@ -305,14 +305,14 @@ static tiers build_tiers(qry_engine *e, const qry_parsed *p)
             ql_add(&lit, literal(e->st, u->norm, &words_exact));
             xsh_query *sl = synonym_literals(e->st, u, &synonyms_exact);
             synonyms |= sl != NULL;
-            ql_add(&alt, sl ? sl : literal(e->st, u->norm, &words_exact));
+            ql_add(&alt, sl);            /* none: the slot's literals stand alone */
             ql_add(&loose, unit_loose(e->st, u));
         }
         if (lit.n == 0)
             continue;
         xsh_query *slot_lit = ql_combine(&lit, XSH_OP_OR);
         xsh_query *slot_alt = ql_combine(&alt, XSH_OP_OR);
-        xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), xsh_query_copy(slot_alt));
+        xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt ? xsh_query_copy(slot_alt) : NULL);
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
         xsh_query *boosted = xsh_query_scale(slot_any_lit, LITERAL_BOOST);
         xsh_query_free(slot_any_lit);

@@ -32,34 +32,72 @@ static int single_word(seg_state *st, const char *literal)
     return w.one == 1;
 }
 
+typedef struct {
+    char *buf;
+    size_t len, n;
+    int failed;
+} term_list;
+
+static void collect_term(void *ctx, const char *term, size_t len)
+{
+    term_list *l = ctx;
+    char *nb = realloc(l->buf, l->len + len + 1);
+    if (!nb) {
+        l->failed = 1;
+        return;
+    }
+    memcpy(nb + l->len, term, len);
+    nb[l->len + len] = 0;
+    l->buf = nb;
+    l->len += len + 1;
+    l->n++;
+}
+
+static int make_needle(seg_state *st, const char *text, qry_needle *nd, int *exact)
+{
+    term_list l = {0};
+    xsh_query_free(qry_literal_terms(st, text, exact, collect_term, &l));
+    nd->text = text;
+    nd->word = single_word(st, text);
+    nd->terms = l.buf;
+    nd->nterms = l.failed ? 0 : l.n;            /* no terms known: nothing ruled out */
+    return 0;
+}
+
 int qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p)
 {
     memset(v, 0, sizeof *v);
     v->p = p;
-    v->words = calloc(p->n ? p->n : 1, sizeof *v->words);
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        n += 1 + p->units[i].nalts;
+    v->needles = calloc(n ? n : 1, sizeof *v->needles);
+    v->first = calloc(p->n ? p->n : 1, sizeof *v->first);
     v->excluded = calloc(p->n ? p->n : 1, 1);
-    if (!v->words || !v->excluded) {
+    if (!v->needles || !v->first || !v->excluded) {
         qry_verifier_free(v);
         return QRY_ENOMEM;
     }
+    size_t k = 0;
     for (size_t i = 0; i < p->n; i++) {
         const qry_unit *u = &p->units[i];
-        if (u->negated) {                /* as build_tiers: an exact -word is an AND_NOT */
-            int exact;
-            xsh_query_free(qry_literal(st, u->norm, &exact));
-            v->excluded[i] = (unsigned char)exact;
-        }
-        v->words[i] = single_word(st, u->norm) ? 1u : 0u;
-        for (size_t k = 0; k < u->nalts && k < 63; k++)
-            if (single_word(st, u->alts[k]))
-                v->words[i] |= 1ull << (k + 1);
+        int exact;
+        v->first[i] = k;
+        make_needle(st, u->norm, &v->needles[k++], &exact);
+        v->excluded[i] = u->negated && exact;   /* as build_tiers: an exact -word is an AND_NOT */
+        for (size_t a = 0; a < u->nalts; a++)
+            make_needle(st, u->alts[a], &v->needles[k++], &exact);
     }
+    v->nneedles = k;
     return 0;
 }
 
 void qry_verifier_free(qry_verifier *v)
 {
-    free(v->words);
+    for (size_t k = 0; v->needles && k < v->nneedles; k++)
+        free(v->needles[k].terms);
+    free(v->needles);
+    free(v->first);
     free(v->excluded);
     free(v->buf);
     memset(v, 0, sizeof *v);
@@ -98,22 +136,38 @@ static int has(const char *hay, const char *needle)
     return hay && strstr(hay, needle) != NULL;
 }
 
-/* The text or its heading holds unit i, or with alts one of its synonyms. */
+/* The candidate has every term the needle's query needs (else it cannot hold it). */
+static int may_hold(qry_verifier *v, const qry_needle *nd)
+{
+    const char *t = nd->terms;
+    for (size_t k = 0; k < nd->nterms; k++) {
+        size_t len = strlen(t);
+        if (!xsh_candidate_has_term(v->cand, t, len))
+            return 0;
+        t += len + 1;
+    }
+    return 1;
+}
+
+/* The text or its heading holds unit i, or with alts one of its synonyms: proved
+ * by a word term, ruled out by a missing term, else looked up in the text. */
 static int holds(qry_verifier *v, size_t i, int alts)
 {
-    const qry_unit *u = &v->p->units[i];
-    size_t nalts = alts ? u->nalts : 0;
-    if ((v->words[i] & 1) && xsh_candidate_has_term(v->cand, u->norm, strlen(u->norm)))
-        return 1;
-    for (size_t k = 0; k < nalts && k < 63; k++)
-        if ((v->words[i] >> (k + 1) & 1) && xsh_candidate_has_term(v->cand, u->alts[k], strlen(u->alts[k])))
+    const qry_needle *nd = &v->needles[v->first[i]];
+    size_t n = 1 + (alts ? v->p->units[i].nalts : 0);
+    for (size_t k = 0; k < n; k++)
+        if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
             return 1;
-    if (!load_text(v))
+    unsigned char possible[64];
+    size_t any = 0;
+    for (size_t k = 0; k < n; k++) {
+        possible[k % 64] = k >= 64 || may_hold(v, &nd[k]);
+        any += possible[k % 64];
+    }
+    if (!any || !load_text(v))
         return 0;
-    if (has(v->text, u->norm) || has(v->head, u->norm))
-        return 1;
-    for (size_t k = 0; k < nalts; k++)
-        if (has(v->text, u->alts[k]) || has(v->head, u->alts[k]))
+    for (size_t k = 0; k < n; k++)
+        if ((k >= 64 || possible[k]) && (has(v->text, nd[k].text) || has(v->head, nd[k].text)))
             return 1;
     return 0;
 }
