@@ -199,7 +199,7 @@ int qry_engine_reopen(qry_engine *e, qry_err *err)
     if (!e->db)
         return open_index(e, err);
     xsh_err xe;
-    if (xsh_db_reopen(e->db, &xe) != 0)
+    if (xsh_db_refresh(e->db, &xe) != 0)
         return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
     return 0;
 }

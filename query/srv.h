@@ -37,7 +37,7 @@ srv_request *srv_request_parse(const char *line, size_t len);
 int srv_request_needs_worker(const srv_request *r);
 /* Runs the request with engine (a worker thread's own); fills the response. */
 void srv_request_run(srv_request *r, qry_engine *engine);
-/* The response line (no newline), malloc'd. */
+/* The response line (no newline), malloc'd; it consumes the result (call once). */
 char *srv_request_response(srv_request *r, size_t *len);
 const char *srv_request_describe(const srv_request *r);   /* for logs: "search 营商环境" */
 void srv_request_free(srv_request *r);

@@ -129,6 +129,43 @@ void srv_request_run(srv_request *r, qry_engine *engine)
     }
 }
 
+typedef struct {
+    char *s;
+    size_t len, cap;
+} out_buf;
+
+/* json_dump_callback's sink: one buffer sized for a whole answer up front
+ * (json_dumps starts at 16 bytes and doubles, copying, up to ~20 KB per answer). */
+static int append_out(const char *data, size_t size, void *ctx)
+{
+    out_buf *b = ctx;
+    if (b->len + size + 1 > b->cap) {
+        size_t cap = b->cap * 2 > b->len + size + 1 ? b->cap * 2 : b->len + size + 1;
+        char *ns = realloc(b->s, cap);
+        if (!ns)
+            return -1;
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, data, size);
+    b->len += size;
+    b->s[b->len] = 0;
+    return 0;
+}
+
+static char *dump(const json_t *j, size_t flags)
+{
+    out_buf b = {malloc(32768), 0, 32768};
+    if (!b.s)
+        return NULL;
+    b.s[0] = 0;
+    if (json_dump_callback(j, append_out, &b, flags) != 0) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
 char *srv_request_response(srv_request *r, size_t *len)
 {
     json_t *resp = json_object();
@@ -141,8 +178,10 @@ char *srv_request_response(srv_request *r, size_t *len)
         if (r->result)
             json_object_set(resp, "result", r->result);
     }
-    char *s = json_dumps(resp, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    char *s = dump(resp, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_decref(resp);
+    json_decref(r->result);       /* freed here, on the thread that made it (its many */
+    r->result = NULL;             /* small blocks freed elsewhere contend for malloc's locks) */
     if (!s)                       /* could not even say so: a fixed answer */
         s = strdup("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
     *len = s ? strlen(s) : 0;

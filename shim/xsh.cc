@@ -5,6 +5,8 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,7 +19,16 @@
 struct xsh_db {
     std::unique_ptr<Xapian::Database> db;           // the writable one too, as its base class
     Xapian::WritableDatabase *wdb = nullptr;        // same object when writable
+    std::string version_file;                       // <path>/iamglass: a commit replaces it
+    struct stat seen {};                            // it when last (re)opened
 };
+
+namespace {
+bool stat_version(const xsh_db *db, struct stat *st)
+{
+    return !db->version_file.empty() && stat(db->version_file.c_str(), st) == 0;
+}
+} // namespace
 
 struct xsh_doc {
     Xapian::Document doc;
@@ -300,6 +311,9 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
             h->db.reset(w);
             h->wdb = w;
         } else {
+            h->version_file = std::string(path) + "/iamglass";
+            if (!stat_version(h.get(), &h->seen))
+                h->version_file.clear();
             h->db.reset(new Xapian::Database(path));
         }
         *out = h.release();
@@ -319,7 +333,22 @@ void xsh_db_close(xsh_db *db)
 
 int xsh_db_reopen(xsh_db *db, xsh_err *err)
 {
+    stat_version(db, &db->seen);
     return guarded(err, [&] { db->db->reopen(); });
+}
+
+int xsh_db_refresh(xsh_db *db, xsh_err *err)
+{
+    struct stat st;
+    if (stat_version(db, &st) && st.st_ino == db->seen.st_ino && st.st_size == db->seen.st_size
+        && st.st_mtim.tv_sec == db->seen.st_mtim.tv_sec && st.st_mtim.tv_nsec == db->seen.st_mtim.tv_nsec) {
+        if (err) {
+            err->code = XSH_EOK;
+            err->msg[0] = 0;
+        }
+        return XSH_EOK;                              /* no commit since */
+    }
+    return xsh_db_reopen(db, err);
 }
 
 int xsh_db_commit(xsh_db *db, xsh_err *err)

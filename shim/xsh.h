@@ -35,6 +35,9 @@ typedef struct xsh_db xsh_db;
 int  xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err);
 void xsh_db_close(xsh_db *db);                                   /* NULL-safe; a writer commits first */
 int  xsh_db_reopen(xsh_db *db, xsh_err *err);                     /* readers: see the latest commit */
+/* xsh_db_reopen only when the index's version file changed since (one stat;
+ * a glass commit replaces the file). */
+int  xsh_db_refresh(xsh_db *db, xsh_err *err);
 int  xsh_db_commit(xsh_db *db, xsh_err *err);
 int  xsh_db_begin_transaction(xsh_db *db, xsh_err *err);          /* unflushed: visible at the next commit */
 int  xsh_db_commit_transaction(xsh_db *db, xsh_err *err);
