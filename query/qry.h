@@ -42,6 +42,22 @@ typedef struct {
 
 /* Runs one search; *out gets the result object (a new reference). */
 int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err);
+/* The JSON text (malloc'd, NULL when out of memory) of result, which qry_search
+ * returned on e: as json_dumps(result, flags), but the passage records of the
+ * last search on e are serialised once per revision and copied in. */
+char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t *len);
+
+/* ---- JSON text in one buffer (jsonbuf.c) ---- */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int failed;
+} qry_buf;                   /* zero it to start */
+int  qry_buf_put(qry_buf *b, const char *data, size_t size);
+int  qry_buf_puts(qry_buf *b, const char *text);
+int  qry_buf_json(qry_buf *b, const json_t *j, size_t flags);   /* any value */
+/* The text (NUL-terminated, the caller's), or NULL if anything failed; resets b. */
+char *qry_buf_finish(qry_buf *b, size_t *len);
 
 /* {"documents": files, "passages": passages, "schema": version}; a new reference. */
 int qry_stats(qry_engine *e, json_t **out, qry_err *err);

@@ -25,6 +25,7 @@
 typedef struct {
     unsigned docid;
     json_t *rec;
+    json_t *frag;                /* its fields as JSON text without the braces (a string), or NULL */
 } cached_record;
 
 typedef struct {
@@ -39,6 +40,8 @@ struct qry_engine {
     cached_norm *norms;          /* their normalised texts */
     json_t *files;               /* file → what its passages share (file_shared) */
     qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
+    const json_t *last;          /* the last result qry_search returned (identity only) */
+    json_t *last_frags;          /* its hits' record fragments, in order */
     unsigned long revision;
     const seg_dict *dict;
     const qry_synonyms *syn;
@@ -103,6 +106,8 @@ static void cache_clear(qry_engine *e)
 {
     for (size_t i = 0; e->cache && i < RECORD_CACHE; i++) {
         json_decref(e->cache[i].rec);
+        json_decref(e->cache[i].frag);
+        e->cache[i].frag = NULL;
         e->cache[i].rec = NULL;
         e->cache[i].docid = 0;
     }
@@ -175,6 +180,8 @@ static json_t *record(qry_engine *e, unsigned docid)
     if (!rec)
         return NULL;
     json_decref(slot->rec);
+    json_decref(slot->frag);
+    slot->frag = NULL;
     slot->rec = rec;
     slot->docid = docid;
     return rec;
@@ -188,6 +195,7 @@ void qry_engine_close(qry_engine *e)
     free(e->cache);
     free(e->norms);
     json_decref(e->files);
+    json_decref(e->last_frags);
     xsh_db_close(e->db);
     seg_state_free(e->st);
     free(e->db_path);
@@ -561,6 +569,25 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     return 0;
 }
 
+#define FRAGMENT_FLAGS JSON_COMPACT
+
+/* docid's record (cached) as JSON text without its braces, as a string (borrowed),
+ * or NULL. */
+static json_t *record_fragment(qry_engine *e, unsigned docid)
+{
+    cached_record *slot = &e->cache[docid % RECORD_CACHE];
+    if (!slot->rec || slot->docid != docid)
+        return NULL;
+    if (!slot->frag) {
+        char *text = json_dumps(slot->rec, FRAGMENT_FLAGS);
+        size_t n = text ? strlen(text) : 0;
+        if (n >= 2)
+            slot->frag = json_stringn_nocheck(text + 1, n - 2);
+        free(text);
+    }
+    return slot->frag;
+}
+
 /* Appends r's hits; per_doc (when not 0) holds across tiers: per_file counts them. */
 static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank,
                         size_t per_doc, json_t *per_file)
@@ -586,6 +613,8 @@ static void append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r,
         const char *text = json_string_value(json_object_get(rec, "text"));
         json_object_set_new(hit, "highlights", highlights(e, p, r->hits[i].docid, text ? text : ""));
         json_array_append_new(hits, hit);
+        json_t *frag = record_fragment(e, r->hits[i].docid);
+        json_array_append(e->last_frags, frag ? frag : json_null());
         json_decref(rec);
     }
 }
@@ -616,6 +645,10 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         cache_clear(e);                    /* a commit came in: records may be new */
         e->revision = rev;
     }
+    e->last = NULL;
+    json_decref(e->last_frags);
+    if (!(e->last_frags = json_array()))
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
     qry_parsed p;
     int rc = qry_parse(req->q, e->st, e->syn, &p, err);
     if (rc)
@@ -666,7 +699,64 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     double took = now_ms() - t0;
     *out = json_pack("{s:s, s:I, s:f, s:o, s:o}", "query", req->q, "total", (json_int_t)total,
                      "took_ms", (double)(long long)(took * 1000 + 0.5) / 1000, "hits", hits, "facets", facets);
+    e->last = *out;
     return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+}
+
+/* One hit as {"rank", "score", the record's fields, "highlights"} with the record
+ * copied in as text; 0 when the hit is not of that shape (dump it whole). */
+static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t flags)
+{
+    const json_t *rank = json_object_get(hit, "rank"), *score = json_object_get(hit, "score"),
+                 *hl = json_object_get(hit, "highlights");
+    if (!json_is_string(frag) || !rank || !score || !hl)
+        return 0;
+    qry_buf_puts(b, "{\"rank\":");
+    qry_buf_json(b, rank, flags);
+    qry_buf_puts(b, ",\"score\":");
+    qry_buf_json(b, score, flags);
+    qry_buf_puts(b, ",");
+    qry_buf_put(b, json_string_value(frag), json_string_length(frag));
+    qry_buf_puts(b, ",\"highlights\":");
+    qry_buf_json(b, hl, flags);
+    qry_buf_puts(b, "}");
+    return 1;
+}
+
+char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t *len)
+{
+    qry_buf b = {0};
+    int fast = result == e->last && (flags & JSON_COMPACT) && !(flags & (JSON_SORT_KEYS | JSON_ENSURE_ASCII))
+               && (flags & 0x1F) == 0;                  /* no indent */
+    if (!fast) {
+        qry_buf_json(&b, result, flags);
+        return qry_buf_finish(&b, len);
+    }
+    const char *key;
+    const json_t *value;
+    int first = 1;
+    qry_buf_puts(&b, "{");
+    json_object_foreach((json_t *)result, key, value) {
+        qry_buf_puts(&b, first ? "\"" : ",\"");      /* the result's keys are plain ASCII */
+        qry_buf_puts(&b, key);
+        qry_buf_puts(&b, "\":");
+        first = 0;
+        if (strcmp(key, "hits") != 0 || json_array_size(value) != json_array_size(e->last_frags)) {
+            qry_buf_json(&b, value, flags);
+            continue;
+        }
+        qry_buf_puts(&b, "[");
+        for (size_t i = 0; i < json_array_size(value); i++) {
+            if (i)
+                qry_buf_puts(&b, ",");
+            const json_t *hit = json_array_get(value, i);
+            if (!put_hit(&b, hit, json_array_get(e->last_frags, i), flags))
+                qry_buf_json(&b, hit, flags);
+        }
+        qry_buf_puts(&b, "]");
+    }
+    qry_buf_puts(&b, "}");
+    return qry_buf_finish(&b, len);
 }
 
 static int count_key(void *ctx, const char *key)

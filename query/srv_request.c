@@ -9,12 +9,15 @@
 
 typedef enum { OP_BAD, OP_PING, OP_SEARCH, OP_STATS } op_kind;
 
+#define ANSWER_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(6))
+
 struct srv_request {
     op_kind op;
     json_t *id;                  /* echoed back; null when absent */
     char *q;
     size_t limit, offset, per_doc;
     json_t *result;              /* the answer, once run */
+    char *result_text;           /* a search's answer as JSON text (made on the worker) */
     const char *err_code;
     char err_msg[256];
 };
@@ -118,6 +121,15 @@ void srv_request_run(srv_request *r, qry_engine *engine)
         qry_engine_reopen(engine, &err);         /* see the latest commit; errors surface below */
         qry_request req = {r->q, r->limit, r->offset, r->per_doc};
         rc = qry_search(engine, &req, &r->result, &err);
+        if (rc == 0) {
+            r->result_text = qry_result_dumps(engine, r->result, ANSWER_FLAGS, NULL);
+            json_decref(r->result);           /* freed on the thread that made it */
+            r->result = NULL;
+            if (!r->result_text) {
+                rc = QRY_ENOMEM;
+                snprintf(err.msg, sizeof err.msg, "%s", "out of memory");
+            }
+        }
     } else if (r->op == OP_STATS) {
         qry_engine_reopen(engine, &err);
         rc = qry_stats(engine, &r->result, &err);
@@ -129,62 +141,38 @@ void srv_request_run(srv_request *r, qry_engine *engine)
     }
 }
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-} out_buf;
-
-/* json_dump_callback's sink: one buffer sized for a whole answer up front
- * (json_dumps starts at 16 bytes and doubles, copying, up to ~20 KB per answer). */
-static int append_out(const char *data, size_t size, void *ctx)
-{
-    out_buf *b = ctx;
-    if (b->len + size + 1 > b->cap) {
-        size_t cap = b->cap * 2 > b->len + size + 1 ? b->cap * 2 : b->len + size + 1;
-        char *ns = realloc(b->s, cap);
-        if (!ns)
-            return -1;
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, data, size);
-    b->len += size;
-    b->s[b->len] = 0;
-    return 0;
-}
-
-static char *dump(const json_t *j, size_t flags)
-{
-    out_buf b = {malloc(32768), 0, 32768};
-    if (!b.s)
-        return NULL;
-    b.s[0] = 0;
-    if (json_dump_callback(j, append_out, &b, flags) != 0) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
-}
-
 char *srv_request_response(srv_request *r, size_t *len)
 {
-    json_t *resp = json_object();
-    json_object_set(resp, "id", r->id ? r->id : json_null());
+    qry_buf b = {0};
+    qry_buf_puts(&b, "{\"id\":");
+    qry_buf_json(&b, r->id ? r->id : json_null(), ANSWER_FLAGS);
     if (r->op == OP_BAD) {
-        json_object_set_new(resp, "ok", json_false());
-        json_object_set_new(resp, "error", json_pack("{s:s, s:s}", "code", r->err_code, "message", r->err_msg));
+        json_t *e = json_pack("{s:s, s:s}", "code", r->err_code, "message", r->err_msg);
+        qry_buf_puts(&b, ",\"ok\":false,\"error\":");
+        if (e)
+            qry_buf_json(&b, e, ANSWER_FLAGS);
+        else
+            b.failed = 1;
+        json_decref(e);
     } else {
-        json_object_set_new(resp, "ok", json_true());
-        if (r->result)
-            json_object_set(resp, "result", r->result);
+        qry_buf_puts(&b, ",\"ok\":true");
+        if (r->result_text || r->result)
+            qry_buf_puts(&b, ",\"result\":");
+        if (r->result_text)
+            qry_buf_puts(&b, r->result_text);
+        else if (r->result)
+            qry_buf_json(&b, r->result, ANSWER_FLAGS);
     }
-    char *s = dump(resp, JSON_COMPACT | JSON_REAL_PRECISION(6));
-    json_decref(resp);
-    json_decref(r->result);       /* freed here, on the thread that made it (its many */
-    r->result = NULL;             /* small blocks freed elsewhere contend for malloc's locks) */
-    if (!s)                       /* could not even say so: a fixed answer */
+    qry_buf_puts(&b, "}");
+    free(r->result_text);         /* answered: the result goes, on the thread that made it */
+    r->result_text = NULL;
+    json_decref(r->result);
+    r->result = NULL;
+    char *s = qry_buf_finish(&b, len);
+    if (!s) {                     /* could not even say so: a fixed answer */
         s = strdup("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
-    *len = s ? strlen(s) : 0;
+        *len = s ? strlen(s) : 0;
+    }
     return s;
 }
 
@@ -205,6 +193,7 @@ void srv_request_free(srv_request *r)
         return;
     json_decref(r->id);
     json_decref(r->result);
+    free(r->result_text);
     free(r->q);
     free(r);
 }

@@ -284,6 +284,22 @@ Test(query, total_counts_full_matches_and_partial_ones_fill_the_page, .init = se
     json_decref(none);
 }
 
+Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = teardown)
+{
+    static const char *qs[] = {"营商环境", "柯桥 year:2021", "研发 经费", "不存在的词语"};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        json_t *r = search(qs[i], 7);
+        size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(6), len = 0;
+        char *mine = qry_result_dumps(engine, r, flags, &len), *theirs = json_dumps(r, flags);
+        cr_assert_not_null(mine);
+        cr_expect_str_eq(mine, theirs, "query %s", qs[i]);
+        cr_expect_eq(len, strlen(theirs));
+        free(mine);
+        free(theirs);
+        json_decref(r);
+    }
+}
+
 Test(query, pages_continue_across_offset, .init = setup, .fini = teardown)
 {
     json_t *all = search("经济发展", 30);
