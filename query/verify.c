@@ -158,10 +158,12 @@ static int holds(qry_verifier *v, size_t i, int alts)
     for (size_t k = 0; k < n; k++)
         if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
             return 1;
+    /* tier 0's candidates match every positive literal's query: nothing to rule out */
+    int settled = v->tier == 0 && !v->p->units[i].negated;
     unsigned char possible[64];
     size_t any = 0;
     for (size_t k = 0; k < n; k++) {
-        possible[k % 64] = k >= 64 || may_hold(v, &nd[k]);
+        possible[k % 64] = k >= 64 || settled || may_hold(v, &nd[k]);
         any += possible[k % 64];
     }
     if (!any || !load_text(v))
