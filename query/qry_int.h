@@ -81,6 +81,21 @@ void qry_verifier_free(qry_verifier *v);
 /* The xsh_search_opts.decider: does the candidate belong to v->tier? */
 int  qry_verify(void *ctx, xsh_candidate *c);
 
+/* ---- the tiers of a search (tiers.c) ---- */
+#define NTIERS 3
+/* Tier 0: every word held exactly (in the text or its heading). Tier 1: every word
+ * held, some only as a synonym. Tier 2: the rest that matches some word, or its
+ * parts apart. Without synonyms tier 1 is empty and not run. */
+typedef struct {
+    xsh_query *q[NTIERS];        /* NULL: the tier is not run */
+    int exact[NTIERS];           /* the tier's query says exactly what it holds: no
+                                    literal needs checking against the text */
+    int excludes_above[NTIERS];  /* its query is AND_NOT the (exact) tier above */
+} qry_tiers;
+
+/* The tiers' queries for p (filters and exclusions applied); free each q[k]. */
+qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p);
+
 /* ---- docid → file (filemap.c) ---- */
 typedef struct qry_filemap qry_filemap;
 /* The docid ranges of every indexed file, from the files' records in db. */

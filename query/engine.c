@@ -1,0 +1,217 @@
+/* engine.c — a query engine: one thread's handle on the index (opened when it
+ * exists, refreshed after commits) and its caches, kept per revision. */
+#include "engine.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int qry_engine_open_index(qry_engine *e, qry_err *err)
+{
+    xsh_err xe;
+    int rc = xsh_db_open(e->db_path, XSH_READ, &e->db, &xe);
+    if (rc == XSH_ENOTFOUND)
+        return qry_fail(err, QRY_ENOINDEX, "%s: no index here (run wensou index first)", e->db_path);
+    if (rc) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "%s: cannot open the index (%s)%s", e->db_path, xe.msg,
+                 rc == XSH_ELOCKED ? "" : "; re-index it");
+        return qry_fail(err, QRY_EINDEX, "%s", msg);
+    }
+    char *v = NULL;
+    if (xsh_db_get_metadata(e->db, WENSOU_META_SCHEMA, &v, &xe) != 0 || strcmp(v, WENSOU_SCHEMA_VERSION) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s: index of schema version %s, this wensou reads %s: delete it and re-index",
+                 e->db_path, v && v[0] ? v : "(none)", WENSOU_SCHEMA_VERSION);
+        free(v);
+        xsh_db_close(e->db);
+        e->db = NULL;
+        return qry_fail(err, QRY_ESCHEMA, "%s", msg);
+    }
+    free(v);
+    return 0;
+}
+
+int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *syn, qry_engine **out, qry_err *err)
+{
+    *out = NULL;
+    qry_engine *e = calloc(1, sizeof *e);
+    if (!e || !(e->db_path = strdup(db_path)) || seg_state_new(d, &e->st) != 0) {
+        if (e)
+            free(e->db_path);
+        free(e);
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    }
+    e->dict = d;
+    e->syn = syn;
+    e->cache = calloc(RECORD_CACHE, sizeof *e->cache);
+    e->norms = calloc(NORM_CACHE, sizeof *e->norms);
+    e->files = json_object();
+    if (!e->cache || !e->norms || !e->files) {
+        qry_engine_close(e);
+        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    }
+    int rc = qry_engine_open_index(e, err);
+    if (rc && rc != QRY_ENOINDEX) {
+        qry_engine_close(e);
+        return rc;
+    }
+    *out = e;                     /* without an index yet: searches say so until one exists */
+    return 0;
+}
+
+static void cache_clear(qry_engine *e)
+{
+    for (size_t i = 0; e->cache && i < RECORD_CACHE; i++) {
+        json_decref(e->cache[i].rec);
+        json_decref(e->cache[i].frag);
+        e->cache[i].frag = NULL;
+        e->cache[i].rec = NULL;
+        e->cache[i].docid = 0;
+    }
+    for (size_t i = 0; e->norms && i < NORM_CACHE; i++) {
+        qry_normtext_free(&e->norms[i].nt);
+        e->norms[i].docid = 0;
+    }
+    if (e->files)
+        json_object_clear(e->files);
+    qry_filemap_free(e->filemap);
+    e->filemap = NULL;
+}
+
+/* What the passages of file share ({"title","date","kind","year"}, borrowed; empty
+ * when unknown), from its metadata record, kept per revision. */
+json_t *qry_file_shared(qry_engine *e, const char *file)
+{
+    json_t *info = json_object_get(e->files, file);
+    if (info)
+        return info;
+    size_t klen = strlen(WENSOU_META_FILE) + strlen(file) + 1;
+    char *key = malloc(klen), *v = NULL;
+    xsh_err xe;
+    if (key) {
+        snprintf(key, klen, "%s%s", WENSOU_META_FILE, file);
+        xsh_db_get_metadata(e->db, key, &v, &xe);
+    }
+    json_t *meta = v ? json_loads(v, 0, NULL) : NULL;
+    free(key);
+    free(v);
+    info = json_object();
+    static const char *fields[] = {"title", "date", "kind"};
+    for (size_t i = 0; i < 3 && info; i++)
+        json_object_set(info, fields[i], json_object_get(meta, fields[i]) ? json_object_get(meta, fields[i]) : json_null());
+    const char *date = json_string_value(json_object_get(meta, "date"));
+    if (info && date && strlen(date) >= 4)
+        json_object_set_new(info, "year", json_stringn(date, 4));
+    json_decref(meta);
+    if (info)
+        json_object_set_new(e->files, file, info);
+    return info;
+}
+
+/* The passage record of docid as a hit shows it (file, title, date, kind, then
+ * the passage's own fields), made once per revision (a borrowed reference). */
+json_t *qry_record(qry_engine *e, unsigned docid)
+{
+    cached_record *slot = &e->cache[docid % RECORD_CACHE];
+    if (slot->rec && slot->docid == docid)
+        return slot->rec;
+    char *data = NULL;
+    size_t len = 0;
+    xsh_err xe;
+    if (xsh_db_get_data(e->db, docid, &data, &len, &xe) != 0)
+        return NULL;
+    json_t *stored = json_loadb(data, len, 0, NULL);
+    free(data);
+    const char *file = json_string_value(json_object_get(stored, "file"));
+    if (!json_is_object(stored) || !file) {
+        json_decref(stored);
+        return NULL;
+    }
+    json_t *rec = json_pack("{s:s}", "file", file), *shared = qry_file_shared(e, file);
+    static const char *fields[] = {"title", "date", "kind"};
+    for (size_t i = 0; i < 3 && rec; i++)
+        json_object_set(rec, fields[i], json_object_get(shared, fields[i]) ? json_object_get(shared, fields[i]) : json_null());
+    if (rec)
+        json_object_update_missing(rec, stored);
+    json_decref(stored);
+    if (!rec)
+        return NULL;
+    json_decref(slot->rec);
+    json_decref(slot->frag);
+    slot->frag = NULL;
+    slot->rec = rec;
+    slot->docid = docid;
+    return rec;
+}
+
+void qry_engine_close(qry_engine *e)
+{
+    if (!e)
+        return;
+    cache_clear(e);
+    free(e->cache);
+    free(e->norms);
+    json_decref(e->files);
+    json_decref(e->last_frags);
+    xsh_db_close(e->db);
+    seg_state_free(e->st);
+    free(e->db_path);
+    free(e);
+}
+
+int qry_engine_reopen(qry_engine *e, qry_err *err)
+{
+    if (!e->db)
+        return qry_engine_open_index(e, err);
+    xsh_err xe;
+    if (xsh_db_refresh(e->db, &xe) != 0)
+        return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    return 0;
+}
+
+void qry_engine_check_revision(qry_engine *e)
+{
+    unsigned long rev = 0;
+    xsh_err re;
+    if (xsh_db_revision(e->db, &rev, &re) == 0 && rev != e->revision) {
+        cache_clear(e);                    /* a commit came in: records may be new */
+        e->revision = rev;
+    }
+}
+
+/* The normalised text of docid's passage text, or NULL. Cached by docid (one
+ * docid is one passage text in a revision); src is text, valid while it is. */
+const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text)
+{
+    cached_norm *slot = &e->norms[docid % NORM_CACHE];
+    if (slot->nt.s && slot->docid == docid) {
+        slot->nt.src = text;
+        return &slot->nt;
+    }
+    qry_normtext_free(&slot->nt);
+    if (qry_normalize(e->st, text, strlen(text), &slot->nt) != 0)
+        return NULL;
+    slot->docid = docid;
+    return &slot->nt;
+}
+
+#define FRAGMENT_FLAGS JSON_COMPACT
+
+/* docid's record (cached) as JSON text without its braces, as a string (borrowed),
+ * or NULL. */
+json_t *qry_record_fragment(qry_engine *e, unsigned docid)
+{
+    cached_record *slot = &e->cache[docid % RECORD_CACHE];
+    if (!slot->rec || slot->docid != docid)
+        return NULL;
+    if (!slot->frag) {
+        char *text = json_dumps(slot->rec, FRAGMENT_FLAGS);
+        size_t n = text ? strlen(text) : 0;
+        if (n >= 2)
+            slot->frag = json_stringn_nocheck(text + 1, n - 2);
+        free(text);
+    }
+    return slot->frag;
+}

@@ -1,0 +1,61 @@
+/* engine.h — the query engine's state, shared by the query side's files: the
+ * index handle and the per-revision caches of passage records, their JSON text,
+ * their normalised texts, and what each file's passages share. */
+#ifndef WENSOU_ENGINE_H
+#define WENSOU_ENGINE_H
+
+#include "qry_int.h"
+
+#define RECORD_CACHE 4096        /* parsed passage records kept per engine (direct-mapped by docid) */
+#define NORM_CACHE 1024          /* normalised passage texts, for highlights (the same way) */
+
+typedef struct {
+    unsigned docid;
+    json_t *rec;
+    json_t *frag;                /* its fields as JSON text without the braces (a string), or NULL */
+} cached_record;
+
+typedef struct {
+    unsigned docid;
+    qry_normtext nt;             /* owned copy; nt.s NULL when the slot is empty */
+} cached_norm;
+
+struct qry_engine {
+    char *db_path;
+    xsh_db *db;                  /* NULL until an index exists */
+    cached_record *cache;        /* records of this revision; docids are never reused in one index */
+    cached_norm *norms;          /* their normalised texts */
+    json_t *files;               /* file → what its passages share (file_shared) */
+    qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
+    const json_t *last;          /* the last result qry_search returned (identity only) */
+    json_t *last_frags;          /* its hits' record fragments, in order */
+    unsigned long revision;
+    const seg_dict *dict;
+    const qry_synonyms *syn;
+    seg_state *st;
+};
+
+/* Opens the index at e->db_path (checking its schema version). */
+int qry_engine_open_index(qry_engine *e, qry_err *err);
+/* Drops the caches when a commit came in since the last search. */
+void qry_engine_check_revision(qry_engine *e);
+/* The passage record of docid as a hit shows it (borrowed; valid until the next
+ * record is read into its cache slot), or NULL. */
+json_t *qry_record(qry_engine *e, unsigned docid);
+/* That record's fields as JSON text without braces (a borrowed string), or NULL
+ * when the record is not in the cache. */
+json_t *qry_record_fragment(qry_engine *e, unsigned docid);
+/* What file's passages share: {"title","date","kind","year"} (borrowed). */
+json_t *qry_file_shared(qry_engine *e, const char *file);
+/* docid's passage text normalised (cached), or NULL. */
+const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text);
+
+/* ---- results (results.c) ---- */
+/* Adds the files the last match counted to the facets (documents, kinds, years). */
+void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r);
+/* Appends r's hits with highlights; per_doc (when not 0) holds across tiers:
+ * per_file counts them. Their record fragments go to e->last_frags. */
+void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank,
+                     size_t per_doc, json_t *per_file);
+
+#endif

@@ -1,0 +1,219 @@
+/* results.c — the hits of a search as INTERFACE.md shows them: records with
+ * highlights (byte ranges of the matched literals, else of their words), facets
+ * counted per file, and the result as JSON text with cached record fragments. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { size_t s, e; } range;
+
+static int cmp_range(const void *a, const void *b)
+{
+    const range *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : (x->e > y->e) - (x->e < y->e);
+}
+
+typedef struct {
+    range *r;
+    size_t n, cap;
+} ranges;
+
+static void add_matches(ranges *rs, const qry_normtext *nt, const char *needle)
+{
+    size_t nl = strlen(needle);
+    if (nl == 0)
+        return;
+    for (const char *p = strstr(nt->s, needle); p; p = strstr(p + nl, needle)) {
+        if (rs->n == rs->cap) {
+            size_t cap = rs->cap ? rs->cap * 2 : 16;
+            range *nr = realloc(rs->r, cap * sizeof *nr);
+            if (!nr)
+                return;
+            rs->r = nr;
+            rs->cap = cap;
+        }
+        size_t a = (size_t)(p - nt->s);
+        qry_normtext_map(nt, a, a + nl, &rs->r[rs->n].s, &rs->r[rs->n].e);
+        rs->n++;
+    }
+}
+
+typedef struct {
+    ranges *rs;
+    const qry_normtext *nt;
+} word_hl;
+
+static int highlight_word(void *ctx, const seg_token *t)
+{
+    word_hl *w = ctx;
+    if (t->kind != SEG_KIND_WORD)
+        return 0;
+    char buf[256];
+    if (t->norm_len >= sizeof buf)
+        return 0;
+    memcpy(buf, t->norm, t->norm_len);
+    buf[t->norm_len] = 0;
+    add_matches(w->rs, w->nt, buf);
+    return 0;
+}
+
+/* Byte ranges in the passage text of the literals it holds, else of their words. */
+static json_t *highlights(qry_engine *e, const qry_parsed *p, unsigned docid, const char *text)
+{
+    json_t *out = json_array();
+    const qry_normtext *nt = qry_normalised(e, docid, text);
+    if (!nt)
+        return out;
+    ranges rs = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        const qry_unit *u = &p->units[i];
+        if (u->negated)
+            continue;
+        size_t before = rs.n;
+        add_matches(&rs, nt, u->norm);
+        for (size_t k = 0; k < u->nalts; k++)
+            add_matches(&rs, nt, u->alts[k]);
+        if (rs.n == before) {               /* not held literally: its words apart */
+            word_hl w = {&rs, nt};
+            seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
+        }
+    }
+    if (rs.n)
+        qsort(rs.r, rs.n, sizeof *rs.r, cmp_range);
+    size_t m = 0;
+    for (size_t i = 0; i < rs.n; i++) {     /* merge overlapping ranges */
+        if (m > 0 && rs.r[i].s <= rs.r[m - 1].e) {
+            if (rs.r[i].e > rs.r[m - 1].e)
+                rs.r[m - 1].e = rs.r[i].e;
+        } else {
+            rs.r[m++] = rs.r[i];
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        json_array_append_new(out, json_pack("[I, I]", (json_int_t)rs.r[i].s, (json_int_t)rs.r[i].e));
+    free(rs.r);
+    return out;
+}
+
+static void count(json_t *obj, const char *key, size_t n)
+{
+    if (key)
+        json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + (json_int_t)n));
+}
+
+typedef struct {
+    qry_engine *e;
+    json_t *docs, *kinds, *years;
+} facet_ctx;
+
+/* Counts n passages of file in the documents facet, and through its kind and year
+ * in those facets. */
+static void count_file(void *ctx, const char *file, size_t n)
+{
+    facet_ctx *c = ctx;
+    json_t *info = qry_file_shared(c->e, file);
+    count(c->docs, file, n);
+    count(c->kinds, json_string_value(json_object_get(info, "kind")), n);
+    count(c->years, json_string_value(json_object_get(info, "year")), n);
+}
+
+/* Adds the files the last match counted (from docids, or r's file-slot facet). */
+void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
+{
+    facet_ctx c = {e, json_object_get(facets, "documents"), json_object_get(facets, "kinds"),
+                   json_object_get(facets, "years")};
+    if (e->filemap)
+        qry_filemap_drain(e->filemap, count_file, &c);
+    for (size_t f = 0; f < r->nfacets; f++)
+        for (size_t k = 0; k < r->facets[f].n; k++)
+            count_file(&c, r->facets[f].values[k].value, r->facets[f].values[k].count);
+}
+
+/* Appends r's hits; per_doc (when not 0) holds across tiers: per_file counts them. */
+void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank,
+                        size_t per_doc, json_t *per_file)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        json_t *rec = qry_record(e, r->hits[i].docid);
+        if (!rec)
+            continue;
+        json_incref(rec);
+        const char *file = json_string_value(json_object_get(rec, "file"));
+        if (per_doc && file) {
+            json_int_t seen = json_integer_value(json_object_get(per_file, file));
+            if ((size_t)seen >= per_doc) {
+                json_decref(rec);
+                continue;
+            }
+            json_object_set_new(per_file, file, json_integer(seen + 1));
+        }
+        json_t *hit = json_object();
+        json_object_set_new(hit, "rank", json_integer((json_int_t)++*rank));
+        json_object_set_new(hit, "score", json_real((double)(long long)(r->hits[i].weight * 1000 + 0.5) / 1000));
+        json_object_update(hit, rec);
+        const char *text = json_string_value(json_object_get(rec, "text"));
+        json_object_set_new(hit, "highlights", highlights(e, p, r->hits[i].docid, text ? text : ""));
+        json_array_append_new(hits, hit);
+        json_t *frag = qry_record_fragment(e, r->hits[i].docid);
+        json_array_append(e->last_frags, frag ? frag : json_null());
+        json_decref(rec);
+    }
+}
+
+/* One hit as {"rank", "score", the record's fields, "highlights"} with the record
+ * copied in as text; 0 when the hit is not of that shape (dump it whole). */
+static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t flags)
+{
+    const json_t *rank = json_object_get(hit, "rank"), *score = json_object_get(hit, "score"),
+                 *hl = json_object_get(hit, "highlights");
+    if (!json_is_string(frag) || !rank || !score || !hl)
+        return 0;
+    qry_buf_puts(b, "{\"rank\":");
+    qry_buf_json(b, rank, flags);
+    qry_buf_puts(b, ",\"score\":");
+    qry_buf_json(b, score, flags);
+    qry_buf_puts(b, ",");
+    qry_buf_put(b, json_string_value(frag), json_string_length(frag));
+    qry_buf_puts(b, ",\"highlights\":");
+    qry_buf_json(b, hl, flags);
+    qry_buf_puts(b, "}");
+    return 1;
+}
+
+char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t *len)
+{
+    qry_buf b = {0};
+    int fast = result == e->last && (flags & JSON_COMPACT) && !(flags & (JSON_SORT_KEYS | JSON_ENSURE_ASCII))
+               && (flags & 0x1F) == 0;                  /* no indent */
+    if (!fast) {
+        qry_buf_json(&b, result, flags);
+        return qry_buf_finish(&b, len);
+    }
+    const char *key;
+    const json_t *value;
+    int first = 1;
+    qry_buf_puts(&b, "{");
+    json_object_foreach((json_t *)result, key, value) {
+        qry_buf_puts(&b, first ? "\"" : ",\"");      /* the result's keys are plain ASCII */
+        qry_buf_puts(&b, key);
+        qry_buf_puts(&b, "\":");
+        first = 0;
+        if (strcmp(key, "hits") != 0 || json_array_size(value) != json_array_size(e->last_frags)) {
+            qry_buf_json(&b, value, flags);
+            continue;
+        }
+        qry_buf_puts(&b, "[");
+        for (size_t i = 0; i < json_array_size(value); i++) {
+            if (i)
+                qry_buf_puts(&b, ",");
+            const json_t *hit = json_array_get(value, i);
+            if (!put_hit(&b, hit, json_array_get(e->last_frags, i), flags))
+                qry_buf_json(&b, hit, flags);
+        }
+        qry_buf_puts(&b, "]");
+    }
+    qry_buf_puts(&b, "}");
+    return qry_buf_finish(&b, len);
+}

@@ -1,0 +1,157 @@
+/* tiers.c — a parsed query as Xapian queries, one per tier (see search.c): the
+ * literals of every word, their synonyms, their words apart, filters, exclusions. */
+#include "qry_int.h"
+
+#include <stdlib.h>
+
+#define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
+
+typedef struct {
+    xsh_query *q[64];
+    size_t n;
+} qlist;
+
+static void ql_add(qlist *l, xsh_query *q)
+{
+    if (q && l->n < 64)
+        l->q[l->n++] = q;
+    else
+        xsh_query_free(q);
+}
+
+static xsh_query *ql_combine(qlist *l, xsh_op op)
+{
+    xsh_query *q = qry_combine_free(op, l->q, l->n);
+    l->n = 0;
+    return q;
+}
+
+static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
+{
+    if (!b)
+        return a;
+    xsh_query *pair[2] = {a, b};
+    xsh_query *q = xsh_query_combine(op, pair, 2, 0);
+    xsh_query_free(a);
+    xsh_query_free(b);
+    return q;
+}
+
+/* A literal in the text or the heading the passage stands under; *exact is
+ * cleared when matches need checking. */
+static xsh_query *literal(seg_state *st, const char *text, int *exact)
+{
+    int ex;
+    xsh_query *q = qry_literal(st, text, &ex);
+    *exact &= ex;
+    return q;
+}
+
+/* u's synonyms as literals (text or heading), or NULL when it has none. */
+static xsh_query *synonym_literals(seg_state *st, const qry_unit *u, int *exact)
+{
+    qlist alts = {0};
+    for (size_t i = 0; i < u->nalts; i++)
+        ql_add(&alts, literal(st, u->alts[i], exact));
+    return ql_combine(&alts, XSH_OP_OR);
+}
+
+/* u's words anywhere, and its synonyms' (a quoted phrase has no such loose match). */
+static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
+{
+    if (u->phrase)
+        return NULL;
+    qlist l = {0};
+    ql_add(&l, qry_loose(st, u->norm));
+    for (size_t i = 0; i < u->nalts; i++)
+        ql_add(&l, qry_loose(st, u->alts[i]));
+    return ql_combine(&l, XSH_OP_OR);
+}
+
+qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
+{
+    qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}};
+    int words_exact = 1, synonyms_exact = 1;
+    qlist exact_all = {0}, syn_all = {0}, any = {0}, words = {0}, neg = {0};
+    int synonyms = 0;
+    for (size_t s = 0; s < p->nslots; s++) {
+        qlist lit = {0}, alt = {0}, loose = {0};
+        for (size_t i = 0; i < p->n; i++) {
+            const qry_unit *u = &p->units[i];
+            if (u->slot != s)
+                continue;
+            if (u->negated) {                /* -word: held in text or heading (no synonyms) */
+                int ex = 1;
+                xsh_query *l = qry_literal(st, u->norm, &ex);
+                if (ex)
+                    ql_add(&neg, l);
+                else {                   /* an inexact exclusion is checked on the text */
+                    xsh_query_free(l);
+                    words_exact = 0;
+                }
+                continue;
+            }
+            ql_add(&lit, literal(st, u->norm, &words_exact));
+            xsh_query *sl = synonym_literals(st, u, &synonyms_exact);
+            synonyms |= sl != NULL;
+            ql_add(&alt, sl);            /* none: the slot's literals stand alone */
+            ql_add(&loose, unit_loose(st, u));
+        }
+        if (lit.n == 0)
+            continue;
+        xsh_query *slot_lit = ql_combine(&lit, XSH_OP_OR);
+        xsh_query *slot_alt = ql_combine(&alt, XSH_OP_OR);
+        xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt ? xsh_query_copy(slot_alt) : NULL);
+        xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
+        xsh_query *boosted = xsh_query_scale(slot_any_lit, LITERAL_BOOST);
+        xsh_query_free(slot_any_lit);
+        ql_add(&any, with(XSH_OP_OR, boosted, slot_loose ? xsh_query_copy(slot_loose) : NULL));
+        ql_add(&words, slot_loose);
+        ql_add(&exact_all, slot_lit);
+        ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
+    }
+    xsh_query *negs = ql_combine(&neg, XSH_OP_OR);
+    xsh_query *rank = ql_combine(&words, XSH_OP_OR);   /* words as words add to the rank */
+    if (exact_all.n == 0) {                  /* filters only: everything they let through */
+        t.q[0] = xsh_query_match_all();
+        xsh_query_free(ql_combine(&syn_all, XSH_OP_OR));
+        xsh_query_free(ql_combine(&any, XSH_OP_OR));
+    } else {
+        t.q[0] = with(XSH_OP_AND_MAYBE, ql_combine(&exact_all, XSH_OP_AND), rank ? xsh_query_copy(rank) : NULL);
+        xsh_query *s1 = ql_combine(&syn_all, XSH_OP_AND);
+        t.q[1] = synonyms ? with(XSH_OP_AND_MAYBE, s1, rank ? xsh_query_copy(rank) : NULL) : (xsh_query_free(s1), NULL);
+        t.q[2] = ql_combine(&any, XSH_OP_OR);
+    }
+    xsh_query_free(rank);
+    /* tier 0 checks its words; the tiers below check that a passage is not above */
+    t.exact[0] = words_exact;
+    t.exact[1] = t.exact[2] = words_exact && synonyms_exact;
+    xsh_query *filters = qry_filters(db, st, p);
+    for (int k = 0; k < NTIERS; k++) {
+        if (!t.q[k])
+            continue;
+        if (filters)
+            t.q[k] = with(XSH_OP_FILTER, t.q[k], xsh_query_copy(filters));
+        if (negs)
+            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], xsh_query_copy(negs));
+    }
+    xsh_query_free(filters);
+    xsh_query_free(negs);
+    /* below an exact tier, a tier is simply what the one above lacks */
+    xsh_query *above = NULL;
+    int above_exact = 0;
+    for (int k = 0; k < NTIERS; k++) {
+        if (!t.q[k])
+            continue;
+        xsh_query *mine = xsh_query_copy(t.q[k]);
+        if (above && above_exact) {
+            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], above);
+            t.excludes_above[k] = 1;
+        } else
+            xsh_query_free(above);
+        above = mine;
+        above_exact = t.exact[k];
+    }
+    xsh_query_free(above);
+    return t;
+}
