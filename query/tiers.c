@@ -112,14 +112,20 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
     }
     xsh_query *negs = ql_combine(&neg, XSH_OP_OR);
     xsh_query *rank = ql_combine(&words, XSH_OP_OR);   /* words as words add to the rank */
+    xsh_query *bare[NTIERS] = {NULL, NULL, NULL};       /* what each tier matches, unranked */
     if (exact_all.n == 0) {                  /* filters only: everything they let through */
         t.q[0] = xsh_query_match_all();
         xsh_query_free(ql_combine(&syn_all, XSH_OP_OR));
         xsh_query_free(ql_combine(&any, XSH_OP_OR));
     } else {
-        t.q[0] = with(XSH_OP_AND_MAYBE, ql_combine(&exact_all, XSH_OP_AND), rank ? xsh_query_copy(rank) : NULL);
-        xsh_query *s1 = ql_combine(&syn_all, XSH_OP_AND);
-        t.q[1] = synonyms ? with(XSH_OP_AND_MAYBE, s1, rank ? xsh_query_copy(rank) : NULL) : (xsh_query_free(s1), NULL);
+        xsh_query *s0 = ql_combine(&exact_all, XSH_OP_AND), *s1 = ql_combine(&syn_all, XSH_OP_AND);
+        bare[0] = xsh_query_copy(s0);
+        t.q[0] = with(XSH_OP_AND_MAYBE, s0, rank ? xsh_query_copy(rank) : NULL);
+        if (synonyms) {
+            bare[1] = xsh_query_copy(s1);
+            t.q[1] = with(XSH_OP_AND_MAYBE, s1, rank ? xsh_query_copy(rank) : NULL);
+        } else
+            xsh_query_free(s1);
         t.q[2] = ql_combine(&any, XSH_OP_OR);
     }
     xsh_query_free(rank);
@@ -137,21 +143,20 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
     }
     xsh_query_free(filters);
     xsh_query_free(negs);
-    /* below an exact tier, a tier is simply what the one above lacks */
-    xsh_query *above = NULL;
-    int above_exact = 0;
+    /* below an exact tier, a tier is simply what the one above lacks (its bare
+     * match: the filters and exclusions are this tier's own too) */
+    int above = -1;
     for (int k = 0; k < NTIERS; k++) {
         if (!t.q[k])
             continue;
-        xsh_query *mine = xsh_query_copy(t.q[k]);
-        if (above && above_exact) {
-            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], above);
+        if (above >= 0 && t.exact[above] && bare[above]) {
+            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], bare[above]);
+            bare[above] = NULL;
             t.excludes_above[k] = 1;
-        } else
-            xsh_query_free(above);
-        above = mine;
-        above_exact = t.exact[k];
+        }
+        above = k;
     }
-    xsh_query_free(above);
+    for (int k = 0; k < NTIERS; k++)
+        xsh_query_free(bare[k]);
     return t;
 }
