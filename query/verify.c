@@ -1,9 +1,10 @@
 /* verify.c — whether a candidate passage holds the query's literals, for the
- * match decider. A literal that is itself one word is proved by the passage's word
- * term (an unprefixed word term is a token of the passage's text or of the heading
- * it stands under: see indexer/terms.c), a posting-list probe; otherwise, and to
- * prove absence, the passage's normalised "text\nheading" (WENSOU_SLOT_NORM) is
- * read and searched. */
+ * match decider, reading as little as possible. A literal that is itself one word
+ * is proved by the passage's word term (an unprefixed word term is a token of the
+ * passage's text or of the heading it stands under: see indexer/terms.c); a
+ * literal is ruled out when a term its query needs is missing (both posting-list
+ * probes); otherwise the passage's normalised "text\nheading" (WENSOU_SLOT_NORM)
+ * is read and searched. */
 #include "qry_int.h"
 
 #include <stdlib.h>
