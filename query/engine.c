@@ -80,6 +80,16 @@ static void cache_clear(qry_engine *e)
     e->filemap = NULL;
 }
 
+/* Sets title, date and kind in to from from's (null where from has none). */
+static void set_shared_fields(json_t *to, const json_t *from)
+{
+    static const char *fields[] = {"title", "date", "kind"};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(from, fields[i]);
+        json_object_set(to, fields[i], v ? v : json_null());
+    }
+}
+
 /* What the passages of file share ({"title","date","kind","year"}, borrowed; empty
  * when unknown), from its metadata record, kept per revision. */
 json_t *qry_file_shared(qry_engine *e, const char *file)
@@ -98,9 +108,8 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     free(key);
     free(v);
     info = json_object();
-    static const char *fields[] = {"title", "date", "kind"};
-    for (size_t i = 0; i < 3 && info; i++)
-        json_object_set(info, fields[i], json_object_get(meta, fields[i]) ? json_object_get(meta, fields[i]) : json_null());
+    if (info)
+        set_shared_fields(info, meta);
     const char *date = json_string_value(json_object_get(meta, "date"));
     if (info && date && strlen(date) >= 4)
         json_object_set_new(info, "year", json_stringn(date, 4));
@@ -129,12 +138,11 @@ json_t *qry_record(qry_engine *e, unsigned docid)
         json_decref(stored);
         return NULL;
     }
-    json_t *rec = json_pack("{s:s}", "file", file), *shared = qry_file_shared(e, file);
-    static const char *fields[] = {"title", "date", "kind"};
-    for (size_t i = 0; i < 3 && rec; i++)
-        json_object_set(rec, fields[i], json_object_get(shared, fields[i]) ? json_object_get(shared, fields[i]) : json_null());
-    if (rec)
+    json_t *rec = json_pack("{s:s}", "file", file);
+    if (rec) {
+        set_shared_fields(rec, qry_file_shared(e, file));
         json_object_update_missing(rec, stored);
+    }
     json_decref(stored);
     if (!rec)
         return NULL;
