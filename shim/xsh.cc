@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <new>
@@ -131,53 +132,54 @@ Xapian::Query::op to_xapian(xsh_op op)
     throw Xapian::InvalidArgumentError("unknown query operator");
 }
 
-/* One value slot read in docid order through its own value stream, so a match
- * that asks for the values of its candidates (ascending docids) reads each block
- * of the slot once, instead of seeking per document (Document::get_value shares
- * one cursor among all slots and re-reads blocks when slots interleave). */
-class ValueStream {
+/* An iterator over docids read forward as a match asks about its candidates
+ * (ascending docids), so each block is read once; asked about an earlier docid,
+ * it starts again. Restart makes a fresh iterator at the first docid. */
+template <typename Iterator, typename Restart> class ForwardReader {
   public:
-    ValueStream(const Xapian::Database &db, Xapian::valueno slot) : db_(db), slot_(slot), it_(db.valuestream_begin(slot)) {}
-    std::string get(Xapian::docid did)
+    explicit ForwardReader(Restart restart) : restart_(restart), it_(restart()) {}
+    /* Positioned on did (true), or past it. */
+    bool seek(Xapian::docid did)
     {
-        if (started_ && did < last_)                /* out of order: start again */
-            it_ = db_.valuestream_begin(slot_);
-        started_ = true;
+        if (did < last_)
+            it_ = restart_();
         last_ = did;
-        if (it_ == end_)
-            return std::string();
-        if (it_.get_docid() < did)
+        if (it_ != end_ && docid_of(it_) < did)
             it_.skip_to(did);
-        return it_ != end_ && it_.get_docid() == did ? *it_ : std::string();
+        return it_ != end_ && docid_of(it_) == did;
     }
+    const Iterator &at() const { return it_; }
 
   private:
-    const Xapian::Database &db_;
-    Xapian::valueno slot_;
-    Xapian::ValueIterator it_, end_;
-    Xapian::docid last_ = 0;
-    bool started_ = false;
+    static Xapian::docid docid_of(const Xapian::PostingIterator &it) { return *it; }
+    static Xapian::docid docid_of(const Xapian::ValueIterator &it) { return it.get_docid(); }
+    Restart restart_;
+    Iterator it_, end_;
+    Xapian::docid last_ = 0;                   /* docids start at 1 */
 };
 
-/* One term's postings read forward, for probing candidates in docid order. */
-class TermProbe {
+/* One value slot's values in docid order, through its own value stream
+ * (Document::get_value shares one cursor among all slots and re-reads blocks
+ * when slots interleave). */
+class ValueStream {
   public:
-    TermProbe(const Xapian::Database &db, const std::string &term) : db_(db), term_(term), it_(db.postlist_begin(term)) {}
-    bool has(Xapian::docid did)
-    {
-        if (did < last_)                              /* out of order: start again */
-            it_ = db_.postlist_begin(term_);
-        last_ = did;
-        if (it_ != end_ && *it_ < did)
-            it_.skip_to(did);
-        return it_ != end_ && *it_ == did;
-    }
+    ValueStream(const Xapian::Database &db, Xapian::valueno slot)
+        : reader_([&db, slot] { return db.valuestream_begin(slot); }) {}
+    std::string get(Xapian::docid did) { return reader_.seek(did) ? *reader_.at() : std::string(); }
 
   private:
-    const Xapian::Database &db_;
-    std::string term_;
-    Xapian::PostingIterator it_, end_;
-    Xapian::docid last_ = 0;
+    ForwardReader<Xapian::ValueIterator, std::function<Xapian::ValueIterator()>> reader_;
+};
+
+/* One term's postings, for probing candidates in docid order. */
+class TermProbe {
+  public:
+    TermProbe(const Xapian::Database &db, const std::string &term)
+        : reader_([&db, term] { return db.postlist_begin(term); }) {}
+    bool has(Xapian::docid did) { return reader_.seek(did); }
+
+  private:
+    ForwardReader<Xapian::PostingIterator, std::function<Xapian::PostingIterator()>> reader_;
 };
 
 /* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate. */
