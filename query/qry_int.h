@@ -69,6 +69,7 @@ typedef struct {
     size_t nneedles;
     size_t *first;           /* per unit: the index of its first needle */
     unsigned char *excluded; /* per unit: a -word the query itself excludes (exact) */
+    unsigned char *possible; /* per needle, scratch: not ruled out for this candidate */
     xsh_candidate *cand;     /* the passage being decided */
     char *buf;               /* its normalised text, read when needed */
     size_t cap;

@@ -75,7 +75,8 @@ int qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p)
     v->needles = calloc(n ? n : 1, sizeof *v->needles);
     v->first = calloc(p->n ? p->n : 1, sizeof *v->first);
     v->excluded = calloc(p->n ? p->n : 1, 1);
-    if (!v->needles || !v->first || !v->excluded) {
+    v->possible = calloc(n ? n : 1, 1);
+    if (!v->needles || !v->first || !v->excluded || !v->possible) {
         qry_verifier_free(v);
         return QRY_ENOMEM;
     }
@@ -100,6 +101,7 @@ void qry_verifier_free(qry_verifier *v)
     free(v->needles);
     free(v->first);
     free(v->excluded);
+    free(v->possible);
     free(v->buf);
     memset(v, 0, sizeof *v);
 }
@@ -161,16 +163,14 @@ static int holds(qry_verifier *v, size_t i, int alts)
             return 1;
     /* tier 0's candidates match every positive literal's query: nothing to rule out */
     int settled = v->tier == 0 && !v->p->units[i].negated;
-    unsigned char possible[64];
+    unsigned char *possible = &v->possible[v->first[i]];
     size_t any = 0;
-    for (size_t k = 0; k < n; k++) {
-        possible[k % 64] = k >= 64 || settled || may_hold(v, &nd[k]);
-        any += possible[k % 64];
-    }
+    for (size_t k = 0; k < n; k++)
+        any += possible[k] = settled || may_hold(v, &nd[k]);
     if (!any || !load_text(v))
         return 0;
     for (size_t k = 0; k < n; k++)
-        if ((k >= 64 || possible[k]) && (has(v->text, nd[k].text) || has(v->head, nd[k].text)))
+        if (possible[k] && (has(v->text, nd[k].text) || has(v->head, nd[k].text)))
             return 1;
     return 0;
 }
