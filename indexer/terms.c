@@ -3,7 +3,9 @@
  * and of the heading it stands directly under,
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
- * section path; filters, values and the passage record as data. 中国轻纺城 → 中国 轻纺 轻纺城 中国轻纺城 + C中 C国 … B中国 B国轻 … */
+ * section path; filters, values and the passage record as data.
+ * 中国轻纺城 → words 轻纺城 中国轻纺城 (中国 and 轻纺 are bigrams already) + 中 国 轻 纺 城
+ * 中国 国轻 轻纺 纺城 */
 #include "idx_index.h"
 #include "idx_record.h"
 #include "schema.h"
@@ -19,7 +21,7 @@ typedef struct {
     xsh_doc *doc;
     const char *prefix;        /* "" for text, WENSOU_PREFIX_SECTION for headings */
     int plain;                 /* with a prefix: the unprefixed word terms too */
-    const char *uni, *bi;      /* n-gram prefixes; NULL: no n-grams */
+    int ngrams;                /* add the Han unigrams and bigrams too */
     unsigned pos;              /* word position of the last accurate token */
     int32_t prev_han;          /* the Han character just before, or 0 */
     char prev_utf8[4];
@@ -35,15 +37,12 @@ static void add_ngrams(term_ctx *c, const seg_token *t)
         if (n == 0)
             n = 1;
         if (wensou_ngram_char(cp)) {
-            char term[16];
-            memcpy(term, c->uni, 1);
-            memcpy(term + 1, t->norm + i, (size_t)n);
-            c->rc |= xsh_doc_add_term(c->doc, term, 1 + (size_t)n, 1);
+            c->rc |= xsh_doc_add_term(c->doc, t->norm + i, (size_t)n, 1);
             if (c->prev_han) {
-                memcpy(term, c->bi, 1);
-                memcpy(term + 1, c->prev_utf8, (size_t)c->prev_len);
-                memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
-                c->rc |= xsh_doc_add_term(c->doc, term, 1 + (size_t)c->prev_len + (size_t)n, 1);
+                char term[8];
+                memcpy(term, c->prev_utf8, (size_t)c->prev_len);
+                memcpy(term + c->prev_len, t->norm + i, (size_t)n);
+                c->rc |= xsh_doc_add_term(c->doc, term, (size_t)c->prev_len + (size_t)n, 1);
             }
             c->prev_han = cp;
             memcpy(c->prev_utf8, t->norm + i, (size_t)n);
@@ -55,16 +54,19 @@ static void add_ngrams(term_ctx *c, const seg_token *t)
     }
 }
 
-static int has_han(const char *s, size_t len)
+/* Counts the characters of s that get n-grams, and the others. */
+static void count_han(const char *s, size_t len, size_t *han, size_t *other)
 {
+    *han = *other = 0;
     for (size_t i = 0; i < len;) {
         int32_t cp;
         int n = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
         if (wensou_ngram_char(cp))
-            return 1;
+            ++*han;
+        else
+            ++*other;
         i += n ? (size_t)n : 1;
     }
-    return 0;
 }
 
 /* Words: Chinese words rank (their adjacency is the bigrams' job) and carry no
@@ -80,11 +82,12 @@ static int add_token(void *ctx, const seg_token *t)
         return 0;
     }
     unsigned pos = t->sub ? c->pos + 1 : ++c->pos;
-    size_t plen = strlen(c->prefix);
+    size_t plen = strlen(c->prefix), han, other;
+    count_han(t->norm, t->norm_len, &han, &other);
     if (t->norm_len + plen <= MAX_TERM) {
-        if (plen && !c->plain)
-            ;
-        else if (t->sub || has_han(t->norm, t->norm_len))
+        if ((plen && !c->plain) || (c->ngrams && other == 0 && han <= 2))
+            ;                              /* not here, or an n-gram already */
+        else if (t->sub || han)
             c->rc |= xsh_doc_add_term(c->doc, t->norm, t->norm_len, 1);
         else
             c->rc |= xsh_doc_add_posting(c->doc, t->norm, t->norm_len, pos, 1);
@@ -95,7 +98,7 @@ static int add_token(void *ctx, const seg_token *t)
             c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, 0);
         }
     }
-    if (!t->sub && c->uni)
+    if (!t->sub && c->ngrams)
         add_ngrams(c, t);
     return 0;
 }
@@ -181,27 +184,25 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     xsh_doc *doc = xsh_doc_new();
     if (!doc)
         return IDX_ENOMEM;
-    term_ctx c = {doc, "", 1, WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM, 0, 0, {0}, 0, 0};
+    term_ctx c = {doc, "", 1, 1, 0, 0, {0}, 0, 0};
     int rc = add_text(&c, st, p->text, p->text_len);
 
     /* A short lead sentence (营商环境持续优化。…) is the paragraph's own bold
      * heading in a report: it counts as a heading too. */
     size_t lead = lead_sentence(p->text, p->text_len);
     if (lead && !rc) {
-        term_ctx l = {doc, WENSOU_PREFIX_SECTION, 1, WENSOU_PREFIX_CHAR, WENSOU_PREFIX_BIGRAM,
-                      WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0};
+        term_ctx l = {doc, WENSOU_PREFIX_SECTION, 1, 1, WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0};
         rc = add_text(&l, st, p->text, lead);
     }
 
     /* the section path's words, for section:; the innermost heading's belong to
      * the passage (so an unprefixed word term is in its text or that heading, as
      * the query side's literal check assumes) */
-    term_ctx h = {doc, WENSOU_PREFIX_SECTION, 0, NULL, NULL, WENSOU_HEADING_POS, 0, {0}, 0, 0};
+    term_ctx h = {doc, WENSOU_PREFIX_SECTION, 0, 0, WENSOU_HEADING_POS, 0, {0}, 0, 0};
     for (size_t i = 0; i < p->nsection && !rc; i++) {
         int innermost = i + 1 == p->nsection;
         h.plain = innermost;
-        h.uni = innermost ? WENSOU_PREFIX_CHAR : NULL;
-        h.bi = innermost ? WENSOU_PREFIX_BIGRAM : NULL;
+        h.ngrams = innermost;
         rc = add_text(&h, st, p->section[i], strlen(p->section[i]));
         h.pos++;
     }

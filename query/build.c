@@ -1,6 +1,6 @@
 /* build.c — Xapian queries from parsed units, by the term scheme in schema.h.
- * A literal's Han runs become their bigrams (纺城 → B纺城; 轻纺城 → B轻纺 AND B纺城)
- * or one unigram (纺 → C纺), its Latin words their word terms (a phrase when there
+ * A literal's Han runs become their bigrams (纺城 → 纺城; 轻纺城 → 轻纺 AND 纺城)
+ * or one unigram (纺 → 纺), its Latin words their word terms (a phrase when there
  * are several); a literal longer than one bigram is exact only after the query
  * side checks the passage text. Filters become boolean terms and value ranges. */
 #include "qry_int.h"
@@ -66,10 +66,7 @@ static void end_latin(lit_ctx *c)
 static void end_run(lit_ctx *c)
 {
     if (c->run == 1) {
-        char term[8];
-        memcpy(term, WENSOU_PREFIX_CHAR, 1);
-        memcpy(term + 1, c->prev, (size_t)c->prev_len);
-        add_part(c, lit_term(c, term, 1 + (size_t)c->prev_len));
+        add_part(c, lit_term(c, c->prev, (size_t)c->prev_len));
     }
     c->run = 0;
 }
@@ -91,11 +88,10 @@ static int literal_token(void *ctx, const seg_token *t)
         if (wensou_ngram_char(cp)) {
             han = 1;
             if (c->run > 0) {
-                char term[16];
-                memcpy(term, WENSOU_PREFIX_BIGRAM, 1);
-                memcpy(term + 1, c->prev, (size_t)c->prev_len);
-                memcpy(term + 1 + c->prev_len, t->norm + i, (size_t)n);
-                add_part(c, lit_term(c, term, 1 + (size_t)c->prev_len + (size_t)n));
+                char term[8];
+                memcpy(term, c->prev, (size_t)c->prev_len);
+                memcpy(term + c->prev_len, t->norm + i, (size_t)n);
+                add_part(c, lit_term(c, term, (size_t)c->prev_len + (size_t)n));
             }
             memcpy(c->prev, t->norm + i, (size_t)n);
             c->prev_len = n;
@@ -157,12 +153,27 @@ typedef struct {
     xsh_query *terms[MAX_PARTS];
     size_t n;
     const char *prefix;
+    int long_han_only;             /* only words of three or more Han characters */
 } word_ctx;
+
+/* Whether a token is all Han, three characters or more. */
+static int long_han(const seg_token *t)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < t->norm_len; chars++) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)t->norm + i, t->norm_len - i, &cp);
+        if (!wensou_ngram_char(cp))
+            return 0;
+        i += n ? (size_t)n : 1;
+    }
+    return chars >= 3;
+}
 
 static int word_token(void *ctx, const seg_token *t)
 {
     word_ctx *c = ctx;
-    if (t->kind != SEG_KIND_WORD || c->n == MAX_PARTS)
+    if (t->kind != SEG_KIND_WORD || c->n == MAX_PARTS || (c->long_han_only && !long_han(t)))
         return 0;
     char term[256];
     int n = snprintf(term, sizeof term, "%s%.*s", c->prefix, (int)t->norm_len, t->norm);
@@ -185,6 +196,16 @@ xsh_query *qry_loose(seg_state *st, const char *literal)
 {
     xsh_query *q = all_words(st, literal, "");
     return q ? q : xsh_query_match_nothing();
+}
+
+xsh_query *qry_rank_words(seg_state *st, const char *literal)
+{
+    word_ctx c;
+    memset(&c, 0, sizeof c);
+    c.prefix = "";
+    c.long_han_only = 1;
+    seg_cut(st, literal, strlen(literal), SEG_MODE_ACCURATE, 0, word_token, &c);
+    return qry_combine_free(XSH_OP_OR, c.terms, c.n);
 }
 
 typedef struct {

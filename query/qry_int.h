@@ -120,6 +120,10 @@ xsh_query *qry_literal_terms(seg_state *st, const char *literal, int *exact,
                              void (*on_term)(void *ctx, const char *term, size_t len), void *ctx);
 /* The unit's words, all present anywhere in the passage (a loose match). */
 xsh_query *qry_loose(seg_state *st, const char *literal);
+/* What a literal's words add to its rank beyond its own n-grams: the OR of its Han
+ * words of three or more characters (a shorter one is an n-gram the literal's
+ * query already weighs), or NULL when it has none. */
+xsh_query *qry_rank_words(seg_state *st, const char *literal);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p);
 

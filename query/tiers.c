@@ -56,6 +56,16 @@ static xsh_query *synonym_literals(seg_state *st, const qry_unit *u, int *exact)
     return ql_combine(&alts, XSH_OP_OR);
 }
 
+/* What u's words and its synonyms' add to the rank, or NULL. */
+static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
+{
+    qlist l = {0};
+    ql_add(&l, qry_rank_words(st, u->norm));
+    for (size_t i = 0; i < u->nalts; i++)
+        ql_add(&l, qry_rank_words(st, u->alts[i]));
+    return ql_combine(&l, XSH_OP_OR);
+}
+
 /* u's words anywhere, and its synonyms' (a quoted phrase has no such loose match). */
 static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
 {
@@ -72,7 +82,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
 {
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}};
     int words_exact = 1, synonyms_exact = 1;
-    qlist exact_all = {0}, syn_all = {0}, any = {0}, words = {0}, neg = {0};
+    qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0};
     int synonyms = 0;
     for (size_t s = 0; s < p->nslots; s++) {
         qlist lit = {0}, alt = {0}, loose = {0};
@@ -96,6 +106,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
             synonyms |= sl != NULL;
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
             ql_add(&loose, unit_loose(st, u));
+            ql_add(&ranks, unit_rank(st, u));
         }
         if (lit.n == 0)
             continue;
@@ -105,13 +116,12 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
         xsh_query *boosted = xsh_query_scale(slot_any_lit, LITERAL_BOOST);
         xsh_query_free(slot_any_lit);
-        ql_add(&any, with(XSH_OP_OR, boosted, slot_loose ? xsh_query_copy(slot_loose) : NULL));
-        ql_add(&words, slot_loose);
+        ql_add(&any, with(XSH_OP_OR, boosted, slot_loose));
         ql_add(&exact_all, slot_lit);
         ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
     }
     xsh_query *negs = ql_combine(&neg, XSH_OP_OR);
-    xsh_query *rank = ql_combine(&words, XSH_OP_OR);   /* words as words add to the rank */
+    xsh_query *rank = ql_combine(&ranks, XSH_OP_OR);   /* long words as words add to the rank */
     xsh_query *bare[NTIERS] = {NULL, NULL, NULL};       /* what each tier matches, unranked */
     if (exact_all.n == 0) {                  /* filters only: everything they let through */
         t.q[0] = xsh_query_match_all();

@@ -4,7 +4,7 @@
 #ifndef WENSOU_SCHEMA_H
 #define WENSOU_SCHEMA_H
 
-#define WENSOU_SCHEMA_VERSION "5"
+#define WENSOU_SCHEMA_VERSION "6"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages",
                                                       "first","title","date","kind"}: its passages are
@@ -19,11 +19,14 @@
 #define WENSOU_HEADING_POS    100000u
 
 /* Character n-grams of Han text, for substrings of words (纺城 in 轻纺城) and single
- * characters, without positions: a literal string of n > 2 characters is the AND of
- * its n - 1 bigrams, verified against the passage's stored text by the query side.
- * (Positions for every bigram made the index 1.75x larger and indexing 25% slower.) */
-#define WENSOU_PREFIX_CHAR    "C"   /* unigram */
-
+ * characters: every unigram and bigram, unprefixed and without positions. They share
+ * the word terms' namespace: a Chinese word of one or two characters IS its n-gram
+ * (经济 the word and 经济 the bigram are one term, so the indexer adds it once and a
+ * query opens one posting list), and holding the term proves the passage holds the
+ * string. A literal of n > 2 characters is the AND of its n - 1 bigrams, verified
+ * against the passage's stored text by the query side. (Positions for every bigram
+ * made the index 1.75x larger and indexing 25% slower; separate C/B prefixes made
+ * indexing 20% slower.) */
 #include <stdint.h>
 /* The characters that get n-grams: Han (CJK unified, extension A, compatibility,
  * supplementary planes). The indexer and the query side must agree on it. */
@@ -31,7 +34,6 @@ static inline int wensou_ngram_char(int32_t cp)
 {
     return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
 }
-#define WENSOU_PREFIX_BIGRAM  "B"   /* bigram */
 /* The heading a passage stands directly under (and a short lead sentence, the
  * paragraph's own bold heading) adds its n-grams to the passage's: its words belong
  * to the passage (（一）打造最佳营商环境 → every passage under it holds 营商环境).
