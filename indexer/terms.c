@@ -4,8 +4,8 @@
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
  * section path; filters, values and the passage record as data.
- * 中国轻纺城 → words 轻纺城 中国轻纺城 (中国 and 轻纺 are bigrams already) + 中 国 轻 纺 城
- * 中国 国轻 轻纺 纺城 */
+ * 中国轻纺城。→ words 轻纺城 中国轻纺城 (中国 and 轻纺 are bigrams already) + bigrams
+ * 中国 国轻 轻纺 纺城 + the run's last unigram 城 */
 #include "idx_index.h"
 #include "idx_record.h"
 #include "schema.h"
@@ -29,6 +29,15 @@ typedef struct {
     int rc;
 } term_ctx;
 
+/* Ends a Han run: its last character gets its unigram (every other one is the
+ * first character of a bigram, which a one-character query finds by prefix). */
+static void end_run(term_ctx *c)
+{
+    if (c->prev_han)
+        c->rc |= xsh_doc_add_term(c->doc, c->prev_utf8, (size_t)c->prev_len, 1);
+    c->prev_han = 0;
+}
+
 static void add_ngrams(term_ctx *c, const seg_token *t)
 {
     for (size_t i = 0; i < t->norm_len;) {
@@ -37,7 +46,6 @@ static void add_ngrams(term_ctx *c, const seg_token *t)
         if (n == 0)
             n = 1;
         if (wensou_ngram_char(cp)) {
-            c->rc |= xsh_doc_add_term(c->doc, t->norm + i, (size_t)n, 1);
             if (c->prev_han) {
                 char term[8];
                 memcpy(term, c->prev_utf8, (size_t)c->prev_len);
@@ -48,7 +56,7 @@ static void add_ngrams(term_ctx *c, const seg_token *t)
             memcpy(c->prev_utf8, t->norm + i, (size_t)n);
             c->prev_len = n;
         } else {
-            c->prev_han = 0;
+            end_run(c);
         }
         i += (size_t)n;
     }
@@ -76,9 +84,8 @@ static int add_token(void *ctx, const seg_token *t)
 {
     term_ctx *c = ctx;
     if (t->kind != SEG_KIND_WORD) {
-        if (!t->sub) {
-            c->prev_han = 0;               /* punctuation breaks the n-grams */
-        }
+        if (!t->sub)
+            end_run(c);                    /* punctuation breaks the n-grams */
         return 0;
     }
     unsigned pos = t->sub ? c->pos + 1 : ++c->pos;
@@ -107,6 +114,8 @@ static int add_text(term_ctx *c, seg_state *st, const char *text, size_t len)
 {
     c->prev_han = 0;
     int rc = seg_cut(st, text, len, SEG_MODE_SEARCH, 0, add_token, c);
+    if (c->ngrams)
+        end_run(c);
     return rc ? rc : c->rc;
 }
 

@@ -1,6 +1,7 @@
 /* build.c — Xapian queries from parsed units, by the term scheme in schema.h.
  * A literal's Han runs become their bigrams (纺城 → 纺城; 轻纺城 → 轻纺 AND 纺城)
- * or one unigram (纺 → 纺), its Latin words their word terms (a phrase when there
+ * or, for one character, every term it begins (纺 → 纺*: a unigram stands only at
+ * the end of a run, every other 纺 begins a bigram), its Latin words their word terms (a phrase when there
  * are several); a literal longer than one bigram is exact only after the query
  * side checks the passage text. Filters become boolean terms and value ranges. */
 #include "qry_int.h"
@@ -62,12 +63,12 @@ static void end_latin(lit_ctx *c)
     c->nlatin = 0;
 }
 
-/* Closes a Han run: a run of one character is its unigram. */
+/* Closes a Han run: a run of one character is every term it begins (no one term
+ * is needed, so on_term hears of none). */
 static void end_run(lit_ctx *c)
 {
-    if (c->run == 1) {
-        add_part(c, lit_term(c, c->prev, (size_t)c->prev_len));
-    }
+    if (c->run == 1)
+        add_part(c, xsh_query_prefix(c->prev, (size_t)c->prev_len));
     c->run = 0;
 }
 
@@ -152,12 +153,14 @@ xsh_query *qry_literal_terms(seg_state *st, const char *literal, int *exact,
 typedef struct {
     xsh_query *terms[MAX_PARTS];
     size_t n;
+    xsh_query *singles[MAX_PARTS]; /* one-character Han words, as prefixes */
+    size_t nsingles;
     const char *prefix;
     int long_han_only;             /* only words of three or more Han characters */
 } word_ctx;
 
-/* Whether a token is all Han, three characters or more. */
-static int long_han(const seg_token *t)
+/* The characters of a token that is all Han; 0 when it is not. */
+static size_t han_chars(const seg_token *t)
 {
     size_t chars = 0;
     for (size_t i = 0; i < t->norm_len; chars++) {
@@ -167,14 +170,22 @@ static int long_han(const seg_token *t)
             return 0;
         i += n ? (size_t)n : 1;
     }
-    return chars >= 3;
+    return chars;
 }
 
 static int word_token(void *ctx, const seg_token *t)
 {
     word_ctx *c = ctx;
-    if (t->kind != SEG_KIND_WORD || c->n == MAX_PARTS || (c->long_han_only && !long_han(t)))
+    if (t->kind != SEG_KIND_WORD || c->n == MAX_PARTS)
         return 0;
+    size_t han = han_chars(t);
+    if (c->long_han_only && han < 3)
+        return 0;
+    if (han == 1 && !c->prefix[0]) {    /* no unigram to ask for (see end_run) */
+        if (c->nsingles < MAX_PARTS)
+            c->singles[c->nsingles++] = xsh_query_prefix(t->norm, t->norm_len);
+        return 0;
+    }
     char term[256];
     int n = snprintf(term, sizeof term, "%s%.*s", c->prefix, (int)t->norm_len, t->norm);
     if (n > 0 && (size_t)n < sizeof term)
@@ -182,13 +193,19 @@ static int word_token(void *ctx, const seg_token *t)
     return 0;
 }
 
-/* AND of the words of text (optionally prefixed), or NULL when it has none. */
+/* AND of the words of text (optionally prefixed), or NULL when it has none. Words
+ * of one Han character count only when there is nothing else (与 in 研究与试验发展
+ * would cost a wide prefix search and says little). */
 static xsh_query *all_words(seg_state *st, const char *text, const char *prefix)
 {
     word_ctx c;
     memset(&c, 0, sizeof c);
     c.prefix = prefix;
     seg_cut(st, text, strlen(text), SEG_MODE_ACCURATE, 0, word_token, &c);
+    if (c.n == 0)
+        return qry_combine_free(XSH_OP_AND, c.singles, c.nsingles);
+    for (size_t i = 0; i < c.nsingles; i++)
+        xsh_query_free(c.singles[i]);
     return qry_combine_free(XSH_OP_AND, c.terms, c.n);
 }
 

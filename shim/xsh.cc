@@ -502,6 +502,14 @@ xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned p
     return make_query([&] { return Xapian::Query(std::string(term, len), wqf ? wqf : 1, pos); });
 }
 
+xsh_query *xsh_query_prefix(const char *prefix, size_t len)
+{
+    return make_query([&] {
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len), 0,
+                             Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM);
+    });
+}
+
 xsh_query *xsh_query_match_all(void)
 {
     return make_query([] { return Xapian::Query(Xapian::Query::MatchAll); });

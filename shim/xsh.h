@@ -81,6 +81,9 @@ typedef enum {
 } xsh_op;
 
 xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned pos);
+/* Every term that begins with prefix, weighed as one term (Xapian's wildcard with
+ * the synonym combiner, no limit on the expansion). */
+xsh_query *xsh_query_prefix(const char *prefix, size_t len);
 xsh_query *xsh_query_match_all(void);
 xsh_query *xsh_query_match_nothing(void);
 /* op over subs[0, n); window for PHRASE/NEAR (0: the number of subqueries). */

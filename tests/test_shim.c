@@ -158,6 +158,20 @@ Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_d
         cr_expect_neq(r->hits[i].docid, 2);
     xsh_result_free(r);
 
+    /* a prefix: every term that begins with 发 (发展 in passages 1 and 2), as one
+     * term; 营 begins 营商环境 only */
+    xsh_query *fa = xsh_query_prefix("发", strlen("发"));
+    r = search(db, fa, 0);
+    cr_expect_eq(r->estimated, 2);
+    xsh_result_free(r);
+    xsh_query *ying = xsh_query_prefix("营", strlen("营"));
+    r = search(db, ying, 0);
+    cr_assert_eq(r->nhits, 1);
+    cr_expect_str_eq(r->hits[0].data, "{\"n\":3}");
+    xsh_result_free(r);
+    xsh_query_free(fa);
+    xsh_query_free(ying);
+
     char *desc = xsh_query_describe(phrase);
     cr_expect_not_null(strstr(desc, "PHRASE"), "%s", desc);
     free(desc);
