@@ -233,10 +233,7 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     rc |= add_value(doc, WENSOU_SLOT_FILE, d->path);
     rc |= add_value(doc, WENSOU_SLOT_YEAR, year);
 
-    json_t *rec = idx_passage_json(d, p);
-    json_object_del(rec, "title");   /* shared by the file's passages: stored once per file */
-    json_object_del(rec, "date");
-    json_object_del(rec, "kind");
+    json_t *rec = idx_passage_json(d, p);      /* whole: INTERFACE.md, "The index on disk" */
     char *data = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
     json_decref(rec);
     if (!data)

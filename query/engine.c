@@ -119,8 +119,8 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     return info;
 }
 
-/* The passage record of docid as a hit shows it (file, title, date, kind, then
- * the passage's own fields), made once per revision (a borrowed reference). */
+/* The passage record of docid as a hit shows it (its document data), read once
+ * per revision (a borrowed reference). */
 json_t *qry_record(qry_engine *e, unsigned docid)
 {
     cached_record *slot = &e->cache[docid % RECORD_CACHE];
@@ -131,21 +131,12 @@ json_t *qry_record(qry_engine *e, unsigned docid)
     xsh_err xe;
     if (xsh_db_get_data(e->db, docid, &data, &len, &xe) != 0)
         return NULL;
-    json_t *stored = json_loadb(data, len, 0, NULL);
+    json_t *rec = json_loadb(data, len, 0, NULL);
     free(data);
-    const char *file = json_string_value(json_object_get(stored, "file"));
-    if (!json_is_object(stored) || !file) {
-        json_decref(stored);
+    if (!json_is_object(rec) || !json_is_string(json_object_get(rec, "file"))) {
+        json_decref(rec);
         return NULL;
     }
-    json_t *rec = json_pack("{s:s}", "file", file);
-    if (rec) {
-        set_shared_fields(rec, qry_file_shared(e, file));
-        json_object_update_missing(rec, stored);
-    }
-    json_decref(stored);
-    if (!rec)
-        return NULL;
     json_decref(slot->rec);
     json_decref(slot->frag);
     slot->frag = NULL;

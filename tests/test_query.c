@@ -5,6 +5,7 @@
  * clear errors for bad queries and missing indexes. */
 #include "qry.h"
 #include "run.h"
+#include "xsh.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -294,6 +295,48 @@ Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = tear
         free(theirs);
         json_decref(r);
     }
+}
+
+/* INTERFACE.md, "The index on disk": a passage's document data is its record,
+ * with every field a hit shows but rank, score and highlights. */
+Test(query, document_data_is_the_hit_record, .init = setup, .fini = teardown)
+{
+    json_t *r = search("营商环境", 3), *h = hit(r, 0);
+    cr_assert_not_null(h);
+    static const char *fields[] = {"rank", "score", "file", "title", "date", "kind", "section", "page",
+                                   "page_end", "page_source", "start", "end", "text", "highlights"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cr_expect_not_null(json_object_get(h, fields[i]), "a hit without %s", fields[i]);
+    xsh_db *x;
+    xsh_err xe;
+    cr_assert_eq(xsh_db_open(db, XSH_READ, &x, &xe), 0, "%s", xe.msg);
+    size_t docs = 0;
+    cr_assert_eq(xsh_db_doc_count(x, &docs, &xe), 0);
+    int found = 0;
+    for (unsigned id = 1; id <= docs + 100 && !found; id++) {
+        char *data;
+        size_t len;
+        if (xsh_db_get_data(x, id, &data, &len, &xe) != 0)
+            continue;
+        json_t *rec = json_loadb(data, len, 0, NULL);
+        free(data);
+        cr_assert(json_is_object(rec), "docid %u: data is not a JSON object", id);
+        if (json_equal(json_object_get(rec, "file"), json_object_get(h, "file")) &&
+            json_equal(json_object_get(rec, "start"), json_object_get(h, "start"))) {
+            found = 1;
+            const char *key;
+            json_t *v;
+            json_object_foreach(h, key, v) {
+                if (strcmp(key, "rank") && strcmp(key, "score") && strcmp(key, "highlights"))
+                    cr_expect(json_equal(json_object_get(rec, key), v), "field %s differs", key);
+            }
+            cr_expect_eq(json_object_size(rec), json_object_size(h) - 3);
+        }
+        json_decref(rec);
+    }
+    cr_expect(found, "no document holds the first hit's record");
+    xsh_db_close(x);
+    json_decref(r);
 }
 
 Test(query, pages_continue_across_offset, .init = setup, .fini = teardown)
