@@ -15,7 +15,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
   libxapian-dev xapian-tools python3-xapian libuv1-dev libcriterion-dev libjansson-dev \
   libopencc-dev opencc python3-jieba libpoppler-glib-dev poppler-utils \
-  libicu-dev python3 sqlite3 hyperfine \
+  libicu-dev libmimalloc-dev python3 sqlite3 hyperfine \
   libzip-dev libxml2-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk qpdf
 
 .PHONY: all deps configure test asan fuzz bench clean
