@@ -1,5 +1,5 @@
 /* cmd_serve.c — `wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT]
- * [--allow-remote] [--verbose]`: the query daemon (query/srv.h). */
+ * [--allow-remote] [--workers N] [--verbose]`: the query daemon (query/srv.h). */
 #include "cli.h"
 #include "srv.h"
 
@@ -11,10 +11,12 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--verbose]\n"
+    fputs("usage: wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--workers N]\n"
+          "                    [--verbose]\n"
           "Answers newline-delimited JSON requests ({\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}, ping, stats)\n"
           "on a Unix socket (default ./wensou.sock, mode 0660) and, with --listen, on TCP.\n"
           "  --listen HOST:PORT  also TCP; only loopback unless --allow-remote (no authentication!)\n"
+          "  --workers N         search threads (default: one per CPU)\n"
           "  --verbose           one log line per request\n"
           "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n", f);
 }
@@ -24,7 +26,7 @@ int cmd_serve(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"socket", required_argument, 0, 's'},
         {"listen", required_argument, 0, 'l'}, {"allow-remote", no_argument, 0, 'r'},
-        {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"workers", required_argument, 0, 'w'}, {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     srv_config cfg;
     srv_config_defaults(&cfg);
     const char *db = NULL;
@@ -38,6 +40,16 @@ int cmd_serve(int argc, char **argv)
         case 'l': cfg.listen_addr = optarg; break;
         case 'r': cfg.allow_remote = 1; break;
         case 'v': cfg.verbose = 1; break;
+        case 'w': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1024) {
+                cli_error("serve", "--workers takes a number from 1 to 1024");
+                return CLI_USAGE;
+            }
+            cfg.workers = (unsigned)n;
+            break;
+        }
         case 'h': usage(stdout); return CLI_OK;
         default: usage(stderr); return CLI_USAGE;
         }

@@ -17,6 +17,7 @@ typedef struct {
     size_t max_connections;
     unsigned idle_timeout_ms;
     size_t high_water, low_water;     /* pending output that stops / resumes reading a client */
+    unsigned workers;                 /* search threads; 0: one per CPU (more only add switching) */
     const seg_dict *dict;
     const qry_synonyms *syn;
 } srv_config;

@@ -617,6 +617,12 @@ static void close_walk(uv_handle_t *h, void *arg)
 int srv_run(const srv_config *cfg, char *why, size_t why_len)
 {
     uv_once(&engine_key_once, make_engine_key);
+    /* libuv reads the pool size when the first work is queued: one search thread per
+     * CPU (its default, 4, ran 10-15% fewer requests/s on 2 CPUs) */
+    unsigned workers = cfg->workers ? cfg->workers : uv_available_parallelism();
+    char nworkers[16];
+    snprintf(nworkers, sizeof nworkers, "%u", workers < 1 ? 1 : workers > 1024 ? 1024 : workers);
+    setenv("UV_THREADPOOL_SIZE", nworkers, 1);
     /* a client that hangs up with answers pending must cost an EPIPE, not the daemon */
     signal(SIGPIPE, SIG_IGN);
     server *s = calloc(1, sizeof *s);
@@ -632,7 +638,7 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
     }
     int rc = start_listeners(s, why, why_len);
     if (rc == 0) {
-        log_line("serving %s", cfg->db_path);
+        log_line("serving %s with %s search threads", cfg->db_path, nworkers);
         uv_run(&s->loop, UV_RUN_DEFAULT);
     } else {
         uv_walk(&s->loop, close_walk, NULL);

@@ -446,6 +446,29 @@ Test(serve, tcp_on_loopback, .init = setup, .fini = teardown)
     run_free(&r);
 }
 
+Test(serve, search_threads_are_set_by_workers, .init = setup, .fini = teardown)
+{
+    cr_expect_eq(stop_daemon(daemon_pid), 0);
+    run_result r = run_args("", "serve", "--db", db, "--socket", sock, "--workers", "0", (char *)NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_not_null(strstr(r.err, "--workers"), "%s", r.err);
+    run_free(&r);
+    /* one search thread still answers several clients, each in turn */
+    daemon_pid = start_daemon("--workers", "1");
+    static const char req[] = "{\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}\n";
+    client cs[4];
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(client_open(&cs[i]), 0);
+        cr_assert_eq(send_all(&cs[i], req, strlen(req)), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        json_t *a = read_response(&cs[i]);
+        cr_expect(ok(a), "client %d", i);
+        json_decref(a);
+        close(cs[i].fd);
+    }
+}
+
 Test(serve, started_before_its_index_exists, .init = setup_no_index, .fini = teardown)
 {
     client c;
