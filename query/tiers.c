@@ -3,6 +3,7 @@
 #include "qry_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
 
@@ -24,6 +25,18 @@ static xsh_query *ql_combine(qlist *l, xsh_op op)
     xsh_query *q = qry_combine_free(op, l->q, l->n);
     l->n = 0;
     return q;
+}
+
+/* Whether a and b are the same query (NULL is none). */
+static int same_query(const xsh_query *a, const xsh_query *b)
+{
+    if (!a || !b)
+        return 0;
+    char *da = xsh_query_describe(a), *db = xsh_query_describe(b);
+    int same = da && db && strcmp(da, db) == 0;
+    free(da);
+    free(db);
+    return same;
 }
 
 static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
@@ -56,7 +69,8 @@ static xsh_query *synonym_literals(seg_state *st, const qry_unit *u, int *exact)
     return ql_combine(&alts, XSH_OP_OR);
 }
 
-/* What u's words and its synonyms' add to the rank, or NULL. */
+/* What u's words and its synonyms' add to the rank, or NULL (a passage that says
+ * GDP and 生产总值 both ranks above one that says GDP alone). */
 static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
 {
     qlist l = {0};
@@ -83,7 +97,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}};
     int words_exact = 1, synonyms_exact = 1;
     qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0};
-    int synonyms = 0;
+    int synonyms = 0, slots = 0, loose_is_literal = 0;
     for (size_t s = 0; s < p->nslots; s++) {
         qlist lit = {0}, alt = {0}, loose = {0};
         for (size_t i = 0; i < p->n; i++) {
@@ -114,6 +128,12 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         xsh_query *slot_alt = ql_combine(&alt, XSH_OP_OR);
         xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt ? xsh_query_copy(slot_alt) : NULL);
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
+        slots++;
+        loose_is_literal = !slot_alt && same_query(slot_loose, slot_lit);
+        if (loose_is_literal) {          /* 柯桥: the word is the literal; one posting list */
+            xsh_query_free(slot_loose);
+            slot_loose = NULL;
+        }
         xsh_query *boosted = xsh_query_scale(slot_any_lit, LITERAL_BOOST);
         xsh_query_free(slot_any_lit);
         ql_add(&any, with(XSH_OP_OR, boosted, slot_loose));
@@ -137,6 +157,10 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         } else
             xsh_query_free(s1);
         t.q[2] = ql_combine(&any, XSH_OP_OR);
+        if (slots == 1 && loose_is_literal && words_exact) {
+            xsh_query_free(t.q[2]);      /* 1516.7: its words apart are itself, all in tier 0 */
+            t.q[2] = NULL;
+        }
     }
     xsh_query_free(rank);
     /* tier 0 checks its words; the tiers below check that a passage is not above */
