@@ -12,6 +12,9 @@ mkdir -p "$tmp/docs"
 for i in $(seq -w 1 "$repeat"); do
   for f in corpus/*.txt; do cp "$f" "$tmp/docs/r$i-$(basename "$f")"; done
 done
+# the copies' writeback must not land in wensou's first commits (ext4 flushes them
+# with the index's fsync): both sides start from a clean page cache state
+sync
 mb=$(du -sm "$tmp/docs" | cut -f1)
 echo "== input: corpus x $repeat: $(ls "$tmp/docs" | wc -l) files, $(du -sb "$tmp/docs" | cut -f1) bytes"
 
