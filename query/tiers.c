@@ -97,7 +97,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}};
     int words_exact = 1, synonyms_exact = 1;
     qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0};
-    int synonyms = 0, slots = 0, loose_is_literal = 0;
+    int synonyms = 0, slots = 0, loose_is_literal = 0, phrase_alone = 0;
     for (size_t s = 0; s < p->nslots; s++) {
         qlist lit = {0}, alt = {0}, loose = {0};
         for (size_t i = 0; i < p->n; i++) {
@@ -129,6 +129,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt ? xsh_query_copy(slot_alt) : NULL);
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
         slots++;
+        phrase_alone = !slot_alt && !slot_loose;
         loose_is_literal = !slot_alt && same_query(slot_loose, slot_lit);
         if (loose_is_literal) {          /* 柯桥: the word is the literal; one posting list */
             xsh_query_free(slot_loose);
@@ -157,8 +158,10 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         } else
             xsh_query_free(s1);
         t.q[2] = ql_combine(&any, XSH_OP_OR);
-        if (slots == 1 && loose_is_literal && words_exact) {
-            xsh_query_free(t.q[2]);      /* 1516.7: its words apart are itself, all in tier 0 */
+        /* one word whose words apart are itself (1516.7: all in tier 0), or a quoted
+         * phrase alone (no words-apart match; its n-grams scattered are not it) */
+        if (slots == 1 && ((loose_is_literal && words_exact) || phrase_alone)) {
+            xsh_query_free(t.q[2]);
             t.q[2] = NULL;
         }
     }

@@ -297,6 +297,22 @@ Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = tear
     }
 }
 
+/* A quoted phrase alone has no partial matches: its characters scattered over a
+ * passage are not it, so only passages that say it come back. */
+Test(query, a_quoted_phrase_alone_gets_only_passages_that_say_it, .init = setup, .fini = teardown)
+{
+    /* 产业 … 业发 … 发展 are in many more passages than 产业发展 */
+    json_t *r = search("\"产业发展\"", 50);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    cr_expect_gt(n, 0);
+    for (size_t k = 0; k < n; k++) {
+        json_t *sec = json_object_get(hit(r, k), "section");
+        const char *head = json_array_size(sec) ? json_string_value(json_array_get(sec, json_array_size(sec) - 1)) : "";
+        cr_expect(strstr(text_of(hit(r, k)), "产业发展") || strstr(head, "产业发展"), "hit %zu does not say it", k + 1);
+    }
+    json_decref(r);
+}
+
 /* INTERFACE.md, "The index on disk": a passage's document data is its record,
  * with every field a hit shows but rank, score and highlights. */
 Test(query, document_data_is_the_hit_record, .init = setup, .fini = teardown)
