@@ -75,9 +75,15 @@ typedef struct {
     size_t cap;
     const char *text, *head;
     int loaded;              /* 0 not yet, 1 read, -1 unreadable */
+    unsigned *above;         /* sorted: every passage tiers 0 and 1 matched, when known */
+    size_t nabove, capabove;
+    int above_known;         /* tier 2 then only drops those (and -words), reading nothing */
 } qry_verifier;
 
 int  qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p);
+/* Notes the passages a tier above the partial one matched; complete says they are
+ * all of its matches (it ran from its first hit and ran out before the limit). */
+void qry_verifier_note_above(qry_verifier *v, const unsigned *docids, size_t n, int complete);
 void qry_verifier_free(qry_verifier *v);
 /* The xsh_search_opts.decider: does the candidate belong to v->tier? */
 int  qry_verify(void *ctx, xsh_candidate *c);

@@ -91,7 +91,35 @@ int qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p)
             make_needle(st, u->alts[a], &v->needles[k++], &exact);
     }
     v->nneedles = k;
+    v->above_known = 1;                         /* nothing above yet */
     return 0;
+}
+
+static int cmp_docid(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+void qry_verifier_note_above(qry_verifier *v, const unsigned *docids, size_t n, int complete)
+{
+    if (!complete || !v->above_known) {
+        v->above_known = 0;
+        return;
+    }
+    if (v->nabove + n > v->capabove) {
+        size_t cap = (v->nabove + n) * 2;
+        unsigned *na = realloc(v->above, cap * sizeof *na);
+        if (!na) {
+            v->above_known = 0;
+            return;
+        }
+        v->above = na;
+        v->capabove = cap;
+    }
+    memcpy(v->above + v->nabove, docids, n * sizeof *docids);
+    v->nabove += n;
+    qsort(v->above, v->nabove, sizeof *v->above, cmp_docid);
 }
 
 void qry_verifier_free(qry_verifier *v)
@@ -102,6 +130,7 @@ void qry_verifier_free(qry_verifier *v)
     free(v->first);
     free(v->excluded);
     free(v->possible);
+    free(v->above);
     free(v->buf);
     memset(v, 0, sizeof *v);
 }
@@ -198,11 +227,26 @@ static int holds_all(qry_verifier *v, int alts, int *excluded)
     return 1;
 }
 
+/* The partial tier when every passage of the tiers above is known: any candidate
+ * but those, and those holding a -word the query could not exclude itself. */
+static int partial_by_docid(qry_verifier *v)
+{
+    unsigned id = xsh_candidate_docid(v->cand);
+    if (v->nabove && bsearch(&id, v->above, v->nabove, sizeof id, cmp_docid))
+        return 0;
+    for (size_t i = 0; i < v->p->n; i++)
+        if (v->p->units[i].negated && !v->excluded[i] && holds(v, i, 0))
+            return 0;
+    return 1;
+}
+
 int qry_verify(void *ctx, xsh_candidate *c)
 {
     qry_verifier *v = ctx;
     v->cand = c;
     v->loaded = 0;
+    if (v->tier == 2 && v->above_known)
+        return partial_by_docid(v);
     int excluded;
     if (v->tier == 1 && v->above_excluded)   /* it does not hold every word exactly */
         return holds_all(v, 1, &excluded);

@@ -285,6 +285,11 @@ const char *xsh_candidate_value(xsh_candidate *c, size_t *len)
     return c->failed ? nullptr : c->value.data();
 }
 
+unsigned xsh_candidate_docid(const xsh_candidate *c)
+{
+    return c->doc->get_docid();
+}
+
 const char *xsh_strerror(int code)
 {
     switch (code) {

@@ -106,6 +106,8 @@ int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len);
 /* Its value in the decider slot (its data when decider_slot < 0), read on the
  * first call; valid until the decider returns. NULL on a read error. */
 const char *xsh_candidate_value(xsh_candidate *c, size_t *len);
+/* Its document id. */
+unsigned xsh_candidate_docid(const xsh_candidate *c);
 
 typedef struct {
     size_t offset, limit;
