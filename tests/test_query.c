@@ -253,6 +253,17 @@ static int holds_word(json_t *h, const char *w)
     return json_array_size(sec) && strstr(json_string_value(json_array_get(sec, json_array_size(sec) - 1)), w);
 }
 
+/* No passage is shown twice in r. */
+static void expect_distinct(json_t *r)
+{
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < i; k++)
+            cr_expect(!json_equal(json_object_get(hit(r, k), "start"), json_object_get(hit(r, i), "start")) ||
+                      !json_equal(json_object_get(hit(r, k), "file"), json_object_get(hit(r, i), "file")),
+                      "ranks %zu and %zu are one passage", k + 1, i + 1);
+}
+
 Test(query, total_counts_full_matches_and_partial_ones_fill_the_page, .init = setup, .fini = teardown)
 {
     /* few passages say both words (印染 or its synonym 染整): they are the total,
@@ -266,10 +277,29 @@ Test(query, total_counts_full_matches_and_partial_ones_fill_the_page, .init = se
         int both = (holds_word(hit(r, i), "印染") || holds_word(hit(r, i), "染整")) && holds_word(hit(r, i), "集聚");
         if (i < t)
             cr_expect(both, "rank %zu of %zu full matches holds both words", i + 1, t);
+        else                           /* a full match is never shown again below */
+            cr_expect(!both, "rank %zu, a partial match, holds both words", i + 1);
     }
+    expect_distinct(r);
     cr_expect_eq(facet_sum(r, "documents"), t, "facets count what the total counts");
     cr_expect_eq(facet_sum(r, "kinds"), t);
     cr_expect_eq(facet_sum(r, "years"), t);
+    json_decref(r);
+
+    /* a literal that is checked against the text (平安柯桥): the passages saying
+     * it, then those with 平安 and 柯桥 apart, none of them twice */
+    r = search("平安柯桥", 40);
+    t = total(r);
+    n = json_array_size(json_object_get(r, "hits"));
+    cr_assert_gt(t, 0);
+    cr_expect_gt(n, t);
+    for (size_t i = 0; i < n; i++) {
+        json_t *sec = json_object_get(hit(r, i), "section");
+        const char *head = json_array_size(sec) ? json_string_value(json_array_get(sec, json_array_size(sec) - 1)) : "";
+        int says = strstr(text_of(hit(r, i)), "平安柯桥") || strstr(head, "平安柯桥");
+        cr_expect(i < t ? says : !says, "rank %zu (total %zu)", i + 1, t);
+    }
+    expect_distinct(r);
     json_decref(r);
 
     /* nothing says both: the total counts the passages that say some */
