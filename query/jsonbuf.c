@@ -3,6 +3,7 @@
  * copying, for every answer). */
 #include "qry_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,93 @@ int qry_buf_json(qry_buf *b, const json_t *j, size_t flags)
 {
     if (json_dump_callback(j, sink, b, flags | JSON_ENCODE_ANY) != 0)
         b->failed = 1;
+    return b->failed ? -1 : 0;
+}
+
+/* A string as jansson writes it: ", \\ and control characters escaped, the rest
+ * (valid UTF-8, as in any json_t) as it is. */
+static void put_string(qry_buf *b, const char *s, size_t len)
+{
+    qry_buf_put(b, "\"", 1);
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        qry_buf_put(b, s + from, i - from);
+        char esc[8];
+        switch (c) {
+        case '"': qry_buf_puts(b, "\\\""); break;
+        case '\\': qry_buf_puts(b, "\\\\"); break;
+        case '\b': qry_buf_puts(b, "\\b"); break;
+        case '\f': qry_buf_puts(b, "\\f"); break;
+        case '\n': qry_buf_puts(b, "\\n"); break;
+        case '\r': qry_buf_puts(b, "\\r"); break;
+        case '\t': qry_buf_puts(b, "\\t"); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", c);
+            qry_buf_puts(b, esc);
+        }
+        from = i + 1;
+    }
+    qry_buf_put(b, s + from, len - from);
+    qry_buf_put(b, "\"", 1);
+}
+
+static void put_integer(qry_buf *b, json_int_t v)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        digits[--n] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--n] = '-';
+    qry_buf_put(b, digits + n, sizeof digits - n);
+}
+
+int qry_buf_compact(qry_buf *b, const json_t *j, size_t flags)
+{
+    if ((flags & (JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_ESCAPE_SLASH | 0x1F)) || !(flags & JSON_COMPACT))
+        return qry_buf_json(b, j, flags);
+    size_t i;
+    const char *key;
+    json_t *v;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        qry_buf_put(b, "{", 1);
+        i = 0;
+        json_object_foreach((json_t *)j, key, v) {
+            if (i++)
+                qry_buf_put(b, ",", 1);
+            put_string(b, key, strlen(key));
+            qry_buf_put(b, ":", 1);
+            qry_buf_compact(b, v, flags);
+        }
+        qry_buf_put(b, "}", 1);
+        break;
+    case JSON_ARRAY:
+        qry_buf_put(b, "[", 1);
+        json_array_foreach(j, i, v) {
+            if (i)
+                qry_buf_put(b, ",", 1);
+            qry_buf_compact(b, v, flags);
+        }
+        qry_buf_put(b, "]", 1);
+        break;
+    case JSON_STRING:
+        put_string(b, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        put_integer(b, json_integer_value(j));
+        break;
+    case JSON_TRUE: qry_buf_puts(b, "true"); break;
+    case JSON_FALSE: qry_buf_puts(b, "false"); break;
+    case JSON_NULL: qry_buf_puts(b, "null"); break;
+    default:
+        return qry_buf_json(b, j, flags);
+    }
     return b->failed ? -1 : 0;
 }
 

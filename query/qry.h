@@ -56,6 +56,9 @@ typedef struct {
 int  qry_buf_put(qry_buf *b, const char *data, size_t size);
 int  qry_buf_puts(qry_buf *b, const char *text);
 int  qry_buf_json(qry_buf *b, const json_t *j, size_t flags);   /* any value */
+/* The same text for compact flags (no indent, sorting or escaping beyond JSON's),
+ * written here; reals (and anything else) still go through jansson. */
+int  qry_buf_compact(qry_buf *b, const json_t *j, size_t flags);
 /* The text (NUL-terminated, the caller's), or NULL if anything failed; resets b. */
 char *qry_buf_finish(qry_buf *b, size_t *len);
 

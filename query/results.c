@@ -171,13 +171,13 @@ static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t fla
     if (!json_is_string(frag) || !rank || !score || !hl)
         return 0;
     qry_buf_puts(b, "{\"rank\":");
-    qry_buf_json(b, rank, flags);
+    qry_buf_compact(b, rank, flags);
     qry_buf_puts(b, ",\"score\":");
-    qry_buf_json(b, score, flags);
+    qry_buf_compact(b, score, flags);
     qry_buf_puts(b, ",");
     qry_buf_put(b, json_string_value(frag), json_string_length(frag));
     qry_buf_puts(b, ",\"highlights\":");
-    qry_buf_json(b, hl, flags);
+    qry_buf_compact(b, hl, flags);
     qry_buf_puts(b, "}");
     return 1;
 }
@@ -201,7 +201,7 @@ char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t
         qry_buf_puts(&b, "\":");
         first = 0;
         if (strcmp(key, "hits") != 0 || json_array_size(value) != json_array_size(e->last_frags)) {
-            qry_buf_json(&b, value, flags);
+            qry_buf_compact(&b, value, flags);
             continue;
         }
         qry_buf_puts(&b, "[");
@@ -210,7 +210,7 @@ char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t
                 qry_buf_puts(&b, ",");
             const json_t *hit = json_array_get(value, i);
             if (!put_hit(&b, hit, json_array_get(e->last_frags, i), flags))
-                qry_buf_json(&b, hit, flags);
+                qry_buf_compact(&b, hit, flags);
         }
         qry_buf_puts(&b, "]");
     }

@@ -313,7 +313,8 @@ Test(query, total_counts_full_matches_and_partial_ones_fill_the_page, .init = se
 
 Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = teardown)
 {
-    static const char *qs[] = {"营商环境", "柯桥 year:2021", "研发 经费", "不存在的词语"};
+    /* the last: quotes, a backslash and control characters, echoed in "query" */
+    static const char *qs[] = {"营商环境", "柯桥 year:2021", "研发 经费", "不存在的词语", "柯桥 \"纺\\城\t\x01\x1f/"};
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
         json_t *r = search(qs[i], 7);
         size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(6), len = 0;
