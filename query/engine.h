@@ -29,6 +29,8 @@ struct qry_engine {
     qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
     const json_t *last;          /* the last result qry_search returned (identity only) */
     json_t *last_frags;          /* its hits' record fragments, in order */
+    int lean;                    /* hits leave their record out: qry_search_text writes
+                                    it from the fragments (never seen by others) */
     unsigned long revision;
     const seg_dict *dict;
     const qry_synonyms *syn;
@@ -51,6 +53,8 @@ json_t *qry_file_shared(qry_engine *e, const char *file);
 const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text);
 
 /* ---- results (results.c) ---- */
+/* Whether qry_result_dumps can copy the records in as text under these flags. */
+int qry_dump_fast_flags(size_t flags);
 /* Adds the files the last match counted to the facets (documents, kinds, years). */
 void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r);
 /* Appends r's hits with highlights; per_doc (when not 0) holds across tiers:

@@ -46,6 +46,10 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
  * returned on e: as json_dumps(result, flags), but the passage records of the
  * last search on e are serialised once per revision and copied in. */
 char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t *len);
+/* Runs one search and gives its JSON text (malloc'd) as qry_result_dumps would,
+ * without copying each passage record into a hit object on the way (the daemon's
+ * path). */
+int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **text, size_t *len, qry_err *err);
 
 /* ---- JSON text in one buffer (jsonbuf.c) ---- */
 typedef struct {

@@ -152,11 +152,12 @@ void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, js
         json_t *hit = json_object();
         json_object_set_new(hit, "rank", json_integer((json_int_t)++*rank));
         json_object_set_new(hit, "score", json_real((double)(long long)(r->hits[i].weight * 1000 + 0.5) / 1000));
-        json_object_update(hit, rec);
+        json_t *frag = qry_record_fragment(e, r->hits[i].docid);
+        if (!e->lean || !json_is_string(frag))
+            json_object_update(hit, rec);
         const char *text = json_string_value(json_object_get(rec, "text"));
         json_object_set_new(hit, "highlights", highlights(e, p, r->hits[i].docid, text ? text : ""));
         json_array_append_new(hits, hit);
-        json_t *frag = qry_record_fragment(e, r->hits[i].docid);
         json_array_append(e->last_frags, frag ? frag : json_null());
         json_decref(rec);
     }
@@ -182,11 +183,15 @@ static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t fla
     return 1;
 }
 
+int qry_dump_fast_flags(size_t flags)
+{
+    return (flags & JSON_COMPACT) && !(flags & (JSON_SORT_KEYS | JSON_ENSURE_ASCII)) && (flags & 0x1F) == 0;
+}
+
 char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t *len)
 {
     qry_buf b = {0};
-    int fast = result == e->last && (flags & JSON_COMPACT) && !(flags & (JSON_SORT_KEYS | JSON_ENSURE_ASCII))
-               && (flags & 0x1F) == 0;                  /* no indent */
+    int fast = result == e->last && qry_dump_fast_flags(flags);
     if (!fast) {
         qry_buf_json(&b, result, flags);
         return qry_buf_finish(&b, len);

@@ -171,6 +171,20 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
 }
 
+int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **text, size_t *len, qry_err *err)
+{
+    *text = NULL;
+    json_t *result;
+    e->lean = qry_dump_fast_flags(flags);
+    int rc = qry_search(e, req, &result, err);
+    e->lean = 0;
+    if (rc)
+        return rc;
+    *text = qry_result_dumps(e, result, flags, len);
+    json_decref(result);
+    return *text ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+}
+
 static int count_key(void *ctx, const char *key)
 {
     (void)key;

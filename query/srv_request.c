@@ -120,16 +120,7 @@ void srv_request_run(srv_request *r, qry_engine *engine)
     if (r->op == OP_SEARCH) {
         qry_engine_reopen(engine, &err);         /* see the latest commit; errors surface below */
         qry_request req = {r->q, r->limit, r->offset, r->per_doc};
-        rc = qry_search(engine, &req, &r->result, &err);
-        if (rc == 0) {
-            r->result_text = qry_result_dumps(engine, r->result, ANSWER_FLAGS, NULL);
-            json_decref(r->result);           /* freed on the thread that made it */
-            r->result = NULL;
-            if (!r->result_text) {
-                rc = QRY_ENOMEM;
-                snprintf(err.msg, sizeof err.msg, "%s", "out of memory");
-            }
-        }
+        rc = qry_search_text(engine, &req, ANSWER_FLAGS, &r->result_text, NULL, &err);
     } else if (r->op == OP_STATS) {
         qry_engine_reopen(engine, &err);
         rc = qry_stats(engine, &r->result, &err);
