@@ -107,6 +107,8 @@ void qry_verifier_note_above(qry_verifier *v, const unsigned *docids, size_t n, 
         v->above_known = 0;
         return;
     }
+    if (n == 0)
+        return;
     if (v->nabove + n > v->capabove) {
         size_t cap = (v->nabove + n) * 2;
         unsigned *na = realloc(v->above, cap * sizeof *na);
