@@ -81,9 +81,10 @@ typedef struct {
 } qry_verifier;
 
 int  qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p);
-/* Notes the passages a tier above the partial one matched; complete says they are
- * all of its matches (it ran from its first hit and ran out before the limit). */
-void qry_verifier_note_above(qry_verifier *v, const unsigned *docids, size_t n, int complete);
+/* Notes the passages a tier above the partial one matched (r's hits); complete
+ * says they are all of its matches (it ran from its first hit and ran out before
+ * the limit). */
+void qry_verifier_note_above(qry_verifier *v, const xsh_result *r, int complete);
 void qry_verifier_free(qry_verifier *v);
 /* The xsh_search_opts.decider: does the candidate belong to v->tier? */
 int  qry_verify(void *ctx, xsh_candidate *c);

@@ -88,15 +88,6 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void note_hits_above(qry_verifier *v, const xsh_result *r, int complete)
-{
-    unsigned ids[QRY_MAX_LIMIT];
-    size_t n = 0;
-    for (size_t i = 0; i < r->nhits && n < QRY_MAX_LIMIT; i++)
-        ids[n++] = r->hits[i].docid;
-    qry_verifier_note_above(v, ids, n, complete && n == r->nhits);
-}
-
 int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err)
 {
     *out = NULL;
@@ -143,7 +134,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         if (rc)
             break;
         if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
-            note_hits_above(&verifier, r, skip == 0 && r->nhits < need && !req->per_doc);
+            qry_verifier_note_above(&verifier, r, skip == 0 && r->nhits < need && !req->per_doc);
         if (counted) {
             total += r->estimated;
             qry_add_facets(e, facets, r);

@@ -101,12 +101,13 @@ static int cmp_docid(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void qry_verifier_note_above(qry_verifier *v, const unsigned *docids, size_t n, int complete)
+void qry_verifier_note_above(qry_verifier *v, const xsh_result *r, int complete)
 {
     if (!complete || !v->above_known) {
         v->above_known = 0;
         return;
     }
+    size_t n = r->nhits;
     if (n == 0)
         return;
     if (v->nabove + n > v->capabove) {
@@ -119,8 +120,8 @@ void qry_verifier_note_above(qry_verifier *v, const unsigned *docids, size_t n, 
         v->above = na;
         v->capabove = cap;
     }
-    memcpy(v->above + v->nabove, docids, n * sizeof *docids);
-    v->nabove += n;
+    for (size_t i = 0; i < n; i++)
+        v->above[v->nabove++] = r->hits[i].docid;
     qsort(v->above, v->nabove, sizeof *v->above, cmp_docid);
 }
 
