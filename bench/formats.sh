@@ -14,7 +14,7 @@ ms=$(t "$build/wensou" inspect "$tmp"/*.pdf)
 awk -v p=$pages -v b=$bytes -v ms=$ms 'BEGIN {printf "%-30s %7.0f pages/s  %6.2f MB/s  (%d pages, %.1f MB, %d ms)\n", "wensou inspect (PDF)", p/(ms/1e3), b/1e6/(ms/1e3), p, b/1e6, ms}'
 ms=$(t sh -c "for f in $tmp/*.pdf; do pdftotext \"\$f\" -; done")
 awk -v p=$pages -v b=$bytes -v ms=$ms 'BEGIN {printf "%-30s %7.0f pages/s  %6.2f MB/s  (extraction alone)\n", "pdftotext", p/(ms/1e3), b/1e6/(ms/1e3)}'
-docs=../shared/reports/2025-provincial-docx
+docs=corpus/2025-provincial-docx
 bytes=$(cat "$docs"/*.docx | wc -c)
 ms=$(t "$build/wensou" inspect "$docs"/*.docx)
 awk -v b=$bytes -v ms=$ms 'BEGIN {printf "%-30s %7.1f files/s  %6.2f MB/s  (28 Word reports, %d ms)\n", "wensou inspect (docx)", 28/(ms/1e3), b/1e6/(ms/1e3), ms}'

@@ -69,7 +69,7 @@ def compare(name, ref, test, diffs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wensou", default=os.path.join(ROOT, "build", "wensou"))
-    ap.add_argument("--gold", default=os.path.join(ROOT, "..", "shared", "seggold", "zh_gsdsimp-ud-test.seg.utf8"))
+    ap.add_argument("--gold", default=os.path.join(ROOT, "bench", "data", "zh_gsdsimp-ud-test.seg.utf8"))
     ap.add_argument("--show", type=int, default=20, help="differences to print")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
