@@ -2,6 +2,8 @@
  * a large output never deadlocks the test. */
 #include "run.h"
 
+#include <criterion/criterion.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -116,10 +118,8 @@ run_result run_args(const char *input, ...)
 char *test_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        abort();
-    }
+    if (!f)
+        cr_assert_fail("cannot open %s: %s (a test file missing from the repository?)", path, strerror(errno));
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);

@@ -7,6 +7,7 @@
 #include "run.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,8 +254,18 @@ Test(indexer, plan_toc_gives_pages_tables_and_boxes)
 
 /* ---- synthetic documents ---- */
 
-static idx_doc *model(const char *name, const char *text, size_t len, int expect_rc)
+/* A document made from bytes as if it were file `base` in a folder that does not
+ * exist (so no stray manifest.tsv in the system's temporary folder applies to it). */
+static idx_doc *model(const char *base, const char *text, size_t len, int expect_rc)
 {
+    static char folder[64];
+    if (!folder[0]) {
+        strcpy(folder, "/tmp/wensou-model-XXXXXX");
+        cr_assert_not_null(mkdtemp(folder), "mkdtemp: %s", strerror(errno));
+        rmdir(folder);                  /* a fresh name that nothing lies in */
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%s/%s", folder, base);
     idx_doc *d = NULL;
     idx_err err = {0};
     int rc = idx_doc_from_bytes(name, text, len, &d, &err);
@@ -297,7 +308,7 @@ Test(indexer, every_heading_form_nests)
         "1\t生产总值\t7%\n"
         "二、保障措施\n"
         "第七段正文。\n";
-    idx_doc *d = model("/tmp/headings.txt", text, sizeof text - 1, 0);
+    idx_doc *d = model("headings.txt", text, sizeof text - 1, 0);
     cr_assert_eq(d->npassages, 10, "%zu passages", d->npassages);
     cr_expect_str_eq(path_of(&d->passages[0]), "一、总体要求");
     cr_expect_str_eq(path_of(&d->passages[1]), "一、总体要求 > （一）发展目标");
@@ -316,7 +327,7 @@ Test(indexer, every_heading_form_nests)
     idx_doc_free(d);
 
     const char md[] = "# 标题\n\n导语一段。\n\n## 小节\n\n小节正文。\n";
-    d = model("/tmp/md.txt", md, sizeof md - 1, 0);
+    d = model("md.txt", md, sizeof md - 1, 0);
     cr_assert_eq(d->npassages, 2);
     cr_expect_str_eq(path_of(&d->passages[0]), "标题");
     cr_expect_str_eq(path_of(&d->passages[1]), "标题 > 小节");
@@ -330,7 +341,7 @@ Test(indexer, each_footer_form_ends_a_page)
         "第二页的正文。\n— 2 —\n"
         "第三页的正文。\n第 3 页\n"
         "第四页的正文。\f第五页的正文。\n";
-    idx_doc *d = model("/tmp/footers.txt", text, sizeof text - 1, 0);
+    idx_doc *d = model("footers.txt", text, sizeof text - 1, 0);
     cr_assert_eq(d->npassages, 5, "%zu passages", d->npassages);
     for (int i = 0; i < 4; i++) {
         cr_expect_eq(d->passages[i].page, i + 1, "passage %d on page %d", i, d->passages[i].page);
@@ -357,7 +368,7 @@ Test(indexer, gbk_files_are_converted_and_ranges_stay_on_their_bytes)
     const char utf8[] = "一、营商环境\n柯桥区打造最佳营商环境，推进“最多跑一次”改革。\n第二段：R&D 经费支出 2.65%。\n";
     size_t len;
     char *gbk = to_gb18030(utf8, &len);
-    idx_doc *d = model("/tmp/gbk.txt", gbk, len, 0);
+    idx_doc *d = model("gbk.txt", gbk, len, 0);
     cr_expect_str_eq(d->encoding, "gb18030");
     cr_assert_eq(d->npassages, 2);
     cr_expect_str_eq(d->passages[0].text, "柯桥区打造最佳营商环境，推进“最多跑一次”改革。");
@@ -376,7 +387,7 @@ Test(indexer, gbk_files_are_converted_and_ranges_stay_on_their_bytes)
 Test(indexer, a_file_with_no_structure_is_one_passage_per_paragraph)
 {
     const char text[] = "这是一份没有标题、没有页码的普通文本。\r\n它只有两段。\r\n";
-    idx_doc *d = model("/tmp/plain.txt", text, sizeof text - 1, 0);
+    idx_doc *d = model("plain.txt", text, sizeof text - 1, 0);
     cr_assert_eq(d->npassages, 2);
     cr_expect_eq(d->passages[0].nsection, 0);
     cr_expect_str_eq(d->passages[1].text, "它只有两段。");
@@ -384,7 +395,7 @@ Test(indexer, a_file_with_no_structure_is_one_passage_per_paragraph)
     idx_doc_free(d);
     /* with a BOM, offsets still count the file's bytes */
     const char bom[] = "\xEF\xBB\xBF正文一段。\n";
-    d = model("/tmp/bom.txt", bom, sizeof bom - 1, 0);
+    d = model("bom.txt", bom, sizeof bom - 1, 0);
     cr_assert_eq(d->npassages, 1);
     cr_expect_eq(d->passages[0].start, 3);
     cr_expect_eq(d->passages[0].end, sizeof bom - 2);
@@ -393,17 +404,17 @@ Test(indexer, a_file_with_no_structure_is_one_passage_per_paragraph)
 
 Test(indexer, bad_files_are_refused_with_a_reason)
 {
-    model("/tmp/empty.txt", "", 0, IDX_EEMPTY);
-    model("/tmp/blank.txt", " \n\n\t\n", 5, IDX_EEMPTY);
+    model("empty.txt", "", 0, IDX_EEMPTY);
+    model("blank.txt", " \n\n\t\n", 5, IDX_EEMPTY);
     char bin[4096];
     for (size_t i = 0; i < sizeof bin; i++)
         bin[i] = (char)(i * 7 % 256);
-    model("/tmp/binary.bin", bin, sizeof bin, IDX_EBINARY);
+    model("binary.bin", bin, sizeof bin, IDX_EBINARY);
     /* Latin-1 text that is neither UTF-8 nor GB18030 */
     char latin[600];
     for (size_t i = 0; i < sizeof latin; i++)
         latin[i] = (i % 3 == 0) ? (char)0xFF : 'a';
-    model("/tmp/latin1.txt", latin, sizeof latin, IDX_EENCODING);
+    model("latin1.txt", latin, sizeof latin, IDX_EENCODING);
     idx_doc *d;
     idx_err err = {0};
     cr_expect_eq(idx_doc_load("/nonexistent/report.txt", &d, &err), IDX_EIO);
@@ -418,7 +429,7 @@ Test(indexer, metadata_from_the_manifest_or_the_file)
     cr_expect_str_eq(d->kind, "规划纲要");
     idx_doc_free(d);
     const char text[] = "某某区2024年政府工作报告\n\n2024年1月9日\n\n各位代表：现在我代表区人民政府作报告。\n";
-    d = model("/tmp/2024-01-09-some-report.txt", text, sizeof text - 1, 0);
+    d = model("2024-01-09-some-report.txt", text, sizeof text - 1, 0);
     cr_expect_str_eq(d->title, "某某区2024年政府工作报告 2024年1月9日");
     cr_expect_str_eq(d->date, "2024-01-09");
     cr_expect_str_eq(d->kind, "政府工作报告");
