@@ -2,6 +2,7 @@
 /* doc.c — one file → its document model: read, decode, lines, paragraphs,
  * structure, passages, pages, metadata, in that order. */
 #include "idx_int.h"
+#include "intl.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -93,6 +94,21 @@ static int model_extracted(const char *path, const char *bytes, size_t len, int 
     return rc;
 }
 
+/* Each passage's line: newlines before its start in src (the file's bytes, or the
+ * extracted text), counted on from the previous passage when they come in order. */
+static void assign_lines(idx_doc *doc, const char *src, size_t len)
+{
+    size_t pos = 0, line = 1;
+    for (size_t i = 0; i < doc->npassages; i++) {
+        idx_passage *p = &doc->passages[i];
+        if (p->start < pos)
+            pos = 0, line = 1;
+        for (; pos < p->start && pos < len; pos++)
+            line += src[pos] == '\n';
+        p->line = line;
+    }
+}
+
 int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc **out, idx_err *err)
 {
     *out = NULL;
@@ -117,11 +133,15 @@ int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc 
         }
     }
     if (!rc && doc->npassages == 0)
-        rc = idx_fail(err, IDX_EEMPTY, path, "no text to index (only whitespace, headings or a title)");
+        rc = idx_fail(err, IDX_EEMPTY, path, _("no text to index (only whitespace, headings or a title)"));
     if (rc) {
         idx_doc_free(doc);
         return rc;
     }
+    if (doc->extracted)
+        assign_lines(doc, doc->extracted, doc->extracted_len);
+    else
+        assign_lines(doc, bytes, len);
     *out = doc;
     return 0;
 }
@@ -138,11 +158,11 @@ int idx_file_read(const char *path, char **abs_out, char **bytes_out, size_t *le
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        return idx_fail(err, IDX_EIO, path, "not a regular file");
+        return idx_fail(err, IDX_EIO, path, _("not a regular file"));
     }
     if ((unsigned long long)st.st_size > IDX_MAX_FILE_BYTES) {
         fclose(f);
-        return idx_fail(err, IDX_ETOOBIG, path, "file too large (over 256 MiB)");
+        return idx_fail(err, IDX_ETOOBIG, path, _("file too large (over 256 MiB)"));
     }
     size_t len = (size_t)st.st_size;
     char *bytes = malloc(len + 1);
@@ -159,7 +179,7 @@ int idx_file_read(const char *path, char **abs_out, char **bytes_out, size_t *le
     if (rerr || got != len) {
         free(bytes);
         free(a);
-        return idx_fail(err, IDX_EIO, path, "read error");
+        return idx_fail(err, IDX_EIO, path, _("read error"));
     }
     *abs_out = a;
     *bytes_out = bytes;

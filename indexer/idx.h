@@ -41,6 +41,7 @@ typedef struct {
     idx_page_source page_source;
     idx_passage_kind kind;
     size_t text_start, text_end;   /* the same range in the decoded text (differs from start/end for GB18030) */
+    size_t line;              /* 1-based line of `start` in the source bytes (for editors: PATH:LINE) */
 } idx_passage;
 
 typedef struct {

@@ -28,6 +28,7 @@ json_t *idx_passage_json(const idx_doc *d, const idx_passage *p)
     json_object_set_new(o, "page_source", src ? json_string(src) : json_null());
     json_object_set_new(o, "start", json_integer((json_int_t)p->start));
     json_object_set_new(o, "end", json_integer((json_int_t)p->end));
+    json_object_set_new(o, "line", json_integer((json_int_t)p->line));
     json_object_set_new(o, "text", json_stringn(p->text, p->text_len));
     if (p->table_header)
         json_object_set_new(o, "table_header", json_string(p->table_header));
