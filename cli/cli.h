@@ -15,23 +15,45 @@
 
 /* Prints `wensou: what: why` to stderr. */
 void cli_error(const char *what, const char *why);
+/* A usage error: `wensou: COMMAND: why` and `Try 'wensou COMMAND --help' …` on
+ * stderr (COMMAND may be NULL); returns CLI_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for what getopt_long (optstring starting with ':') returned:
+ * c is ':' (missing value) or '?' (unknown), optopt_char getopt's optopt, arg the
+ * argument it stopped at (argv[optind - 1]). Returns CLI_USAGE. */
+int cli_getopt_error(const char *command, int c, int optopt_char, const char *arg);
+/* Sets the locale from the environment and binds the message catalogue. */
+void cli_i18n_init(void);
 
-/* Opens the segmenter's dictionaries: $WENSOU_DICT or <exe dir>/dict/jieba.wsd,
- * and (when with_user) $WENSOU_USER_DICT or <exe dir>/dict/userdict.txt.
+typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+/* "auto", "always" or "never" into *out; -1 for anything else. */
+int cli_color_parse(const char *v, cli_color *out);
+/* Whether output to fd gets colour: auto means a terminal, TERM not dumb, NO_COLOR unset. */
+int cli_color_enabled(cli_color when, int fd);
+
+/* Opens the segmenter's dictionaries: $WENSOU_DICT or dict/jieba.wsd in the data
+ * folder, and (when with_user) $WENSOU_USER_DICT or dict/userdict.txt.
  * On failure prints the error and returns CLI_FAILED. */
 int cli_open_dict(int with_user, seg_dict **out);
+/* Loads $WENSOU_SYNONYMS or dict/synonyms.txt in the data folder (none found: no
+ * synonyms). On failure prints the error and returns CLI_FAILED. */
+int cli_open_synonyms(seg_dict *dict, qry_synonyms **out);
 
 /* The index directory: --db, else $WENSOU_DB, else ./wensou.db. */
 const char *cli_db_path(const char *option);
-/* For searching: the same, but when none is given and ./wensou.db does not exist,
- * the index of corpus/ that the build puts beside the executable. */
-const char *cli_search_db_path(const char *option);
 
-/* A resource file: $env, else <exe dir>/name; NULL when neither can be formed. */
+/* A data file (name relative to the data folder) into buf: under $WENSOU_DATA when
+ * set, else beside the executable, else <exe dir>/../share/wensou, else the
+ * configured data folder. NULL when it is in none of them. */
+const char *cli_data_path(const char *name, char *buf, size_t cap);
+/* The folder of the message catalogues (…/locale) by the same rule; NULL if none. */
+const char *cli_locale_dir(char *buf, size_t cap);
+/* A resource file: $env, else cli_data_path(name). */
 const char *cli_resource_path(const char *env, const char *name, char *buf, size_t cap);
 
-/* Prints a search result the way a person reads it; bold matches when tty. */
-void cli_render_results(FILE *f, json_t *result, int tty);
+/* Prints a search result the way a person reads it: matches in bold when color,
+ * else marked 【】; each hit's location as PATH:LINE. */
+void cli_render_results(FILE *f, json_t *result, int color);
 
 /* Sends req to a running daemon (a socket path or HOST:PORT) and returns its result
  * object; prints the error and returns CLI_FAILED otherwise. */

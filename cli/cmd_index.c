@@ -3,6 +3,7 @@
  * a progress bar on a terminal; a one-line summary; SIGINT/SIGTERM stop after the
  * current file with everything before it committed. */
 #include "cli.h"
+#include "intl.h"
 #include "idx_index.h"
 
 #include <dirent.h>
@@ -88,7 +89,7 @@ static int collect(file_list *l, const char *path, int explicit_file, int *faile
     }
     if (!S_ISDIR(st.st_mode)) {
         if (explicit_file) {
-            cli_error(path, "not a file or folder");
+            cli_error(path, _("not a file or folder"));
             (*failed)++;
         }
         return 0;
@@ -133,8 +134,8 @@ static void progress(size_t done, size_t total, size_t bytes, size_t total_bytes
     double rate = dt > 0 ? mb / dt : 0;
     double eta = rate > 0 ? ((double)(total_bytes - bytes) / 1e6) / rate : 0;
     int width = 24, fill = total ? (int)(width * done / total) : width;
-    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu files  %.1f MB  %zu passages  %.1f MB/s  ETA %.0fs",
-            fill, "########################", width - fill, "", done, total, mb, passages, rate, eta);
+    fprintf(stderr, "\r\033[K[%.*s%*s] ", fill, "########################", width - fill, "");
+    fprintf(stderr, _("%zu/%zu files  %.1f MB  %zu passages  %.1f MB/s  ETA %.0fs"), done, total, mb, passages, rate, eta);
     fflush(stderr);
 }
 
@@ -170,11 +171,11 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
 
 static void usage(FILE *f)
 {
-    fputs("usage: wensou index [--db DIR] [--prune] [--quiet] PATH...\n"
-          "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx). Re-running changes only what changed.\n"
-          "  --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
-          "  --prune    also remove the files that no longer exist\n"
-          "  --quiet    no progress bar\n", f);
+    fputs(_("usage: wensou index [-d DIR] [--prune] [-q] PATH...\n"
+            "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx). Re-running changes only what changed.\n"
+            "  -d, --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
+            "      --prune    also remove the files that no longer exist\n"
+            "  -q, --quiet    no progress bar\n"), f);
 }
 
 int cmd_index(int argc, char **argv)
@@ -184,26 +185,25 @@ int cmd_index(int argc, char **argv)
     const char *db = NULL;
     int prune = 0, quiet = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'p': prune = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_USAGE;
+        default: return cli_getopt_error("index", c, optopt, argv[optind - 1]);
         }
     }
-    if (optind == argc && !prune) {
-        cli_error("index", "no PATH given (see wensou index --help)");
-        return CLI_USAGE;
-    }
+    if (optind == argc && !prune)
+        return cli_usage_error("index", _("no PATH given"));
     db = cli_db_path(db);
 
     file_list files = {0};
     int failed = 0;
     for (int i = optind; i < argc; i++)
         if (collect(&files, argv[i], 1, &failed) != 0) {
-            cli_error("index", "out of memory");
+            cli_error("index", _("out of memory"));
             list_free(&files);
             return CLI_FAILED;
         }
@@ -244,9 +244,11 @@ int cmd_index(int argc, char **argv)
         b.failed++;
     }
     double dt = now() - b.t0;
-    printf("%s%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n",
-           stop_requested ? "interrupted: " : "", b.added, b.updated, b.unchanged, removed, failed + b.failed,
-           b.passages, dt, dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
+    if (stop_requested)
+        fputs(_("interrupted: "), stdout);
+    printf(_("%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n"),
+           b.added, b.updated, b.unchanged, removed, failed + b.failed, b.passages, dt,
+           dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
     failed += b.failed;
     list_free(&files);
     seg_dict_close(dict);

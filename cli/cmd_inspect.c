@@ -2,6 +2,7 @@
  * lines ({"doc": …} then one line per passage), or with --text the text that the
  * passages' start/end index. */
 #include "cli.h"
+#include "intl.h"
 #include "idx.h"
 #include "idx_record.h"
 
@@ -59,23 +60,22 @@ int cmd_inspect(int argc, char **argv)
     static const struct option opts[] = {{"text", no_argument, 0, 't'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int text_only = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 't': text_only = 1; break;
         case 'h':
-            puts("usage: wensou inspect [--text] FILE...\n"
-                 "Prints each file's document model as JSON lines: a {\"doc\": …} line, then one line per\n"
-                 "passage (file, title, date, kind, section, page, page_end, page_source, start, end, text).\n"
-                 "  --text   print the text that passages' start/end index instead");
+            fputs(_("usage: wensou inspect [--text] FILE...\n"
+                    "Prints each file's document model as JSON lines: a {\"doc\": …} line, then one line per\n"
+                    "passage (file, title, date, kind, section, page, page_end, page_source, start, end, line, text).\n"
+                    "  --text   print the text that passages' start/end index instead\n"), stdout);
             return CLI_OK;
         default:
-            return CLI_USAGE;
+            return cli_getopt_error("inspect", c, optopt, argv[optind - 1]);
         }
     }
-    if (optind == argc) {
-        cli_error("inspect", "no FILE given (see wensou inspect --help)");
-        return CLI_USAGE;
-    }
+    if (optind == argc)
+        return cli_usage_error("inspect", _("no FILE given"));
     int status = CLI_OK;
     for (int i = optind; i < argc; i++)
         if (inspect_file(argv[i], text_only) != CLI_OK)

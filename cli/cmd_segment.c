@@ -1,6 +1,7 @@
 /* cmd_segment.c — `wensou segment`: one output line per input line, the tokens
  * joined by " / ", or a JSON array of {token, start, end[, norm]} per line. */
 #include "cli.h"
+#include "intl.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -76,13 +77,13 @@ static int segment_stream(FILE *in, const char *name, seg_state *st, enum seg_mo
 
 static void usage(FILE *f)
 {
-    fputs("usage: wensou segment [--mode accurate|search] [--no-hmm] [--no-user-dict] [--json] [FILE...]\n"
-          "Cuts Chinese text into words, one output line per input line (stdin when no FILE).\n"
-          "  --mode accurate   tokens tile the text (default)\n"
-          "  --mode search     also the shorter dictionary words inside long words\n"
-          "  --no-hmm          no HMM for unknown words\n"
-          "  --no-user-dict    only jieba's base dictionary\n"
-          "  --json            a JSON array of {token, start, end[, norm]} per line\n", f);
+    fputs(_("usage: wensou segment [--mode accurate|search] [--no-hmm] [--no-user-dict] [-j] [FILE...]\n"
+            "Cuts Chinese text into words, one output line per input line (stdin when no FILE).\n"
+            "      --mode accurate   tokens tile the text (default)\n"
+            "      --mode search     also the shorter dictionary words inside long words\n"
+            "      --no-hmm          no HMM for unknown words\n"
+            "      --no-user-dict    only jieba's base dictionary\n"
+            "  -j, --json            a JSON array of {token, start, end[, norm]} per line\n"), f);
 }
 
 int cmd_segment(int argc, char **argv)
@@ -95,23 +96,22 @@ int cmd_segment(int argc, char **argv)
     unsigned flags = 0;
     int json = 0, with_user = 1, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "accurate") == 0)
                 mode = SEG_MODE_ACCURATE;
             else if (strcmp(optarg, "search") == 0)
                 mode = SEG_MODE_SEARCH;
-            else {
-                cli_error("segment", "--mode takes accurate or search");
-                return CLI_USAGE;
-            }
+            else
+                return cli_usage_error("segment", _("--mode takes accurate or search, not '%s'"), optarg);
             break;
         case 'H': flags |= SEG_FLAG_NO_HMM; break;
         case 'U': with_user = 0; break;
         case 'j': json = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_USAGE;
+        default: return cli_getopt_error("segment", c, optopt, argv[optind - 1]);
         }
     }
     seg_dict *d;

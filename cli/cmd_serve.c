@@ -1,24 +1,28 @@
 /* cmd_serve.c — `wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT]
  * [--allow-remote] [--workers N] [--verbose]`: the query daemon (query/srv.h). */
 #include "cli.h"
+#include "intl.h"
 #include "srv.h"
 
 #include <getopt.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
 {
-    fputs("usage: wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--workers N]\n"
-          "                    [--verbose]\n"
-          "Answers newline-delimited JSON requests ({\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}, ping, stats)\n"
-          "on a Unix socket (default ./wensou.sock, mode 0660) and, with --listen, on TCP.\n"
-          "  --listen HOST:PORT  also TCP; only loopback unless --allow-remote (no authentication!)\n"
-          "  --workers N         search threads (default: one per CPU)\n"
-          "  --verbose           one log line per request\n"
-          "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n", f);
+    fputs(_("usage: wensou serve [-d DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--workers N]\n"
+            "                    [--verbose]\n"
+            "Answers newline-delimited JSON requests ({\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}, ping, stats)\n"
+            "on a Unix socket (default ./wensou.sock, mode 0660) and, with --listen, on TCP.\n"
+            "  -d, --db DIR         the index (default $WENSOU_DB, else ./wensou.db)\n"
+            "      --socket PATH    the Unix socket (default ./wensou.sock)\n"
+            "      --listen HOST:PORT  also TCP; only loopback unless --allow-remote (no authentication!)\n"
+            "      --workers N      search threads (default: one per CPU)\n"
+            "  -v, --verbose        one log line per request\n"
+            "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n"), f);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -33,7 +37,8 @@ int cmd_serve(int argc, char **argv)
     cfg.socket_path = "wensou.sock";
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:vh", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 's': cfg.socket_path = optarg; break;
@@ -43,39 +48,34 @@ int cmd_serve(int argc, char **argv)
         case 'w': {
             char *end;
             unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1024) {
-                cli_error("serve", "--workers takes a number from 1 to 1024");
-                return CLI_USAGE;
-            }
+            if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1024)
+                return cli_usage_error("serve", _("--workers takes a number from 1 to 1024"));
             cfg.workers = (unsigned)n;
             break;
         }
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_USAGE;
+        default: return cli_getopt_error("serve", c, optopt, argv[optind - 1]);
         }
     }
-    if (optind != argc) {
-        cli_error("serve", "unexpected argument (see wensou serve --help)");
-        return CLI_USAGE;
-    }
-    cfg.db_path = cli_search_db_path(db);
+    if (optind != argc)
+        return cli_usage_error("serve", _("unexpected argument '%s'"), argv[optind]);
+    char why[512];
+    if (srv_config_check(&cfg, why, sizeof why) != 0)
+        return cli_usage_error("serve", "%s", why);
+    /* no index there yet is fine: requests get no_index until one is made */
+    cfg.db_path = cli_db_path(db);
     seg_dict *dict = NULL;
     qry_synonyms *syn = NULL;
     if (cli_open_dict(1, &dict) != CLI_OK)
         return CLI_FAILED;
-    char path[PATH_MAX];
-    const char *sp = cli_resource_path("WENSOU_SYNONYMS", "dict/synonyms.txt", path, sizeof path);
-    if (sp && access(sp, R_OK) != 0 && !getenv("WENSOU_SYNONYMS"))
-        sp = NULL;
-    qry_err err;
-    if (qry_synonyms_load(sp, dict, &syn, &err) != 0) {
-        fprintf(stderr, "wensou: %s\n", err.msg);
+    if (cli_open_synonyms(dict, &syn) != CLI_OK) {
         seg_dict_close(dict);
         return CLI_FAILED;
     }
     cfg.dict = dict;
     cfg.syn = syn;
-    char why[512];
+    /* the protocol's messages stay English whatever the locale (docs/INTERFACE.md) */
+    setlocale(LC_MESSAGES, "C");
     int rc = srv_run(&cfg, why, sizeof why);
     if (rc)
         fprintf(stderr, "wensou: %s\n", why);

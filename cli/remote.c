@@ -1,6 +1,7 @@
 /* remote.c — `wensou search --connect ADDR`: one request to a running daemon over
  * its Unix socket (a path) or TCP (HOST:PORT), and its result object. */
 #include "cli.h"
+#include "intl.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -65,7 +66,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
     int fd = connect_addr(addr);
     if (fd < 0) {
         char why[160];
-        snprintf(why, sizeof why, "cannot connect to a daemon: %s", strerror(errno));
+        snprintf(why, sizeof why, _("cannot connect to a daemon: %s"), strerror(errno));
         cli_error(addr, why);
         return CLI_FAILED;
     }
@@ -85,7 +86,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
     for (size_t sent = 0; sent < ll + 1;) {
         ssize_t n = send(fd, line + sent, ll + 1 - sent, MSG_NOSIGNAL);
         if (n <= 0) {
-            cli_error(addr, "the daemon closed the connection");
+            cli_error(addr, _("the daemon closed the connection"));
             goto done;
         }
         sent += (size_t)n;
@@ -100,7 +101,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
         }
         ssize_t n = recv(fd, buf + len, cap - len, 0);
         if (n <= 0) {
-            cli_error(addr, n == 0 ? "the daemon closed the connection without an answer" : "no answer from the daemon");
+            cli_error(addr, n == 0 ? _("the daemon closed the connection without an answer") : _("no answer from the daemon"));
             goto done;
         }
         len += (size_t)n;
@@ -109,7 +110,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
     }
     json_t *resp = json_loadb(buf, (size_t)((char *)memchr(buf, '\n', len) - buf), 0, NULL);
     if (!resp) {
-        cli_error(addr, "the daemon's answer is not JSON");
+        cli_error(addr, _("the daemon's answer is not JSON"));
         goto done;
     }
     if (json_is_true(json_object_get(resp, "ok"))) {
@@ -118,7 +119,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
     } else {
         const char *msg = json_string_value(json_object_get(json_object_get(resp, "error"), "message"));
         const char *code = json_string_value(json_object_get(json_object_get(resp, "error"), "code"));
-        fprintf(stderr, "wensou: %s\n", msg ? msg : "the daemon refused the request");
+        fprintf(stderr, "wensou: %s\n", msg ? msg : _("the daemon refused the request"));
         status = code && strcmp(code, "bad_request") == 0 ? CLI_USAGE : CLI_FAILED;
     }
     json_decref(resp);

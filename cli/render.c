@@ -1,6 +1,9 @@
-/* render.c — the terminal view of a search result: rank, title · section path ·
- * pages, a snippet around the matches (bold on a terminal), and file:start. */
+/* render.c — the terminal view of a search result: rank, date, title · section
+ * path, a snippet around the matches (bold with colour, else 【marked】), and the
+ * location as PATH:LINE with the pages. Document text never reaches the terminal
+ * raw: control characters are shown escaped. */
 #include "cli.h"
+#include "intl.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -16,8 +19,35 @@ static size_t char_start(const char *s, size_t i)
     return i;
 }
 
-static void print_snippet(FILE *f, const char *text, json_t *hl, int bold)
+/* Writes n bytes of s with C0/C1 control characters and DEL escaped (\x1b, \u009b),
+ * so a hostile document cannot move the cursor or retitle the window. */
+static void put_text(FILE *f, const char *s, size_t n)
 {
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0;
+        if (c >= 0x20 && c != 0x7F && !c1)
+            continue;
+        fwrite(s + run, 1, i - run, f);
+        if (c1)
+            fprintf(f, "\\u%04x", (unsigned char)s[++i]);
+        else
+            fprintf(f, "\\x%02x", c);
+        run = i + 1;
+    }
+    fwrite(s + run, 1, n - run, f);
+}
+
+static void put_string(FILE *f, const char *s)
+{
+    if (s)
+        put_text(f, s, strlen(s));
+}
+
+static void print_snippet(FILE *f, const char *text, json_t *hl, int color)
+{
+    const char *open = color ? "\033[1m" : "【", *close = color ? "\033[0m" : "】";
     size_t len = strlen(text), first = 0;
     if (json_array_size(hl) > 0)
         first = (size_t)json_integer_value(json_array_get(json_array_get(hl, 0), 0));
@@ -26,59 +56,77 @@ static void print_snippet(FILE *f, const char *text, json_t *hl, int bold)
     fputs("    ", f);
     if (from > 0)
         fputs("…", f);
-    size_t pos = from, k = 0;
-    for (; k < json_array_size(hl) && pos < to; k++) {
+    size_t pos = from;
+    for (size_t k = 0; k < json_array_size(hl) && pos < to; k++) {
         size_t s = (size_t)json_integer_value(json_array_get(json_array_get(hl, k), 0));
         size_t e = (size_t)json_integer_value(json_array_get(json_array_get(hl, k), 1));
-        if (e <= pos || s >= to)
+        if (e <= pos || s >= to || e > len)
             continue;
         if (s < pos)
             s = pos;
         if (e > to)
             e = to;
-        fwrite(text + pos, 1, s - pos, f);
-        fputs(bold ? "\033[1m" : "", f);
-        fwrite(text + s, 1, e - s, f);
-        fputs(bold ? "\033[0m" : "", f);
+        put_text(f, text + pos, s - pos);
+        fputs(open, f);
+        put_text(f, text + s, e - s);
+        fputs(close, f);
         pos = e;
     }
-    fwrite(text + pos, 1, to - pos, f);
+    put_text(f, text + pos, to - pos);
     if (to < len)
         fputs("…", f);
     fputc('\n', f);
 }
 
-void cli_render_results(FILE *f, json_t *result, int tty)
+/* " · p. 12", " · pp. 12–13 (est.)", or nothing without page information. */
+static void print_pages(FILE *f, json_t *h)
+{
+    json_t *page = json_object_get(h, "page"), *page_end = json_object_get(h, "page_end");
+    if (!json_is_integer(page))
+        return;
+    long long p0 = json_integer_value(page), p1 = json_is_integer(page_end) ? json_integer_value(page_end) : p0;
+    const char *src = json_string_value(json_object_get(h, "page_source"));
+    fputs(" · ", f);
+    if (p1 > p0)
+        fprintf(f, _("pp. %lld–%lld"), p0, p1);
+    else
+        fprintf(f, _("p. %lld"), p0);
+    if (src && strcmp(src, "estimated") == 0)
+        fputs(_(" (est.)"), f);
+}
+
+void cli_render_results(FILE *f, json_t *result, int color)
 {
     json_t *hits = json_object_get(result, "hits");
-    fprintf(f, "%lld results for %s (%.2f ms)\n", (long long)json_integer_value(json_object_get(result, "total")),
-            json_string_value(json_object_get(result, "query")), json_number_value(json_object_get(result, "took_ms")));
+    long long total = json_integer_value(json_object_get(result, "total"));
+    fprintf(f, P_("%lld result for ", "%lld results for ", (unsigned long)total), total);
+    put_string(f, json_string_value(json_object_get(result, "query")));
+    fprintf(f, _(" (%.2f ms)\n"), json_number_value(json_object_get(result, "took_ms")));
     size_t i;
     json_t *h;
     json_array_foreach(hits, i, h) {
-        const char *title = json_string_value(json_object_get(h, "title"));
         const char *date = json_string_value(json_object_get(h, "date"));
-        fprintf(f, "\n%3lld. %s%s%s", (long long)json_integer_value(json_object_get(h, "rank")),
-                date ? date : "", date ? " " : "", title ? title : "");
-        json_t *sec = json_object_get(h, "section");
+        fprintf(f, "\n%3lld. ", (long long)json_integer_value(json_object_get(h, "rank")));
+        if (date) {
+            put_string(f, date);
+            fputc(' ', f);
+        }
+        put_string(f, json_string_value(json_object_get(h, "title")));
         size_t k;
         json_t *s;
-        json_array_foreach(sec, k, s)
-            fprintf(f, "%s%s", k == 0 ? " · " : " › ", json_string_value(s));
-        json_t *page = json_object_get(h, "page"), *page_end = json_object_get(h, "page_end");
-        if (json_is_integer(page)) {
-            json_int_t p0 = json_integer_value(page), p1 = json_integer_value(page_end);
-            const char *src = json_string_value(json_object_get(h, "page_source"));
-            const char *est = src && strcmp(src, "estimated") == 0 ? " (est.)" : "";
-            if (p1 > p0)
-                fprintf(f, " · pp. %lld–%lld%s", (long long)p0, (long long)p1, est);
-            else
-                fprintf(f, " · p. %lld%s", (long long)p0, est);
+        json_array_foreach(json_object_get(h, "section"), k, s) {
+            fputs(k == 0 ? " · " : " › ", f);
+            put_string(f, json_string_value(s));
         }
         fputc('\n', f);
         const char *text = json_string_value(json_object_get(h, "text"));
-        print_snippet(f, text ? text : "", json_object_get(h, "highlights"), tty);
-        fprintf(f, "    %s:%lld\n", json_string_value(json_object_get(h, "file")),
-                (long long)json_integer_value(json_object_get(h, "start")));
+        print_snippet(f, text ? text : "", json_object_get(h, "highlights"), color);
+        fputs("    ", f);
+        put_string(f, json_string_value(json_object_get(h, "file")));
+        json_t *line = json_object_get(h, "line");
+        if (json_is_integer(line))
+            fprintf(f, ":%lld", (long long)json_integer_value(line));
+        print_pages(f, h);
+        fputc('\n', f);
     }
 }

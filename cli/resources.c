@@ -1,6 +1,9 @@
-/* resources.c — finds the files the command needs beside the executable (the
- * compiled dictionary, the user dictionary), overridable by environment. */
+/* resources.c — finds the files the command needs: the compiled dictionary, the
+ * user dictionary, the synonyms and the translations. Each is looked for in
+ * $WENSOU_DATA, else beside the executable (the build tree), else under the prefix
+ * it is installed in (<exe dir>/../share/wensou, then the configured data dir). */
 #include "cli.h"
+#include "intl.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -9,13 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void cli_error(const char *what, const char *why)
-{
-    fprintf(stderr, "wensou: %s: %s\n", what, why);
-}
+#ifndef WENSOU_DATADIR
+#define WENSOU_DATADIR "/usr/local/share/wensou"
+#endif
+#ifndef WENSOU_LOCALEDIR
+#define WENSOU_LOCALEDIR "/usr/local/share/locale"
+#endif
 
-/* dir/name where dir is the directory holding the running executable. */
-static int beside_exe(const char *name, char *out, size_t cap)
+/* The directory holding the running executable, into out; -1 when unknown. */
+static int exe_dir(char *out, size_t cap)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -26,7 +31,56 @@ static int beside_exe(const char *name, char *out, size_t cap)
     if (!slash)
         return -1;
     *slash = 0;
-    return snprintf(out, cap, "%s/%s", exe, name) < (int)cap ? 0 : -1;
+    return snprintf(out, cap, "%s", exe) < (int)cap ? 0 : -1;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The first of n candidate folders (any may be NULL) that holds name, with
+ * folder/name in buf; NULL when none does. */
+static const char *first_holding(const char *const *folders, size_t n, const char *name, char *buf, size_t cap)
+{
+    for (size_t i = 0; i < n; i++)
+        if (folders[i] && snprintf(buf, cap, "%s/%s", folders[i], name) < (int)cap && exists(buf))
+            return buf;
+    return NULL;
+}
+
+/* Where data of kind `sub` may lie, in order: $WENSOU_DATA/sub alone when set,
+ * else <exe dir>/sub, <exe dir>/../share/sub, then the configured folder. */
+static const char *find_data(const char *beside, const char *shared, const char *configured, const char *name,
+                             char *buf, size_t cap)
+{
+    char dir[PATH_MAX] = "", a[PATH_MAX + 64], b[PATH_MAX + 64], e[PATH_MAX + 64];
+    const char *env = getenv("WENSOU_DATA");
+    if (env && *env) {
+        snprintf(e, sizeof e, "%s%s", env, beside);
+        const char *only[] = {e};
+        return first_holding(only, 1, name, buf, cap);
+    }
+    int have_exe = exe_dir(dir, sizeof dir) == 0;
+    snprintf(a, sizeof a, "%s%s", dir, beside);
+    snprintf(b, sizeof b, "%s/../share/%s", dir, shared);
+    const char *folders[] = {have_exe ? a : NULL, have_exe ? b : NULL, configured};
+    return first_holding(folders, sizeof folders / sizeof folders[0], name, buf, cap);
+}
+
+const char *cli_data_path(const char *name, char *buf, size_t cap)
+{
+    return find_data("", "wensou", WENSOU_DATADIR, name, buf, cap);
+}
+
+const char *cli_locale_dir(char *buf, size_t cap)
+{
+    static const char mo[] = "zh_CN/LC_MESSAGES/wensou.mo";
+    if (!find_data("/locale", "locale", WENSOU_LOCALEDIR, mo, buf, cap))
+        return NULL;
+    buf[strlen(buf) - sizeof mo] = 0;          /* the folder, without /zh_CN/… */
+    return buf;
 }
 
 const char *cli_resource_path(const char *env, const char *name, char *buf, size_t cap)
@@ -34,7 +88,7 @@ const char *cli_resource_path(const char *env, const char *name, char *buf, size
     const char *v = getenv(env);
     if (v && *v)
         return v;
-    return beside_exe(name, buf, cap) == 0 ? buf : NULL;
+    return cli_data_path(name, buf, cap);
 }
 
 int cli_open_dict(int with_user, seg_dict **out)
@@ -43,13 +97,26 @@ int cli_open_dict(int with_user, seg_dict **out)
     const char *base = cli_resource_path("WENSOU_DICT", "dict/jieba.wsd", base_buf, sizeof base_buf);
     const char *user = with_user ? cli_resource_path("WENSOU_USER_DICT", "dict/userdict.txt", user_buf, sizeof user_buf) : NULL;
     if (!base) {
-        cli_error("dictionary", "cannot find dict/jieba.wsd beside the executable; set WENSOU_DICT");
+        cli_error(_("dictionary"), _("cannot find dict/jieba.wsd beside the executable or under its prefix; "
+                                     "set WENSOU_DATA"));
         return CLI_FAILED;
     }
     seg_err err = {0};
     int rc = seg_dict_open(base, user, out, &err);
     if (rc) {
         fprintf(stderr, "wensou: %s\n", err.msg[0] ? err.msg : seg_strerror(rc));
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+int cli_open_synonyms(seg_dict *dict, qry_synonyms **out)
+{
+    char path[PATH_MAX];
+    const char *sp = cli_resource_path("WENSOU_SYNONYMS", "dict/synonyms.txt", path, sizeof path);
+    qry_err err = {0};
+    if (qry_synonyms_load(sp, dict, out, &err) != 0) {   /* none installed: no synonyms */
+        fprintf(stderr, "wensou: %s\n", err.msg);
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -62,16 +129,3 @@ const char *cli_db_path(const char *option)
     const char *env = getenv("WENSOU_DB");
     return env && *env ? env : "wensou.db";
 }
-
-const char *cli_search_db_path(const char *option)
-{
-    static char buf[PATH_MAX];
-    const char *p = cli_db_path(option);
-    struct stat st;
-    if ((option && *option) || getenv("WENSOU_DB") || stat(p, &st) == 0)
-        return p;
-    if (beside_exe("corpus.db", buf, sizeof buf) == 0 && stat(buf, &st) == 0)
-        return buf;
-    return p;
-}
-

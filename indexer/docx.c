@@ -4,6 +4,7 @@
  * styles or outline levels marked with Markdown #s. Refuses what is not a Word
  * file, a truncated one, and archives that would inflate past a limit. */
 #include "idx_int.h"
+#include "intl.h"
 
 #include <dlfcn.h>
 #include <libxml/parser.h>
@@ -195,7 +196,7 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
     *text = NULL;
     pthread_once(&lib_once, load_libs);
     if (!lib.loaded)
-        return idx_fail(err, IDX_EFORMAT, path, "cannot read Word files: libzip or libxml2 is not installed");
+        return idx_fail(err, IDX_EFORMAT, path, _("cannot read Word files: libzip or libxml2 is not installed"));
     zip_error_t ze;
     lib.error_init(&ze);
     zip_source_t *src = lib.source_buffer_create(bytes, len, 0, &ze);
@@ -204,17 +205,17 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         if (src)
             lib.source_free(src);
         lib.error_fini(&ze);
-        return idx_fail(err, IDX_EFORMAT, path, "not a Word file (not a readable zip archive; truncated?)");
+        return idx_fail(err, IDX_EFORMAT, path, _("not a Word file (not a readable zip archive; truncated?)"));
     }
     lib.error_fini(&ze);
     zip_stat_t st;
     int rc = 0;
     char *xml = NULL;
     if (lib.stat(z, "word/document.xml", 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
-        rc = idx_fail(err, IDX_EFORMAT, path, "not a Word file (no word/document.xml)");
+        rc = idx_fail(err, IDX_EFORMAT, path, _("not a Word file (no word/document.xml)"));
     } else if (st.size > DOCX_MAX_XML
                || ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 && st.size / st.comp_size > DOCX_MAX_RATIO)) {
-        rc = idx_fail(err, IDX_EFORMAT, path, "refused: word/document.xml would inflate too far (a zip bomb?)");
+        rc = idx_fail(err, IDX_EFORMAT, path, _("refused: word/document.xml would inflate too far (a zip bomb?)"));
     } else if (!(xml = malloc(st.size + 1))) {
         rc = idx_fail(err, IDX_ENOMEM, path, NULL);
     } else {
@@ -223,7 +224,7 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         if (f)
             lib.fclose(f);
         if (got < 0 || (zip_uint64_t)got != st.size)
-            rc = idx_fail(err, IDX_EFORMAT, path, "word/document.xml cannot be read (damaged archive)");
+            rc = idx_fail(err, IDX_EFORMAT, path, _("word/document.xml cannot be read (damaged archive)"));
     }
     lib.close(z);
     if (rc) {
@@ -233,7 +234,7 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
     xmlDoc *doc = lib.read_memory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(xml);
     if (!doc)
-        return idx_fail(err, IDX_EFORMAT, path, "word/document.xml is not well-formed XML");
+        return idx_fail(err, IDX_EFORMAT, path, _("word/document.xml is not well-formed XML"));
     out_buf o = {0};
     xmlNode *root = lib.root(doc);
     for (xmlNode *b = root ? root->children : NULL; b; b = b->next)

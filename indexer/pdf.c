@@ -4,6 +4,7 @@
  * printed label is kept so pages can be numbered as printed. Refuses encrypted,
  * damaged and scanned (no text layer) files. */
 #include "idx_int.h"
+#include "intl.h"
 
 #include <ctype.h>
 #include <dlfcn.h>
@@ -144,7 +145,7 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
     *labels = NULL;
     pthread_once(&pp_once, load_poppler);
     if (!pp.loaded)
-        return idx_fail(err, IDX_EFORMAT, path, "cannot read PDF files: libpoppler-glib is not installed");
+        return idx_fail(err, IDX_EFORMAT, path, _("cannot read PDF files: libpoppler-glib is not installed"));
     GError *gerr = NULL;
     GBytes *gb = pp.bytes_new(bytes, len);
     PopplerDocument *doc = pp.document_new_from_bytes(gb, NULL, &gerr);
@@ -152,7 +153,7 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
     if (!doc) {
         int encrypted = gerr && gerr->domain == pp.error_quark() && gerr->code == POPPLER_ERROR_ENCRYPTED;
         char why[200];
-        snprintf(why, sizeof why, "%s%s", encrypted ? "encrypted PDF (a password is needed)" : "not a readable PDF: ",
+        snprintf(why, sizeof why, "%s%s", encrypted ? _("encrypted PDF (a password is needed)") : _("not a readable PDF: "),
                  encrypted ? "" : (gerr ? gerr->message : "unknown error"));
         if (gerr)
             pp.error_free(gerr);
@@ -182,9 +183,9 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
     }
     pp.object_unref(doc);
     if (!rc && n > 0 && chars < (size_t)n * 4)
-        rc = idx_fail(err, IDX_EEMPTY, path, "no text layer (a scanned PDF?): nothing to index");
+        rc = idx_fail(err, IDX_EEMPTY, path, _("no text layer (a scanned PDF?): nothing to index"));
     else if (!rc && n == 0)
-        rc = idx_fail(err, IDX_EEMPTY, path, "a PDF without pages");
+        rc = idx_fail(err, IDX_EEMPTY, path, _("a PDF without pages"));
     size_t total = 0;
     if (!rc) {
         drop_running_lines(&p);

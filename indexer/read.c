@@ -3,6 +3,7 @@
  * is converted with iconv one character at a time so every character keeps its
  * source offset; binary files and other encodings are refused. */
 #include "idx_int.h"
+#include "intl.h"
 
 #include <iconv.h>
 #include <stdio.h>
@@ -21,16 +22,16 @@ int idx_fail(idx_err *err, int code, const char *path, const char *why)
 const char *idx_strerror(int code)
 {
     switch (code) {
-    case IDX_EOK: return "success";
-    case IDX_ENOMEM: return "out of memory";
-    case IDX_EIO: return "cannot read file";
-    case IDX_EENCODING: return "not UTF-8 or GB18030 text";
-    case IDX_EBINARY: return "binary file, not text";
-    case IDX_EEMPTY: return "empty file (no text to index)";
-    case IDX_EFORMAT: return "cannot read this document format";
-    case IDX_ETOOBIG: return "file too large";
+    case IDX_EOK: return _("success");
+    case IDX_ENOMEM: return _("out of memory");
+    case IDX_EIO: return _("cannot read file");
+    case IDX_EENCODING: return _("not UTF-8 or GB18030 text");
+    case IDX_EBINARY: return _("binary file, not text");
+    case IDX_EEMPTY: return _("empty file (no text to index)");
+    case IDX_EFORMAT: return _("cannot read this document format");
+    case IDX_ETOOBIG: return _("file too large");
     }
-    return "unknown error";
+    return _("unknown error");
 }
 
 /* Length of the GB18030 character at b, or 0 when it is not one. */
@@ -101,7 +102,7 @@ int idx_text_decode(const char *bytes, size_t len, idx_text *out, const char *pa
     if (len == 0)
         return idx_fail(err, IDX_EEMPTY, path, NULL);
     if (len > IDX_MAX_FILE_BYTES)
-        return idx_fail(err, IDX_ETOOBIG, path, "file too large (over 256 MiB)");
+        return idx_fail(err, IDX_ETOOBIG, path, _("file too large (over 256 MiB)"));
 
     size_t nul = 0, ctrl = 0, invalid = 0, probe = len < 65536 ? len : 65536;
     for (size_t i = 0; i < probe; i++) {

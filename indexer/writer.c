@@ -3,6 +3,7 @@
  * hash stored beside them as metadata; commits come every few files, so a crash
  * (even SIGKILL) leaves whole files from the last commit and a re-run finishes. */
 #include "idx_index.h"
+#include "intl.h"
 #include "idx_int.h"
 #include "idx_prepare.h"
 #include "schema.h"
@@ -48,7 +49,7 @@ static int check_schema(idx_writer *w, idx_err *err)
             rc = index_fail(err, w->db_path, &xe);
     } else if (strcmp(v, WENSOU_SCHEMA_VERSION) != 0) {
         char why[160];
-        snprintf(why, sizeof why, "index of schema version %s, this wensou writes %s: delete it and re-index",
+        snprintf(why, sizeof why, _("index of schema version %s, this wensou writes %s: delete it and re-index"),
                  v[0] ? v : "(none)", WENSOU_SCHEMA_VERSION);
         rc = idx_fail(err, IDX_ESCHEMA, w->db_path, why);
     }
@@ -135,7 +136,7 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc
         else if (i == 0)
             first = docid;
         else if (docid != first + i)         /* Xapian numbers added documents in order */
-            rc = idx_fail(err, IDX_EINDEX, w->db_path, "document ids of one file are not consecutive");
+            rc = idx_fail(err, IDX_EINDEX, w->db_path, _("document ids of one file are not consecutive"));
     }
     if (!rc) {                       /* hash, size, passages first: stored_record reads them */
         json_t *o = docs ? json_pack("{s:s, s:I, s:I, s:I}", "hash", hash, "size", (json_int_t)size, "passages",

@@ -1,6 +1,7 @@
 /* engine.c — a query engine: one thread's handle on the index (opened when it
  * exists, refreshed after commits) and its caches, kept per revision. */
 #include "engine.h"
+#include "intl.h"
 #include "schema.h"
 
 #include <stdio.h>
@@ -12,17 +13,17 @@ int qry_engine_open_index(qry_engine *e, qry_err *err)
     xsh_err xe;
     int rc = xsh_db_open(e->db_path, XSH_READ, &e->db, &xe);
     if (rc == XSH_ENOTFOUND)
-        return qry_fail(err, QRY_ENOINDEX, "%s: no index here (run wensou index first)", e->db_path);
+        return qry_fail(err, QRY_ENOINDEX, _("%s: no index here (run wensou index first)"), e->db_path);
     if (rc) {
         char msg[320];
-        snprintf(msg, sizeof msg, "%s: cannot open the index (%s)%s", e->db_path, xe.msg,
-                 rc == XSH_ELOCKED ? "" : "; re-index it");
+        snprintf(msg, sizeof msg, _("%s: cannot open the index (%s)%s"), e->db_path, xe.msg,
+                 rc == XSH_ELOCKED ? "" : _("; re-index it"));
         return qry_fail(err, QRY_EINDEX, "%s", msg);
     }
     char *v = NULL;
     if (xsh_db_get_metadata(e->db, WENSOU_META_SCHEMA, &v, &xe) != 0 || strcmp(v, WENSOU_SCHEMA_VERSION) != 0) {
         char msg[200];
-        snprintf(msg, sizeof msg, "%s: index of schema version %s, this wensou reads %s: delete it and re-index",
+        snprintf(msg, sizeof msg, _("%s: index of schema version %s, this wensou reads %s: delete it and re-index"),
                  e->db_path, v && v[0] ? v : "(none)", WENSOU_SCHEMA_VERSION);
         free(v);
         xsh_db_close(e->db);
@@ -41,7 +42,7 @@ int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *
         if (e)
             free(e->db_path);
         free(e);
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
     e->dict = d;
     e->syn = syn;
@@ -50,7 +51,7 @@ int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *
     e->files = json_object();
     if (!e->cache || !e->norms || !e->files) {
         qry_engine_close(e);
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
     int rc = qry_engine_open_index(e, err);
     if (rc && rc != QRY_ENOINDEX) {

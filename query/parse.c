@@ -3,6 +3,7 @@
  * kind:, year:2020, year:2019..2021, section: filter. An unclosed quote is read as
  * plain words; a query with nothing to search for is refused. 营商环境 -杭州 year:2021 */
 #include "qry_int.h"
+#include "intl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,7 +200,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
     raw_token *t;
     size_t n;
     if (!q || tokenize(q, &t, &n) != 0)
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     int rc = 0;
     size_t slot = 0;
     int joined = 0;                              /* the previous token was OR */
@@ -236,7 +237,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
     int filters = p->ndocs || p->nkinds || p->nsections || p->year_lo;
     if (positive == 0 && !filters) {
         qry_parsed_free(p);
-        return qry_fail(err, QRY_EQUERY, "%s", "nothing to search for: the query needs a word that is not excluded");
+        return qry_fail(err, QRY_EQUERY, "%s", _("nothing to search for: the query needs a word that is not excluded"));
     }
     p->nslots = slot;
     return 0;

@@ -7,6 +7,7 @@
  * exact. "total" and the facets count the full matches (tiers 0 and 1); only when
  * there are none do they count tier 2's. Then highlights and the JSON of INTERFACE.md. */
 #include "engine.h"
+#include "intl.h"
 #include "schema.h"
 
 #include <stdio.h>
@@ -75,7 +76,7 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     }
     if (rc) {
         char msg[320];
-        snprintf(msg, sizeof msg, "%s: cannot read the index (%s); re-index it", e->db_path, xe.msg);
+        snprintf(msg, sizeof msg, _("%s: cannot read the index (%s); re-index it"), e->db_path, xe.msg);
         return qry_fail(err, QRY_EINDEX, "%s", msg);
     }
     return 0;
@@ -93,9 +94,9 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     *out = NULL;
     double t0 = now_ms();
     if (!req || !req->q)
-        return qry_fail(err, QRY_EINVAL, "%s", "no query");
+        return qry_fail(err, QRY_EINVAL, "%s", _("no query"));
     if (req->limit > QRY_MAX_LIMIT || req->offset > 1000000)
-        return qry_fail(err, QRY_EINVAL, "%s", "limit is at most 1000 and offset at most 1000000");
+        return qry_fail(err, QRY_EINVAL, "%s", _("limit is at most 1000 and offset at most 1000000"));
     if (!e->db) {
         int rc = qry_engine_open_index(e, err);
         if (rc)
@@ -105,7 +106,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     e->last = NULL;
     json_decref(e->last_frags);
     if (!(e->last_frags = json_array()))
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     qry_parsed p;
     int rc = qry_parse(req->q, e->st, e->syn, &p, err);
     if (rc)
@@ -116,7 +117,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         for (int k = 0; k < NTIERS; k++)
             xsh_query_free(t.q[k]);
         qry_parsed_free(&p);
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
     size_t docs = 0;
     xsh_err ce;
@@ -159,7 +160,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     *out = json_pack("{s:s, s:I, s:f, s:o, s:o}", "query", req->q, "total", (json_int_t)total,
                      "took_ms", (double)(long long)(took * 1000 + 0.5) / 1000, "hits", hits, "facets", facets);
     e->last = *out;
-    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
 }
 
 int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **text, size_t *len, qry_err *err)
@@ -173,7 +174,7 @@ int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **
         return rc;
     *text = qry_result_dumps(e, result, flags, len);
     json_decref(result);
-    return *text ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    return *text ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
 }
 
 static int count_key(void *ctx, const char *key)
@@ -197,5 +198,5 @@ int qry_stats(qry_engine *e, json_t **out, qry_err *err)
         return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
     *out = json_pack("{s:I, s:I, s:s, s:s}", "documents", (json_int_t)files, "passages", (json_int_t)passages,
                      "schema", WENSOU_SCHEMA_VERSION, "index", e->db_path);
-    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
 }

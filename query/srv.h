@@ -23,6 +23,10 @@ typedef struct {
 } srv_config;
 
 void srv_config_defaults(srv_config *c);
+/* Checks what the user gave before anything is bound: the TCP address is HOST:PORT
+ * (loopback unless allow_remote), the socket path fits a sockaddr_un. Returns 0, or
+ * -1 with the reason in why. */
+int srv_config_check(const srv_config *c, char *why, size_t why_len);
 
 /* Runs until SIGINT or SIGTERM, then answers what is in flight, closes everything
  * and removes the socket file. Returns 0, or -1 with the reason in why. */

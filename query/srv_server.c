@@ -555,17 +555,31 @@ static int parse_host_port(const char *spec, struct sockaddr_storage *out)
     return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)out) == 0 ? 0 : -1;
 }
 
-static int start_listeners(server *s, char *why, size_t len)
+int srv_config_check(const srv_config *c, char *why, size_t len)
 {
-    const srv_config *c = s->cfg;
     struct sockaddr_storage addr;
-    if (c->listen_addr) {                      /* check the TCP address before binding anything */
+    struct sockaddr_un un;
+    if (c->listen_addr) {
         if (parse_host_port(c->listen_addr, &addr) != 0)
             return fail(why, len, "%s: %s", c->listen_addr, "expected HOST:PORT, e.g. 127.0.0.1:7700");
         if (!is_loopback((struct sockaddr *)&addr) && !c->allow_remote)
             return fail(why, len, "%s: %s", c->listen_addr,
                         "not a loopback address; the protocol has no authentication (add --allow-remote to bind it anyway)");
     }
+    if (c->socket_path && (!*c->socket_path || strlen(c->socket_path) >= sizeof un.sun_path))
+        return fail(why, len, "%s: %s", c->socket_path,
+                    *c->socket_path ? "socket path too long (at most 107 bytes)" : "empty socket path");
+    return 0;
+}
+
+static int start_listeners(server *s, char *why, size_t len)
+{
+    const srv_config *c = s->cfg;
+    struct sockaddr_storage addr;
+    if (srv_config_check(c, why, len))        /* before binding anything */
+        return -1;
+    if (c->listen_addr)
+        parse_host_port(c->listen_addr, &addr);
     if (c->socket_path) {
         if (prepare_socket_path(c->socket_path, why, len))
             return -1;

@@ -2,6 +2,7 @@
  * a line, members separated by " / " (GDP / 地区生产总值 / 生产总值). A query word
  * that is a member is also searched as the others, ranked below exact matches. */
 #include "qry_int.h"
+#include "intl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,7 +60,7 @@ int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, q
     *out = NULL;
     qry_synonyms *s = calloc(1, sizeof *s);
     if (!s)
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     if (!path) {
         *out = s;
         return 0;
@@ -75,7 +76,7 @@ int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, q
     if (seg_state_new(d, &st) != 0) {
         fclose(f);
         free(s);
-        return qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
     char *line = NULL;
     size_t cap = 0;
@@ -106,7 +107,7 @@ int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, q
             snprintf(msg, sizeof msg, "%s:%u: a synonym group needs two or more members separated by /", path, lineno);
             rc = qry_fail(err, QRY_EINVAL, "%s", msg);
         } else if (!rc && n > 1 && add_group(s, g, n)) {
-            rc = qry_fail(err, QRY_ENOMEM, "%s", "out of memory");
+            rc = qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
         }
         free_group(g, n);
     }

@@ -2,6 +2,7 @@
  * well under a millisecond) and the user dictionary (parsed at start-up into a
  * small double array of its own that overrides the base one). */
 #include "seg_int.h"
+#include "intl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,15 +26,15 @@ static int fail(seg_err *err, int code, const char *fmt, const char *a, const ch
 const char *seg_strerror(int code)
 {
     switch (code) {
-    case SEG_EOK: return "success";
-    case SEG_ENOMEM: return "out of memory";
-    case SEG_EIO: return "cannot read dictionary";
-    case SEG_EFORMAT: return "dictionary file is corrupt or of another version (rebuild it)";
-    case SEG_EUSERDICT: return "bad line in user dictionary";
-    case SEG_EINVAL: return "invalid argument";
-    case SEG_EOPENCC: return "cannot open OpenCC's t2s conversion";
+    case SEG_EOK: return _("success");
+    case SEG_ENOMEM: return _("out of memory");
+    case SEG_EIO: return _("cannot read dictionary");
+    case SEG_EFORMAT: return _("dictionary file is corrupt or of another version (rebuild it)");
+    case SEG_EUSERDICT: return _("bad line in user dictionary");
+    case SEG_EINVAL: return _("invalid argument");
+    case SEG_EOPENCC: return _("cannot open OpenCC's t2s conversion");
     }
-    return "unknown error";
+    return _("unknown error");
 }
 
 static int section_ok(const seg_dict_header *h, uint64_t off, uint64_t count, uint64_t elem)
