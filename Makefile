@@ -1,6 +1,8 @@
 # wensou — top-level entry points (INTERFACE.md, "Building"):
-#   make deps   install the Debian packages the build needs (root; nothing when present)
+#   make deps   install the Debian packages building and running need (root; nothing when present)
+#   make deps-dev  also the test, fuzz and benchmark tools
 #   make        build build/wensou and the compiled dictionary
+#   make install   install under PREFIX (default /usr/local), honouring DESTDIR
 #   make test   build and run every test
 #   make asan   build and run the tests under AddressSanitizer + UBSan (build-asan/)
 #   make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS
@@ -12,13 +14,21 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
-  libxapian-dev xapian-tools python3-xapian libuv1-dev libcriterion-dev libjansson-dev \
-  libopencc-dev opencc python3-jieba libpoppler-glib-dev poppler-utils \
-  libicu-dev libmimalloc-dev python3 sqlite3 hyperfine \
-  libzip-dev libxml2-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk qpdf
+PREFIX ?= /usr/local
 
-.PHONY: all deps configure test asan fuzz bench clean
+# building and running: compiler, libraries, jieba's dictionary (compiled at build
+# time), gettext's msgfmt
+DEB_PACKAGES = build-essential cmake pkg-config gettext \
+  libxapian-dev libuv1-dev libjansson-dev libopencc-dev opencc python3-jieba \
+  libpoppler-glib-dev libzip-dev libxml2-dev libmimalloc-dev python3
+# tests, sanitizers, fuzzing and benchmarks: Criterion, clang, PDF fixtures
+# (pango/cairo, fonts, qpdf), man and git for the install and clone checks, the
+# peers the benchmarks compare with
+DEB_DEV_PACKAGES = $(DEB_PACKAGES) libcriterion-dev clang libclang-rt-14-dev \
+  libpango1.0-dev libcairo2-dev fonts-noto-cjk qpdf poppler-utils man-db groff-base git locales \
+  xapian-tools python3-xapian libicu-dev sqlite3 hyperfine
+
+.PHONY: all apt deps deps-dev configure test asan fuzz bench install clean
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -28,7 +38,13 @@ $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_PACKAGES)"
+
+deps-dev:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_DEV_PACKAGES)"
+
+apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -52,6 +68,9 @@ fuzz:
 
 bench: all
 	bench/run_all.sh
+
+install: all
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -38,10 +38,12 @@ run_result run_cmd(char *const argv[], char *const env[], const char *input, siz
         dup2(err[1], 2);
         close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
         for (size_t i = 0; env && env[i]; i++) {
-            char *eq = strchr(env[i], '=');
-            if (eq) {
-                *eq = 0;
-                setenv(env[i], eq + 1, 1);
+            const char *eq = strchr(env[i], '=');
+            char name[128];
+            if (eq && (size_t)(eq - env[i]) < sizeof name) {     /* env[i] may be read-only */
+                memcpy(name, env[i], (size_t)(eq - env[i]));
+                name[eq - env[i]] = 0;
+                setenv(name, eq + 1, 1);
             }
         }
         execv(argv[0], argv);
@@ -101,18 +103,33 @@ void run_free(run_result *r)
     free(r->err);
 }
 
-run_result run_args(const char *input, ...)
+static run_result run_list(char *const env[], const char *input, va_list ap)
 {
     char *argv[64] = {WENSOU_TEST_BINARY};
     size_t n = 1;
-    va_list ap;
-    va_start(ap, input);
     char *a;
     while ((a = va_arg(ap, char *)) != NULL && n < 63)
         argv[n++] = a;
-    va_end(ap);
     argv[n] = NULL;
-    return run_cmd(argv, NULL, input, strlen(input));
+    return run_cmd(argv, env, input, strlen(input));
+}
+
+run_result run_args(const char *input, ...)
+{
+    va_list ap;
+    va_start(ap, input);
+    run_result r = run_list(NULL, input, ap);
+    va_end(ap);
+    return r;
+}
+
+run_result run_env_args(char *const env[], const char *input, ...)
+{
+    va_list ap;
+    va_start(ap, input);
+    run_result r = run_list(env, input, ap);
+    va_end(ap);
+    return r;
 }
 
 char *test_slurp(const char *path, size_t *len)

@@ -16,6 +16,8 @@ typedef struct {
 run_result run_cmd(char *const argv[], char *const env[], const char *input, size_t input_len);
 /* run_cmd for the wensou binary under test: arguments after input, NULL-ended. */
 run_result run_args(const char *input, ...);
+/* The same with env entries ("K=V", NULL-ended) added to the environment. */
+run_result run_env_args(char *const env[], const char *input, ...);
 void run_free(run_result *r);
 
 /* A whole file, NUL-terminated, malloc'd; aborts the test when it cannot be read. */

@@ -111,3 +111,256 @@ Test(cli, segment_survives_bad_bytes_and_a_50mb_line, .timeout = 300)
     free(big);
     run_free(&r);
 }
+
+/* ---- command-line manners: usage errors, short options, colour, locations,
+ * language (the conventions of git, ripgrep and coreutils) ---- */
+
+static char *const english[] = {"LC_ALL=C.UTF-8", "LANGUAGE=", "NO_COLOR=", "TERM=xterm", NULL};
+static char *const chinese[] = {"LC_ALL=zh_CN.UTF-8", "LANGUAGE=", NULL};
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Every usage error: `wensou: …` and `Try 'wensou COMMAND --help' …`, status 2. */
+static void expect_usage_error(const char *command, run_result r)
+{
+    cr_expect_eq(r.status, 2, "%s: status %d: %s", command, r.status, r.err);
+    cr_expect_eq(count_lines(r.err), 2, "%s: two lines: %s", command, r.err);
+    cr_expect(strncmp(r.err, "wensou: ", 8) == 0, "%s", r.err);
+    char hint[96];
+    snprintf(hint, sizeof hint, "Try 'wensou %s%s--help' for more information.\n", command, *command ? " " : "");
+    cr_expect_not_null(strstr(r.err, hint), "%s: no hint: %s", command, r.err);
+    cr_expect_eq(r.out_len, 0, "%s: nothing on stdout: %s", command, r.out);
+    run_free(&r);
+}
+
+Test(cli, usage_errors_are_one_line_a_hint_and_status_2)
+{
+    expect_usage_error("search", run_env_args(english, "", "search", "-l", "5", "营商环境", (char *)NULL));
+    expect_usage_error("search", run_env_args(english, "", "search", "--limit", "many", "营商环境", (char *)NULL));
+    expect_usage_error("search", run_env_args(english, "", "search", "-n", (char *)NULL));
+    expect_usage_error("search", run_env_args(english, "", "search", "--frobnicate", "营商环境", (char *)NULL));
+    expect_usage_error("search", run_env_args(english, "", "search", "--color=sometimes", "营商环境", (char *)NULL));
+    expect_usage_error("search", run_env_args(english, "", "search", (char *)NULL));
+    expect_usage_error("index", run_env_args(english, "", "index", "--bogus", "corpus", (char *)NULL));
+    expect_usage_error("index", run_env_args(english, "", "index", (char *)NULL));
+    expect_usage_error("serve", run_env_args(english, "", "serve", "--listen", "bogus", (char *)NULL));
+    expect_usage_error("serve", run_env_args(english, "", "serve", "--workers", "0", (char *)NULL));
+    expect_usage_error("serve", run_env_args(english, "", "serve", "--socket", "/tmp/"
+        "a-socket-path-far-longer-than-the-one-hundred-and-seven-bytes-that-a-unix-socket-address-can-hold-at-most.sock", (char *)NULL));
+    expect_usage_error("segment", run_env_args(english, "", "segment", "--mode", "fast", (char *)NULL));
+    expect_usage_error("segment", run_env_args(english, "", "segment", "-x", (char *)NULL));
+    expect_usage_error("inspect", run_env_args(english, "", "inspect", (char *)NULL));
+    expect_usage_error("", run_env_args(english, "", "frobnicate", (char *)NULL));
+    expect_usage_error("", run_env_args(english, "", (char *)NULL));
+}
+
+Test(cli, search_without_an_index_says_where_it_looked_and_how_to_make_one)
+{
+    char *const env[] = {"LC_ALL=C.UTF-8", "LANGUAGE=", "WENSOU_DB=/nonexistent/wensou.db", NULL};
+    run_result r = run_env_args(env, "", "search", "营商环境", (char *)NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect_eq(count_lines(r.err), 1, "%s", r.err);
+    cr_expect_not_null(strstr(r.err, "/nonexistent/wensou.db"), "%s", r.err);
+    cr_expect_not_null(strstr(r.err, "$WENSOU_DB"), "says why it looked there: %s", r.err);
+    cr_expect_not_null(strstr(r.err, "wensou index --db /nonexistent/wensou.db PATH..."), "%s", r.err);
+    cr_expect_eq(r.out_len, 0, "no answer from a sample index: %s", r.out);
+    run_free(&r);
+    r = run_env_args(english, "", "search", "-d", "/nonexistent/other.db", "营商环境", (char *)NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect_not_null(strstr(r.err, "/nonexistent/other.db (given with --db)"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(cli, short_options_mean_their_long_forms)
+{
+    run_result l = run_env_args(english, "", "search", "--db", WENSOU_TEST_SAMPLE_DB, "--limit", "3", "--json", "营商环境", (char *)NULL);
+    run_result s = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "3", "-j", "营商环境", (char *)NULL);
+    run_result a = run_env_args(english, "", "search", "营商环境", "-n3", "-j", "-d", WENSOU_TEST_SAMPLE_DB, (char *)NULL);
+    cr_assert_eq(l.status, 0, "%s", l.err);
+    json_t *jl = json_loads(l.out, 0, NULL), *js = json_loads(s.out, 0, NULL), *ja = json_loads(a.out, 0, NULL);
+    cr_assert(jl && js && ja, "JSON: %s / %s / %s", l.out, s.out, a.out);
+    cr_expect_eq(json_array_size(json_object_get(jl, "hits")), 3);
+    cr_expect(json_equal(json_object_get(jl, "hits"), json_object_get(js, "hits")), "-d -n -j differ from --db --limit --json");
+    cr_expect(json_equal(json_object_get(jl, "hits"), json_object_get(ja, "hits")), "-n3 after the query differs");
+    json_decref(jl);
+    json_decref(js);
+    json_decref(ja);
+    run_free(&l);
+    run_free(&s);
+    run_free(&a);
+    /* a word that starts with - and is not an option letter still excludes */
+    run_result x = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-j", "营商环境", "-柯桥", (char *)NULL);
+    cr_expect_eq(x.status, 0, "%s", x.err);
+    json_t *jx = json_loads(x.out, 0, NULL);
+    size_t i;
+    json_t *h;
+    cr_expect_gt(json_array_size(json_object_get(jx, "hits")), 0);
+    json_array_foreach(json_object_get(jx, "hits"), i, h)
+        cr_expect_null(strstr(json_string_value(json_object_get(h, "text")), "柯桥"), "an excluded word in hit %zu", i);
+    json_decref(jx);
+    run_free(&x);
+}
+
+/* The 1-based line of byte offset `at` in file. */
+static long line_of(const char *file, long at)
+{
+    size_t len;
+    char *b = test_slurp(file, &len);
+    long line = 1;
+    for (long i = 0; i < at && (size_t)i < len; i++)
+        line += b[i] == '\n';
+    free(b);
+    return line;
+}
+
+Test(cli, piped_output_marks_matches_in_text_and_gives_path_line)
+{
+    run_result r = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "1", "精功集团", (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_not_null(strstr(r.out, "【精功集团】"), "%s", r.out);
+    cr_expect_null(strchr(r.out, '\033'), "no escape codes when piped: %s", r.out);
+    run_result j = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "1", "-j", "精功集团", (char *)NULL);
+    json_t *o = json_loads(j.out, 0, NULL);
+    json_t *h = json_array_get(json_object_get(o, "hits"), 0);
+    const char *file = json_string_value(json_object_get(h, "file"));
+    cr_assert_not_null(file, "%s", j.out);
+    long line = line_of(file, (long)json_integer_value(json_object_get(h, "start")));
+    cr_expect_eq(json_integer_value(json_object_get(h, "line")), line, "JSON line");
+    char want[1024];
+    snprintf(want, sizeof want, "    %s:%ld · p. ", file, line);
+    cr_expect_not_null(strstr(r.out, want), "want '%s' in: %s", want, r.out);
+    json_decref(o);
+    run_free(&j);
+    run_free(&r);
+}
+
+/* Runs `wensou search … 营商环境` on a pseudo-terminal (util-linux script) with env
+ * and returns what it printed. */
+static run_result search_on_a_terminal(const char *env, const char *color_option)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s LC_ALL=C.UTF-8 LANGUAGE= '%s' search -d '%s' -n 1 %s 营商环境", env, WENSOU_TEST_BINARY,
+             WENSOU_TEST_SAMPLE_DB, color_option);
+    char *argv[] = {"/usr/bin/script", "-qec", cmd, "/dev/null", NULL};
+    return run_cmd(argv, NULL, "", 0);
+}
+
+Test(cli, colour_on_a_terminal_unless_no_color_or_dumb_or_never)
+{
+    run_result r = search_on_a_terminal("NO_COLOR= TERM=xterm", "");
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect_not_null(strstr(r.out, "\033[1m营商环境\033[0m"), "bold on a terminal: %s", r.out);
+    run_free(&r);
+    const char *plain[][2] = {{"NO_COLOR=1 TERM=xterm", ""}, {"NO_COLOR= TERM=dumb", ""}, {"NO_COLOR= TERM=xterm", "--color=never"}};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        r = search_on_a_terminal(plain[i][0], plain[i][1]);
+        cr_expect_null(strstr(r.out, "\033["), "%s %s: colour: %s", plain[i][0], plain[i][1], r.out);
+        cr_expect_not_null(strstr(r.out, "【营商环境】"), "%s %s: %s", plain[i][0], plain[i][1], r.out);
+        run_free(&r);
+    }
+    r = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "1", "--color=always", "营商环境", (char *)NULL);
+    cr_expect_not_null(strstr(r.out, "\033[1m营商环境\033[0m"), "--color=always when piped: %s", r.out);
+    run_free(&r);
+}
+
+Test(cli, messages_in_chinese_under_a_chinese_locale_json_unchanged)
+{
+    run_result zh = run_env_args(chinese, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "1", "营商环境", (char *)NULL);
+    cr_assert_eq(zh.status, 0, "%s", zh.err);
+    cr_expect_not_null(strstr(zh.out, "条结果"), "%s", zh.out);
+    cr_expect_null(strstr(zh.out, "results for"), "%s", zh.out);
+    run_free(&zh);
+    run_result en = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "1", "营商环境", (char *)NULL);
+    cr_expect_not_null(strstr(en.out, "results for 营商环境"), "%s", en.out);
+    run_free(&en);
+
+    zh = run_env_args(chinese, "", "search", "-l", "5", "营商环境", (char *)NULL);
+    cr_expect_eq(zh.status, 2);
+    cr_expect_not_null(strstr(zh.err, "未知选项"), "%s", zh.err);
+    cr_expect_not_null(strstr(zh.err, "wensou search --help"), "%s", zh.err);
+    run_free(&zh);
+    char *const zh_nodb[] = {"LC_ALL=zh_CN.UTF-8", "LANGUAGE=", "WENSOU_DB=/nonexistent/x.db", NULL};
+    zh = run_env_args(zh_nodb, "", "search", "营商环境", (char *)NULL);
+    cr_expect_eq(zh.status, 1);
+    cr_expect_not_null(strstr(zh.err, "索引"), "%s", zh.err);
+    run_free(&zh);
+
+    /* JSON is the same in every language */
+    zh = run_env_args(chinese, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "2", "-j", "营商环境", (char *)NULL);
+    en = run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "-n", "2", "-j", "营商环境", (char *)NULL);
+    json_t *a = json_loads(zh.out, 0, NULL), *b = json_loads(en.out, 0, NULL);
+    cr_assert(a && b);
+    cr_expect(json_equal(json_object_get(a, "hits"), json_object_get(b, "hits")));
+    cr_expect(json_equal(json_object_get(a, "facets"), json_object_get(b, "facets")));
+    json_decref(a);
+    json_decref(b);
+    run_free(&zh);
+    run_free(&en);
+}
+
+/* A fresh folder (dir) holding one text file (doc) and the path for an index (db). */
+typedef struct {
+    char dir[64], db[128], doc[128];
+} one_file;
+
+static void one_file_make(one_file *o, const char *text)
+{
+    strcpy(o->dir, "/tmp/wensou-cli-XXXXXX");
+    cr_assert_not_null(mkdtemp(o->dir));
+    snprintf(o->db, sizeof o->db, "%s/db", o->dir);
+    snprintf(o->doc, sizeof o->doc, "%s/2026-doc.txt", o->dir);
+    FILE *f = fopen(o->doc, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* `wensou index -q` of the file into the folder's index, under env. */
+static run_result one_file_index(const one_file *o, char *const env[])
+{
+    return run_env_args(env, "", "index", "-q", "-d", o->db, o->doc, (char *)NULL);
+}
+
+static void one_file_remove(one_file *o)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", o->dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+Test(cli, index_summary_in_the_locale_s_language)
+{
+    one_file o;
+    one_file_make(&o, "柯桥区持续优化营商环境。\n");
+    run_result r = one_file_index(&o, chinese);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "新增 1，", strlen("新增 1，")) == 0, "%s", r.out);
+    run_free(&r);
+    r = one_file_index(&o, english);
+    cr_expect(strncmp(r.out, "0 added, 0 updated, 1 unchanged,", 32) == 0, "%s", r.out);
+    run_free(&r);
+    one_file_remove(&o);
+}
+
+Test(cli, document_text_cannot_drive_the_terminal)
+{
+    one_file o;
+    one_file_make(&o, "柯桥区持续优化营商环境\033]0;pwned\007，\033[2J清屏之后\302\233再说。\n");
+    run_result r = one_file_index(&o, english);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run_env_args(english, "", "search", "-d", o.db, "--color=always", "营商环境", (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_null(strstr(r.out, "\033]"), "a raw OSC reached the terminal: %s", r.out);
+    cr_expect_null(strstr(r.out, "\033[2J"), "a raw clear-screen reached the terminal: %s", r.out);
+    cr_expect_null(strstr(r.out, "\302\233"), "a raw C1 CSI reached the terminal: %s", r.out);
+    cr_expect_null(strchr(r.out, '\007'), "a raw BEL reached the terminal: %s", r.out);
+    run_free(&r);
+    one_file_remove(&o);
+}

@@ -428,7 +428,7 @@ Test(serve, stale_socket_tcp_rules_and_a_second_daemon, .init = setup, .fini = t
     char sock2[160];
     snprintf(sock2, sizeof sock2, "%s/t.sock", dir);
     r = run_args("", "serve", "--db", db, "--socket", sock2, "--listen", "0.0.0.0:17993", (char *)NULL);
-    cr_expect_eq(r.status, 1);
+    cr_expect_eq(r.status, 2, "bad usage");
     cr_expect_not_null(strstr(r.err, "--allow-remote"), "%s", r.err);
     run_free(&r);
 }
