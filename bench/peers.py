@@ -79,3 +79,41 @@ def fts5_searcher(ps):
                            (" ORDER BY bm25(p)" if long_words else "") + " LIMIT 10", args).fetchall()
         return [json.loads(r[0]) for r in rows]
     return search
+
+
+def jieba_words(text):
+    """jieba's search-mode words of text (python3-jieba), lower case, no blanks or punctuation."""
+    import jieba
+    import unicodedata
+    jieba.setLogLevel(60)
+    return [w.lower() for w in jieba.cut_for_search(text)
+            if w.strip() and not all(unicodedata.category(c)[0] in "PZS" for c in w)]
+
+
+def jieba_index(db_path, ps, commit_every=2000):
+    """Indexes passages as jieba search-mode words (text and heading path), BM25."""
+    db = xapian.WritableDatabase(db_path, xapian.DB_CREATE_OR_OPEN)
+    for i, p in enumerate(ps):
+        doc = xapian.Document()
+        for w in jieba_words(p["text"]) + jieba_words(" ".join(p["section"])):
+            doc.add_term(w[:200])
+        doc.set_data(json.dumps(p, ensure_ascii=False))
+        db.add_document(doc)
+        if i % commit_every == commit_every - 1:
+            db.commit()
+    db.commit()
+    db.close()
+
+
+def jieba_searcher(db_path):
+    """A function query → the top 10 records: the OR of the query's jieba words."""
+    db = xapian.Database(db_path)
+
+    def search(q):
+        words = jieba_words(q.replace('"', " "))
+        if not words:
+            return []
+        enq = xapian.Enquire(db)
+        enq.set_query(xapian.Query(xapian.Query.OP_OR, [xapian.Query(w[:200]) for w in words]))
+        return [json.loads(m.document.get_data()) for m in enq.get_mset(0, 10)]
+    return search
