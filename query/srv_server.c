@@ -126,6 +126,7 @@ static qry_engine *thread_engine(server *s)
 
 static void conn_maybe_close(conn *c);
 static void conn_read_start(conn *c);
+static void take_lines(conn *c);
 
 static void on_handle_closed(uv_handle_t *h)
 {
@@ -166,7 +167,8 @@ static void conn_close_now(conn *c)
 /* Closes once nothing is in flight and every answer is written. */
 static void conn_maybe_close(conn *c)
 {
-    if (c->in_flight == 0 && c->head == NULL && (c->closing || c->eof)
+    int lines_waiting = !c->closing && c->in_len && memchr(c->in, '\n', c->in_len);
+    if (c->in_flight == 0 && c->head == NULL && (c->closing || c->eof) && !lines_waiting
         && uv_stream_get_write_queue_size(&c->h.stream) == 0)
         conn_close_now(c);
 }
@@ -185,9 +187,13 @@ static void on_written(uv_write_t *w, int status)
     free(wr);
     if (status < 0)
         c->closing = 1;                        /* answers still queued are dropped at close */
-    if (!c->reading && !c->closing && !c->eof && !c->srv->stopping
-        && uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water && c->queued < MAX_QUEUED / 2)
-        conn_read_start(c);                    /* the client caught up */
+    if (!c->closing && !c->srv->stopping
+        && uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water && c->queued < MAX_QUEUED / 2) {
+        if (c->in_len)
+            take_lines(c);                     /* the client caught up: what it sent first */
+        if (!c->reading && !c->eof && !c->closing && c->queued < MAX_QUEUED)
+            conn_read_start(c);
+    }
     conn_maybe_close(c);
 }
 
@@ -367,8 +373,19 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
     }
     memcpy(c->in + c->in_len, c->readbuf, (size_t)n);
     c->in_len += (size_t)n;
+    take_lines(c);
+}
+
+/* Parses and queues the complete request lines buffered, up to MAX_QUEUED waiting
+ * answers: the rest stays buffered, and reading stops, until answers go out
+ * (admission before parsing: a client pipelining without reading holds at most
+ * MAX_QUEUED answers and one read buffer). */
+static void take_lines(conn *c)
+{
+    const srv_config *cfg = c->srv->cfg;
+    uv_stream_t *st = &c->h.stream;
     size_t start = 0;
-    for (;;) {
+    while (c->queued < MAX_QUEUED) {
         char *nl = memchr(c->in + start, '\n', c->in_len - start);
         size_t end = nl ? (size_t)(nl - c->in) : c->in_len;
         if (end - start > cfg->max_line) {     /* a line too long: say so and hang up */
