@@ -281,3 +281,39 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
     }
     return qry_combine_free(XSH_OP_AND, parts, n);
 }
+
+xsh_query *qry_word_fields(const qry_word *w)
+{
+    xsh_query *terms[MAX_PARTS];
+    size_t n = 0;
+    char term[256];
+    for (size_t i = 0; i <= w->nsubs && n < MAX_PARTS; i++) {
+        const char *s = i == 0 ? w->norm : w->subs[i - 1];
+        int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FIELD, s);
+        if (len > 0 && (size_t)len < sizeof term && !w->single)
+            terms[n++] = xsh_query_term(term, (size_t)len, 1, 0);
+    }
+    return qry_combine_free(XSH_OP_OR, terms, n);
+}
+
+xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r)
+{
+    int exact;
+    xsh_query *parts[3] = {qry_literal(st, w->norm, &exact), NULL, NULL};
+    size_t n = 1;
+    xsh_query *alts[MAX_PARTS];
+    size_t na = 0;
+    for (size_t i = 0; i < w->nalts && na < MAX_PARTS; i++)
+        alts[na++] = qry_literal(st, w->alts[i], &exact);
+    xsh_query *syn = qry_combine_free(XSH_OP_OR, alts, na);
+    if (syn) {
+        parts[n++] = xsh_query_scale(syn, r->synonym_weight);
+        xsh_query_free(syn);
+    }
+    xsh_query *fields = qry_word_fields(w);
+    if (fields) {
+        parts[n++] = xsh_query_scale(fields, r->field_weight);
+        xsh_query_free(fields);
+    }
+    return qry_combine_free(XSH_OP_OR, parts, n);
+}

@@ -141,7 +141,8 @@ static int redundant(const char *alt, const char *norm, char *const *alts)
     return 0;
 }
 
-static int add_unit(qry_parsed *p, char *norm, int phrase, int negated, size_t slot, const qry_synonyms *syn)
+static int add_unit(qry_parsed *p, seg_state *st, char *norm, int phrase, int negated, size_t slot,
+                    const qry_synonyms *syn)
 {
     qry_unit *nu = realloc(p->units, (p->n + 1) * sizeof *nu);
     if (!nu)
@@ -157,7 +158,39 @@ static int add_unit(qry_parsed *p, char *norm, int phrase, int negated, size_t s
     for (size_t i = 0; alts && alts[i]; i++)
         if (!redundant(alts[i], norm, alts) && push_str(&u->alts, &u->nalts, alts[i], strlen(alts[i])))
             return -1;
-    return 0;
+    return qry_unit_analyse(st, syn, u) ? -1 : 0;
+}
+
+/* Function-word units (如何, 各省) leave the query when it has a word that says
+ * something: they are no slot a passage must fill. Slots are renumbered. */
+static void drop_function_units(qry_parsed *p, size_t *nslots)
+{
+    size_t content = 0;
+    for (size_t i = 0; i < p->n; i++)
+        content += !p->units[i].negated && !p->units[i].function;
+    if (!content)
+        return;
+    size_t k = 0, slot = 0, last = (size_t)-1;
+    for (size_t i = 0; i < p->n; i++) {
+        qry_unit *u = &p->units[i];
+        if (u->function) {
+            free(u->norm);
+            for (size_t a = 0; a < u->nalts; a++)
+                free(u->alts[a]);
+            free(u->alts);
+            for (size_t w = 0; w < u->nwords; w++)
+                qry_word_free(&u->words[w]);
+            free(u->words);
+            continue;
+        }
+        size_t old = u->slot;
+        p->units[k] = *u;
+        p->units[k].slot = k > 0 && old == last ? p->units[k - 1].slot : slot++;
+        last = old;
+        k++;
+    }
+    p->n = k;
+    *nslots = slot;
 }
 
 static int parse_filter(qry_parsed *p, seg_state *st, const char *text)
@@ -220,7 +253,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
         if (!norm)
             continue;                            /* only punctuation */
         size_t unit_slot = (joined && !t[i].negated && p->n > 0 && !p->units[p->n - 1].negated) ? p->units[p->n - 1].slot : slot++;
-        if (add_unit(p, norm, t[i].phrase, t[i].negated, unit_slot, syn))
+        if (add_unit(p, st, norm, t[i].phrase, t[i].negated, unit_slot, syn))
             rc = QRY_ENOMEM;
         joined = 0;
     }
@@ -240,6 +273,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
         return qry_fail(err, QRY_EQUERY, "%s", _("nothing to search for: the query needs a word that is not excluded"));
     }
     p->nslots = slot;
+    drop_function_units(p, &p->nslots);
     return 0;
 }
 
@@ -255,6 +289,9 @@ void qry_parsed_free(qry_parsed *p)
     for (size_t i = 0; i < p->n; i++) {
         free(p->units[i].norm);
         free_strs(p->units[i].alts, p->units[i].nalts);
+        for (size_t w = 0; w < p->units[i].nwords; w++)
+            qry_word_free(&p->units[i].words[w]);
+        free(p->units[i].words);
     }
     free(p->units);
     free_strs(p->docs, p->ndocs);

@@ -4,6 +4,7 @@
 #define WENSOU_QRY_INT_H
 
 #include "qry.h"
+#include "rank.h"
 #include "xsh.h"
 
 #include <stdint.h>
@@ -28,13 +29,25 @@ void qry_normtext_map(const qry_normtext *t, size_t a, size_t b, size_t *os, siz
  * dropped (“营商环境”， → 营商环境). malloc'd; NULL when nothing searchable is left. */
 char *qry_literal_norm(seg_state *st, const char *text);
 
-/* ---- the parsed query (parse.c) ---- */
+/* ---- the parsed query (parse.c) and what its words say (analysis.c) ---- */
+typedef struct {
+    char *norm;              /* a content word of the unit (accurate segmentation) */
+    char **alts;             /* its synonyms, normalised */
+    size_t nalts;
+    char **subs;             /* the search-mode words inside it (广东省政府 → 广东 广东省 省政府 政府) */
+    size_t nsubs;
+    int single;              /* one Han character */
+} qry_word;
+
 typedef struct {
     char *norm;              /* normalised literal: what a passage must contain */
     int phrase, negated;
     size_t slot;             /* units in one slot are alternatives (A OR B) */
     char **alts;             /* synonyms, normalised */
     size_t nalts;
+    qry_word *words;         /* its content words (none for a phrase or a -word) */
+    size_t nwords;
+    int function;            /* only question or function words (如何, 各省): no slot */
 } qry_unit;
 
 typedef struct {
@@ -47,6 +60,14 @@ typedef struct {
 
 int  qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed *out, qry_err *err);
 void qry_parsed_free(qry_parsed *p);
+
+/* Fills u->words from u->norm: its accurate words less function words (and less
+ * one-character words when it has longer ones), each with its synonyms and the
+ * search-mode words inside it; sets u->function. 0 or QRY_ENOMEM. */
+int  qry_unit_analyse(seg_state *st, const qry_synonyms *syn, qry_unit *u);
+/* Whether norm[0, len) is a question or function word (如何, 是多少, 各省, 的). */
+int  qry_is_function_word(const char *norm, size_t len);
+void qry_word_free(qry_word *w);
 
 /* ---- synonyms (synonyms.c) ---- */
 /* The other members of the group holding norm (NULL-terminated, owned by s), or NULL. */
@@ -99,10 +120,13 @@ typedef struct {
     int exact[NTIERS];           /* the tier's query says exactly what it holds: no
                                     literal needs checking against the text */
     int excludes_above[NTIERS];  /* its query is AND_NOT the (exact) tier above */
+    xsh_query *every;            /* the passages holding every content word (in text,
+                                    synonyms or fields): what total counts when no
+                                    passage holds the literals; NULL for none */
 } qry_tiers;
 
 /* The tiers' queries for p (filters and exclusions applied); free each q[k]. */
-qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p);
+qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r);
 
 /* ---- docid → file (filemap.c) ---- */
 typedef struct qry_filemap qry_filemap;
@@ -131,6 +155,13 @@ xsh_query *qry_loose(seg_state *st, const char *literal);
  * words of three or more characters (a shorter one is an n-gram the literal's
  * query already weighs), or NULL when it has none. */
 xsh_query *qry_rank_words(seg_state *st, const char *literal);
+/* The document-field terms of a content word (D + it and the words inside it), or
+ * NULL for a one-character word. */
+xsh_query *qry_word_fields(const qry_word *w);
+/* A content word as a passage may hold it: its literal in the text (unverified),
+ * a synonym's (weighted r->synonym_weight), or in the document's fields (weighted
+ * r->field_weight). */
+xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p);
 

@@ -18,14 +18,6 @@
 
 #define SMALL_INDEX 20000        /* passages: up to here totals and facets are exact */
 #define CHECK_AT_LEAST 5000      /* on a small index, matches examined for them */
-/* BM25 without length normalisation (b = 0): passages are already cut to 150-400
- * characters, and normalising penalised the fuller passages that discuss a topic:
- * nDCG@10 0.816 with Xapian's b = 0.5, 0.820 at 0.3, 0.888 at 0 (bench/eval). It
- * also spares a document-length lookup per match (corpus x100 median 625 -> 333 us).
- * k1 only shapes repeated words; Xapian's default. */
-#define BM25_K1 1.0
-#define BM25_B 0.0
-
 /* One tier's match: with facets when counted; docs is the index's passage count
  * (SIZE_MAX: the count does not matter, stop at the hits asked for). */
 static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, int above_excluded, size_t docs,
@@ -48,10 +40,11 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         o.on_match_ctx = e->filemap;
     }
     o.skip_data = 1;                         /* records come from the engine's cache */
-    o.k1 = BM25_K1;
-    o.k3 = 1.0;                              /* Xapian's defaults for the rest */
-    o.min_normlen = 0.5;
-    o.b = BM25_B;
+    const qry_rank *rank = qry_rank_default();   /* rank.h: BM25's parameters */
+    o.k1 = rank->k1;
+    o.k3 = rank->k3;
+    o.min_normlen = rank->min_normlen;
+    o.b = rank->b;
     if (per_doc) {
         o.collapse_slot = WENSOU_SLOT_FILE;
         o.collapse_max = (unsigned)per_doc;
@@ -111,11 +104,12 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     int rc = qry_parse(req->q, e->st, e->syn, &p, err);
     if (rc)
         return rc;
-    qry_tiers t = qry_build_tiers(e->db, e->st, &p);
+    qry_tiers t = qry_build_tiers(e->db, e->st, &p, qry_rank_default());
     qry_verifier verifier;
     if (qry_verifier_init(&verifier, e->st, &p) != 0) {
         for (int k = 0; k < NTIERS; k++)
             xsh_query_free(t.q[k]);
+        xsh_query_free(t.every);
         qry_parsed_free(&p);
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
@@ -126,10 +120,21 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     json_t *per_file = json_object();
     size_t rank = req->offset, total = 0, skip = req->offset, need = req->limit;
     for (int k = 0; k < NTIERS && !rc; k++) {
-        /* the partial tier only fills the page, unless nothing matches in full */
+        /* the best-match tier only fills the page */
         if (!t.q[k] || (k == NTIERS - 1 && need == 0 && total > 0))
             continue;
-        int counted = k < NTIERS - 1 || total == 0;
+        if (k == NTIERS - 1 && total == 0 && t.every) {
+            /* no passage holds the literals: total and the facets count those
+             * holding every content word (its words apart, synonyms, fields) */
+            xsh_result *c = NULL;
+            rc = run_tier(e, t.every, &verifier, k, 1, 0, docs, 0, 0, 0, 1, &c, err);
+            if (rc)
+                break;
+            total = c->estimated;
+            qry_add_facets(e, facets, c);
+            xsh_result_free(c);
+        }
+        int counted = k < NTIERS - 1;
         xsh_result *r = NULL;
         rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
         if (rc)
@@ -149,6 +154,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     json_decref(per_file);
     for (int k = 0; k < NTIERS; k++)
         xsh_query_free(t.q[k]);
+    xsh_query_free(t.every);
     qry_verifier_free(&verifier);
     qry_parsed_free(&p);
     if (rc) {

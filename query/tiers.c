@@ -5,16 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LITERAL_BOOST 2.0        /* in tier 2, a literal match outranks words apart */
+
+#define QLIST_MAX 256
 
 typedef struct {
-    xsh_query *q[64];
+    xsh_query *q[QLIST_MAX];
     size_t n;
 } qlist;
 
 static void ql_add(qlist *l, xsh_query *q)
 {
-    if (q && l->n < 64)
+    if (q && l->n < QLIST_MAX)
         l->q[l->n++] = q;
     else
         xsh_query_free(q);
@@ -25,18 +26,6 @@ static xsh_query *ql_combine(qlist *l, xsh_op op)
     xsh_query *q = qry_combine_free(op, l->q, l->n);
     l->n = 0;
     return q;
-}
-
-/* Whether a and b are the same query (NULL is none). */
-static int same_query(const xsh_query *a, const xsh_query *b)
-{
-    if (!a || !b)
-        return 0;
-    char *da = xsh_query_describe(a), *db = xsh_query_describe(b);
-    int same = da && db && strcmp(da, db) == 0;
-    free(da);
-    free(db);
-    return same;
 }
 
 static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
@@ -80,24 +69,43 @@ static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
     return ql_combine(&l, XSH_OP_OR);
 }
 
-/* u's words anywhere, and its synonyms' (a quoted phrase has no such loose match). */
-static xsh_query *unit_loose(seg_state *st, const qry_unit *u)
+/* u's content words all held, each in the text, as a synonym or in the document's
+ * fields (a quoted phrase has no such loose match; a unit of one word, none). */
+static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_rank *r)
 {
-    if (u->phrase)
+    if (u->phrase || u->nwords == 0)
         return NULL;
     qlist l = {0};
-    ql_add(&l, qry_loose(st, u->norm));
-    for (size_t i = 0; i < u->nalts; i++)
-        ql_add(&l, qry_loose(st, u->alts[i]));
-    return ql_combine(&l, XSH_OP_OR);
+    for (size_t i = 0; i < u->nwords; i++)
+        ql_add(&l, qry_word_any(st, &u->words[i], r));
+    return ql_combine(&l, XSH_OP_AND);
 }
 
-qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
+/* Each content word of u, held or not (the best match sums what is held). */
+static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r, qlist *some)
 {
-    qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}};
+    for (size_t i = 0; i < u->nwords; i++)
+        ql_add(some, qry_word_any(st, &u->words[i], r));
+}
+
+/* What u's words add in its document's fields to a literal match's rank. */
+static void unit_field_rank(const qry_unit *u, qlist *ranks, const qry_rank *r)
+{
+    for (size_t i = 0; i < u->nwords; i++) {
+        xsh_query *f = qry_word_fields(&u->words[i]);
+        if (f) {
+            ql_add(ranks, xsh_query_scale(f, r->field_rank_weight));
+            xsh_query_free(f);
+        }
+    }
+}
+
+qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r)
+{
+    qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}, NULL};
     int words_exact = 1, synonyms_exact = 1;
-    qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0};
-    int synonyms = 0, slots = 0, loose_is_literal = 0, phrase_alone = 0;
+    qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0}, all_words = {0}, some = {0};
+    int synonyms = 0, slots = 0, phrase_alone = 0;
     for (size_t s = 0; s < p->nslots; s++) {
         qlist lit = {0}, alt = {0}, loose = {0};
         for (size_t i = 0; i < p->n; i++) {
@@ -119,8 +127,10 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
             xsh_query *sl = synonym_literals(st, u, &synonyms_exact);
             synonyms |= sl != NULL;
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
-            ql_add(&loose, unit_loose(st, u));
+            ql_add(&loose, unit_all_words(st, u, r));
             ql_add(&ranks, unit_rank(st, u));
+            unit_field_rank(u, &ranks, r);
+            unit_some_words(st, u, r, &some);
         }
         if (lit.n == 0)
             continue;
@@ -130,14 +140,11 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
         slots++;
         phrase_alone = !slot_alt && !slot_loose;
-        loose_is_literal = !slot_alt && same_query(slot_loose, slot_lit);
-        if (loose_is_literal) {          /* 柯桥: the word is the literal; one posting list */
-            xsh_query_free(slot_loose);
-            slot_loose = NULL;
-        }
-        xsh_query *boosted = xsh_query_scale(slot_any_lit, LITERAL_BOOST);
+        /* the slot's words all held (in the text, as synonyms or in the fields) */
+        ql_add(&all_words, slot_loose ? slot_loose : xsh_query_copy(slot_lit));
+        xsh_query *boosted = xsh_query_scale(slot_any_lit, r->literal_boost);
         xsh_query_free(slot_any_lit);
-        ql_add(&any, with(XSH_OP_OR, boosted, slot_loose));
+        ql_add(&any, boosted);
         ql_add(&exact_all, slot_lit);
         ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
     }
@@ -148,6 +155,8 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
         t.q[0] = xsh_query_match_all();
         xsh_query_free(ql_combine(&syn_all, XSH_OP_OR));
         xsh_query_free(ql_combine(&any, XSH_OP_OR));
+        xsh_query_free(ql_combine(&all_words, XSH_OP_OR));
+        xsh_query_free(ql_combine(&some, XSH_OP_OR));
     } else {
         xsh_query *s0 = ql_combine(&exact_all, XSH_OP_AND), *s1 = ql_combine(&syn_all, XSH_OP_AND);
         bare[0] = xsh_query_copy(s0);
@@ -157,10 +166,16 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
             t.q[1] = with(XSH_OP_AND_MAYBE, s1, rank ? xsh_query_copy(rank) : NULL);
         } else
             xsh_query_free(s1);
+        /* the best match: whole literals first, then every word held, then the
+         * sum of the words held (coordination through BM25's sum) */
+        xsh_query *every = ql_combine(&all_words, XSH_OP_AND);
+        ql_add(&any, every ? xsh_query_scale(every, r->all_words_boost) : NULL);
+        t.every = every;
+        int has_some = some.n > 0;
+        ql_add(&any, ql_combine(&some, XSH_OP_OR));
         t.q[2] = ql_combine(&any, XSH_OP_OR);
-        /* one word whose words apart are itself (1516.7: all in tier 0), or a quoted
-         * phrase alone (no words-apart match; its n-grams scattered are not it) */
-        if (slots == 1 && ((loose_is_literal && words_exact) || phrase_alone)) {
+        /* a quoted phrase alone has no best match (its n-grams scattered are not it) */
+        if (slots == 1 && phrase_alone && !has_some) {
             xsh_query_free(t.q[2]);
             t.q[2] = NULL;
         }
@@ -170,13 +185,14 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p)
     t.exact[0] = words_exact;
     t.exact[1] = t.exact[2] = words_exact && synonyms_exact;
     xsh_query *filters = qry_filters(db, st, p);
-    for (int k = 0; k < NTIERS; k++) {
-        if (!t.q[k])
+    xsh_query **each[NTIERS + 1] = {&t.q[0], &t.q[1], &t.q[2], &t.every};
+    for (int k = 0; k < NTIERS + 1; k++) {
+        if (!*each[k])
             continue;
         if (filters)
-            t.q[k] = with(XSH_OP_FILTER, t.q[k], xsh_query_copy(filters));
+            *each[k] = with(XSH_OP_FILTER, *each[k], xsh_query_copy(filters));
         if (negs)
-            t.q[k] = with(XSH_OP_AND_NOT, t.q[k], xsh_query_copy(negs));
+            *each[k] = with(XSH_OP_AND_NOT, *each[k], xsh_query_copy(negs));
     }
     xsh_query_free(filters);
     xsh_query_free(negs);

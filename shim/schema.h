@@ -4,7 +4,7 @@
 #ifndef WENSOU_SCHEMA_H
 #define WENSOU_SCHEMA_H
 
-#define WENSOU_SCHEMA_VERSION "7"
+#define WENSOU_SCHEMA_VERSION "8"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages",
                                                       "first","title","date","kind"}: its passages are
@@ -47,6 +47,12 @@ static inline int wensou_ngram_char(int32_t cp)
 #define WENSOU_PREFIX_KIND    "K"   /* 政府工作报告 */
 #define WENSOU_PREFIX_YEAR    "Y"   /* 2020 */
 #define WENSOU_PREFIX_SECTION "S"   /* words of the section path (section:) */
+
+/* Document fields, weighted (schema 8): the search-mode words of the title, kind,
+ * year and every heading of the section path, D-prefixed, a wdf of one each, so a
+ * query word found only there still ranks the passage, below the text
+ * (广东省政府工作报告 → D广东 D广东省 D省政府 D政府 D工作 D报告 on each passage). */
+#define WENSOU_PREFIX_FIELD   "D"
 
 /* Values. */
 #define WENSOU_SLOT_DATE      0     /* "2020-01-08" (sortable) */

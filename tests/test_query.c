@@ -308,9 +308,11 @@ Test(query, total_counts_full_matches_and_partial_ones_fill_the_page, .init = se
     expect_distinct(r);
     json_decref(r);
 
-    /* nothing says both: the total counts the passages that say some */
+    /* nothing says both: the total counts the passages holding every word (none),
+     * and the page still shows the best partial matches, never "no result" */
     json_t *one = search("柯桥", 5), *none = search("柯桥 qqzzxx", 5);
-    cr_expect_geq(total(none), total(one));
+    cr_expect_gt(total(one), 0);
+    cr_expect_eq(total(none), 0);
     cr_expect_eq(json_array_size(json_object_get(none, "hits")), 5);
     cr_expect_eq(facet_sum(none, "documents"), total(none));
     json_decref(one);

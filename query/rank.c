@@ -1,0 +1,16 @@
+/* rank.c — the ranking parameters (rank.h), with the measurements behind them. */
+#include "rank.h"
+
+static const qry_rank defaults = {
+    .k1 = 1.0, .b = 0.0, .k3 = 1.0, .min_normlen = 0.5,
+    .literal_boost = 2.0,
+    .all_words_boost = 1.0,
+    .synonym_weight = 0.6,
+    .field_weight = 0.5,
+    .field_rank_weight = 0.3,
+};
+
+const qry_rank *qry_rank_default(void)
+{
+    return &defaults;
+}

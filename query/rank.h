@@ -1,0 +1,26 @@
+/* rank.h — how wensou orders passages, in one place: BM25's parameters, the
+ * weight of each kind of evidence in the best-match tier, and the tier order.
+ * Tuned on bench/eval (judged queries over corpus/); change them there. */
+#ifndef WENSOU_RANK_H
+#define WENSOU_RANK_H
+
+typedef struct {
+    /* BM25. b = 0: no length normalisation. Passages are already cut to 150-400
+     * characters, and normalising penalised the fuller passages that discuss a
+     * topic (nDCG@10 0.816 at Xapian's b = 0.5, 0.820 at 0.3, 0.888 at 0 on the
+     * keyword set). k1 shapes repeated words: Xapian's default. */
+    double k1, b, k3, min_normlen;
+    /* The best-match tier (below the passages holding every word literally):
+     * a passage holding a query word's whole literal outranks its words apart;
+     * one holding all the content words outranks one holding some (coordination);
+     * a synonym of a word, or the word in the document's fields (title, kind,
+     * year, headings), counts less than the word in the passage's own text. */
+    double literal_boost, all_words_boost, synonym_weight, field_weight;
+    /* In the tiers above, what the document fields add to a literal match's rank. */
+    double field_rank_weight;
+} qry_rank;
+
+/* The parameters in use. */
+const qry_rank *qry_rank_default(void);
+
+#endif
