@@ -79,6 +79,8 @@ static void cache_clear(qry_engine *e)
         json_object_clear(e->files);
     qry_filemap_free(e->filemap);
     e->filemap = NULL;
+    qry_titles_free(e->titles);
+    e->titles = NULL;
 }
 
 /* Sets title, date and kind in to from from's (null where from has none). */

@@ -20,6 +20,8 @@ typedef struct {
     qry_normtext nt;             /* owned copy; nt.s NULL when the slot is empty */
 } cached_norm;
 
+typedef struct qry_titles qry_titles;
+
 struct qry_engine {
     char *db_path;
     xsh_db *db;                  /* NULL until an index exists */
@@ -27,6 +29,7 @@ struct qry_engine {
     cached_norm *norms;          /* their normalised texts */
     json_t *files;               /* file → what its passages share (file_shared) */
     qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
+    qry_titles *titles;          /* every file's normalised title, for naming.c; NULL until needed */
     const json_t *last;          /* the last result qry_search returned (identity only) */
     json_t *last_frags;          /* its hits' record fragments, in order */
     int lean;                    /* hits leave their record out: qry_search_text writes
@@ -51,6 +54,22 @@ json_t *qry_record_fragment(qry_engine *e, unsigned docid);
 json_t *qry_file_shared(qry_engine *e, const char *file);
 /* docid's passage text normalised (cached), or NULL. */
 const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text);
+
+/* ---- documents a query names (naming.c) ---- */
+typedef struct {
+    const char **files;          /* the named files (borrowed from the engine's titles) */
+    size_t n;                    /* 0: the query names no document */
+    int by_title;                /* a title's phrase named them (not a region alone) */
+} qry_naming;
+
+/* The documents p names (广东省政府工作报告 → Guangdong's report; 河南 → the Henan
+ * report), when it has no filters of its own; the units that named them are marked
+ * optional (the caller clears the marks to search everyone). 0 or QRY_ENOMEM. */
+int  qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out);
+/* Clears the marks qry_name_documents left on p's units and words. */
+void qry_naming_unmark(qry_parsed *p);
+void qry_naming_free(qry_naming *n);
+void qry_titles_free(qry_titles *t);              /* NULL-safe */
 
 /* ---- results (results.c) ---- */
 /* Whether qry_result_dumps can copy the records in as text under these flags. */

@@ -37,6 +37,8 @@ typedef struct {
     char **subs;             /* the search-mode words inside it (广东省政府 → 广东 广东省 省政府 政府) */
     size_t nsubs;
     int single;              /* one Han character */
+    int named;               /* it named the documents searched (河南 in 河南乡村振兴):
+                                there it ranks nothing */
 } qry_word;
 
 typedef struct {
@@ -48,6 +50,8 @@ typedef struct {
     qry_word *words;         /* its content words (none for a phrase or a -word) */
     size_t nwords;
     int function;            /* only question or function words (如何, 各省): no slot */
+    int optional;            /* it named the documents searched (naming.c): its words
+                                rank, but no passage must hold it */
 } qry_unit;
 
 typedef struct {

@@ -7,7 +7,7 @@ static const qry_rank defaults = {
     .all_words_boost = 1.0,
     .synonym_weight = 0.6,
     .field_weight = 0.5,
-    .field_rank_weight = 0.3,
+    .named_weight = 0.1,
 };
 
 const qry_rank *qry_rank_default(void)

@@ -75,6 +75,90 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     return 0;
 }
 
+/* A page of hits as the passes fill it. */
+typedef struct {
+    json_t *hits, *facets, *per_file;
+    size_t rank, total, skip, need;   /* rank of the last hit; passes' skip and room */
+    size_t docs;                      /* passages in the index */
+} page;
+
+/* The passages of the named files (their F terms). */
+static xsh_query *named_files(const qry_naming *nm)
+{
+    xsh_query *terms[64];
+    size_t n = 0;
+    char term[1024];
+    for (size_t i = 0; i < nm->n && n < 64; i++) {
+        int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, nm->files[i]);
+        if (len > 0 && (size_t)len < sizeof term)
+            terms[n++] = xsh_query_term(term, (size_t)len, 1, 0);
+    }
+    return qry_combine_free(XSH_OP_OR, terms, n);
+}
+
+/* One pass of p's tiers over the passages `where` lets through (op FILTER: only
+ * those; AND_NOT: all but those; where NULL: all), adding to the page. A p without
+ * units lists the passages in document order. shown is the query the hits'
+ * highlights mark. */
+static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, const qry_parsed *shown,
+                    const xsh_query *where, xsh_op op, page *pg, qry_err *err)
+{
+    qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}, NULL};
+    if (p->n)
+        t = qry_build_tiers(e->db, e->st, p, qry_rank_default());
+    else
+        t.q[0] = xsh_query_match_all();         /* weightless: ties go in docid order */
+    for (int k = 0; where && k <= NTIERS; k++) {
+        xsh_query **q = k < NTIERS ? &t.q[k] : &t.every;
+        if (!*q)
+            continue;
+        xsh_query *pair[2] = {*q, (xsh_query *)where};
+        xsh_query *c = xsh_query_combine(op, pair, 2, 0);
+        xsh_query_free(*q);
+        *q = c;
+    }
+    qry_verifier verifier;
+    int rc = qry_verifier_init(&verifier, e->st, p) != 0 ? qry_fail(err, QRY_ENOMEM, "%s", _("out of memory")) : 0;
+    for (int k = 0; k < NTIERS && !rc; k++) {
+        /* the best-match tier only fills the page */
+        if (!t.q[k] || (k == NTIERS - 1 && pg->need == 0 && pg->total > 0))
+            continue;
+        if (k == NTIERS - 1 && pg->total == 0 && t.every) {
+            /* no passage holds the literals: total and the facets count those
+             * holding every content word (its words apart, synonyms, fields) */
+            xsh_result *c = NULL;
+            rc = run_tier(e, t.every, &verifier, k, 1, 0, pg->docs, 0, 0, 0, 1, &c, err);
+            if (rc)
+                break;
+            pg->total = c->estimated;
+            qry_add_facets(e, pg->facets, c);
+            xsh_result_free(c);
+        }
+        int counted = k < NTIERS - 1;
+        xsh_result *r = NULL;
+        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX,
+                      pg->skip, pg->need, req->per_doc, counted, &r, err);
+        if (rc)
+            break;
+        if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
+            qry_verifier_note_above(&verifier, r, pg->skip == 0 && r->nhits < pg->need && !req->per_doc);
+        if (counted) {
+            pg->total += r->estimated;
+            qry_add_facets(e, pg->facets, r);
+        }
+        qry_append_hits(e, shown, r, pg->hits, &pg->rank, req->per_doc, pg->per_file);
+        /* the next tier continues the ranking where this one ends */
+        pg->skip = pg->skip > r->estimated ? pg->skip - r->estimated : 0;
+        pg->need = pg->need > r->nhits ? pg->need - r->nhits : 0;
+        xsh_result_free(r);
+    }
+    for (int k = 0; k < NTIERS; k++)
+        xsh_query_free(t.q[k]);
+    xsh_query_free(t.every);
+    qry_verifier_free(&verifier);
+    return rc;
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -104,64 +188,39 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     int rc = qry_parse(req->q, e->st, e->syn, &p, err);
     if (rc)
         return rc;
-    qry_tiers t = qry_build_tiers(e->db, e->st, &p, qry_rank_default());
-    qry_verifier verifier;
-    if (qry_verifier_init(&verifier, e->st, &p) != 0) {
-        for (int k = 0; k < NTIERS; k++)
-            xsh_query_free(t.q[k]);
-        xsh_query_free(t.every);
-        qry_parsed_free(&p);
-        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
-    }
-    size_t docs = 0;
+    page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years"), json_object(),
+               req->offset, 0, req->offset, req->limit, 0};
     xsh_err ce;
-    xsh_db_doc_count(e->db, &docs, &ce);
-    json_t *hits = json_array(), *facets = json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years");
-    json_t *per_file = json_object();
-    size_t rank = req->offset, total = 0, skip = req->offset, need = req->limit;
-    for (int k = 0; k < NTIERS && !rc; k++) {
-        /* the best-match tier only fills the page */
-        if (!t.q[k] || (k == NTIERS - 1 && need == 0 && total > 0))
-            continue;
-        if (k == NTIERS - 1 && total == 0 && t.every) {
-            /* no passage holds the literals: total and the facets count those
-             * holding every content word (its words apart, synonyms, fields) */
-            xsh_result *c = NULL;
-            rc = run_tier(e, t.every, &verifier, k, 1, 0, docs, 0, 0, 0, 1, &c, err);
-            if (rc)
-                break;
-            total = c->estimated;
-            qry_add_facets(e, facets, c);
-            xsh_result_free(c);
-        }
-        int counted = k < NTIERS - 1;
-        xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? docs : SIZE_MAX, skip, need, req->per_doc, counted, &r, err);
-        if (rc)
-            break;
-        if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
-            qry_verifier_note_above(&verifier, r, skip == 0 && r->nhits < need && !req->per_doc);
-        if (counted) {
-            total += r->estimated;
-            qry_add_facets(e, facets, r);
-        }
-        qry_append_hits(e, &p, r, hits, &rank, req->per_doc, per_file);
-        /* the next tier continues the ranking where this one ends */
-        skip = skip > r->estimated ? skip - r->estimated : 0;
-        need = need > r->nhits ? need - r->nhits : 0;
-        xsh_result_free(r);
+    xsh_db_doc_count(e->db, &pg.docs, &ce);
+    qry_naming nm;
+    rc = qry_name_documents(e, &p, &nm);
+    if (!rc && nm.n) {
+        /* a query that names documents: their passages first, ranked by its other
+         * words (in document order when it has none), then everyone's by it all */
+        xsh_query *named = named_files(&nm);
+        size_t required = 0;
+        for (size_t i = 0; i < p.n; i++)
+            required += !p.units[i].optional;
+        qry_parsed none;
+        memset(&none, 0, sizeof none);
+        rc = run_pass(e, req, required ? &p : &none, &p, named, XSH_OP_FILTER, &pg, err);
+        qry_naming_unmark(&p);
+        if (!rc)
+            rc = run_pass(e, req, &p, &p, named, XSH_OP_AND_NOT, &pg, err);
+        xsh_query_free(named);
+    } else if (!rc) {
+        rc = run_pass(e, req, &p, &p, NULL, XSH_OP_FILTER, &pg, err);
     }
-    json_decref(per_file);
-    for (int k = 0; k < NTIERS; k++)
-        xsh_query_free(t.q[k]);
-    xsh_query_free(t.every);
-    qry_verifier_free(&verifier);
+    qry_naming_free(&nm);
+    json_decref(pg.per_file);
     qry_parsed_free(&p);
     if (rc) {
-        json_decref(hits);
-        json_decref(facets);
+        json_decref(pg.hits);
+        json_decref(pg.facets);
         return rc;
     }
+    json_t *hits = pg.hits, *facets = pg.facets;
+    size_t total = pg.total;
     double took = now_ms() - t0;
     *out = json_pack("{s:s, s:I, s:f, s:o, s:o}", "query", req->q, "total", (json_int_t)total,
                      "took_ms", (double)(long long)(took * 1000 + 0.5) / 1000, "hits", hits, "facets", facets);

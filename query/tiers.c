@@ -77,7 +77,8 @@ static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_ran
         return NULL;
     qlist l = {0};
     for (size_t i = 0; i < u->nwords; i++)
-        ql_add(&l, qry_word_any(st, &u->words[i], r));
+        if (!u->words[i].named)
+            ql_add(&l, qry_word_any(st, &u->words[i], r));
     return ql_combine(&l, XSH_OP_AND);
 }
 
@@ -85,19 +86,8 @@ static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_ran
 static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r, qlist *some)
 {
     for (size_t i = 0; i < u->nwords; i++)
-        ql_add(some, qry_word_any(st, &u->words[i], r));
-}
-
-/* What u's words add in its document's fields to a literal match's rank. */
-static void unit_field_rank(const qry_unit *u, qlist *ranks, const qry_rank *r)
-{
-    for (size_t i = 0; i < u->nwords; i++) {
-        xsh_query *f = qry_word_fields(&u->words[i]);
-        if (f) {
-            ql_add(ranks, xsh_query_scale(f, r->field_rank_weight));
-            xsh_query_free(f);
-        }
-    }
+        if (!u->words[i].named)
+            ql_add(some, qry_word_any(st, &u->words[i], r));
 }
 
 qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r)
@@ -112,6 +102,14 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
                 continue;
+            if (u->optional) {           /* it named the documents: its words only fill */
+                qlist own = {0};
+                unit_some_words(st, u, r, &own);
+                xsh_query *q = ql_combine(&own, XSH_OP_OR);
+                ql_add(&some, q ? xsh_query_scale(q, r->named_weight) : NULL);
+                xsh_query_free(q);
+                continue;
+            }
             if (u->negated) {                /* -word: held in text or heading (no synonyms) */
                 int ex = 1;
                 xsh_query *l = qry_literal(st, u->norm, &ex);
@@ -129,7 +127,6 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
             ql_add(&loose, unit_all_words(st, u, r));
             ql_add(&ranks, unit_rank(st, u));
-            unit_field_rank(u, &ranks, r);
             unit_some_words(st, u, r, &some);
         }
         if (lit.n == 0)

@@ -220,7 +220,7 @@ static int holds_all(qry_verifier *v, int alts, int *excluded)
     for (size_t s = 0; s < p->nslots; s++) {
         int any = 0, positive = 0;
         for (size_t i = 0; i < p->n && !any; i++)
-            if (p->units[i].slot == s && !p->units[i].negated) {
+            if (p->units[i].slot == s && !p->units[i].negated && !p->units[i].optional) {
                 positive = 1;
                 any = holds(v, i, alts);
             }

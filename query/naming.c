@@ -1,0 +1,249 @@
+/* naming.c — a query that names documents ranks their passages first (a soft
+ * filter), by its other words. A unit names the documents whose title holds it
+ * whole (广东省政府工作报告, 2020年柯桥区政府工作报告, 创新筑基: a title's own
+ * phrase); a word names the documents of a region (河南 in 2025年河南省政府工作报告,
+ * 柯桥 in …柯桥区…). Titles are read once per index revision. */
+#include "engine.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_PHRASE_CHARS 6     /* a title's phrase this long names it wherever it stands */
+#define TITLE_WORD_CHARS 4       /* shorter ones only where they stand alone (创新筑基 …) */
+#define PASTED_CHARS 30          /* a longer unit is a quotation: it names nothing */
+
+struct qry_titles {
+    char **files, **norms;       /* every indexed file and its normalised title */
+    size_t n;
+};
+
+void qry_titles_free(qry_titles *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->files[i]);
+        free(t->norms[i]);
+    }
+    free(t->files);
+    free(t->norms);
+    free(t);
+}
+
+/* The title normalised part by part, the parts (split at spaces, which the
+ * normaliser drops between Chinese words) joined by '|': 创新筑基 服务暖心：… →
+ * 创新筑基|服务暖心:…, so a phrase's end stays visible. malloc'd, or NULL. */
+static char *title_norm(seg_state *st, const char *title)
+{
+    size_t cap = strlen(title) * 2 + 2, o = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = 0;
+    for (const char *p = title; *p;) {
+        size_t n = strcspn(p, " \t");
+        char *part = n ? strndup(p, n) : NULL;
+        char *norm = part ? qry_literal_norm(st, part) : NULL;
+        if (norm && o + strlen(norm) + 2 <= cap)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? "|" : "", norm);
+        free(part);
+        free(norm);
+        p += n;
+        p += strspn(p, " \t");
+    }
+    if (!o) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+typedef struct {
+    qry_engine *e;
+    qry_titles *t;
+    int oom;
+} title_loader;
+
+static int add_title(void *ctx, const char *key)
+{
+    title_loader *l = ctx;
+    const char *file = key + strlen(WENSOU_META_FILE);
+    const char *title = json_string_value(json_object_get(qry_file_shared(l->e, file), "title"));
+    char *norm = title ? title_norm(l->e->st, title) : NULL;
+    if (!norm)
+        return 0;
+    qry_titles *t = l->t;
+    char **nf = realloc(t->files, (t->n + 1) * sizeof *nf);
+    char **nn = nf ? realloc(t->norms, (t->n + 1) * sizeof *nn) : NULL;
+    if (nf)
+        t->files = nf;
+    if (!nn || !(t->files[t->n] = strdup(file))) {
+        free(norm);
+        l->oom = 1;
+        return 1;
+    }
+    t->norms = nn;
+    t->norms[t->n++] = norm;
+    return 0;
+}
+
+/* The titles of this revision, loaded on first use (NULL when unreadable). */
+static qry_titles *titles(qry_engine *e)
+{
+    if (e->titles)
+        return e->titles;
+    title_loader l = {e, calloc(1, sizeof(qry_titles)), 0};
+    xsh_err xe;
+    if (!l.t || xsh_db_metadata_keys(e->db, WENSOU_META_FILE, add_title, &l, &xe) != 0 || l.oom) {
+        qry_titles_free(l.t);
+        return NULL;
+    }
+    return e->titles = l.t;
+}
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* A character that ends a title's phrase: a space, ASCII or CJK punctuation. */
+static int is_break(int32_t cp)
+{
+    if (cp < 0x80)
+        return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+    return (cp >= 0x2010 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
+/* The phrase [at, end) stands alone in title: a break (or the title's edge) on both sides. */
+static int bounded(const char *title, const char *at, const char *end)
+{
+    int32_t cp = ' ';
+    if (at > title) {
+        const char *p = at - 1;
+        while (p > title && ((unsigned char)*p & 0xC0) == 0x80)
+            p--;
+        seg_utf8_decode((const unsigned char *)p, (size_t)(at - p), &cp);
+    }
+    if (!is_break(cp))
+        return 0;
+    if (!*end)
+        return 1;
+    seg_utf8_decode((const unsigned char *)end, strlen(end), &cp);
+    return is_break(cp);
+}
+
+/* The unit stands in the title as one of its phrases. */
+static int names_whole(const char *title, const char *unit)
+{
+    const char *at = strstr(title, unit);
+    if (!at)
+        return 0;
+    size_t len = strlen(unit), chars = utf8_chars(unit, len);
+    return chars >= TITLE_PHRASE_CHARS || (chars >= TITLE_WORD_CHARS && bounded(title, at, at + len));
+}
+
+/* The word is a region the title is about: 河南 in 河南省…, 广西 in 广西政府… */
+static int names_region(const char *title, const char *word)
+{
+    static const char *const suffixes[] = {"省", "市", "区", "县", "州", "自治区", "政府", "人民政府"};
+    size_t len = strlen(word);
+    for (const char *at = strstr(title, word); at; at = strstr(at + 1, word))
+        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+            if (strncmp(at + len, suffixes[i], strlen(suffixes[i])) == 0)
+                return 1;
+    return 0;
+}
+
+int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->ndocs || p->nkinds || p->nsections || p->year_lo)
+        return 0;                                /* filters given: they say which documents */
+    qry_titles *t = titles(e);
+    if (!t || t->n < 2)
+        return 0;
+    size_t most = t->n / 4 > 3 ? t->n / 4 : 3;   /* naming more is describing, not naming */
+    unsigned char *named = calloc(t->n, 1), *hit = calloc(t->n, 1);
+    if (!named || !hit) {
+        free(named);
+        free(hit);
+        return QRY_ENOMEM;
+    }
+    memset(named, 1, t->n);
+    size_t naming = 0, positive = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        qry_unit *u = &p->units[i];
+        if (u->negated || u->phrase || utf8_chars(u->norm, strlen(u->norm)) > PASTED_CHARS)
+            continue;                            /* a pasted passage names no document */
+        positive++;
+        /* the whole unit as a title's phrase, or a unit of one word as a region */
+        size_t count = 0;
+        int region = 0;
+        for (size_t f = 0; f < t->n; f++)
+            count += hit[f] = names_whole(t->norms[f], u->norm);
+        if (count && count <= most) {
+            out->by_title = 1;
+            for (size_t f = 0; f < t->n; f++)
+                named[f] &= hit[f];
+            u->optional = 1;
+            naming++;
+            continue;
+        }
+        /* a word of it that is a region (河南 in 河南乡村振兴重点任务): the unit
+         * stays whole, its documents come first */
+        for (size_t w = 0; w < u->nwords; w++) {
+            count = 0;
+            region = 0;
+            for (size_t f = 0; f < t->n; f++) {
+                count += hit[f] = strstr(t->norms[f], u->words[w].norm) != NULL;
+                region |= hit[f] && names_region(t->norms[f], u->words[w].norm);
+            }
+            if (!region || count > most)
+                continue;
+            for (size_t f = 0; f < t->n; f++)
+                named[f] &= hit[f];
+            u->optional = u->nwords == 1;        /* alone, it still ranks the passages saying it */
+            u->words[w].named = !u->optional;
+            naming++;
+        }
+    }
+    size_t n = 0;
+    for (size_t f = 0; naming && f < t->n; f++)
+        n += named[f];
+    /* nothing named, names that disagree, or a region alone (柯桥: passages that
+     * say it, not the region's documents in order) */
+    size_t optional = 0;
+    for (size_t i = 0; i < p->n; i++)
+        optional += p->units[i].optional;
+    int worth = optional < positive || out->by_title;
+    if (n && worth && (out->files = calloc(n, sizeof *out->files)) != NULL) {
+        for (size_t f = 0; f < t->n; f++)
+            if (named[f])
+                out->files[out->n++] = t->files[f];   /* borrowed from the titles */
+    }
+    if (!out->n)
+        qry_naming_unmark(p);
+    free(named);
+    free(hit);
+    return n && worth && !out->n ? QRY_ENOMEM : 0;
+}
+
+void qry_naming_unmark(qry_parsed *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        p->units[i].optional = 0;
+        for (size_t w = 0; w < p->units[i].nwords; w++)
+            p->units[i].words[w].named = 0;
+    }
+}
+
+void qry_naming_free(qry_naming *n)
+{
+    free(n->files);
+    memset(n, 0, sizeof *n);
+}
