@@ -95,13 +95,40 @@ static void print_pages(FILE *f, json_t *h)
         fputs(_(" (est.)"), f);
 }
 
+/* Why a hit matched, when it is not the literal query: " (via 生产总值)",
+ * " (lacks 企业)". */
+static void print_match(FILE *f, json_t *m)
+{
+    static const char *const parts[] = {"via", "missing"};
+    static const char *const labels[] = {N_(" (via "), N_(" (lacks ")};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *words = json_object_get(m, parts[i]), *w;
+        size_t k;
+        if (!json_array_size(words))
+            continue;
+        fputs(_(labels[i]), f);
+        json_array_foreach(words, k, w) {
+            if (k)
+                fputs(_(", "), f);
+            put_string(f, json_string_value(w));
+        }
+        fputs(_(")"), f);
+    }
+}
+
 void cli_render_results(FILE *f, json_t *result, int color)
 {
     json_t *hits = json_object_get(result, "hits");
     long long total = json_integer_value(json_object_get(result, "total"));
-    fprintf(f, P_("%lld result for ", "%lld results for ", (unsigned long)total), total);
+    if (total == 0 && json_array_size(hits) > 0)
+        fputs(_("No passage holds every word of "), f);
+    else
+        fprintf(f, P_("%lld result for ", "%lld results for ", (unsigned long)total), total);
     put_string(f, json_string_value(json_object_get(result, "query")));
-    fprintf(f, _(" (%.2f ms)\n"), json_number_value(json_object_get(result, "took_ms")));
+    if (total == 0 && json_array_size(hits) > 0)
+        fprintf(f, _("; the closest (%.2f ms):\n"), json_number_value(json_object_get(result, "took_ms")));
+    else
+        fprintf(f, _(" (%.2f ms)\n"), json_number_value(json_object_get(result, "took_ms")));
     size_t i;
     json_t *h;
     json_array_foreach(hits, i, h) {
@@ -118,6 +145,7 @@ void cli_render_results(FILE *f, json_t *result, int color)
             fputs(k == 0 ? " · " : " › ", f);
             put_string(f, json_string_value(s));
         }
+        print_match(f, json_object_get(h, "match"));
         fputc('\n', f);
         const char *text = json_string_value(json_object_get(h, "text"));
         print_snippet(f, text ? text : "", json_object_get(h, "highlights"), color);

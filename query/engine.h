@@ -76,9 +76,9 @@ void qry_titles_free(qry_titles *t);              /* NULL-safe */
 int qry_dump_fast_flags(size_t flags);
 /* Adds the files the last match counted to the facets (documents, kinds, years). */
 void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r);
-/* Appends r's hits with highlights; per_doc (when not 0) holds across tiers:
+/* Appends r's hits (of tier 0, 1 or 2: how they matched) with highlights; per_doc (when not 0) holds across tiers:
  * per_file counts them. Their record fragments go to e->last_frags. */
-void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank,
+void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_result *r, json_t *hits, size_t *rank,
                      size_t per_doc, json_t *per_file);
 
 #endif

@@ -75,7 +75,13 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, unsigned docid, co
         add_matches(&rs, nt, u->norm);
         for (size_t k = 0; k < u->nalts; k++)
             add_matches(&rs, nt, u->alts[k]);
-        if (rs.n == before) {               /* not held literally: its words apart */
+        if (rs.n == before && u->nwords) {  /* not held literally: its content words */
+            for (size_t w = 0; w < u->nwords; w++) {
+                add_matches(&rs, nt, u->words[w].norm);
+                for (size_t k = 0; k < u->words[w].nalts; k++)
+                    add_matches(&rs, nt, u->words[w].alts[k]);
+            }
+        } else if (rs.n == before) {        /* a phrase: its words apart */
             word_hl w = {&rs, nt};
             seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
         }
@@ -131,9 +137,70 @@ void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
             count_file(&c, r->facets[f].values[k].value, r->facets[f].values[k].count);
 }
 
+/* Whether the passage holds s: in its text, or normalised in its headings or title. */
+static int holds_text(qry_engine *e, const qry_normtext *nt, json_t *rec, const char *s)
+{
+    if (nt && strstr(nt->s, s))
+        return 1;
+    json_t *v;
+    size_t i;
+    int found = 0;
+    json_array_foreach(json_object_get(rec, "section"), i, v) {
+        char *h = qry_literal_norm(e->st, json_string_value(v));
+        found |= h && strstr(h, s);
+        free(h);
+    }
+    char *t = found ? NULL : qry_literal_norm(e->st, json_string_value(json_object_get(rec, "title")));
+    found |= t && strstr(t, s);
+    free(t);
+    return found;
+}
+
+/* Why a hit matched (INTERFACE.md, "match"): the tier it came from (3: it is in a
+ * document the query names, listed in order), and below the literal tiers which
+ * of the query's content words it lacks. */
+static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_normtext *nt, json_t *rec)
+{
+    static const char *const types[] = {"literal", "synonym", "all_words", "document"};
+    json_t *m = json_pack("{s:s}", "type", types[tier >= 0 && tier <= 3 ? tier : 2]);
+    json_t *via = json_array(), *missing = json_array();
+    for (size_t i = 0; m && i < p->n; i++) {
+        const qry_unit *u = &p->units[i];
+        if (u->negated)
+            continue;
+        for (size_t k = 0; tier == 1 && k < u->nalts; k++)
+            if (nt && strstr(nt->s, u->alts[k]))
+                json_array_append_new(via, json_string(u->alts[k]));
+        if (tier != 2 || holds_text(e, nt, rec, u->norm))
+            continue;
+        for (size_t w = 0; w < u->nwords; w++) {
+            const qry_word *qw = &u->words[w];
+            int held = holds_text(e, nt, rec, qw->norm);
+            for (size_t k = 0; !held && k < qw->nalts; k++)
+                if (holds_text(e, nt, rec, qw->alts[k])) {
+                    held = 1;
+                    json_array_append_new(via, json_string(qw->alts[k]));
+                }
+            if (!held)
+                json_array_append_new(missing, json_string(qw->norm));
+        }
+        if (!u->nwords)                       /* a quoted phrase it does not hold */
+            json_array_append_new(missing, json_string(u->norm));
+    }
+    if (m && json_array_size(missing))
+        json_object_set_new(m, "type", json_string("partial"));
+    if (m && json_array_size(via))
+        json_object_set(m, "via", via);
+    if (m && json_array_size(missing))
+        json_object_set(m, "missing", missing);
+    json_decref(via);
+    json_decref(missing);
+    return m;
+}
+
 /* Appends r's hits; per_doc (when not 0) holds across tiers: per_file counts them. */
-void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, json_t *hits, size_t *rank,
-                        size_t per_doc, json_t *per_file)
+void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_result *r, json_t *hits, size_t *rank,
+                     size_t per_doc, json_t *per_file)
 {
     for (size_t i = 0; i < r->nhits; i++) {
         json_t *rec = qry_record(e, r->hits[i].docid);
@@ -157,6 +224,7 @@ void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, js
             json_object_update(hit, rec);
         const char *text = json_string_value(json_object_get(rec, "text"));
         json_object_set_new(hit, "highlights", highlights(e, p, r->hits[i].docid, text ? text : ""));
+        json_object_set_new(hit, "match", match_of(e, p, tier, qry_normalised(e, r->hits[i].docid, text ? text : ""), rec));
         json_array_append_new(hits, hit);
         json_array_append(e->last_frags, frag ? frag : json_null());
         json_decref(rec);
@@ -168,7 +236,7 @@ void qry_append_hits(qry_engine *e, const qry_parsed *p, const xsh_result *r, js
 static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t flags)
 {
     const json_t *rank = json_object_get(hit, "rank"), *score = json_object_get(hit, "score"),
-                 *hl = json_object_get(hit, "highlights");
+                 *hl = json_object_get(hit, "highlights"), *match = json_object_get(hit, "match");
     if (!json_is_string(frag) || !rank || !score || !hl)
         return 0;
     qry_buf_puts(b, "{\"rank\":");
@@ -179,6 +247,10 @@ static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t fla
     qry_buf_put(b, json_string_value(frag), json_string_length(frag));
     qry_buf_puts(b, ",\"highlights\":");
     qry_buf_compact(b, hl, flags);
+    if (match) {
+        qry_buf_puts(b, ",\"match\":");
+        qry_buf_compact(b, match, flags);
+    }
     qry_buf_puts(b, "}");
     return 1;
 }

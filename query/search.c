@@ -146,7 +146,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             pg->total += r->estimated;
             qry_add_facets(e, pg->facets, r);
         }
-        qry_append_hits(e, shown, r, pg->hits, &pg->rank, req->per_doc, pg->per_file);
+        qry_append_hits(e, shown, p->n ? k : 3, r, pg->hits, &pg->rank, req->per_doc, pg->per_file);
         /* the next tier continues the ranking where this one ends */
         pg->skip = pg->skip > r->estimated ? pg->skip - r->estimated : 0;
         pg->need = pg->need > r->nhits ? pg->need - r->nhits : 0;
