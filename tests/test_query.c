@@ -457,3 +457,144 @@ Test(query, bad_queries_and_missing_indexes_are_clear_errors, .init = setup, .fi
     cr_expect(strstr(err.msg, missing) != NULL, "%s", err.msg);
     qry_engine_close(e);
 }
+
+/* ---- what people type (issue 18): questions, unspaced topics, documents by
+ * name, pasted quotations, and how each hit matched ---- */
+
+/* The hit's file name holds part. */
+static int from(json_t *h, const char *part)
+{
+    const char *f = json_string_value(json_object_get(h, "file"));
+    return f && strstr(f, part) != NULL;
+}
+
+static const char *match_type(json_t *h)
+{
+    return json_string_value(json_object_get(json_object_get(h, "match"), "type"));
+}
+
+Test(query, a_question_is_answered_without_requiring_its_question_words, .init = setup, .fini = teardown)
+{
+    json_t *r = search("如何减轻企业负担", 10);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    cr_expect_eq(n, 10, "a question gets a page of best matches, not 0 results");
+    for (size_t i = 0; i < n; i++) {
+        const char *t = match_type(hit(r, i));
+        cr_expect(t && (strcmp(t, "partial") == 0 || strcmp(t, "all_words") == 0), "rank %zu: %s", i + 1, t);
+        json_t *missing = json_object_get(json_object_get(hit(r, i), "match"), "missing"), *w;
+        size_t k;
+        json_array_foreach(missing, k, w)
+            cr_expect(strcmp(json_string_value(w), "如何") != 0, "如何 counted as a word to hold");
+    }
+    json_decref(r);
+    /* 各省 is a scope, not a word: the same passages as 低空经济 alone */
+    json_t *a = search("各省 低空经济", 5), *b = search("低空经济", 5);
+    cr_expect_gt(total(b), 0);
+    cr_expect_eq(total(a), total(b));
+    json_decref(a);
+    json_decref(b);
+}
+
+Test(query, an_unspaced_topic_with_a_place_ranks_that_place_s_report_first, .init = setup, .fini = teardown)
+{
+    json_t *r = search("河南乡村振兴重点任务", 10);
+    for (size_t i = 0; i < 5; i++)
+        cr_expect(from(hit(r, i), "henan"), "rank %zu is not Henan's report", i + 1);
+    json_decref(r);
+    r = search("黑龙江粮食总产量是多少", 5);
+    cr_expect(from(hit(r, 0), "heilongjiang"));
+    cr_expect_not_null(strstr(text_of(hit(r, 0)), "粮食"), "%s", text_of(hit(r, 0)));
+    json_decref(r);
+}
+
+Test(query, a_query_naming_a_document_ranks_its_passages_first, .init = setup, .fini = teardown)
+{
+    json_t *r = search("广东省政府工作报告 就业", 10);
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect(from(hit(r, i), "guangdong"), "rank %zu is not Guangdong's report", i + 1);
+        cr_expect_not_null(strstr(text_of(hit(r, i)), "就业"), "rank %zu lacks 就业", i + 1);
+    }
+    json_decref(r);
+    /* a title alone: the document from its start */
+    r = search("2020年柯桥区政府工作报告", 5);
+    json_int_t last = -1;
+    for (size_t i = 0; i < 5; i++) {
+        cr_expect(from(hit(r, i), "keqiao-government-work-report"), "rank %zu", i + 1);
+        cr_expect_str_eq(match_type(hit(r, i)), "document");
+        json_int_t start = json_integer_value(json_object_get(hit(r, i), "start"));
+        cr_expect_gt(start, last, "not in document order at rank %zu", i + 1);
+        last = start;
+    }
+    json_decref(r);
+    r = search("创新筑基", 3);                   /* the headline's first phrase */
+    cr_expect(from(hit(r, 0), "business-environment"));
+    json_decref(r);
+    /* a region alone is a keyword: the passages that say it */
+    r = search("内蒙古", 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_not_null(strstr(text_of(hit(r, i)), "内蒙古"), "rank %zu: %s", i + 1, text_of(hit(r, i)));
+    json_decref(r);
+}
+
+Test(query, a_pasted_quotation_finds_its_source_first, .init = setup, .fini = teardown)
+{
+    /* two sentences of Sichuan's report, as a news story quotes them: a clause
+     * dropped, a comma for a full stop, 以及 for 、 */
+    json_t *r = search("我们有国家战略腹地建设、新时代西部大开发以及成渝地区双城经济圈建设等机遇叠加，"
+                       "有国家重大政策加力提效,也有独特的科教资源、产业基础和市场空间。只要做足充分准备，"
+                       "坚定信心，抓紧抓早、拼搏实干，一定能够战胜困难挑战", 5);
+    cr_assert_gt(json_array_size(json_object_get(r, "hits")), 0);
+    cr_expect(from(hit(r, 0), "sichuan"));
+    cr_expect_not_null(strstr(text_of(hit(r, 0)), "完成全年发展目标面临诸多挑战"), "%s", text_of(hit(r, 0)));
+    json_t *hl = json_object_get(hit(r, 0), "highlights");
+    size_t marked = 0, k;
+    json_t *span;
+    json_array_foreach(hl, k, span)
+        marked += (size_t)(json_integer_value(json_array_get(span, 1)) - json_integer_value(json_array_get(span, 0)));
+    cr_expect_gt(marked, strlen(text_of(hit(r, 0))) / 3, "the quoted stretches are marked (%zu bytes)", marked);
+    json_decref(r);
+}
+
+Test(query, each_hit_says_how_it_matched, .init = setup, .fini = teardown)
+{
+    json_t *r = search("营商环境", 3);
+    cr_expect_str_eq(match_type(hit(r, 0)), "literal");
+    json_decref(r);
+    r = search("GDP 黑龙江", 3);                /* the report says 地区生产总值 */
+    cr_expect_str_eq(match_type(hit(r, 0)), "synonym");
+    cr_expect_not_null(json_object_get(json_object_get(hit(r, 0), "match"), "via"));
+    json_decref(r);
+    r = search("柯桥 qqzzxx", 3);
+    cr_expect_str_eq(match_type(hit(r, 0)), "partial");
+    json_t *missing = json_object_get(json_object_get(hit(r, 0), "match"), "missing");
+    cr_expect_eq(json_array_size(missing), 1);
+    cr_expect_str_eq(json_string_value(json_array_get(missing, 0)), "qqzzxx");
+    json_decref(r);
+}
+
+/* The Xapian queries a search builds, by their description (WENSOU_DEBUG_QUERY). */
+static char *built_queries(const char *q)
+{
+    char *const env[] = {"WENSOU_DEBUG_QUERY=1", "LC_ALL=C.UTF-8", NULL};
+    run_result r = run_env_args(env, "", "search", "--db", db, "-n", "3", q, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *s = strdup(r.err);
+    run_free(&r);
+    return s;
+}
+
+Test(query, the_built_queries_of_an_unspaced_question, .init = setup, .fini = teardown)
+{
+    char *d = built_queries("如何减轻企业负担");
+    /* the literal is tried whole first, as typed */
+    cr_expect_not_null(strstr(d, "tier 0 (verified): Query((如何 AND 何减 AND 减轻 AND 轻企 AND 企业 AND 业负 AND 负担))"), "%s", d);
+    /* then each content word in the text or (weighted) the document's fields */
+    cr_expect_not_null(strstr(d, "(减轻 OR 0.5 * D减轻) AND (企业 OR 0.5 * D企业) AND (负担 OR 0.5 * D负担)"), "%s", d);
+    cr_expect_null(strstr(d, "D如何"), "如何 asked of a passage: %s", d);
+    free(d);
+    d = built_queries("广东省政府工作报告 就业");
+    cr_expect_not_null(strstr(d, "FILTER F"), "the named document first: %s", d);
+    cr_expect_not_null(strstr(d, "guangdong-government-work-report.docx"), "%s", d);
+    cr_expect_not_null(strstr(d, "AND_NOT F"), "then the others: %s", d);
+    free(d);
+}
