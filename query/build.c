@@ -296,7 +296,7 @@ xsh_query *qry_word_fields(const qry_word *w)
     return qry_combine_free(XSH_OP_OR, terms, n);
 }
 
-xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r)
+xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields)
 {
     int exact;
     xsh_query *parts[3] = {qry_literal(st, w->norm, &exact), NULL, NULL};
@@ -310,7 +310,7 @@ xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r)
         parts[n++] = xsh_query_scale(syn, r->synonym_weight);
         xsh_query_free(syn);
     }
-    xsh_query *fields = qry_word_fields(w);
+    xsh_query *fields = with_fields ? qry_word_fields(w) : NULL;
     if (fields) {
         parts[n++] = xsh_query_scale(fields, r->field_weight);
         xsh_query_free(fields);

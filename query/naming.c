@@ -12,7 +12,6 @@
 
 #define TITLE_PHRASE_CHARS 6     /* a title's phrase this long names it wherever it stands */
 #define TITLE_WORD_CHARS 4       /* shorter ones only where they stand alone (创新筑基 …) */
-#define PASTED_CHARS 30          /* a longer unit is a quotation: it names nothing */
 
 struct qry_titles {
     char **files, **norms;       /* every indexed file and its normalised title */
@@ -162,8 +161,8 @@ static int names_region(const char *title, const char *word)
 int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
 {
     memset(out, 0, sizeof *out);
-    if (p->ndocs || p->nkinds || p->nsections || p->year_lo)
-        return 0;                                /* filters given: they say which documents */
+    if (p->ndocs || p->nkinds || p->nsections || p->year_lo || p->pasted)
+        return 0;                  /* filters say which documents; a pasted passage names none */
     qry_titles *t = titles(e);
     if (!t || t->n < 2)
         return 0;
@@ -178,8 +177,8 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
     size_t naming = 0, positive = 0;
     for (size_t i = 0; i < p->n; i++) {
         qry_unit *u = &p->units[i];
-        if (u->negated || u->phrase || utf8_chars(u->norm, strlen(u->norm)) > PASTED_CHARS)
-            continue;                            /* a pasted passage names no document */
+        if (u->negated || u->phrase)
+            continue;
         positive++;
         /* the whole unit as a title's phrase, or a unit of one word as a region */
         size_t count = 0;

@@ -274,6 +274,12 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
     }
     p->nslots = slot;
     drop_function_units(p, &p->nslots);
+    size_t chars = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!p->units[i].negated)
+            for (const char *c = p->units[i].norm; *c; c++)
+                chars += ((unsigned char)*c & 0xC0) != 0x80;
+    p->pasted = chars > QRY_PASTED_CHARS;
     return 0;
 }
 

@@ -54,12 +54,17 @@ typedef struct {
                                 rank, but no passage must hold it */
 } qry_unit;
 
+#define QRY_PASTED_CHARS 30      /* a query whose words are longer than this together is a
+                                    pasted passage (a quotation), not a topic */
+
 typedef struct {
     qry_unit *units;
     size_t n, nslots;
     char **docs, **kinds, **sections;
     size_t ndocs, nkinds, nsections;
     int year_lo, year_hi;    /* 0: no bound */
+    int pasted;              /* a quotation (QRY_PASTED_CHARS): it names nothing, and
+                                its rarest words find where it is from */
 } qry_parsed;
 
 int  qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed *out, qry_err *err);
@@ -163,9 +168,9 @@ xsh_query *qry_rank_words(seg_state *st, const char *literal);
  * NULL for a one-character word. */
 xsh_query *qry_word_fields(const qry_word *w);
 /* A content word as a passage may hold it: its literal in the text (unverified),
- * a synonym's (weighted r->synonym_weight), or in the document's fields (weighted
- * r->field_weight). */
-xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r);
+ * a synonym's (weighted r->synonym_weight), or with_fields in the document's fields
+ * (weighted r->field_weight). */
+xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p);
 

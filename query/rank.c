@@ -8,6 +8,7 @@ static const qry_rank defaults = {
     .synonym_weight = 0.6,
     .field_weight = 0.5,
     .named_weight = 0.1,
+    .quotation_words = 16,
 };
 
 const qry_rank *qry_rank_default(void)

@@ -137,23 +137,32 @@ void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
             count_file(&c, r->facets[f].values[k].value, r->facets[f].values[k].count);
 }
 
-/* Whether the passage holds s: in its text, or normalised in its headings or title. */
-static int holds_text(qry_engine *e, const qry_normtext *nt, json_t *rec, const char *s)
+/* The hit's headings and title, normalised, one a line (malloc'd; NULL for none). */
+static char *fields_normalised(qry_engine *e, json_t *rec)
 {
-    if (nt && strstr(nt->s, s))
-        return 1;
-    json_t *v;
-    size_t i;
-    int found = 0;
-    json_array_foreach(json_object_get(rec, "section"), i, v) {
-        char *h = qry_literal_norm(e->st, json_string_value(v));
-        found |= h && strstr(h, s);
-        free(h);
+    size_t len = 0, i;
+    json_t *v, *parts = json_array();
+    json_array_foreach(json_object_get(rec, "section"), i, v)
+        json_array_append(parts, v);
+    json_array_append(parts, json_object_get(rec, "title"));
+    char *out = NULL;
+    json_array_foreach(parts, i, v) {
+        char *n = json_is_string(v) ? qry_literal_norm(e->st, json_string_value(v)) : NULL;
+        char *grown = n ? realloc(out, len + strlen(n) + 2) : NULL;
+        if (grown) {
+            out = grown;
+            len += (size_t)sprintf(out + len, "%s\n", n);
+        }
+        free(n);
     }
-    char *t = found ? NULL : qry_literal_norm(e->st, json_string_value(json_object_get(rec, "title")));
-    found |= t && strstr(t, s);
-    free(t);
-    return found;
+    json_decref(parts);
+    return out;
+}
+
+/* Whether the passage holds s: in its text, or in its headings or title (fields). */
+static int holds_text(const qry_normtext *nt, const char *fields, const char *s)
+{
+    return (nt && strstr(nt->s, s)) || (fields && strstr(fields, s));
 }
 
 /* Why a hit matched (INTERFACE.md, "match"): the tier it came from (3: it is in a
@@ -164,6 +173,7 @@ static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_
     static const char *const types[] = {"literal", "synonym", "all_words", "document"};
     json_t *m = json_pack("{s:s}", "type", types[tier >= 0 && tier <= 3 ? tier : 2]);
     json_t *via = json_array(), *missing = json_array();
+    char *fields = tier == 2 ? fields_normalised(e, rec) : NULL;
     for (size_t i = 0; m && i < p->n; i++) {
         const qry_unit *u = &p->units[i];
         if (u->negated)
@@ -171,13 +181,13 @@ static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_
         for (size_t k = 0; tier == 1 && k < u->nalts; k++)
             if (nt && strstr(nt->s, u->alts[k]))
                 json_array_append_new(via, json_string(u->alts[k]));
-        if (tier != 2 || holds_text(e, nt, rec, u->norm))
+        if (tier != 2 || holds_text(nt, fields, u->norm))
             continue;
         for (size_t w = 0; w < u->nwords; w++) {
             const qry_word *qw = &u->words[w];
-            int held = holds_text(e, nt, rec, qw->norm);
+            int held = holds_text(nt, fields, qw->norm);
             for (size_t k = 0; !held && k < qw->nalts; k++)
-                if (holds_text(e, nt, rec, qw->alts[k])) {
+                if (holds_text(nt, fields, qw->alts[k])) {
                     held = 1;
                     json_array_append_new(via, json_string(qw->alts[k]));
                 }
@@ -195,6 +205,7 @@ static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_
         json_object_set(m, "missing", missing);
     json_decref(via);
     json_decref(missing);
+    free(fields);
     return m;
 }
 

@@ -78,16 +78,17 @@ static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_ran
     qlist l = {0};
     for (size_t i = 0; i < u->nwords; i++)
         if (!u->words[i].named)
-            ql_add(&l, qry_word_any(st, &u->words[i], r));
+            ql_add(&l, qry_word_any(st, &u->words[i], r, 1));
     return ql_combine(&l, XSH_OP_AND);
 }
 
-/* Each content word of u, held or not (the best match sums what is held). */
-static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r, qlist *some)
+/* Each content word of u, held or not (the best match sums what is held); of a
+ * quotation, in its text only. */
+static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r, int pasted, qlist *some)
 {
     for (size_t i = 0; i < u->nwords; i++)
         if (!u->words[i].named)
-            ql_add(some, qry_word_any(st, &u->words[i], r));
+            ql_add(some, qry_word_any(st, &u->words[i], r, !pasted));
 }
 
 qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r)
@@ -104,7 +105,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
                 continue;
             if (u->optional) {           /* it named the documents: its words only fill */
                 qlist own = {0};
-                unit_some_words(st, u, r, &own);
+                unit_some_words(st, u, r, p->pasted, &own);
                 xsh_query *q = ql_combine(&own, XSH_OP_OR);
                 ql_add(&some, q ? xsh_query_scale(q, r->named_weight) : NULL);
                 xsh_query_free(q);
@@ -127,7 +128,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
             ql_add(&loose, unit_all_words(st, u, r));
             ql_add(&ranks, unit_rank(st, u));
-            unit_some_words(st, u, r, &some);
+            unit_some_words(st, u, r, p->pasted, &some);
         }
         if (lit.n == 0)
             continue;
@@ -166,10 +167,24 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         /* the best match: whole literals first, then every word held, then the
          * sum of the words held (coordination through BM25's sum) */
         xsh_query *every = ql_combine(&all_words, XSH_OP_AND);
+        if (p->pasted) {             /* a quotation with edits holds not every word */
+            xsh_query_free(every);
+            every = NULL;
+        }
         ql_add(&any, every ? xsh_query_scale(every, r->all_words_boost) : NULL);
         t.every = every;
         int has_some = some.n > 0;
-        ql_add(&any, ql_combine(&some, XSH_OP_OR));
+        /* a quotation: its rarest words tell where it is from; the rest cost time */
+        xsh_query *best;
+        if (p->pasted) {
+            best = some.n ? xsh_query_combine(XSH_OP_ELITE_SET, some.q, some.n, r->quotation_words) : NULL;
+            for (size_t i = 0; i < some.n; i++)
+                xsh_query_free(some.q[i]);
+            some.n = 0;
+        } else {
+            best = ql_combine(&some, XSH_OP_OR);
+        }
+        ql_add(&any, best);
         t.q[2] = ql_combine(&any, XSH_OP_OR);
         /* a quoted phrase alone has no best match (its n-grams scattered are not it) */
         if (slots == 1 && phrase_alone && !has_some) {
