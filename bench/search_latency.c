@@ -41,7 +41,12 @@ int main(int argc, char **argv)
     qry_synonyms *syn;
     qry_engine *e;
     qry_err err;
-    if (qry_synonyms_load(argv[4], d, &syn, &err) || qry_engine_open(argv[1], d, syn, &e, &err)) {
+    /* the related expressions beside the synonyms, as wensou finds them */
+    char related[4096];
+    const char *slash = strrchr(argv[4], '/');
+    snprintf(related, sizeof related, "%.*srelated.txt", slash ? (int)(slash - argv[4] + 1) : 0, argv[4]);
+    if (qry_synonyms_load(argv[4], d, &syn, &err) || qry_synonyms_add_related(syn, related, d, &err)
+        || qry_engine_open(argv[1], d, syn, &e, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }

@@ -35,8 +35,9 @@ int cli_color_enabled(cli_color when, int fd);
  * folder, and (when with_user) $WENSOU_USER_DICT or dict/userdict.txt.
  * On failure prints the error and returns CLI_FAILED. */
 int cli_open_dict(int with_user, seg_dict **out);
-/* Loads $WENSOU_SYNONYMS or dict/synonyms.txt in the data folder (none found: no
- * synonyms). On failure prints the error and returns CLI_FAILED. */
+/* Loads $WENSOU_SYNONYMS or dict/synonyms.txt in the data folder, and the related
+ * expressions of $WENSOU_RELATED or dict/related.txt (none found: none). On failure
+ * prints the error and returns CLI_FAILED. */
 int cli_open_synonyms(seg_dict *dict, qry_synonyms **out);
 
 /* The index directory: --db, else $WENSOU_DB, else ./wensou.db. */

@@ -114,9 +114,14 @@ int cli_open_synonyms(seg_dict *dict, qry_synonyms **out)
 {
     char path[PATH_MAX];
     const char *sp = cli_resource_path("WENSOU_SYNONYMS", "dict/synonyms.txt", path, sizeof path);
+    char rpath[PATH_MAX];
+    const char *rp = cli_resource_path("WENSOU_RELATED", "dict/related.txt", rpath, sizeof rpath);
     qry_err err = {0};
-    if (qry_synonyms_load(sp, dict, out, &err) != 0) {   /* none installed: no synonyms */
+    if (qry_synonyms_load(sp, dict, out, &err) != 0                 /* none installed: none */
+        || qry_synonyms_add_related(*out, rp, dict, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
+        qry_synonyms_free(*out);
+        *out = NULL;
         return CLI_FAILED;
     }
     return CLI_OK;

@@ -108,6 +108,9 @@ static int on_token(void *ctx, const seg_token *t)
         char *const *alts = a->syn ? qry_synonyms_of(a->syn, w->norm) : NULL;
         for (size_t i = 0; alts && alts[i] && !a->oom; i++)
             a->oom |= push(&w->alts, &w->nalts, alts[i], strlen(alts[i]));
+        char *const *rel = a->syn ? qry_related_of(a->syn, w->norm) : NULL;
+        for (size_t i = 0; rel && rel[i] && !a->oom; i++)
+            a->oom |= push(&w->rel, &w->nrel, rel[i], strlen(rel[i]));
     }
     for (size_t i = 0; i < a->nsubs; i++)
         free(a->subs[i]);
@@ -151,6 +154,9 @@ void qry_word_free(qry_word *w)
     for (size_t i = 0; i < w->nalts; i++)
         free(w->alts[i]);
     free(w->alts);
+    for (size_t i = 0; i < w->nrel; i++)
+        free(w->rel[i]);
+    free(w->rel);
     for (size_t i = 0; i < w->nsubs; i++)
         free(w->subs[i]);
     free(w->subs);

@@ -299,21 +299,37 @@ xsh_query *qry_word_fields(const qry_word *w)
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields)
 {
     int exact;
-    xsh_query *parts[3] = {qry_literal(st, w->norm, &exact), NULL, NULL};
+    xsh_query *parts[4] = {qry_literal(st, w->norm, &exact), NULL, NULL, NULL};
     size_t n = 1;
-    xsh_query *alts[MAX_PARTS];
-    size_t na = 0;
-    for (size_t i = 0; i < w->nalts && na < MAX_PARTS; i++)
-        alts[na++] = qry_literal(st, w->alts[i], &exact);
-    xsh_query *syn = qry_combine_free(XSH_OP_OR, alts, na);
-    if (syn) {
-        parts[n++] = xsh_query_scale(syn, r->synonym_weight);
-        xsh_query_free(syn);
+    char *const *lists[2] = {w->alts, w->rel};
+    size_t sizes[2] = {w->nalts, w->nrel};
+    double weights[2] = {r->synonym_weight, r->related_weight};
+    for (int l = 0; l < 2; l++) {              /* synonyms, then related expressions */
+        xsh_query *alts[MAX_PARTS];
+        size_t na = 0;
+        for (size_t i = 0; i < sizes[l] && na < MAX_PARTS; i++)
+            alts[na++] = qry_literal(st, lists[l][i], &exact);
+        xsh_query *q = qry_combine_free(XSH_OP_OR, alts, na);
+        if (q) {
+            parts[n++] = xsh_query_scale(q, weights[l]);
+            xsh_query_free(q);
+        }
     }
     xsh_query *fields = with_fields ? qry_word_fields(w) : NULL;
     if (fields) {
         parts[n++] = xsh_query_scale(fields, r->field_weight);
         xsh_query_free(fields);
     }
+    return qry_combine_free(XSH_OP_OR, parts, n);
+}
+
+xsh_query *qry_word_inner(seg_state *st, const qry_word *w)
+{
+    xsh_query *parts[MAX_PARTS];
+    size_t n = 0;
+    int exact;
+    for (size_t i = 0; i < w->nsubs && n < MAX_PARTS; i++)
+        if (strlen(w->subs[i]) > 3)            /* one Han character is three bytes: too wide */
+            parts[n++] = qry_literal(st, w->subs[i], &exact);
     return qry_combine_free(XSH_OP_OR, parts, n);
 }

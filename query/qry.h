@@ -21,6 +21,9 @@ typedef struct { int code; char msg[256]; } qry_err;   /* caller-owned */
 /* Synonym groups (dict/synonyms.txt: one group per line, members separated by " / "). */
 typedef struct qry_synonyms qry_synonyms;
 int  qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, qry_err *err);
+/* Adds the related expressions of path (dict/related.txt, the same form): they only
+ * widen the best match, weighted below synonyms. A NULL path adds none. */
+int  qry_synonyms_add_related(qry_synonyms *s, const char *path, const seg_dict *d, qry_err *err);
 void qry_synonyms_free(qry_synonyms *s);                 /* NULL-safe */
 
 /* One engine per thread: its own index handle and segmenter state; the dictionary

@@ -34,6 +34,8 @@ typedef struct {
     char *norm;              /* a content word of the unit (accurate segmentation) */
     char **alts;             /* its synonyms, normalised */
     size_t nalts;
+    char **rel;              /* its related expressions (dict/related.txt), normalised */
+    size_t nrel;
     char **subs;             /* the search-mode words inside it (广东省政府 → 广东 广东省 省政府 政府) */
     size_t nsubs;
     int single;              /* one Han character */
@@ -81,6 +83,8 @@ void qry_word_free(qry_word *w);
 /* ---- synonyms (synonyms.c) ---- */
 /* The other members of the group holding norm (NULL-terminated, owned by s), or NULL. */
 char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
+/* The other members of the related group holding norm (NULL-terminated), or NULL. */
+char *const *qry_related_of(const qry_synonyms *s, const char *norm);
 
 /* ---- literal presence, for the match decider (verify.c) ---- */
 typedef struct {
@@ -171,6 +175,9 @@ xsh_query *qry_word_fields(const qry_word *w);
  * a synonym's (weighted r->synonym_weight), or with_fields in the document's fields
  * (weighted r->field_weight). */
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields);
+/* The OR of the text terms of the words inside a content word (its search-mode
+ * sub-words of two or more characters), or NULL for none. */
+xsh_query *qry_word_inner(seg_state *st, const qry_word *w);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p);
 

@@ -8,6 +8,8 @@ static const qry_rank defaults = {
     .synonym_weight = 0.6,
     .field_weight = 0.5,
     .named_weight = 0.1,
+    .related_weight = 0.4,
+    .inner_weight = 0.5,
     .quotation_words = 16,
 };
 

@@ -19,6 +19,10 @@ typedef struct {
     /* Among the documents a query names, the words that named them only fill the
      * page after the passages holding its other words. */
     double named_weight;
+    /* A word inside a longer query word (垃圾 in 垃圾处理) earns part of its credit. */
+    double inner_weight;
+    /* A related expression of a word (dict/related.txt) counts for less than a synonym. */
+    double related_weight;
     /* A pasted quotation is matched by this many of its words, the rarest (Xapian's
      * elite set): its source holds them, and the rest only cost time. */
     unsigned quotation_words;

@@ -1,6 +1,8 @@
 /* synonyms.c — groups of words that mean the same thing in policy text, one group
  * a line, members separated by " / " (GDP / 地区生产总值 / 生产总值). A query word
- * that is a member is also searched as the others, ranked below exact matches. */
+ * that is a member is also searched as the others, ranked below exact matches.
+ * A second set of groups in the same form, the related expressions (dict/related.txt:
+ * 手机办事 / 掌上办 / 移动办事), only widens the best match, weighted lower. */
 #include "qry_int.h"
 #include "intl.h"
 
@@ -14,9 +16,13 @@ typedef struct {
     char **others;            /* NULL-terminated */
 } syn_entry;
 
-struct qry_synonyms {
+typedef struct {
     syn_entry *e;
     size_t n;
+} syn_table;
+
+struct qry_synonyms {
+    syn_table strict, related;
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -32,7 +38,7 @@ static void free_group(char **g, size_t n)
 }
 
 /* Adds one entry per member of group g[0, n). */
-static int add_group(qry_synonyms *s, char **g, size_t n)
+static int add_group(syn_table *s, char **g, size_t n)
 {
     syn_entry *ne = realloc(s->e, (s->n + n) * sizeof *ne);
     if (!ne)
@@ -55,19 +61,11 @@ static int add_group(qry_synonyms *s, char **g, size_t n)
     return 0;
 }
 
-int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, qry_err *err)
+/* Reads the groups of path into t (sorted by member). */
+static int load_groups(const char *path, const seg_dict *d, syn_table *s, qry_err *err)
 {
-    *out = NULL;
-    qry_synonyms *s = calloc(1, sizeof *s);
-    if (!s)
-        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
-    if (!path) {
-        *out = s;
-        return 0;
-    }
     FILE *f = fopen(path, "r");
     if (!f) {
-        free(s);
         char msg[256];
         snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
         return qry_fail(err, QRY_EINVAL, "%s", msg);
@@ -75,7 +73,6 @@ int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, q
     seg_state *st;
     if (seg_state_new(d, &st) != 0) {
         fclose(f);
-        free(s);
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
     char *line = NULL;
@@ -114,35 +111,66 @@ int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, q
     free(line);
     fclose(f);
     seg_state_free(st);
+    if (!rc && s->n)
+        qsort(s->e, s->n, sizeof *s->e, cmp_entry);
+    return rc;
+}
+
+int qry_synonyms_load(const char *path, const seg_dict *d, qry_synonyms **out, qry_err *err)
+{
+    *out = NULL;
+    qry_synonyms *s = calloc(1, sizeof *s);
+    if (!s)
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
+    int rc = path ? load_groups(path, d, &s->strict, err) : 0;
     if (rc) {
         qry_synonyms_free(s);
         return rc;
     }
-    if (s->n)
-        qsort(s->e, s->n, sizeof *s->e, cmp_entry);
     *out = s;
     return 0;
 }
 
-char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm)
+int qry_synonyms_add_related(qry_synonyms *s, const char *path, const seg_dict *d, qry_err *err)
 {
-    if (!s || s->n == 0)
+    return path ? load_groups(path, d, &s->related, err) : 0;
+}
+
+static char *const *members_of(const syn_table *t, const char *norm)
+{
+    if (t->n == 0)
         return NULL;
     syn_entry key = {(char *)norm, NULL};
-    const syn_entry *e = bsearch(&key, s->e, s->n, sizeof *s->e, cmp_entry);
+    const syn_entry *e = bsearch(&key, t->e, t->n, sizeof *t->e, cmp_entry);
     return e ? e->others : NULL;
+}
+
+char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm)
+{
+    return s ? members_of(&s->strict, norm) : NULL;
+}
+
+char *const *qry_related_of(const qry_synonyms *s, const char *norm)
+{
+    return s ? members_of(&s->related, norm) : NULL;
+}
+
+static void free_table(syn_table *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->e[i].member);
+        for (size_t k = 0; t->e[i].others && t->e[i].others[k]; k++)
+            free(t->e[i].others[k]);
+        free(t->e[i].others);
+    }
+    free(t->e);
 }
 
 void qry_synonyms_free(qry_synonyms *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->e[i].member);
-        for (size_t k = 0; s->e[i].others && s->e[i].others[k]; k++)
-            free(s->e[i].others[k]);
-        free(s->e[i].others);
-    }
-    free(s->e);
+    free_table(&s->strict);
+    free_table(&s->related);
     free(s);
 }

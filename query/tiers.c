@@ -86,9 +86,15 @@ static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_ran
  * quotation, in its text only. */
 static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r, int pasted, qlist *some)
 {
-    for (size_t i = 0; i < u->nwords; i++)
-        if (!u->words[i].named)
-            ql_add(some, qry_word_any(st, &u->words[i], r, !pasted));
+    for (size_t i = 0; i < u->nwords; i++) {
+        if (u->words[i].named)
+            continue;
+        ql_add(some, qry_word_any(st, &u->words[i], r, !pasted));
+        /* the words inside a long one earn part of its credit (垃圾 of 垃圾处理) */
+        xsh_query *inner = pasted ? NULL : qry_word_inner(st, &u->words[i]);
+        ql_add(some, inner ? xsh_query_scale(inner, r->inner_weight) : NULL);
+        xsh_query_free(inner);
+    }
 }
 
 qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r)

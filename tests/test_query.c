@@ -30,6 +30,7 @@ static void setup(void)
     cr_assert_eq(seg_dict_open(WENSOU_TEST_DICT, WENSOU_TEST_USERDICT, &dict, &se), 0, "%s", se.msg);
     qry_err qe;
     cr_assert_eq(qry_synonyms_load(WENSOU_TEST_SYNONYMS, dict, &syn, &qe), 0, "%s", qe.msg);
+    cr_assert_eq(qry_synonyms_add_related(syn, WENSOU_TEST_RELATED, dict, &qe), 0, "%s", qe.msg);
     cr_assert_eq(qry_engine_open(db, dict, syn, &engine, &qe), 0, "%s", qe.msg);
 }
 
