@@ -331,5 +331,18 @@ xsh_query *qry_word_inner(seg_state *st, const qry_word *w)
     for (size_t i = 0; i < w->nsubs && n < MAX_PARTS; i++)
         if (strlen(w->subs[i]) > 3)            /* one Han character is three bytes: too wide */
             parts[n++] = qry_literal(st, w->subs[i], &exact);
+    for (size_t i = 0; i < w->nalts && n < MAX_PARTS; i++) {
+        word_ctx c;                            /* a synonym's own words (农业农村农民 → 农业 农村 农民) */
+        memset(&c, 0, sizeof c);
+        c.prefix = "";
+        seg_cut(st, w->alts[i], strlen(w->alts[i]), SEG_MODE_ACCURATE, 0, word_token, &c);
+        for (size_t k = 0; k < c.nsingles; k++)
+            xsh_query_free(c.singles[k]);
+        xsh_query *words = qry_combine_free(XSH_OP_OR, c.terms, c.n);
+        if (c.n > 1)                           /* one word: the synonym itself, weighed already */
+            parts[n++] = words;
+        else
+            xsh_query_free(words);
+    }
     return qry_combine_free(XSH_OP_OR, parts, n);
 }

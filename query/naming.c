@@ -146,15 +146,33 @@ static int names_whole(const char *title, const char *unit)
     return chars >= TITLE_PHRASE_CHARS || (chars >= TITLE_WORD_CHARS && bounded(title, at, at + len));
 }
 
-/* The word is a region the title is about: 河南 in 河南省…, 广西 in 广西政府… */
+/* Whether the bytes before at end with one of the strings. */
+static int preceded_by(const char *title, const char *at, const char *const *what, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(what[i]);
+        if ((size_t)(at - title) >= len && strncmp(at - len, what[i], len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The word is a region the title is about: a place name followed by its rank
+ * (河南 in 2025年河南省…, 广西 in 广西政府…, 柯桥 in 绍兴市柯桥区…), standing where
+ * a title names its issuer: at the start of a part, after a year, or after a
+ * higher region. Not 现代化 in …中国式现代化县域样板. */
 static int names_region(const char *title, const char *word)
 {
-    static const char *const suffixes[] = {"省", "市", "区", "县", "州", "自治区", "政府", "人民政府"};
+    static const char *const ranks[] = {"省", "市", "区", "县", "州", "自治区", "政府", "人民政府"};
+    static const char *const before[] = {"|", "年", "省", "市", "区", "县", "州"};
     size_t len = strlen(word);
-    for (const char *at = strstr(title, word); at; at = strstr(at + 1, word))
-        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-            if (strncmp(at + len, suffixes[i], strlen(suffixes[i])) == 0)
+    for (const char *at = strstr(title, word); at; at = strstr(at + 1, word)) {
+        if (at != title && !preceded_by(title, at, before, sizeof before / sizeof before[0]))
+            continue;
+        for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; i++)
+            if (strncmp(at + len, ranks[i], strlen(ranks[i])) == 0)
                 return 1;
+    }
     return 0;
 }
 

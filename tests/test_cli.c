@@ -147,6 +147,7 @@ Test(cli, usage_errors_are_one_line_a_hint_and_status_2)
     expect_usage_error("search", run_env_args(english, "", "search", "--frobnicate", "营商环境", (char *)NULL));
     expect_usage_error("search", run_env_args(english, "", "search", "--color=sometimes", "营商环境", (char *)NULL));
     expect_usage_error("search", run_env_args(english, "", "search", (char *)NULL));
+    expect_usage_error("search", run_env_args(english, "", "search", "-d", WENSOU_TEST_SAMPLE_DB, "\xff\xfe营商", (char *)NULL));
     expect_usage_error("index", run_env_args(english, "", "index", "--bogus", "corpus", (char *)NULL));
     expect_usage_error("index", run_env_args(english, "", "index", (char *)NULL));
     expect_usage_error("serve", run_env_args(english, "", "serve", "--listen", "bogus", (char *)NULL));
