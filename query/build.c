@@ -284,16 +284,11 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
 
 xsh_query *qry_word_fields(const qry_word *w)
 {
-    xsh_query *terms[MAX_PARTS];
-    size_t n = 0;
     char term[256];
-    for (size_t i = 0; i <= w->nsubs && n < MAX_PARTS; i++) {
-        const char *s = i == 0 ? w->norm : w->subs[i - 1];
-        int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FIELD, s);
-        if (len > 0 && (size_t)len < sizeof term && !w->single)
-            terms[n++] = xsh_query_term(term, (size_t)len, 1, 0);
-    }
-    return qry_combine_free(XSH_OP_OR, terms, n);
+    int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FIELD, w->norm);
+    if (w->single || len <= 0 || (size_t)len >= sizeof term)
+        return NULL;
+    return xsh_query_term(term, (size_t)len, 1, 0);
 }
 
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields)
