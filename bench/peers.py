@@ -16,25 +16,34 @@ def passages(wensou, files):
     return out
 
 
-def ngram_index(db_path, ps, with_sections=True, commit_every=2000):
-    """Indexes passages with TermGenerator's FLAG_CJK_NGRAM; the record as data."""
+def write_index(db_path, ps, add_terms, commit_every=2000):
+    """A Xapian database of the passages: add_terms(doc, passage) gives each its
+    terms; the record is its data."""
     db = xapian.WritableDatabase(db_path, xapian.DB_CREATE_OR_OPEN)
-    tg = xapian.TermGenerator()
-    tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
     for i, p in enumerate(ps):
         doc = xapian.Document()
-        tg.set_document(doc)
-        tg.index_text(p["text"])
-        for s in p["section"] if with_sections else []:
-            tg.increase_termpos()
-            tg.index_text(s)
-        doc.add_boolean_term("F" + p["file"])
+        add_terms(doc, p)
         doc.set_data(json.dumps(p, ensure_ascii=False))
         db.add_document(doc)
         if i % commit_every == commit_every - 1:
             db.commit()
     db.commit()
     db.close()
+
+
+def ngram_index(db_path, ps, with_sections=True):
+    """Indexes passages with TermGenerator's FLAG_CJK_NGRAM."""
+    tg = xapian.TermGenerator()
+    tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
+
+    def add_terms(doc, p):
+        tg.set_document(doc)
+        tg.index_text(p["text"])
+        for s in p["section"] if with_sections else []:
+            tg.increase_termpos()
+            tg.index_text(s)
+        doc.add_boolean_term("F" + p["file"])
+    write_index(db_path, ps, add_terms)
 
 
 def ngram_searcher(db_path):
@@ -90,19 +99,12 @@ def jieba_words(text):
             if w.strip() and not all(unicodedata.category(c)[0] in "PZS" for c in w)]
 
 
-def jieba_index(db_path, ps, commit_every=2000):
+def jieba_index(db_path, ps):
     """Indexes passages as jieba search-mode words (text and heading path), BM25."""
-    db = xapian.WritableDatabase(db_path, xapian.DB_CREATE_OR_OPEN)
-    for i, p in enumerate(ps):
-        doc = xapian.Document()
+    def add_terms(doc, p):
         for w in jieba_words(p["text"]) + jieba_words(" ".join(p["section"])):
             doc.add_term(w[:200])
-        doc.set_data(json.dumps(p, ensure_ascii=False))
-        db.add_document(doc)
-        if i % commit_every == commit_every - 1:
-            db.commit()
-    db.commit()
-    db.close()
+    write_index(db_path, ps, add_terms)
 
 
 def jieba_searcher(db_path):

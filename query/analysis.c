@@ -62,25 +62,13 @@ typedef struct {
     int oom;
 } analysis;
 
-static int push(char ***arr, size_t *n, const char *s, size_t len)
-{
-    char **na = realloc(*arr, (*n + 1) * sizeof *na);
-    if (!na)
-        return -1;
-    *arr = na;
-    if (!(na[*n] = strndup(s, len)))
-        return -1;
-    (*n)++;
-    return 0;
-}
-
 static int on_token(void *ctx, const seg_token *t)
 {
     analysis *a = ctx;
     if (t->kind != SEG_KIND_WORD || a->oom)
         return 0;
     if (t->sub) {                      /* held for the accurate token that follows */
-        a->oom |= push(&a->subs, &a->nsubs, t->norm, t->norm_len);
+        a->oom |= qry_strs_push(&a->subs, &a->nsubs, t->norm, t->norm_len);
         return 0;
     }
     int han;
@@ -107,10 +95,10 @@ static int on_token(void *ctx, const seg_token *t)
         a->nsubs = 0;
         char *const *alts = a->syn ? qry_synonyms_of(a->syn, w->norm) : NULL;
         for (size_t i = 0; alts && alts[i] && !a->oom; i++)
-            a->oom |= push(&w->alts, &w->nalts, alts[i], strlen(alts[i]));
+            a->oom |= qry_strs_push(&w->alts, &w->nalts, alts[i], strlen(alts[i]));
         char *const *rel = a->syn ? qry_related_of(a->syn, w->norm) : NULL;
         for (size_t i = 0; rel && rel[i] && !a->oom; i++)
-            a->oom |= push(&w->rel, &w->nrel, rel[i], strlen(rel[i]));
+            a->oom |= qry_strs_push(&w->rel, &w->nrel, rel[i], strlen(rel[i]));
     }
     for (size_t i = 0; i < a->nsubs; i++)
         free(a->subs[i]);

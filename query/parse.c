@@ -35,7 +35,7 @@ typedef struct {
     int phrase, negated;
 } raw_token;
 
-static int push_str(char ***arr, size_t *n, const char *s, size_t len)
+int qry_strs_push(char ***arr, size_t *n, const char *s, size_t len)
 {
     char **na = realloc(*arr, (*n + 1) * sizeof *na);
     if (!na)
@@ -156,7 +156,7 @@ static int add_unit(qry_parsed *p, seg_state *st, char *norm, int phrase, int ne
     u->slot = slot;
     char *const *alts = syn ? qry_synonyms_of(syn, norm) : NULL;
     for (size_t i = 0; alts && alts[i]; i++)
-        if (!redundant(alts[i], norm, alts) && push_str(&u->alts, &u->nalts, alts[i], strlen(alts[i])))
+        if (!redundant(alts[i], norm, alts) && qry_strs_push(&u->alts, &u->nalts, alts[i], strlen(alts[i])))
             return -1;
     return qry_unit_analyse(st, syn, u) ? -1 : 0;
 }
@@ -201,14 +201,14 @@ static int parse_filter(qry_parsed *p, seg_state *st, const char *text)
     size_t klen = (size_t)(colon - text);
     const char *v = colon + 1;
     if (klen == 3 && strncmp(text, "doc", 3) == 0)
-        return push_str(&p->docs, &p->ndocs, v, strlen(v)) ? -1 : 1;
+        return qry_strs_push(&p->docs, &p->ndocs, v, strlen(v)) ? -1 : 1;
     if (klen == 4 && strncmp(text, "kind", 4) == 0)
-        return push_str(&p->kinds, &p->nkinds, v, strlen(v)) ? -1 : 1;
+        return qry_strs_push(&p->kinds, &p->nkinds, v, strlen(v)) ? -1 : 1;
     if (klen == 7 && strncmp(text, "section", 7) == 0) {
         char *norm = qry_literal_norm(st, v);
         if (!norm)
             return 1;
-        int rc = push_str(&p->sections, &p->nsections, norm, strlen(norm));
+        int rc = qry_strs_push(&p->sections, &p->nsections, norm, strlen(norm));
         free(norm);
         return rc ? -1 : 1;
     }

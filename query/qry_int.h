@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 int qry_fail(qry_err *err, int code, const char *fmt, const char *arg);
+/* Appends a copy of s[0, len) to the string array *arr of *n; 0, or -1 out of memory. */
+int qry_strs_push(char ***arr, size_t *n, const char *s, size_t len);
 
 /* ---- normalised text (normtext.c) ---- */
 typedef struct {
