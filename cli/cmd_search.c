@@ -39,7 +39,7 @@ static void usage(FILE *f)
     fputs(_("usage: wensou search [-d DIR | --connect ADDR] [-n N] [--offset N] [--per-doc N] [-j] [--color=WHEN] QUERY...\n"
             "Finds the passages that say what you ask. Words separated by spaces must all appear\n"
             "(passages with only some follow below); \"quoted phrase\" or “…”; -word excludes;\n"
-            "A OR B; filters doc:NAME kind:KIND year:2020 year:2019..2021 section:WORD.\n"
+            "A OR B; filters doc:NAME kind:KIND year:2020 year:2019..2021 section:WORD page:12.\n"
             "  -d, --db DIR        the index (default $WENSOU_DB, else ./wensou.db)\n"
             "      --connect ADDR  ask a running daemon (socket path or HOST:PORT) instead\n"
             "  -n, --limit N       passages to show (default 10)\n"

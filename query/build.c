@@ -269,6 +269,12 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
         parts[n++] = terms_containing(db, WENSOU_PREFIX_FILE, p->docs, p->ndocs);
     if (p->nkinds)
         parts[n++] = terms_containing(db, WENSOU_PREFIX_KIND, p->kinds, p->nkinds);
+    if (p->page_lo) {                            /* the page a passage starts on */
+        char lo[8], hi[8];
+        snprintf(lo, sizeof lo, "%06d", p->page_lo);
+        snprintf(hi, sizeof hi, "%06d", p->page_hi);
+        parts[n++] = xsh_query_value_range(WENSOU_SLOT_PAGE, lo, hi);
+    }
     if (p->year_lo) {
         char lo[8], hi[8];
         snprintf(lo, sizeof lo, "%04d", p->year_lo);

@@ -179,7 +179,7 @@ static int names_region(const char *title, const char *word)
 int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
 {
     memset(out, 0, sizeof *out);
-    if (p->ndocs || p->nkinds || p->nsections || p->year_lo || p->pasted)
+    if (p->ndocs || p->nkinds || p->nsections || p->year_lo || p->page_lo || p->pasted)
         return 0;                  /* filters say which documents; a pasted passage names none */
     qry_titles *t = titles(e);
     if (!t || t->n < 2)

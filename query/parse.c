@@ -193,37 +193,80 @@ static void drop_function_units(qry_parsed *p, size_t *nslots)
     *nslots = slot;
 }
 
+/* ---- the filter operators, one row each: name:VALUE → what it sets in p.
+ * Each returns 1 (taken), 0 (not a value it takes: the token is a word) or -1. ---- */
+
+static int op_doc(qry_parsed *p, seg_state *st, const char *v)
+{
+    (void)st;
+    return qry_strs_push(&p->docs, &p->ndocs, v, strlen(v)) ? -1 : 1;
+}
+
+static int op_kind(qry_parsed *p, seg_state *st, const char *v)
+{
+    (void)st;
+    return qry_strs_push(&p->kinds, &p->nkinds, v, strlen(v)) ? -1 : 1;
+}
+
+static int op_section(qry_parsed *p, seg_state *st, const char *v)
+{
+    char *norm = qry_literal_norm(st, v);
+    if (!norm)
+        return 1;
+    int rc = qry_strs_push(&p->sections, &p->nsections, norm, strlen(norm));
+    free(norm);
+    return rc ? -1 : 1;
+}
+
+/* N or N..M (at most digits digits each) into *lo, *hi; 1, or 0 when v is neither. */
+static int range(const char *v, int digits, int *lo, int *hi)
+{
+    char one[16], two[16];
+    int n = 0;
+    snprintf(one, sizeof one, "%%%dd..%%%dd%%n", digits, digits);
+    snprintf(two, sizeof two, "%%%dd%%n", digits);
+    if (sscanf(v, one, lo, hi, &n) == 2 && v[n] == 0 && *lo >= 0 && *hi >= *lo)
+        return 1;
+    n = 0;
+    if (sscanf(v, two, lo, &n) == 1 && v[n] == 0 && *lo >= 0) {
+        *hi = *lo;
+        return 1;
+    }
+    return 0;
+}
+
+static int op_year(qry_parsed *p, seg_state *st, const char *v)
+{
+    (void)st;
+    return range(v, 4, &p->year_lo, &p->year_hi) && p->year_lo > 0;
+}
+
+static int op_page(qry_parsed *p, seg_state *st, const char *v)
+{
+    (void)st;
+    return range(v, 6, &p->page_lo, &p->page_hi) && p->page_lo > 0;
+}
+
+static const struct {
+    const char *name;
+    int (*take)(qry_parsed *p, seg_state *st, const char *value);
+} operators[] = {
+    {"doc", op_doc},           /* doc:NAME       files whose path holds NAME (alternatives) */
+    {"kind", op_kind},         /* kind:KIND      documents whose kind holds KIND */
+    {"section", op_section},   /* section:WORD   passages under a heading holding WORD's words */
+    {"year", op_year},         /* year:2020, year:2019..2021 */
+    {"page", op_page},         /* page:12, page:10..20: passages that start on those pages */
+};
+
 static int parse_filter(qry_parsed *p, seg_state *st, const char *text)
 {
     const char *colon = strchr(text, ':');
     if (!colon || colon == text || !colon[1])
         return 0;
     size_t klen = (size_t)(colon - text);
-    const char *v = colon + 1;
-    if (klen == 3 && strncmp(text, "doc", 3) == 0)
-        return qry_strs_push(&p->docs, &p->ndocs, v, strlen(v)) ? -1 : 1;
-    if (klen == 4 && strncmp(text, "kind", 4) == 0)
-        return qry_strs_push(&p->kinds, &p->nkinds, v, strlen(v)) ? -1 : 1;
-    if (klen == 7 && strncmp(text, "section", 7) == 0) {
-        char *norm = qry_literal_norm(st, v);
-        if (!norm)
-            return 1;
-        int rc = qry_strs_push(&p->sections, &p->nsections, norm, strlen(norm));
-        free(norm);
-        return rc ? -1 : 1;
-    }
-    if (klen == 4 && strncmp(text, "year", 4) == 0) {
-        int lo = 0, hi = 0, n = 0;
-        if (sscanf(v, "%4d..%4d%n", &lo, &hi, &n) == 2 && v[n] == 0) {
-            p->year_lo = lo;
-            p->year_hi = hi;
-            return 1;
-        }
-        if (sscanf(v, "%4d%n", &lo, &n) == 1 && v[n] == 0) {
-            p->year_lo = p->year_hi = lo;
-            return 1;
-        }
-    }
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
+        if (strlen(operators[i].name) == klen && strncmp(text, operators[i].name, klen) == 0)
+            return operators[i].take(p, st, colon + 1);
     return 0;                                   /* not a filter: a word with a colon */
 }
 
@@ -267,7 +310,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
     size_t positive = 0;
     for (size_t i = 0; i < p->n; i++)
         positive += !p->units[i].negated;
-    int filters = p->ndocs || p->nkinds || p->nsections || p->year_lo;
+    int filters = p->ndocs || p->nkinds || p->nsections || p->year_lo || p->page_lo;
     if (positive == 0 && !filters) {
         qry_parsed_free(p);
         return qry_fail(err, QRY_EQUERY, "%s", _("nothing to search for: the query needs a word that is not excluded"));

@@ -67,6 +67,7 @@ typedef struct {
     char **docs, **kinds, **sections;
     size_t ndocs, nkinds, nsections;
     int year_lo, year_hi;    /* 0: no bound */
+    int page_lo, page_hi;    /* 0: no bound */
     int pasted;              /* a quotation (QRY_PASTED_CHARS): it names nothing, and
                                 its rarest words find where it is from */
 } qry_parsed;

@@ -599,3 +599,19 @@ Test(query, the_built_queries_of_an_unspaced_question, .init = setup, .fini = te
     cr_expect_not_null(strstr(d, "AND_NOT F"), "then the others: %s", d);
     free(d);
 }
+
+Test(query, page_filters_passages_by_the_page_they_start_on, .init = setup, .fini = teardown)
+{
+    json_t *r = search("营商环境 page:26..27", 50);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    cr_expect_gt(n, 0);
+    for (size_t i = 0; i < n; i++) {
+        json_int_t page = json_integer_value(json_object_get(hit(r, i), "page"));
+        cr_expect(page >= 26 && page <= 27, "rank %zu is on page %lld", i + 1, (long long)page);
+    }
+    json_decref(r);
+    r = search("营商环境 page:12", 50);
+    for (size_t i = 0; i < json_array_size(json_object_get(r, "hits")); i++)
+        cr_expect_eq(json_integer_value(json_object_get(hit(r, i), "page")), 12);
+    json_decref(r);
+}
