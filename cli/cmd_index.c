@@ -18,10 +18,52 @@
 #include <unistd.h>
 
 typedef struct {
+    dev_t dev;
+    ino_t ino;
+} folder_id;
+
+typedef struct {
     char **paths;
     size_t *sizes;
     size_t n, cap, total_bytes;
+    folder_id *seen;          /* the folders walked, a hash set (open addressing) */
+    size_t nseen, capseen;
 } file_list;
+
+static size_t folder_hash(folder_id f, size_t cap)
+{
+    return (size_t)(((unsigned long long)f.ino * 0x9E3779B97F4A7C15ull) ^ (unsigned long long)f.dev) & (cap - 1);
+}
+
+/* Adds the folder to the walked set: 1 when it is new, 0 when it was walked
+ * already (a link back up the tree, a loop of links), -1 out of memory. */
+static int first_visit(file_list *l, const struct stat *st)
+{
+    folder_id f = {st->st_dev, st->st_ino};
+    if (2 * (l->nseen + 1) > l->capseen) {       /* grow and rehash at half full */
+        size_t cap = l->capseen ? l->capseen * 2 : 64;
+        folder_id *ns = calloc(cap, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < l->capseen; i++)
+            if (l->seen[i].ino || l->seen[i].dev) {
+                size_t k = folder_hash(l->seen[i], cap);
+                while (ns[k].ino || ns[k].dev)
+                    k = (k + 1) & (cap - 1);
+                ns[k] = l->seen[i];
+            }
+        free(l->seen);
+        l->seen = ns;
+        l->capseen = cap;
+    }
+    size_t k = folder_hash(f, l->capseen);
+    for (; l->seen[k].ino || l->seen[k].dev; k = (k + 1) & (l->capseen - 1))
+        if (l->seen[k].ino == f.ino && l->seen[k].dev == f.dev)
+            return 0;
+    l->seen[k] = f;
+    l->nseen++;
+    return 1;
+}
 
 static volatile sig_atomic_t stop_requested;
 
@@ -65,15 +107,17 @@ static int list_add(file_list *l, const char *path, size_t size)
     return 0;
 }
 
-/* Adds path (a file as given, or a folder's indexable files, sorted, recursively). */
 static void list_free(file_list *l)
 {
     for (size_t k = 0; k < l->n; k++)
         free(l->paths[k]);
     free(l->paths);
     free(l->sizes);
+    free(l->seen);
 }
 
+/* Adds path (a file as given, or a folder's indexable files, sorted, recursively;
+ * each folder once, however many links lead to it). */
 static int collect(file_list *l, const char *path, int explicit_file, int *failed)
 {
     struct stat st;
@@ -94,6 +138,9 @@ static int collect(file_list *l, const char *path, int explicit_file, int *faile
         }
         return 0;
     }
+    int first = first_visit(l, &st);
+    if (first <= 0)
+        return first;                  /* walked already: through a link, or a loop of them */
     struct dirent **names;
     int n = scandir(path, &names, NULL, alphasort);
     if (n < 0) {

@@ -365,3 +365,24 @@ Test(cli, document_text_cannot_drive_the_terminal)
     run_free(&r);
     one_file_remove(&o);
 }
+
+Test(cli, a_folder_of_links_to_itself_is_walked_once, .timeout = 30)
+{
+    /* #14: three links back up the tree once made the walk k^40 long */
+    one_file o;
+    one_file_make(&o, "柯桥区持续优化营商环境。\n");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir '%s/sub' && ln -s .. '%s/sub/up' && ln -s '%s' '%s/sub/root' && ln -s ../sub '%s/sub/again'",
+             o.dir, o.dir, o.dir, o.dir, o.dir);
+    cr_assert_eq(system(cmd), 0);
+    char db[160];
+    snprintf(db, sizeof db, "%s.db", o.dir);
+    run_result r = run_env_args(english, "", "index", "-q", "-d", db, o.dir, (char *)NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "1 added,", 8) == 0, "%s", r.out);
+    cr_expect_eq(r.err_len, 0, "%s", r.err);
+    run_free(&r);
+    one_file_remove(&o);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", db);
+    cr_expect_eq(system(cmd), 0);
+}
