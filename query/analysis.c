@@ -13,6 +13,7 @@
 /* Words that ask or join but say nothing a passage must hold, sorted (strcmp). */
 static const char *const function_words[] = {
     "为", "为什么", "事项", "什么", "什么时候", "什么样", "以及", "位", "何时", "其", "具体", "内容", "几",
+    "含义", "意思", "定义", "何谓", "指什么", "是指",
     "及", "发生", "各", "各个", "各地", "各市", "各省", "各省份", "各省区市", "哪", "哪个", "哪些", "哪些省份",
     "哪里", "在", "多少", "如何", "对", "对于", "将", "把", "提出", "提到", "方面", "是", "是否", "是多少", "时候",
     "有", "有哪些", "有多少", "有没有", "或", "或者", "情况", "怎么", "怎么样", "怎样", "的", "相关", "省份",
@@ -149,4 +150,13 @@ void qry_word_free(qry_word *w)
         free(w->subs[i]);
     free(w->subs);
     memset(w, 0, sizeof *w);
+}
+
+int qry_asks_definition(const char *q)
+{
+    static const char *const asks[] = {"什么是", "是什么", "含义", "意思", "定义", "何谓", "指什么", "是指"};
+    for (size_t i = 0; i < sizeof asks / sizeof asks[0]; i++)
+        if (strstr(q, asks[i]))
+            return 1;
+    return 0;
 }

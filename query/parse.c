@@ -323,6 +323,9 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
             for (const char *c = p->units[i].norm; *c; c++)
                 chars += ((unsigned char)*c & 0xC0) != 0x80;
     p->pasted = chars > QRY_PASTED_CHARS;
+    char *norm = qry_literal_norm(st, q);
+    p->asks_definition = norm && qry_asks_definition(norm);
+    free(norm);
     return 0;
 }
 

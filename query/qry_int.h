@@ -70,6 +70,7 @@ typedef struct {
     int page_lo, page_hi;    /* 0: no bound */
     int pasted;              /* a quotation (QRY_PASTED_CHARS): it names nothing, and
                                 its rarest words find where it is from */
+    int asks_definition;     /* 什么是…, …的含义: glossary entries first */
 } qry_parsed;
 
 int  qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed *out, qry_err *err);
@@ -82,6 +83,9 @@ int  qry_unit_analyse(seg_state *st, const qry_synonyms *syn, qry_unit *u);
 /* Whether norm[0, len) is a question or function word (如何, 是多少, 各省, 的). */
 int  qry_is_function_word(const char *norm, size_t len);
 void qry_word_free(qry_word *w);
+/* Whether q (normalised) asks what something means (什么是千万工程, 两重 含义): a
+ * glossary entry (名词解释) answers it best. */
+int  qry_asks_definition(const char *q);
 
 /* ---- synonyms (synonyms.c) ---- */
 /* The other members of the group holding norm (NULL-terminated, owned by s), or NULL. */

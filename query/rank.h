@@ -21,6 +21,8 @@ typedef struct {
     double named_weight;
     /* A word inside a longer query word (垃圾 in 垃圾处理) earns part of its credit. */
     double inner_weight;
+    /* A query asking what a term means (什么是…) favours glossary entries (名词解释). */
+    double definition_weight;
     /* A related expression of a word (dict/related.txt) counts for less than a synonym. */
     double related_weight;
     /* A pasted quotation is matched by this many of its words, the rarest (Xapian's

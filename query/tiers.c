@@ -1,6 +1,7 @@
 /* tiers.c — a parsed query as Xapian queries, one per tier (see search.c): the
  * literals of every word, their synonyms, their words apart, filters, exclusions. */
 #include "qry_int.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,12 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         ql_add(&any, boosted);
         ql_add(&exact_all, slot_lit);
         ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
+    }
+    if (p->asks_definition) {            /* a glossary entry (名词解释) says what the term means */
+        xsh_query *g = xsh_query_term(WENSOU_PREFIX_FIELD "名词解释", strlen(WENSOU_PREFIX_FIELD "名词解释"), 1, 0);
+        ql_add(&ranks, xsh_query_scale(g, r->definition_weight));
+        ql_add(&some, xsh_query_scale(g, r->definition_weight));
+        xsh_query_free(g);
     }
     xsh_query *negs = ql_combine(&neg, XSH_OP_OR);
     xsh_query *rank = ql_combine(&ranks, XSH_OP_OR);   /* long words as words add to the rank */
