@@ -16,6 +16,7 @@ typedef struct {
     size_t max_line;                  /* a longer request line is refused, and the connection closed */
     size_t max_connections;
     unsigned idle_timeout_ms;
+    unsigned line_timeout_ms;         /* a request line must be complete this long after its first byte */
     size_t high_water, low_water;     /* pending output that stops / resumes reading a client */
     unsigned workers;                 /* search threads; 0: one per CPU (more only add switching) */
     const seg_dict *dict;

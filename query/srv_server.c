@@ -41,6 +41,8 @@ typedef struct pending {
 struct conn {
     union { uv_pipe_t pipe; uv_tcp_t tcp; uv_stream_t stream; uv_handle_t handle; } h;
     uv_timer_t idle;
+    uv_timer_t line;             /* runs while a request line is incomplete: its deadline */
+    int line_open;               /* the line timer is running */
     server *srv;
     char *in;
     size_t in_len, in_cap;
@@ -127,6 +129,7 @@ static qry_engine *thread_engine(server *s)
 static void conn_maybe_close(conn *c);
 static void conn_read_start(conn *c);
 static void take_lines(conn *c);
+static void watch_line(conn *c);
 
 static void on_handle_closed(uv_handle_t *h)
 {
@@ -162,6 +165,7 @@ static void conn_close_now(conn *c)
         return;
     uv_close(&c->h.handle, on_handle_closed);
     uv_close((uv_handle_t *)&c->idle, on_handle_closed);
+    uv_close((uv_handle_t *)&c->line, on_handle_closed);
 }
 
 /* Closes once nothing is in flight and every answer is written. */
@@ -374,6 +378,8 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
     memcpy(c->in + c->in_len, c->readbuf, (size_t)n);
     c->in_len += (size_t)n;
     take_lines(c);
+    if (!c->closing)
+        watch_line(c);
 }
 
 /* Parses and queues the complete request lines buffered, up to MAX_QUEUED waiting
@@ -428,6 +434,40 @@ static void conn_read_start(conn *c)
         c->reading = 1;
 }
 
+/* A request line begun and not finished within line_timeout_ms (a client sending a
+ * byte now and then to hold a connection): refused, and the connection closed. */
+static void on_line_deadline(uv_timer_t *t)
+{
+    conn *c = t->data;
+    c->line_open = 0;
+    if (c->closing || uv_is_closing(&c->h.handle))
+        return;
+    refuse(c, "bad_request", "request line not completed in time");
+    c->closing = 1;
+    c->in_len = 0;
+    if (c->reading) {
+        uv_read_stop(&c->h.stream);
+        c->reading = 0;
+    }
+    flush_ready(c);
+}
+
+/* Starts the deadline when the buffer ends in an incomplete line, stops it when not. */
+static void watch_line(conn *c)
+{
+    size_t tail = c->in_len;
+    while (tail > 0 && c->in[tail - 1] != '\n')
+        tail--;
+    int partial = tail < c->in_len;
+    if (partial && !c->line_open) {
+        uv_timer_start(&c->line, on_line_deadline, c->srv->cfg->line_timeout_ms, 0);
+        c->line_open = 1;
+    } else if (!partial && c->line_open) {
+        uv_timer_stop(&c->line);
+        c->line_open = 0;
+    }
+}
+
 static void on_idle(uv_timer_t *t)
 {
     conn *c = t->data;
@@ -453,7 +493,9 @@ static void on_connection(uv_stream_t *listener, int status)
     c->h.handle.data = c;
     uv_timer_init(&s->loop, &c->idle);
     c->idle.data = c;
-    c->open_handles = 2;
+    uv_timer_init(&s->loop, &c->line);
+    c->line.data = c;
+    c->open_handles = 3;
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;
@@ -634,6 +676,7 @@ void srv_config_defaults(srv_config *c)
     c->max_line = 64 * 1024;
     c->max_connections = 512;
     c->idle_timeout_ms = 60000;
+    c->line_timeout_ms = 10000;
     c->high_water = 1u << 20;
     c->low_water = 256u << 10;
 }

@@ -528,3 +528,42 @@ Test(serve, a_client_that_does_not_read_cannot_grow_the_daemon, .init = setup, .
     json_decref(r);
     close(d.fd);
 }
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+Test(serve, a_line_sent_a_byte_at_a_time_is_cut_off_at_its_deadline, .init = setup, .fini = teardown, .timeout = 60)
+{
+    /* #14 slowloris: one byte every 300 ms kept the idle timer from ever firing */
+    client slow, other;
+    cr_assert_eq(client_open(&slow), 0);
+    const char *line = "{\"op\":\"search\",\"q\":\"营商环境营商环境营商环境营商环境营商环境营商环境营商环境营商环境\"}";
+    double t0 = now_s(), closed = 0;
+    for (size_t i = 0; i < strlen(line) && now_s() - t0 < 20; i++) {
+        if (send(slow.fd, line + i, 1, MSG_NOSIGNAL) <= 0) {
+            closed = now_s() - t0;
+            break;
+        }
+        sleep_ms(300);
+        if (i % 5 == 0) {                          /* the others are answered meanwhile */
+            cr_assert_eq(client_open(&other), 0);
+            json_t *r = ask(&other, "{\"op\":\"ping\"}");
+            cr_expect(ok(r));
+            json_decref(r);
+            close(other.fd);
+        }
+    }
+    json_t *r = read_response(&slow);
+    if (!closed)
+        closed = now_s() - t0;
+    cr_assert_not_null(r, "no answer before the close");
+    cr_expect_str_eq(err_code(r), "bad_request");
+    json_decref(r);
+    cr_expect_null(read_response(&slow), "the connection stays open");
+    cr_expect_lt(closed, 15.0, "cut off after %.1f s (deadline 10 s)", closed);
+    close(slow.fd);
+}
