@@ -209,12 +209,6 @@ static xsh_query *all_words(seg_state *st, const char *text, const char *prefix)
     return qry_combine_free(XSH_OP_AND, c.terms, c.n);
 }
 
-xsh_query *qry_loose(seg_state *st, const char *literal)
-{
-    xsh_query *q = all_words(st, literal, "");
-    return q ? q : xsh_query_match_nothing();
-}
-
 xsh_query *qry_rank_words(seg_state *st, const char *literal)
 {
     word_ctx c;

@@ -102,14 +102,6 @@ static qry_titles *titles(qry_engine *e)
     return e->titles = l.t;
 }
 
-static size_t utf8_chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
 /* A character that ends a title's phrase: a space, ASCII or CJK punctuation. */
 static int is_break(int32_t cp)
 {
@@ -142,7 +134,7 @@ static int names_whole(const char *title, const char *unit)
     const char *at = strstr(title, unit);
     if (!at)
         return 0;
-    size_t len = strlen(unit), chars = utf8_chars(unit, len);
+    size_t len = strlen(unit), chars = qry_utf8_chars(unit, len);
     return chars >= TITLE_PHRASE_CHARS || (chars >= TITLE_WORD_CHARS && bounded(title, at, at + len));
 }
 
@@ -200,7 +192,6 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
         positive++;
         /* the whole unit as a title's phrase, or a unit of one word as a region */
         size_t count = 0;
-        int region = 0;
         for (size_t f = 0; f < t->n; f++)
             count += hit[f] = names_whole(t->norms[f], u->norm);
         if (count && count <= most) {
@@ -215,7 +206,7 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
          * stays whole, its documents come first */
         for (size_t w = 0; w < u->nwords; w++) {
             count = 0;
-            region = 0;
+            int region = 0;
             for (size_t f = 0; f < t->n; f++) {
                 count += hit[f] = strstr(t->norms[f], u->words[w].norm) != NULL;
                 region |= hit[f] && names_region(t->norms[f], u->words[w].norm);

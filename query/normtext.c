@@ -87,3 +87,11 @@ char *qry_literal_norm(seg_state *st, const char *text)
     }
     return a < b ? strndup(s + a, b - a) : NULL;
 }
+
+size_t qry_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}

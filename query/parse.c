@@ -320,8 +320,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
     size_t chars = 0;
     for (size_t i = 0; i < p->n; i++)
         if (!p->units[i].negated)
-            for (const char *c = p->units[i].norm; *c; c++)
-                chars += ((unsigned char)*c & 0xC0) != 0x80;
+            chars += qry_utf8_chars(p->units[i].norm, strlen(p->units[i].norm));
     p->pasted = chars > QRY_PASTED_CHARS;
     char *norm = qry_literal_norm(st, q);
     p->asks_definition = norm && qry_asks_definition(norm);

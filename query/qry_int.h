@@ -27,6 +27,8 @@ int  qry_normalize(seg_state *st, const char *text, size_t len, qry_normtext *ou
 void qry_normtext_free(qry_normtext *t);     /* zeroes it; a zeroed one is fine */
 /* The original byte range of the normalised range [a, b). */
 void qry_normtext_map(const qry_normtext *t, size_t a, size_t b, size_t *os, size_t *oe);
+/* The characters of UTF-8 s[0, len) (bytes that begin one). */
+size_t qry_utf8_chars(const char *s, size_t len);
 /* A query word or synonym as a literal to find: normalised, punctuation at its ends
  * dropped (“营商环境”， → 营商环境). malloc'd; NULL when nothing searchable is left. */
 char *qry_literal_norm(seg_state *st, const char *text);
@@ -169,8 +171,6 @@ xsh_query *qry_literal(seg_state *st, const char *literal, int *exact);
  * a passage that holds the literal). */
 xsh_query *qry_literal_terms(seg_state *st, const char *literal, int *exact,
                              void (*on_term)(void *ctx, const char *term, size_t len), void *ctx);
-/* The unit's words, all present anywhere in the passage (a loose match). */
-xsh_query *qry_loose(seg_state *st, const char *literal);
 /* What a literal's words add to its rank beyond its own n-grams: the OR of its Han
  * words of three or more characters (a shorter one is an n-gram the literal's
  * query already weighs), or NULL when it has none. */

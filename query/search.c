@@ -1,11 +1,12 @@
 /* search.c — one search, in tiers. Tier 0: passages that hold every query word
  * (or one of its OR alternatives) literally, as a string in the text or heading.
  * Tier 1: the same where some word is held only as a synonym. Tier 2, below them
- * and run only when they have fewer hits than asked for: passages that hold some
- * words, or a word's parts apart (经济 … 发展 for 经济发展). Literals longer than
- * one bigram are verified against the passage text inside the match, so counts are
- * exact. "total" and the facets count the full matches (tiers 0 and 1); only when
- * there are none do they count tier 2's. Then highlights and the JSON of INTERFACE.md. */
+ * and run only when they have fewer hits than asked for: the best match (tiers.c).
+ * Literals longer than one bigram are verified against the passage text inside the
+ * match, so counts are exact. "total" and the facets count the full matches (tiers
+ * 0 and 1); when there are none, the passages holding every content word. A query
+ * naming documents runs the tiers twice: within them, then over the others
+ * (naming.c). Then highlights, how each hit matched, and the JSON of INTERFACE.md. */
 #include "engine.h"
 #include "intl.h"
 #include "schema.h"
@@ -85,15 +86,19 @@ typedef struct {
 /* The passages of the named files (their F terms). */
 static xsh_query *named_files(const qry_naming *nm)
 {
-    xsh_query *terms[64];
+    xsh_query **terms = calloc(nm->n, sizeof *terms);
+    if (!terms)
+        return xsh_query_match_nothing();      /* the named pass then lists nothing */
     size_t n = 0;
     char term[1024];
-    for (size_t i = 0; i < nm->n && n < 64; i++) {
+    for (size_t i = 0; i < nm->n; i++) {
         int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, nm->files[i]);
         if (len > 0 && (size_t)len < sizeof term)
             terms[n++] = xsh_query_term(term, (size_t)len, 1, 0);
     }
-    return qry_combine_free(XSH_OP_OR, terms, n);
+    xsh_query *q = qry_combine_free(XSH_OP_OR, terms, n);
+    free(terms);
+    return q;
 }
 
 /* One pass of p's tiers over the passages `where` lets through (op FILTER: only
