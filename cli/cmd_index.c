@@ -187,12 +187,35 @@ static void progress(size_t done, size_t total, size_t bytes, size_t total_bytes
 }
 
 typedef struct {
+    size_t added, updated, passages;
+} file_counts;
+
+typedef struct {
     const file_list *files;
+    const idx_writer *w;
     int bar;
     double t0;
-    size_t added, updated, unchanged, passages, bytes;
+    file_counts saved;           /* in a commit */
+    file_counts pending;         /* stored since the last commit: lost if it fails */
+    size_t unchanged, bytes;
     int failed, index_failed;
 } batch;
+
+/* The pending files are in the index (committed) or lost (the commit failed). */
+static void settle(batch *b, int committed)
+{
+    if (committed) {
+        b->saved.added += b->pending.added;
+        b->saved.updated += b->pending.updated;
+        b->saved.passages += b->pending.passages;
+    } else if (b->pending.added + b->pending.updated) {
+        size_t lost = b->pending.added + b->pending.updated;
+        fprintf(stderr, P_("wensou: %zu file was not saved; the index keeps its last commit\n",
+                           "wensou: %zu files were not saved; the index keeps its last commit\n", lost), lost);
+        b->failed += (int)lost;
+    }
+    memset(&b->pending, 0, sizeof b->pending);
+}
 
 /* One file done: counted, its failure reported, the bar moved on. */
 static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcome outcome, size_t passages)
@@ -204,15 +227,19 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
         fprintf(stderr, "wensou: %s\n", err->msg);
         b->failed++;
         b->index_failed |= rc == IDX_EINDEX || rc == IDX_ELOCKED;
+    } else if (outcome == IDX_UNCHANGED) {
+        b->unchanged++;
+        b->saved.passages += passages;
     } else {
-        b->added += outcome == IDX_ADDED;
-        b->updated += outcome == IDX_UPDATED;
-        b->unchanged += outcome == IDX_UNCHANGED;
-        b->passages += passages;
+        b->pending.added += outcome == IDX_ADDED;
+        b->pending.updated += outcome == IDX_UPDATED;
+        b->pending.passages += passages;
     }
+    if (idx_writer_uncommitted(b->w) == 0 && !b->index_failed)
+        settle(b, 1);                          /* a commit came with this file */
     b->bytes += b->files->sizes[i];
     if (b->bar)
-        progress(i + 1, b->files->n, b->bytes, b->files->total_bytes, b->passages, b->t0);
+        progress(i + 1, b->files->n, b->bytes, b->files->total_bytes, b->saved.passages + b->pending.passages, b->t0);
     return stop_requested != 0;
 }
 
@@ -274,7 +301,12 @@ int cmd_index(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    batch b = {&files, !quiet && isatty(STDERR_FILENO), now(), 0, 0, 0, 0, 0, 0, 0};
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.files = &files;
+    b.w = w;
+    b.bar = !quiet && isatty(STDERR_FILENO);
+    b.t0 = now();
     if (idx_writer_add_files(w, files.paths, files.n, file_done, &b, &err) != 0 && !b.index_failed) {
         fprintf(stderr, "wensou: %s\n", err.msg);        /* before any file: the index itself */
         b.failed++;
@@ -287,14 +319,19 @@ int cmd_index(int argc, char **argv)
         b.failed++;
     }
     if (idx_writer_close(w, &err) != 0) {
-        fprintf(stderr, "wensou: %s\n", err.msg);
-        b.failed++;
+        if (err.msg[0])
+            fprintf(stderr, "wensou: %s\n", err.msg);
+        settle(&b, 0);
+        if (!b.index_failed)
+            b.failed++;
+    } else {
+        settle(&b, 1);
     }
     double dt = now() - b.t0;
     if (stop_requested)
         fputs(_("interrupted: "), stdout);
     printf(_("%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n"),
-           b.added, b.updated, b.unchanged, removed, failed + b.failed, b.passages, dt,
+           b.saved.added, b.saved.updated, b.unchanged, removed, failed + b.failed, b.saved.passages, dt,
            dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
     failed += b.failed;
     list_free(&files);

@@ -34,6 +34,8 @@ int  idx_writer_add_files(idx_writer *w, char *const *paths, size_t n, idx_file_
 /* Removes every file whose source no longer exists; *removed counts them. */
 int  idx_writer_prune(idx_writer *w, size_t *removed, idx_err *err);
 int  idx_writer_commit(idx_writer *w, idx_err *err);
+/* Files stored since the last commit (they are lost if the next commit fails). */
+size_t idx_writer_uncommitted(const idx_writer *w);
 /* Commits and closes; NULL-safe. Returns the commit's status. */
 int  idx_writer_close(idx_writer *w, idx_err *err);
 

@@ -15,10 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define COMMIT_EVERY_FILES 16
 #define COMMIT_EVERY_BYTES (16u << 20)
+/* Disk a commit may need per byte of source text, and beyond it (an index is 8-10
+ * times its text; a commit writes new blocks before the old ones are freed). */
+#define SPACE_PER_TEXT_BYTE 12
+#define SPACE_MARGIN (8u << 20)
 
 struct idx_writer {
     xsh_db *db;
@@ -26,12 +31,31 @@ struct idx_writer {
     seg_state *st;
     char *db_path;
     size_t pending_files, pending_bytes;
+    int broken;                  /* a write failed: the files since the last commit are not
+                                    committed, and the writer is closed without committing */
 };
 
 static int index_fail(idx_err *err, const char *what, const xsh_err *xe)
 {
     int code = xe->code == XSH_ELOCKED ? IDX_ELOCKED : IDX_EINDEX;
     return idx_fail(err, code, what, xe->msg);
+}
+
+/* Refuses before Xapian writes when the disk cannot hold what the next commit
+ * would write (Xapian 1.4 can abort the process when a disk fills inside a commit). */
+static int check_space(idx_writer *w, size_t more, idx_err *err)
+{
+    struct statvfs fs;
+    if (statvfs(w->db_path, &fs) != 0)
+        return 0;                /* unknown: let the write say */
+    double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+    double need = (double)(w->pending_bytes + more) * SPACE_PER_TEXT_BYTE + SPACE_MARGIN;
+    if (avail >= need)
+        return 0;
+    char why[200];
+    snprintf(why, sizeof why, _("No space left on device (%.1f MB free; the next commit needs about %.1f MB)"),
+             avail / 1e6, need / 1e6);
+    return idx_fail(err, IDX_EINDEX, w->db_path, why);
 }
 
 static int check_schema(idx_writer *w, idx_err *err)
@@ -124,8 +148,13 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc
     xsh_err xe;
     char fterm[4096 + 2];
     snprintf(fterm, sizeof fterm, "%s%s", WENSOU_PREFIX_FILE, abs);
-    if (xsh_db_begin_transaction(w->db, &xe))
-        return index_fail(err, w->db_path, &xe);
+    if (w->broken)
+        return idx_fail(err, IDX_EINDEX, w->db_path, _("an earlier write failed"));
+    int space = check_space(w, size, err);
+    if (space || xsh_db_begin_transaction(w->db, &xe)) {
+        w->broken = 1;
+        return space ? space : index_fail(err, w->db_path, &xe);
+    }
     /* only a file already indexed has passages to delete: deleting by term reads the
      * term's postings, which makes Xapian merge its buffered changes first */
     int rc = known && xsh_db_delete_by_term(w->db, fterm, &xe) ? index_fail(err, w->db_path, &xe) : 0;
@@ -154,10 +183,13 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc
     if (rc) {
         xsh_err ignore;
         xsh_db_cancel_transaction(w->db, &ignore);
+        w->broken |= rc != IDX_ENOMEM;
         return rc;
     }
-    if (xsh_db_commit_transaction(w->db, &xe))
+    if (xsh_db_commit_transaction(w->db, &xe)) {
+        w->broken = 1;
         return index_fail(err, w->db_path, &xe);
+    }
     w->pending_files++;
     w->pending_bytes += size;
     return maybe_commit(w, err);
@@ -266,10 +298,24 @@ int idx_writer_prune(idx_writer *w, size_t *removed, idx_err *err)
 int idx_writer_commit(idx_writer *w, idx_err *err)
 {
     xsh_err xe;
-    if (xsh_db_commit(w->db, &xe))
+    if (w->broken)
+        return idx_fail(err, IDX_EINDEX, w->db_path, _("an earlier write failed"));
+    int space = check_space(w, 0, err);
+    if (space) {
+        w->broken = 1;
+        return space;
+    }
+    if (xsh_db_commit(w->db, &xe)) {
+        w->broken = 1;           /* the files since the last commit stay counted as uncommitted */
         return index_fail(err, w->db_path, &xe);
+    }
     w->pending_files = w->pending_bytes = 0;
     return 0;
+}
+
+size_t idx_writer_uncommitted(const idx_writer *w)
+{
+    return w->pending_files;
 }
 
 int idx_writer_close(idx_writer *w, idx_err *err)
@@ -277,9 +323,18 @@ int idx_writer_close(idx_writer *w, idx_err *err)
     if (!w)
         return 0;
     int rc = 0;
-    if (w->db && (w->pending_files || w->pending_bytes))
-        rc = idx_writer_commit(w, err);
-    xsh_db_close(w->db);
+    if (w->broken) {             /* said already: nothing more to save */
+        rc = IDX_EINDEX;
+        err->msg[0] = 0;
+        xsh_db_discard(w->db);
+    } else {
+        if (w->db && (w->pending_files || w->pending_bytes))
+            rc = idx_writer_commit(w, err);
+        if (rc)
+            xsh_db_discard(w->db);
+        else
+            xsh_db_close(w->db);
+    }
     seg_state_free(w->st);
     free(w->db_path);
     free(w);

@@ -6,10 +6,13 @@
 #include <xapian.h>
 
 #include <sys/stat.h>
+#include <time.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,14 +23,64 @@
 struct xsh_db {
     std::unique_ptr<Xapian::Database> db;           // the writable one too, as its base class
     Xapian::WritableDatabase *wdb = nullptr;        // same object when writable
+    std::string path;
     std::string version_file;                       // <path>/iamglass: a commit replaces it
     struct stat seen {};                            // it when last (re)opened
+    struct stat dir {};                             // the index folder when opened
+    std::string uuid;                               // the index's, when opened
+    unsigned generation = 0;                        // fresh opens after a replacement
 };
 
 namespace {
 bool stat_version(const xsh_db *db, struct stat *st)
 {
     return !db->version_file.empty() && stat(db->version_file.c_str(), st) == 0;
+}
+
+/* Thrown by a decider or spy when the search's deadline passed; guarded() turns
+ * it into XSH_ETIMEOUT. */
+struct DeadlinePassed {};
+
+uint64_t monotonic_ns()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+/* Checks a deadline every few calls (0: none). */
+class Deadline {
+  public:
+    explicit Deadline(uint64_t at_ns) : at_(at_ns) {}
+    void check()
+    {
+        if (at_ && (++calls_ & 15) == 0 && monotonic_ns() > at_)
+            throw DeadlinePassed();
+    }
+
+  private:
+    uint64_t at_;
+    unsigned calls_ = 0;
+};
+/* Xapian 1.4 can throw from a destructor while unwinding a failed commit (a disk
+ * filling up), which ends in std::terminate: say so in one line and exit 1. The
+ * index keeps its last commit (a commit is atomic). */
+[[noreturn]] void on_terminate()
+{
+    std::string why = "an error while recovering from an error";
+    try {
+        if (std::exception_ptr e = std::current_exception())
+            std::rethrow_exception(e);
+    } catch (const Xapian::Error &e) {
+        why = e.get_msg();
+        if (e.get_error_string())
+            why += std::string(": ") + e.get_error_string();
+    } catch (const std::exception &e) {
+        why = e.what();
+    } catch (...) {
+    }
+    std::fprintf(stderr, "wensou: the index could not be written (%s); it keeps its last commit\n", why.c_str());
+    std::_Exit(1);
 }
 } // namespace
 
@@ -55,7 +108,16 @@ std::string describe(const Xapian::Error &e)
     std::string m = e.get_msg();
     if (!e.get_context().empty())
         m += " (" + e.get_context() + ")";
+    const char *sys = e.get_error_string();      /* the errno behind it, e.g. "No space left on device" */
+    if (sys && *sys && m.find(sys) == std::string::npos)
+        m += std::string(": ") + sys;
     return m;
+}
+
+bool disk_full(const Xapian::Error &e)
+{
+    const char *sys = e.get_error_string();
+    return (sys && std::strstr(sys, "No space left")) || e.get_msg().find("No space left") != std::string::npos;
 }
 
 template <typename F> int guarded(xsh_err *err, F f)
@@ -80,7 +142,7 @@ template <typename F> int guarded(xsh_err *err, F f)
     } catch (const Xapian::DatabaseVersionError &e) {
         return set_err(err, XSH_EVERSION, "index of an unsupported format: " + describe(e));
     } catch (const Xapian::DatabaseError &e) {
-        return set_err(err, XSH_EIO, describe(e));
+        return set_err(err, disk_full(e) ? XSH_ENOSPACE : XSH_EIO, describe(e));
     } catch (const Xapian::InvalidArgumentError &e) {
         return set_err(err, XSH_EINVAL, describe(e));
     } catch (const Xapian::InvalidOperationError &e) {
@@ -89,6 +151,8 @@ template <typename F> int guarded(xsh_err *err, F f)
         return set_err(err, XSH_EINVAL, describe(e));
     } catch (const Xapian::Error &e) {
         return set_err(err, XSH_EOTHER, std::string(e.get_type()) + ": " + describe(e));
+    } catch (const DeadlinePassed &) {
+        return set_err(err, XSH_ETIMEOUT, "the search ran past its time limit");
     } catch (const std::bad_alloc &) {
         return set_err(err, XSH_ENOMEM, "out of memory");
     } catch (const std::exception &e) {
@@ -185,8 +249,8 @@ class TermProbe {
 /* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate. */
 class CDecider : public Xapian::MatchDecider {
   public:
-    CDecider(const Xapian::Database &db, int (*fn)(void *, xsh_candidate *), void *ctx, int slot)
-        : db_(db), fn_(fn), ctx_(ctx)
+    CDecider(const Xapian::Database &db, int (*fn)(void *, xsh_candidate *), void *ctx, int slot, uint64_t deadline)
+        : db_(db), fn_(fn), ctx_(ctx), deadline_(deadline)
     {
         if (slot >= 0)
             values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot)));
@@ -207,25 +271,33 @@ class CDecider : public Xapian::MatchDecider {
     void *ctx_;
     std::unique_ptr<ValueStream> values_;
     std::map<std::string, std::unique_ptr<TermProbe>> probes_;
+    mutable Deadline deadline_;
 };
 
 /* Hands each counted document's docid to a C callback. */
 class DocidSpy : public Xapian::MatchSpy {
   public:
-    DocidSpy(void (*fn)(void *, unsigned), void *ctx) : fn_(fn), ctx_(ctx) {}
-    void operator()(const Xapian::Document &doc, double) override { fn_(ctx_, doc.get_docid()); }
+    DocidSpy(void (*fn)(void *, unsigned), void *ctx, uint64_t deadline) : fn_(fn), ctx_(ctx), deadline_(deadline) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        deadline_.check();
+        fn_(ctx_, doc.get_docid());
+    }
 
   private:
     void (*fn_)(void *, unsigned);
     void *ctx_;
+    Deadline deadline_;
 };
 
 /* Counts the values of one slot over the documents of a match (a facet). */
 class StreamCountSpy : public Xapian::MatchSpy {
   public:
-    StreamCountSpy(const Xapian::Database &db, Xapian::valueno slot) : values_(db, slot) {}
+    StreamCountSpy(const Xapian::Database &db, Xapian::valueno slot, uint64_t deadline)
+        : values_(db, slot), deadline_(deadline) {}
     void operator()(const Xapian::Document &doc, double) override
     {
+        deadline_.check();
         std::string v = values_.get(doc.get_docid());
         if (!v.empty())
             ++counts_[v];
@@ -235,6 +307,7 @@ class StreamCountSpy : public Xapian::MatchSpy {
   private:
     ValueStream values_;
     std::map<std::string, size_t> counts_;
+    Deadline deadline_;
 };
 
 template <typename F> xsh_query *make_query(F f)
@@ -260,6 +333,7 @@ bool CDecider::operator()(const Xapian::Document &doc) const
     xsh_candidate c;
     c.decider = const_cast<CDecider *>(this);     /* probes and streams are caches */
     c.doc = &doc;
+    deadline_.check();
     return fn_(ctx_, &c) != 0;
 }
 
@@ -302,6 +376,8 @@ const char *xsh_strerror(int code)
     case XSH_EINVAL: return "invalid argument";
     case XSH_ENOMEM: return "out of memory";
     case XSH_EIO: return "index error";
+    case XSH_ETIMEOUT: return "the search ran past its time limit";
+    case XSH_ENOSPACE: return "no space left on device";
     }
     return "error";
 }
@@ -314,14 +390,18 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
     return guarded(err, [&] {
         std::unique_ptr<xsh_db> h(new xsh_db);
         if (flags & XSH_WRITE) {
+            std::set_terminate(on_terminate);
             auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             h->db.reset(w);
             h->wdb = w;
         } else {
+            h->path = path;
             h->version_file = std::string(path) + "/iamglass";
             if (!stat_version(h.get(), &h->seen))
                 h->version_file.clear();
+            stat(path, &h->dir);
             h->db.reset(new Xapian::Database(path));
+            h->uuid = h->db->get_uuid();
         }
         *out = h.release();
     });
@@ -338,16 +418,49 @@ void xsh_db_close(xsh_db *db)
     delete db;
 }
 
+void xsh_db_discard(xsh_db *db)
+{
+    if (!db)
+        return;
+    guarded(nullptr, [&] {
+        if (db->wdb) {
+            db->wdb->begin_transaction(false);   /* cancelled at close, with what came before it */
+            db->wdb->close();
+        }
+    });
+    guarded(nullptr, [&] { db->db.reset(); });
+    delete db;
+}
+
 int xsh_db_reopen(xsh_db *db, xsh_err *err)
 {
     stat_version(db, &db->seen);
     return guarded(err, [&] { db->db->reopen(); });
 }
 
+/* Opens the index at db->path afresh: it was replaced by another one. */
+static int open_fresh(xsh_db *db, xsh_err *err)
+{
+    return guarded(err, [&] {
+        std::unique_ptr<Xapian::Database> fresh(new Xapian::Database(db->path));
+        stat_version(db, &db->seen);
+        stat(db->path.c_str(), &db->dir);
+        db->uuid = fresh->get_uuid();
+        db->db = std::move(fresh);
+        db->generation++;
+    });
+}
+
 int xsh_db_refresh(xsh_db *db, xsh_err *err)
 {
-    struct stat st;
-    if (stat_version(db, &st) && st.st_ino == db->seen.st_ino && st.st_size == db->seen.st_size
+    struct stat st, dir;
+    if (db->wdb || db->version_file.empty())
+        return xsh_db_reopen(db, err);
+    if (stat(db->path.c_str(), &dir) != 0 || !stat_version(db, &st))
+        return set_err(err, XSH_ENOTFOUND, "no index there any more: " + db->path);
+    if (dir.st_ino != db->dir.st_ino || dir.st_dev != db->dir.st_dev)
+        return open_fresh(db, err);                  /* another folder moved in */
+    if (st.st_ino == db->seen.st_ino && st.st_size == db->seen.st_size
         && st.st_mtim.tv_sec == db->seen.st_mtim.tv_sec && st.st_mtim.tv_nsec == db->seen.st_mtim.tv_nsec) {
         if (err) {
             err->code = XSH_EOK;
@@ -355,7 +468,16 @@ int xsh_db_refresh(xsh_db *db, xsh_err *err)
         }
         return XSH_EOK;                              /* no commit since */
     }
-    return xsh_db_reopen(db, err);
+    int rc = xsh_db_reopen(db, err);
+    std::string uuid;
+    if (rc == XSH_EOK && guarded(err, [&] { uuid = db->db->get_uuid(); }) == XSH_EOK && uuid == db->uuid)
+        return XSH_EOK;
+    return open_fresh(db, err);                      /* another index copied over this one */
+}
+
+unsigned xsh_db_generation(const xsh_db *db)
+{
+    return db->generation;
 }
 
 int xsh_db_commit(xsh_db *db, xsh_err *err)
@@ -560,6 +682,17 @@ xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi)
     });
 }
 
+size_t xsh_query_term_count(const xsh_query *q)
+{
+    size_t n = 0;
+    if (q)
+        guarded(nullptr, [&] {
+            for (auto it = q->q.get_unique_terms_begin(); it != q->q.get_unique_terms_end(); ++it)
+                n++;
+        });
+    return n;
+}
+
 int xsh_query_is_empty(const xsh_query *q)
 {
     return !q || q->q.empty();
@@ -620,20 +753,28 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
         if (o->collapse_slot >= 0)
             enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);
+        if (o->deadline_ns) {
+            uint64_t now = monotonic_ns();
+            if (now >= o->deadline_ns)
+                throw DeadlinePassed();
+            enq.set_time_limit(static_cast<double>(o->deadline_ns - now) / 1e9);   /* check_at_least gives way */
+        }
         std::vector<std::unique_ptr<StreamCountSpy>> spies;
         for (size_t i = 0; i < o->nfacets; i++) {
-            spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i]));
+            spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i], o->deadline_ns));
             enq.add_matchspy(spies.back().get());
         }
         std::unique_ptr<DocidSpy> docids;
         if (o->on_match) {
-            docids.reset(new DocidSpy(o->on_match, o->on_match_ctx));
+            docids.reset(new DocidSpy(o->on_match, o->on_match_ctx, o->deadline_ns));
             enq.add_matchspy(docids.get());
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)
-            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot));
+            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot, o->deadline_ns));
         Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least, nullptr, decider.get());
+        if (o->deadline_ns && monotonic_ns() > o->deadline_ns)
+            throw DeadlinePassed();
         r->estimated = mset.get_matches_estimated();
         r->lower = mset.get_matches_lower_bound();
         r->upper = mset.get_matches_upper_bound();

@@ -21,6 +21,8 @@ extern "C" {
 #define XSH_ENOMEM     (-7)
 #define XSH_EIO        (-8)   /* other database errors (opening, disk) */
 #define XSH_EOTHER     (-9)
+#define XSH_ETIMEOUT  (-10)   /* a search ran past its deadline */
+#define XSH_ENOSPACE  (-11)   /* the disk is full (writing, committing) */
 
 typedef struct { int code; char msg[256]; } xsh_err;   /* caller-owned: reporting never allocates */
 
@@ -34,10 +36,18 @@ typedef struct xsh_db xsh_db;
 
 int  xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err);
 void xsh_db_close(xsh_db *db);                                   /* NULL-safe; a writer commits first */
+/* Closes a writer without committing: the index stays at its last commit (after a
+ * failed write, when committing again could only fail). NULL-safe. */
+void xsh_db_discard(xsh_db *db);
 int  xsh_db_reopen(xsh_db *db, xsh_err *err);                     /* readers: see the latest commit */
-/* xsh_db_reopen only when the index's version file changed since (one stat;
- * a glass commit replaces the file). */
+/* Readers: xsh_db_reopen only when the index's version file changed since (two
+ * stats; a glass commit replaces the file). An index replaced by another (its
+ * folder renamed over, or another index's files copied in: a new UUID) is opened
+ * afresh, and the generation counts up; a deleted one gives XSH_ENOTFOUND. */
 int  xsh_db_refresh(xsh_db *db, xsh_err *err);
+/* How many times the handle opened a replacement index (caches keyed by docid or
+ * revision are stale when it changes). */
+unsigned xsh_db_generation(const xsh_db *db);
 int  xsh_db_commit(xsh_db *db, xsh_err *err);
 int  xsh_db_begin_transaction(xsh_db *db, xsh_err *err);          /* unflushed: visible at the next commit */
 int  xsh_db_commit_transaction(xsh_db *db, xsh_err *err);
@@ -93,6 +103,8 @@ xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
 int  xsh_query_is_empty(const xsh_query *q);
+/* The distinct terms the query names (a wildcard counts once). */
+size_t xsh_query_term_count(const xsh_query *q);
 void xsh_query_free(xsh_query *q);                                /* NULL-safe */
 /* Xapian's own description of the query, malloc'd (for debugging and tests). */
 char *xsh_query_describe(const xsh_query *q);
@@ -129,6 +141,9 @@ typedef struct {
      * them), without reading it: for counts the caller derives from docids. */
     void (*on_match)(void *ctx, unsigned docid);
     void *on_match_ctx;
+    /* CLOCK_MONOTONIC nanoseconds after which the search stops with XSH_ETIMEOUT
+     * (checked in the decider and the spies, and when the match ends); 0: none. */
+    unsigned long long deadline_ns;
 } xsh_search_opts;
 
 typedef struct {
