@@ -64,14 +64,14 @@ int main(int argc, char **argv)
     double *lat = malloc(sizeof(double) * nq * (size_t)repeat);
     size_t n = 0;
     for (size_t q = 0; q < nq; q++) {            /* warm the caches once */
-        qry_request req = {queries[q], 10, 0, 0};
+        qry_request req = {queries[q], 10, 0, 0, 0};
         json_t *r;
         if (qry_search(e, &req, &r, &err) == 0)
             json_decref(r);
     }
     for (int rep = 0; rep < repeat; rep++)
         for (size_t q = 0; q < nq; q++) {
-            qry_request req = {queries[q], 10, 0, 0};
+            qry_request req = {queries[q], 10, 0, 0, 0};
             json_t *r;
             double t0 = now_us();
             int rc = qry_search(e, &req, &r, &err);

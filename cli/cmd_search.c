@@ -182,7 +182,7 @@ static int search_locally(const char *db_option, const qry_request *req, json_t 
         int rc = qry_engine_open(db, dict, syn, &e, &err);
         if (!rc)
             rc = qry_search(e, req, result, &err);
-        if (rc == QRY_EQUERY)
+        if (rc == QRY_EQUERY || rc == QRY_ETOOCOMPLEX)
             status = cli_usage_error("search", "%s", err.msg);
         else if (rc) {
             fprintf(stderr, "wensou: %s\n", err.msg);
@@ -197,7 +197,7 @@ static int search_locally(const char *db_option, const qry_request *req, json_t 
 
 int cmd_search(int argc, char **argv)
 {
-    search_args a = {.req = {NULL, 10, 0, 0}, .color = CLI_COLOR_AUTO};
+    search_args a = {.req = {NULL, 10, 0, 0, 0}, .color = CLI_COLOR_AUTO};
     int nwords = 0;
     char **words = calloc((size_t)argc + 1, sizeof *words);
     if (!words)

@@ -120,7 +120,7 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
         const char *msg = json_string_value(json_object_get(json_object_get(resp, "error"), "message"));
         const char *code = json_string_value(json_object_get(json_object_get(resp, "error"), "code"));
         fprintf(stderr, "wensou: %s\n", msg ? msg : _("the daemon refused the request"));
-        status = code && strcmp(code, "bad_request") == 0 ? CLI_USAGE : CLI_FAILED;
+        status = code && (strcmp(code, "bad_request") == 0 || strcmp(code, "query_too_complex") == 0) ? CLI_USAGE : CLI_FAILED;
     }
     json_decref(resp);
 done:

@@ -15,6 +15,8 @@
 #define QRY_ESCHEMA (-4)    /* an index of another schema version: re-index */
 #define QRY_EQUERY  (-5)    /* nothing to search for */
 #define QRY_EINVAL  (-6)    /* bad argument (limit, synonyms file) */
+#define QRY_ETOOCOMPLEX (-7) /* more terms than QRY_MAX_TERMS once expanded */
+#define QRY_ETIMEOUT (-8)   /* the search ran past the request's time limit */
 
 typedef struct { int code; char msg[256]; } qry_err;   /* caller-owned */
 
@@ -35,12 +37,19 @@ void qry_engine_close(qry_engine *e);                    /* NULL-safe */
 /* Sees the latest commit (cheap when nothing changed); opens the index when it
  * did not exist before. */
 int  qry_engine_reopen(qry_engine *e, qry_err *err);
+/* Closes the index handle; the next search opens the index afresh (SIGHUP). */
+void qry_engine_reset(qry_engine *e);
 
 #define QRY_MAX_LIMIT 1000
+/* Distinct index terms a query may search once expanded (its words, their n-grams,
+ * synonyms and fields, over every tier): a query past it is refused before any
+ * posting list is read (QRY_ETOOCOMPLEX). */
+#define QRY_MAX_TERMS 2048
 
 typedef struct {
     const char *q;
     size_t limit, offset, per_doc;      /* per_doc 0: no limit */
+    unsigned timeout_ms;                /* past it the search stops with QRY_ETIMEOUT; 0: none */
 } qry_request;
 
 /* Runs one search; *out gets the result object (a new reference). */

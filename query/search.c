@@ -22,7 +22,8 @@
 /* One tier's match: with facets when counted; docs is the index's passage count
  * (SIZE_MAX: the count does not matter, stop at the hits asked for). */
 static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, int above_excluded, size_t docs,
-                    size_t offset, size_t limit, size_t per_doc, int counted, xsh_result **out, qry_err *err)
+                    size_t offset, size_t limit, size_t per_doc, int counted, unsigned long long deadline_ns,
+                    xsh_result **out, qry_err *err)
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
     if (counted && !e->filemap)
@@ -41,6 +42,7 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         o.on_match_ctx = e->filemap;
     }
     o.skip_data = 1;                         /* records come from the engine's cache */
+    o.deadline_ns = deadline_ns;
     const qry_rank *rank = qry_rank_default();   /* rank.h: BM25's parameters */
     o.k1 = rank->k1;
     o.k3 = rank->k3;
@@ -68,6 +70,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         if (xsh_db_reopen(e->db, &xe) == 0)
             rc = xsh_search(e->db, q, &o, out, &xe);
     }
+    if (rc == XSH_ETIMEOUT)
+        return qry_fail(err, QRY_ETIMEOUT, "%s", _("the search ran past its time limit; make the query narrower"));
     if (rc) {
         char msg[320];
         snprintf(msg, sizeof msg, _("%s: cannot read the index (%s); re-index it"), e->db_path, xe.msg);
@@ -81,6 +85,7 @@ typedef struct {
     json_t *hits, *facets, *per_file;
     size_t rank, total, skip, need;   /* rank of the last hit; passes' skip and room */
     size_t docs;                      /* passages in the index */
+    unsigned long long deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
 } page;
 
 /* The passages of the named files (their F terms). */
@@ -122,8 +127,19 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         xsh_query_free(*q);
         *q = c;
     }
+    size_t terms = 0;
+    for (int k = 0; k <= NTIERS; k++)
+        terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
+    if (getenv("WENSOU_DEBUG_QUERY"))
+        fprintf(stderr, "terms: %zu\n", terms);
     qry_verifier verifier;
     int rc = qry_verifier_init(&verifier, e->st, p) != 0 ? qry_fail(err, QRY_ENOMEM, "%s", _("out of memory")) : 0;
+    if (!rc && terms > QRY_MAX_TERMS) {
+        char msg[200];
+        snprintf(msg, sizeof msg, _("the query asks for %zu index terms once expanded, more than %d: "
+                                    "use fewer words or alternatives"), terms, QRY_MAX_TERMS);
+        rc = qry_fail(err, QRY_ETOOCOMPLEX, "%s", msg);
+    }
     for (int k = 0; k < NTIERS && !rc; k++) {
         /* the best-match tier only fills the page */
         if (!t.q[k] || (k == NTIERS - 1 && pg->need == 0 && pg->total > 0))
@@ -132,7 +148,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             /* no passage holds the literals: total and the facets count those
              * holding every content word (its words apart, synonyms, fields) */
             xsh_result *c = NULL;
-            rc = run_tier(e, t.every, &verifier, k, 1, 0, pg->docs, 0, 0, 0, 1, &c, err);
+            rc = run_tier(e, t.every, &verifier, k, 1, 0, pg->docs, 0, 0, 0, 1, pg->deadline_ns, &c, err);
             if (rc)
                 break;
             pg->total = c->estimated;
@@ -142,7 +158,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         int counted = k < NTIERS - 1;
         xsh_result *r = NULL;
         rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX,
-                      pg->skip, pg->need, req->per_doc, counted, &r, err);
+                      pg->skip, pg->need, req->per_doc, counted, pg->deadline_ns, &r, err);
         if (rc)
             break;
         if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
@@ -201,7 +217,9 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     if (rc)
         return rc;
     page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years"), json_object(),
-               req->offset, 0, req->offset, req->limit, 0};
+               req->offset, 0, req->offset, req->limit, 0, 0};
+    if (req->timeout_ms)
+        pg.deadline_ns = (unsigned long long)(t0 * 1e6) + (unsigned long long)req->timeout_ms * 1000000ull;
     xsh_err ce;
     xsh_db_doc_count(e->db, &pg.docs, &ce);
     qry_naming nm;

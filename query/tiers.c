@@ -7,25 +7,39 @@
 #include <string.h>
 
 
-#define QLIST_MAX 256
-
+/* Subqueries to combine; it grows as needed (a query's size is bounded by
+ * QRY_MAX_TERMS after building, not by dropping parts here). */
 typedef struct {
-    xsh_query *q[QLIST_MAX];
-    size_t n;
+    xsh_query **q;
+    size_t n, cap;
+    int failed;                  /* out of memory: a part was dropped */
 } qlist;
 
 static void ql_add(qlist *l, xsh_query *q)
 {
-    if (q && l->n < QLIST_MAX)
-        l->q[l->n++] = q;
-    else
-        xsh_query_free(q);
+    if (!q)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        xsh_query **nq = realloc(l->q, cap * sizeof *nq);
+        if (!nq) {
+            xsh_query_free(q);
+            l->failed = 1;
+            return;
+        }
+        l->q = nq;
+        l->cap = cap;
+    }
+    l->q[l->n++] = q;
 }
 
+/* Combines and frees the parts; the list is empty after (and can be reused). */
 static xsh_query *ql_combine(qlist *l, xsh_op op)
 {
     xsh_query *q = qry_combine_free(op, l->q, l->n);
-    l->n = 0;
+    free(l->q);
+    l->q = NULL;
+    l->n = l->cap = 0;
     return q;
 }
 
@@ -195,6 +209,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             for (size_t i = 0; i < some.n; i++)
                 xsh_query_free(some.q[i]);
             some.n = 0;
+            xsh_query_free(ql_combine(&some, XSH_OP_OR));   /* frees the list */
         } else {
             best = ql_combine(&some, XSH_OP_OR);
         }

@@ -46,7 +46,7 @@ static void teardown(void)
 
 static json_t *search(const char *q, size_t limit)
 {
-    qry_request req = {q, limit, 0, 0};
+    qry_request req = {q, limit, 0, 0, 0};
     json_t *out;
     qry_err err;
     cr_assert_eq(qry_search(engine, &req, &out, &err), 0, "%s: %s", q, err.msg);
@@ -220,7 +220,7 @@ Test(query, highlights_are_the_matched_bytes, .init = setup, .fini = teardown)
 
 Test(query, per_doc_limit_and_facets, .init = setup, .fini = teardown)
 {
-    qry_request req = {"柯桥", 50, 0, 1};
+    qry_request req = {"柯桥", 50, 0, 1, 0};
     json_t *r;
     qry_err err;
     cr_assert_eq(qry_search(engine, &req, &r, &err), 0, "%s", err.msg);
@@ -343,7 +343,7 @@ Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = tear
         cr_expect_eq(len, strlen(theirs));
         /* the daemon's path, which never builds whole hit objects: the same text
          * (but for took_ms, a new search's) */
-        qry_request req = {qs[i], 7, 0, 0};
+        qry_request req = {qs[i], 7, 0, 0, 0};
         char *lean = NULL;
         qry_err err;
         cr_assert_eq(qry_search_text(engine, &req, flags, &lean, &len, &err), 0, "%s", err.msg);
@@ -419,7 +419,7 @@ Test(query, document_data_is_the_hit_record, .init = setup, .fini = teardown)
 Test(query, pages_continue_across_offset, .init = setup, .fini = teardown)
 {
     json_t *all = search("经济发展", 30);
-    qry_request req = {"经济发展", 10, 10, 0};
+    qry_request req = {"经济发展", 10, 10, 0, 0};
     json_t *page2;
     qry_err err;
     cr_assert_eq(qry_search(engine, &req, &page2, &err), 0);
@@ -434,7 +434,7 @@ Test(query, bad_queries_and_missing_indexes_are_clear_errors, .init = setup, .fi
 {
     static const char *bad[] = {"", "   ", "-营商环境", "OR", "\"\"", "，。"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        qry_request req = {bad[i], 10, 0, 0};
+        qry_request req = {bad[i], 10, 0, 0, 0};
         json_t *r = NULL;
         qry_err err = {0};
         cr_expect_eq(qry_search(engine, &req, &r, &err), QRY_EQUERY, "query \"%s\"", bad[i]);
@@ -445,7 +445,7 @@ Test(query, bad_queries_and_missing_indexes_are_clear_errors, .init = setup, .fi
     json_t *r = search("\"营商环境", 5);
     cr_expect_gt(total(r), 0);
     json_decref(r);
-    qry_request huge = {"柯桥", 100000, 0, 0};
+    qry_request huge = {"柯桥", 100000, 0, 0, 0};
     qry_err err;
     cr_expect_eq(qry_search(engine, &huge, &r, &err), QRY_EINVAL);
 
@@ -453,7 +453,7 @@ Test(query, bad_queries_and_missing_indexes_are_clear_errors, .init = setup, .fi
     char missing[160];
     snprintf(missing, sizeof missing, "%s/none", dir);
     cr_assert_eq(qry_engine_open(missing, dict, syn, &e, &err), 0, "a missing index opens lazily");
-    qry_request req = {"柯桥", 5, 0, 0};
+    qry_request req = {"柯桥", 5, 0, 0, 0};
     cr_expect_eq(qry_search(e, &req, &r, &err), QRY_ENOINDEX);
     cr_expect(strstr(err.msg, missing) != NULL, "%s", err.msg);
     qry_engine_close(e);
