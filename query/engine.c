@@ -163,20 +163,47 @@ void qry_engine_close(qry_engine *e)
     free(e);
 }
 
+/* Forgets the index handle and what was read through it. */
+static void drop_index(qry_engine *e)
+{
+    cache_clear(e);
+    xsh_db_close(e->db);
+    e->db = NULL;
+    e->revision = 0;
+    e->generation = 0;
+}
+
 int qry_engine_reopen(qry_engine *e, qry_err *err)
 {
     if (!e->db)
         return qry_engine_open_index(e, err);
     xsh_err xe;
-    if (xsh_db_refresh(e->db, &xe) != 0)
+    int rc = xsh_db_refresh(e->db, &xe);
+    if (rc == XSH_ENOTFOUND) {               /* deleted: never answer from the old files */
+        drop_index(e);
+        return qry_fail(err, QRY_ENOINDEX, _("%s: no index here (run wensou index first)"), e->db_path);
+    }
+    if (rc != 0)
         return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
     return 0;
+}
+
+void qry_engine_reset(qry_engine *e)
+{
+    if (e && e->db)
+        drop_index(e);
 }
 
 void qry_engine_check_revision(qry_engine *e)
 {
     unsigned long rev = 0;
     xsh_err re;
+    unsigned gen = xsh_db_generation(e->db);
+    if (gen != e->generation) {              /* another index in its place: nothing read holds */
+        cache_clear(e);
+        e->generation = gen;
+        e->revision = 0;
+    }
     if (xsh_db_revision(e->db, &rev, &re) == 0 && rev != e->revision) {
         cache_clear(e);                    /* a commit came in: records may be new */
         e->revision = rev;

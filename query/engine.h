@@ -35,6 +35,7 @@ struct qry_engine {
     int lean;                    /* hits leave their record out: qry_search_text writes
                                     it from the fragments (never seen by others) */
     unsigned long revision;
+    unsigned generation;         /* the handle's replacements seen (xsh_db_generation) */
     const seg_dict *dict;
     const qry_synonyms *syn;
     seg_state *st;
