@@ -1,5 +1,6 @@
 /* cmd_serve.c — `wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT]
- * [--allow-remote] [--workers N] [--verbose]`: the query daemon (query/srv.h). */
+ * [--allow-remote] [--workers N] [--query-timeout MS] [--max-memory MB]
+ * [--verbose]`: the query daemon (query/srv.h). */
 #include "cli.h"
 #include "intl.h"
 #include "srv.h"
@@ -14,13 +15,15 @@
 static void usage(FILE *f)
 {
     fputs(_("usage: wensou serve [-d DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--workers N]\n"
-            "                    [--verbose]\n"
+            "                    [--query-timeout MS] [--max-memory MB] [--verbose]\n"
             "Answers newline-delimited JSON requests ({\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}, ping, stats)\n"
             "on a Unix socket (default ./wensou.sock, mode 0660) and, with --listen, on TCP.\n"
             "  -d, --db DIR         the index (default $WENSOU_DB, else ./wensou.db)\n"
             "      --socket PATH    the Unix socket (default ./wensou.sock)\n"
             "      --listen HOST:PORT  also TCP; only loopback unless --allow-remote (no authentication!)\n"
             "      --workers N      search threads (default: one per CPU)\n"
+            "      --query-timeout MS  a search running longer is stopped with a timeout error (default 2000; 0: none)\n"
+            "      --max-memory MB  answers held for all clients; past it large answers wait (default 128)\n"
             "  -v, --verbose        one log line per request\n"
             "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n"), f);
 }
@@ -30,7 +33,9 @@ int cmd_serve(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"socket", required_argument, 0, 's'},
         {"listen", required_argument, 0, 'l'}, {"allow-remote", no_argument, 0, 'r'},
-        {"workers", required_argument, 0, 'w'}, {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"workers", required_argument, 0, 'w'}, {"query-timeout", required_argument, 0, 't'},
+        {"max-memory", required_argument, 0, 'm'},
+        {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     srv_config cfg;
     srv_config_defaults(&cfg);
     const char *db = NULL;
@@ -51,6 +56,22 @@ int cmd_serve(int argc, char **argv)
             if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1024)
                 return cli_usage_error("serve", _("--workers takes a number from 1 to 1024"));
             cfg.workers = (unsigned)n;
+            break;
+        }
+        case 't': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || n > 3600000)
+                return cli_usage_error("serve", _("--query-timeout takes milliseconds from 0 to 3600000"));
+            cfg.query_timeout_ms = (unsigned)n;
+            break;
+        }
+        case 'm': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1048576)
+                return cli_usage_error("serve", _("--max-memory takes megabytes from 1 to 1048576"));
+            cfg.memory_budget = (size_t)n << 20;
             break;
         }
         case 'h': usage(stdout); return CLI_OK;

@@ -17,7 +17,11 @@ typedef struct {
     size_t max_connections;
     unsigned idle_timeout_ms;
     unsigned line_timeout_ms;         /* a request line must be complete this long after its first byte */
+    unsigned query_timeout_ms;        /* a search stops with "timeout" after this long; 0: no limit */
     size_t high_water, low_water;     /* pending output that stops / resumes reading a client */
+    size_t memory_budget;             /* answers held for all clients (made, being made, unsent):
+                                         past it, large answers wait for room */
+    unsigned write_timeout_ms;        /* a client that takes no answer this long is cut off */
     unsigned workers;                 /* search threads; 0: one per CPU (more only add switching) */
     const seg_dict *dict;
     const qry_synonyms *syn;
@@ -41,8 +45,13 @@ typedef struct srv_request srv_request;
 srv_request *srv_request_parse(const char *line, size_t len);
 /* The answer ops that need no index (ping, errors) are ready without running. */
 int srv_request_needs_worker(const srv_request *r);
-/* Runs the request with engine (a worker thread's own); fills the response. */
-void srv_request_run(srv_request *r, qry_engine *engine);
+/* About how many bytes its answer takes (a search: by its limit), counted against
+ * the server's limits before it runs. */
+size_t srv_request_answer_estimate(const srv_request *r);
+/* Runs the request with engine (a worker thread's own); fills the response. A
+ * search stops after max_timeout_ms (0: no limit), or the request's own
+ * timeout_ms when shorter, answering "timeout". */
+void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms);
 /* The response line (no newline), malloc'd; it consumes the result (call once). */
 char *srv_request_response(srv_request *r, size_t *len);
 const char *srv_request_describe(const srv_request *r);   /* for logs: "search 营商环境" */

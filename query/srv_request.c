@@ -16,6 +16,7 @@ struct srv_request {
     json_t *id;                  /* echoed back; null when absent */
     char *q;
     size_t limit, offset, per_doc;
+    size_t timeout_ms;           /* the client's limit on this search (0: the server's) */
     json_t *result;              /* the answer, once run */
     char *result_text;           /* a search's answer as JSON text (made on the worker) */
     const char *err_code;
@@ -81,8 +82,9 @@ srv_request *srv_request_parse(const char *line, size_t len)
         else if (!(r->q = strdup(q)))
             bad(r, "internal", "out of memory");
         if (r->op == OP_SEARCH && !count_field(r, req, "limit", QRY_MAX_LIMIT, &r->limit)
-            && !count_field(r, req, "offset", 1000000, &r->offset))
-            count_field(r, req, "per_doc", 1000, &r->per_doc);
+            && !count_field(r, req, "offset", 1000000, &r->offset)
+            && !count_field(r, req, "per_doc", 1000, &r->per_doc))
+            count_field(r, req, "timeout_ms", 3600000, &r->timeout_ms);
     } else {
         char msg[128];
         snprintf(msg, sizeof msg, "unknown op \"%.60s\" (search, stats or ping)", op);
@@ -97,6 +99,14 @@ int srv_request_needs_worker(const srv_request *r)
     return r->op == OP_SEARCH || r->op == OP_STATS;
 }
 
+#define ANSWER_BASE 1024          /* an answer's envelope, facets, an error */
+#define ANSWER_PER_HIT 2048       /* a hit: its record, sections, highlights (about 1.2 KB seen) */
+
+size_t srv_request_answer_estimate(const srv_request *r)
+{
+    return r->op == OP_SEARCH ? ANSWER_BASE + r->limit * ANSWER_PER_HIT : ANSWER_BASE;
+}
+
 static const char *code_of(int rc)
 {
     switch (rc) {
@@ -104,12 +114,14 @@ static const char *code_of(int rc)
     case QRY_ESCHEMA: return "index_version";
     case QRY_EQUERY: return "bad_request";     /* nothing to search for: a malformed request */
     case QRY_EINVAL: return "bad_request";
+    case QRY_ETOOCOMPLEX: return "query_too_complex";
+    case QRY_ETIMEOUT: return "timeout";
     case QRY_ENOMEM: return "internal";
     }
     return "index_error";
 }
 
-void srv_request_run(srv_request *r, qry_engine *engine)
+void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms)
 {
     qry_err err = {0};
     int rc = 0;
@@ -119,7 +131,10 @@ void srv_request_run(srv_request *r, qry_engine *engine)
     }
     if (r->op == OP_SEARCH) {
         qry_engine_reopen(engine, &err);         /* see the latest commit; errors surface below */
-        qry_request req = {r->q, r->limit, r->offset, r->per_doc};
+        unsigned timeout = max_timeout_ms;
+        if (r->timeout_ms && (!timeout || r->timeout_ms < timeout))
+            timeout = (unsigned)r->timeout_ms;
+        qry_request req = {r->q, r->limit, r->offset, r->per_doc, timeout};
         rc = qry_search_text(engine, &req, ANSWER_FLAGS, &r->result_text, NULL, &err);
     } else if (r->op == OP_STATS) {
         qry_engine_reopen(engine, &err);

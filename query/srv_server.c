@@ -4,7 +4,8 @@
  * run on libuv's worker threads, each thread with its own index handle. Limits:
  * line length, connections, idle time, and backpressure on clients that do not
  * read. SIGINT/SIGTERM answer what is in flight, close everything, remove the
- * socket file; SIGHUP logs and the next request reopens the index. */
+ * socket file; SIGHUP makes every search thread open the index afresh at its
+ * next request (an index replaced or deleted is noticed without it). */
 #include "srv.h"
 
 #include <arpa/inet.h>
@@ -23,6 +24,8 @@
 
 #define READ_BUF 65536
 #define MAX_QUEUED 32            /* requests of one connection waiting for answers: stop reading past it */
+#define SMALL_ANSWER 4096        /* an answer this small (ping, errors) passes the memory budget */
+#define STOP_GRACE_MS 2000       /* after SIGTERM, clients that do not take their answers are cut off */
 
 typedef struct conn conn;
 typedef struct server server;
@@ -34,6 +37,7 @@ typedef struct pending {
     char *resp;                  /* the answer line (a worker may fill it) */
     size_t resp_len;
     int ready;                   /* set on the loop thread only, once the answer may be written */
+    size_t reserved;             /* bytes counted for the answer: estimated, then its size */
     uv_work_t work;
     uint64_t t0;
 } pending;
@@ -42,13 +46,19 @@ struct conn {
     union { uv_pipe_t pipe; uv_tcp_t tcp; uv_stream_t stream; uv_handle_t handle; } h;
     uv_timer_t idle;
     uv_timer_t line;             /* runs while a request line is incomplete: its deadline */
+    uv_timer_t write;            /* runs while answers wait to be taken: the client's deadline */
     int line_open;               /* the line timer is running */
+    int write_open;              /* the write timer is running */
     server *srv;
     char *in;
     size_t in_len, in_cap;
     pending *head, *tail;
+    srv_request *stalled;        /* parsed, waiting for room in the memory budget */
     size_t queued, in_flight;
+    size_t held;                 /* answer bytes counted for it: reserved, queued or being written */
     int closing, reading, eof, open_handles;
+    int aborting;                /* cut off: answers are dropped, and it closes once nothing runs */
+    int starved;                 /* stalled by the server's budget (not its own) */
     conn *prev, *next;
     char readbuf[READ_BUF];
 };
@@ -60,14 +70,21 @@ struct server {
     uv_tcp_t tcp_listener;
     int unix_open, tcp_open;
     uv_signal_t sig[3];
+    uv_timer_t grace;            /* after SIGTERM: cuts off clients that do not read */
     conn *conns;
     size_t nconns, in_flight;
+    size_t held;                 /* answer bytes held for all connections */
+    size_t nstarved;
     int stopping;
 };
 
 /* Each worker thread keeps a slot holding its engine; at shutdown the engines are
  * closed and the slots emptied, so a later run opens fresh ones. */
-typedef struct { qry_engine *e; } engine_slot;
+typedef struct {
+    qry_engine *e;
+    unsigned hup_seen;           /* the SIGHUPs this engine has reopened for */
+} engine_slot;
+static unsigned hup_count;       /* written on the loop thread, read on workers (atomics) */
 static uv_key_t engine_key;
 static uv_once_t engine_key_once = UV_ONCE_INIT;
 static uv_mutex_t engines_lock;
@@ -116,6 +133,11 @@ static qry_engine *thread_engine(server *s)
         }
         uv_key_set(&engine_key, slot);
     }
+    unsigned hups = __atomic_load_n(&hup_count, __ATOMIC_ACQUIRE);
+    if (slot->hup_seen != hups) {
+        qry_engine_reset(slot->e);
+        slot->hup_seen = hups;
+    }
     if (!slot->e) {
         qry_err err;
         if (qry_engine_open(s->cfg->db_path, s->cfg->dict, s->cfg->syn, &slot->e, &err) != 0)
@@ -130,6 +152,52 @@ static void conn_maybe_close(conn *c);
 static void conn_read_start(conn *c);
 static void take_lines(conn *c);
 static void watch_line(conn *c);
+static void conn_abort(conn *c);
+
+/* Answer bytes held for c (and the server), on the loop thread. */
+static void hold_add(conn *c, size_t n)
+{
+    c->held += n;
+    c->srv->held += n;
+}
+
+static void hold_sub(conn *c, size_t n)
+{
+    c->held -= n;
+    c->srv->held -= n;
+}
+
+static void set_starved(conn *c, int starved)
+{
+    if (c->starved == starved)
+        return;
+    c->starved = starved;
+    if (starved)
+        c->srv->nstarved++;
+    else
+        c->srv->nstarved--;
+}
+
+static void drop_pending(conn *c, pending *p)
+{
+    hold_sub(c, p->reserved);
+    srv_request_free(p->req);
+    free(p->resp);
+    free(p);
+}
+
+/* Once stopping and nothing is left, the signal watchers and the grace timer go,
+ * and the loop ends. */
+static void maybe_finish(server *s)
+{
+    if (!s->stopping || s->nconns || s->in_flight)
+        return;
+    for (int i = 0; i < 3; i++)
+        if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
+            uv_close((uv_handle_t *)&s->sig[i], NULL);
+    if (!uv_is_closing((uv_handle_t *)&s->grace))
+        uv_close((uv_handle_t *)&s->grace, NULL);
+}
 
 static void on_handle_closed(uv_handle_t *h)
 {
@@ -147,31 +215,29 @@ static void on_handle_closed(uv_handle_t *h)
     while (c->head) {
         pending *p = c->head;
         c->head = p->next;
-        srv_request_free(p->req);
-        free(p->resp);
-        free(p);
+        drop_pending(c, p);
     }
+    srv_request_free(c->stalled);
+    set_starved(c, 0);
     free(c->in);
     free(c);
-    if (s->stopping && s->nconns == 0 && s->in_flight == 0)
-        for (int i = 0; i < 3; i++)
-            if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
-                uv_close((uv_handle_t *)&s->sig[i], NULL);
+    maybe_finish(s);
 }
 
 static void conn_close_now(conn *c)
 {
     if (uv_is_closing(&c->h.handle))
         return;
-    uv_close(&c->h.handle, on_handle_closed);
+    uv_close(&c->h.handle, on_handle_closed);    /* writes still queued are cancelled */
     uv_close((uv_handle_t *)&c->idle, on_handle_closed);
     uv_close((uv_handle_t *)&c->line, on_handle_closed);
+    uv_close((uv_handle_t *)&c->write, on_handle_closed);
 }
 
 /* Closes once nothing is in flight and every answer is written. */
 static void conn_maybe_close(conn *c)
 {
-    int lines_waiting = !c->closing && c->in_len && memchr(c->in, '\n', c->in_len);
+    int lines_waiting = !c->closing && ((c->in_len && memchr(c->in, '\n', c->in_len)) || c->stalled);
     if (c->in_flight == 0 && c->head == NULL && (c->closing || c->eof) && !lines_waiting
         && uv_stream_get_write_queue_size(&c->h.stream) == 0)
         conn_close_now(c);
@@ -181,24 +247,58 @@ typedef struct {
     uv_write_t req;
     conn *c;
     char *data;
+    size_t bytes;                /* held for it */
 } write_req;
+
+/* Takes the lines c may send now, and reads again when nothing holds it back. */
+static void resume(conn *c)
+{
+    if (c->closing || c->srv->stopping)
+        return;
+    take_lines(c);
+    if (!c->reading && !c->eof && !c->closing && !c->stalled && c->queued < MAX_QUEUED
+        && uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water)
+        conn_read_start(c);
+}
+
+/* Room came free in the server's budget: the connections it stalled go on. */
+static void wake_starved(server *s)
+{
+    for (conn *c = s->conns; c && s->nstarved; c = c->next)
+        if (c->starved)
+            resume(c);
+}
 
 static void on_written(uv_write_t *w, int status)
 {
     write_req *wr = (write_req *)w;
     conn *c = wr->c;
+    hold_sub(c, wr->bytes);
     free(wr->data);
     free(wr);
     if (status < 0)
         c->closing = 1;                        /* answers still queued are dropped at close */
-    if (!c->closing && !c->srv->stopping
-        && uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water && c->queued < MAX_QUEUED / 2) {
-        if (c->in_len)
-            take_lines(c);                     /* the client caught up: what it sent first */
-        if (!c->reading && !c->eof && !c->closing && c->queued < MAX_QUEUED)
-            conn_read_start(c);
+    if (uv_stream_get_write_queue_size(&c->h.stream) == 0) {
+        uv_timer_stop(&c->write);
+        c->write_open = 0;
+    } else if (c->write_open) {
+        uv_timer_again(&c->write);             /* the client took something: its deadline moves on */
     }
+    if (uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water)
+        resume(c);                             /* the client caught up: what it sent first */
+    if (c->srv->nstarved)
+        wake_starved(c->srv);
     conn_maybe_close(c);
+}
+
+/* Answers are waiting and the client took none of them for write_timeout_ms. */
+static void on_write_deadline(uv_timer_t *t)
+{
+    conn *c = t->data;
+    c->write_open = 0;
+    if (c->srv->cfg->verbose)
+        log_line("cut off a client that took no answer for %u ms", c->srv->cfg->write_timeout_ms);
+    conn_abort(c);
 }
 
 /* Writes the answers at the head of the queue that are ready, in order. */
@@ -214,10 +314,13 @@ static void flush_ready(conn *c)
         if (wr) {
             wr->c = c;
             wr->data = p->resp;
+            wr->bytes = p->reserved;           /* still held until written */
+            p->reserved = 0;
             p->resp[p->resp_len] = '\n';       /* srv_request_response left room: see make_response */
             uv_buf_t buf = uv_buf_init(p->resp, (unsigned)(p->resp_len + 1));
             if (uv_write(&wr->req, &c->h.stream, &buf, 1, on_written) != 0) {
-                free(wr->data);                /* the callback will not run */
+                hold_sub(c, wr->bytes);        /* the callback will not run */
+                free(wr->data);
                 free(wr);
                 c->closing = 1;
             }
@@ -225,13 +328,18 @@ static void flush_ready(conn *c)
             free(p->resp);
             c->closing = 1;
         }
+        p->resp = NULL;
         if (c->srv->cfg->verbose)
             log_line("%s (%.2f ms)", p->req ? srv_request_describe(p->req) : "refused",
                      (double)(uv_hrtime() - p->t0) / 1e6);
-        srv_request_free(p->req);
-        free(p);
+        drop_pending(c, p);
     }
-    if (c->reading && uv_stream_get_write_queue_size(&c->h.stream) > c->srv->cfg->high_water) {
+    size_t queued_bytes = uv_stream_get_write_queue_size(&c->h.stream);
+    if (queued_bytes && !c->write_open && !uv_is_closing(&c->h.handle)) {
+        uv_timer_start(&c->write, on_write_deadline, c->srv->cfg->write_timeout_ms, c->srv->cfg->write_timeout_ms);
+        c->write_open = 1;
+    }
+    if (c->reading && queued_bytes > c->srv->cfg->high_water) {
         uv_read_stop(&c->h.stream);            /* backpressure: the client is not reading */
         c->reading = 0;
     }
@@ -253,10 +361,22 @@ static void make_response(pending *p)
     p->resp_len = len;
 }
 
+/* The answer is made: what it holds is its size now, not the estimate. */
+static void answer_ready(pending *p)
+{
+    size_t size = p->resp ? p->resp_len + 1 : 0;
+    if (size > p->reserved)
+        hold_add(p->c, size - p->reserved);
+    else
+        hold_sub(p->c, p->reserved - size);
+    p->reserved = size;
+    p->ready = 1;
+}
+
 static void work_cb(uv_work_t *w)
 {
     pending *p = w->data;
-    srv_request_run(p->req, thread_engine(p->c->srv));
+    srv_request_run(p->req, thread_engine(p->c->srv), p->c->srv->cfg->query_timeout_ms);
     make_response(p);
 }
 
@@ -267,14 +387,14 @@ static void after_work_cb(uv_work_t *w, int status)
     server *s = c->srv;
     if (status == UV_ECANCELED || !p->resp)
         make_response(p);
-    p->ready = 1;
+    answer_ready(p);
     c->in_flight--;
     s->in_flight--;
-    flush_ready(c);
-    if (s->stopping && s->nconns == 0 && s->in_flight == 0)
-        for (int i = 0; i < 3; i++)
-            if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
-                uv_close((uv_handle_t *)&s->sig[i], NULL);
+    if (c->aborting)
+        conn_abort(c);
+    else
+        flush_ready(c);
+    maybe_finish(s);
 }
 
 /* Appends p to the connection's answers, in request order. */
@@ -300,6 +420,8 @@ static void enqueue(conn *c, srv_request *req)
     p->req = req;
     p->t0 = uv_hrtime();
     p->work.data = p;
+    p->reserved = srv_request_answer_estimate(req);
+    hold_add(c, p->reserved);
     queue_push(c, p);
     if (srv_request_needs_worker(req)) {
         c->in_flight++;
@@ -308,11 +430,11 @@ static void enqueue(conn *c, srv_request *req)
             c->in_flight--;
             c->srv->in_flight--;
             make_response(p);
-            p->ready = 1;
+            answer_ready(p);
         }
     } else {
         make_response(p);
-        p->ready = 1;
+        answer_ready(p);
     }
 }
 
@@ -329,10 +451,38 @@ static void refuse(conn *c, const char *code, const char *msg)
     }
     p->resp_len = (size_t)sprintf(line, "{\"id\":null,\"ok\":false,\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
     p->resp = line;
-    p->ready = 1;
     p->c = c;
     p->t0 = uv_hrtime();
+    answer_ready(p);
     queue_push(c, p);
+}
+
+/* Cuts c off (a client that takes no answers, or shutdown's grace is over):
+ * reading stops, answers not yet written are dropped, queued writes are cancelled,
+ * and it closes as soon as no search of its own is running. */
+static void conn_abort(conn *c)
+{
+    c->closing = 1;
+    c->aborting = 1;
+    if (c->reading) {
+        uv_read_stop(&c->h.stream);
+        c->reading = 0;
+    }
+    pending **link = &c->head;
+    c->tail = NULL;
+    while (*link) {
+        pending *p = *link;
+        if (p->ready) {                        /* made: dropped; running: dropped when done */
+            *link = p->next;
+            c->queued--;
+            drop_pending(c, p);
+        } else {
+            c->tail = p;
+            link = &p->next;
+        }
+    }
+    if (c->in_flight == 0)
+        conn_close_now(c);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -382,16 +532,35 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         watch_line(c);
 }
 
-/* Parses and queues the complete request lines buffered, up to MAX_QUEUED waiting
- * answers: the rest stays buffered, and reading stops, until answers go out
- * (admission before parsing: a client pipelining without reading holds at most
- * MAX_QUEUED answers and one read buffer). */
+/* Whether an answer of about est bytes may be made now for c: MAX_QUEUED answers
+ * at most, its answers held under high water (one at a time past it), and the
+ * server's under its memory budget (small answers always pass: a ping is answered
+ * whatever others do; so does one answer when nothing is held). A connection the budget stops is marked starved. */
+static int admits(conn *c, size_t est)
+{
+    const srv_config *cfg = c->srv->cfg;
+    if (c->queued >= MAX_QUEUED || (c->held && c->held + est > cfg->high_water))
+        return 0;
+    int room = est <= SMALL_ANSWER || c->srv->held == 0 || c->srv->held + est <= cfg->memory_budget;
+    set_starved(c, !room);
+    return room;
+}
+
+/* Parses and queues the complete request lines buffered while admits() lets
+ * them in: the rest stays buffered (one parsed request stalled), and reading
+ * stops, until answers go out (admission before the work: a client pipelining
+ * without reading holds about high_water of answers and one read buffer). */
 static void take_lines(conn *c)
 {
     const srv_config *cfg = c->srv->cfg;
     uv_stream_t *st = &c->h.stream;
+    if (c->stalled && admits(c, srv_request_answer_estimate(c->stalled))) {
+        srv_request *r = c->stalled;
+        c->stalled = NULL;
+        enqueue(c, r);
+    }
     size_t start = 0;
-    while (c->queued < MAX_QUEUED) {
+    while (!c->stalled && !c->closing && c->queued < MAX_QUEUED) {
         char *nl = memchr(c->in + start, '\n', c->in_len - start);
         size_t end = nl ? (size_t)(nl - c->in) : c->in_len;
         if (end - start > cfg->max_line) {     /* a line too long: say so and hang up */
@@ -412,17 +581,19 @@ static void take_lines(conn *c)
             len--;
         if (len > 0) {
             srv_request *r = srv_request_parse(c->in + start, len);
-            if (r)
+            if (!r)
+                c->closing = 1;
+            else if (admits(c, srv_request_answer_estimate(r)))
                 enqueue(c, r);
             else
-                c->closing = 1;
+                c->stalled = r;
         }
         start = end + 1;
     }
     memmove(c->in, c->in + start, c->in_len - start);
     c->in_len -= start;
-    if (c->queued >= MAX_QUEUED && c->reading) {
-        uv_read_stop(st);                      /* pipelining past the queue: wait for answers */
+    if ((c->queued >= MAX_QUEUED || c->stalled) && c->reading) {
+        uv_read_stop(st);                      /* pipelining past what it may hold: wait for answers */
         c->reading = 0;
     }
     flush_ready(c);
@@ -491,11 +662,12 @@ static void on_connection(uv_stream_t *listener, int status)
         return;
     }
     c->h.handle.data = c;
-    uv_timer_init(&s->loop, &c->idle);
-    c->idle.data = c;
-    uv_timer_init(&s->loop, &c->line);
-    c->line.data = c;
-    c->open_handles = 3;
+    uv_timer_t *timers[3] = {&c->idle, &c->line, &c->write};
+    for (int i = 0; i < 3; i++) {
+        uv_timer_init(&s->loop, timers[i]);
+        timers[i]->data = c;
+    }
+    c->open_handles = 4;
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;
@@ -517,11 +689,26 @@ static void on_connection(uv_stream_t *listener, int status)
 
 /* ---- signals and shutdown ---- */
 
+/* Shutdown's grace is over: clients still not taking their answers are cut off. */
+static void on_grace_over(uv_timer_t *t)
+{
+    server *s = t->data;
+    size_t cut = 0;
+    for (conn *c = s->conns; c; c = c->next)
+        if (!uv_is_closing(&c->h.handle)) {
+            conn_abort(c);
+            cut++;
+        }
+    if (cut)
+        log_line("cut off %zu clients that did not take their answers", cut);
+}
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
     server *s = sig->data;
     if (signum == SIGHUP) {
-        log_line("SIGHUP: the index is reopened at the next request");
+        __atomic_add_fetch(&hup_count, 1, __ATOMIC_RELEASE);
+        log_line("SIGHUP: every search thread opens the index afresh at its next request");
         return;
     }
     if (s->stopping)
@@ -540,10 +727,8 @@ static void on_signal(uv_signal_t *sig, int signum)
         c->closing = 1;
         conn_maybe_close(c);
     }
-    if (s->nconns == 0 && s->in_flight == 0)
-        for (int i = 0; i < 3; i++)
-            if (!uv_is_closing((uv_handle_t *)&s->sig[i]))
-                uv_close((uv_handle_t *)&s->sig[i], NULL);
+    uv_timer_start(&s->grace, on_grace_over, STOP_GRACE_MS, 0);
+    maybe_finish(s);
 }
 
 /* ---- listeners ---- */
@@ -677,6 +862,9 @@ void srv_config_defaults(srv_config *c)
     c->max_connections = 512;
     c->idle_timeout_ms = 60000;
     c->line_timeout_ms = 10000;
+    c->query_timeout_ms = 2000;
+    c->write_timeout_ms = 15000;
+    c->memory_budget = 128u << 20;
     c->high_water = 1u << 20;
     c->low_water = 256u << 10;
 }
@@ -710,6 +898,8 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
         s->sig[i].data = s;
         uv_signal_start(&s->sig[i], on_signal, signums[i]);
     }
+    uv_timer_init(&s->loop, &s->grace);
+    s->grace.data = s;
     int rc = start_listeners(s, why, why_len);
     if (rc == 0) {
         log_line("serving %s with %s search threads", cfg->db_path, nworkers);

@@ -567,3 +567,211 @@ Test(serve, a_line_sent_a_byte_at_a_time_is_cut_off_at_its_deadline, .init = set
     cr_expect_lt(closed, 15.0, "cut off after %.1f s (deadline 10 s)", closed);
     close(slow.fd);
 }
+
+/* A search line whose q is n distinct two-character words joined by " OR ". */
+static char *or_query_line(size_t n, const char *extra)
+{
+    static const char chars[] = "发展经济社会建设改革创新服务企业城市乡村产业文化教育医疗环境保护安全治理开放合作科技人才";
+    size_t nchars = (sizeof chars - 1) / 3;
+    size_t cap = n * 10 + 256;
+    char *s = malloc(cap);
+    cr_assert_not_null(s);
+    size_t len = (size_t)snprintf(s, cap, "{\"op\":\"search\"%s,\"q\":\"", extra);
+    for (size_t i = 0; i < n; i++) {
+        size_t a = i / nchars % nchars, b = i % nchars;
+        if (i)
+            len += (size_t)snprintf(s + len, cap - len, " OR ");
+        memcpy(s + len, chars + 3 * a, 3);
+        memcpy(s + len + 3, chars + 3 * b, 3);
+        len += 6;
+    }
+    snprintf(s + len, cap - len, "\"}");
+    return s;
+}
+
+Test(serve, a_query_too_big_or_too_slow_is_refused_and_others_go_on, .init = setup, .fini = teardown, .timeout = 120)
+{
+    /* #14: ~6,000 words joined by OR held a search thread for a minute */
+    client big, other;
+    cr_assert_eq(client_open(&big), 0);
+    cr_assert_eq(client_open(&other), 0);
+    char *giant = or_query_line(1200, "");        /* 1200 words, their literals and fields: over the term cap */
+    cr_assert_lt(strlen(giant), 64 * 1024);
+    double t0 = now_s();
+    json_t *r = ask(&big, giant);
+    cr_expect(!ok(r));
+    cr_expect_str_eq(err_code(r), "query_too_complex");
+    cr_expect_lt(now_s() - t0, 2.0, "refused after %.1f s", now_s() - t0);
+    json_decref(r);
+    /* under the cap, but over its own time limit: stopped, with "timeout" */
+    char *slow = or_query_line(400, ",\"timeout_ms\":1");
+    r = ask(&big, slow);
+    cr_expect(!ok(r), "%s", json_dumps(r, 0));
+    cr_expect_str_eq(err_code(r), "timeout");
+    json_decref(r);
+    r = ask(&other, "{\"op\":\"search\",\"q\":\"营商环境\"}");
+    cr_expect(ok(r), "another client is still served");
+    json_decref(r);
+    close(big.fd);
+    close(other.fd);
+    /* the command line says so in one line, as a usage error */
+    char *q = strstr(giant, "\"q\":\"") + 5;
+    q[strlen(q) - 2] = 0;
+    run_result cli = run_args("", "search", "--db", db, "--", q, (char *)NULL);
+    cr_expect_eq(cli.status, 2, "%s", cli.err);
+    cr_expect_not_null(strstr(cli.err, "index terms"), "%s", cli.err);
+    run_free(&cli);
+    free(giant);
+    free(slow);
+}
+
+/* The total of 发展 on a new connection (-1: an error answer, with its code in code). */
+static long total_on(client *c, char *code, size_t code_len)
+{
+    json_t *r = ask(c, "{\"op\":\"search\",\"q\":\"发展\",\"limit\":1}");
+    long total = ok(r) ? (long)json_integer_value(json_object_get(json_object_get(r, "result"), "total")) : -1;
+    if (code)
+        snprintf(code, code_len, "%s", ok(r) || !err_code(r) ? "" : err_code(r));
+    json_decref(r);
+    return total;
+}
+
+Test(serve, an_index_replaced_or_deleted_is_noticed_by_every_thread, .init = setup, .fini = teardown, .timeout = 120)
+{
+    /* #14: after a replacement, the two search threads answered from different indexes */
+    char other[160], old[160], cmd[640];
+    snprintf(other, sizeof other, "%s/other.db", dir);
+    snprintf(old, sizeof old, "%s/old.db", dir);
+    snprintf(cmd, sizeof cmd, "%s/2020-01-08-keqiao-government-work-report.txt", WENSOU_TEST_CORPUS);
+    run_result ir = run_args("", "index", "--quiet", "--db", other, cmd, (char *)NULL);
+    cr_assert_eq(ir.status, 0, "%s", ir.err);
+    run_free(&ir);
+    client cs[4];
+    long before = -1;
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(client_open(&cs[i]), 0);
+        for (int k = 0; k < 3; k++)                /* each thread has read the first index */
+            before = total_on(&cs[i], NULL, 0);
+    }
+    cr_assert_gt(before, 0);
+    snprintf(cmd, sizeof cmd, "mv '%s' '%s' && mv '%s' '%s'", db, old, other, db);
+    cr_assert_eq(system(cmd), 0);
+    long replaced = -1;
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 3; k++) {
+            long t = total_on(&cs[i], NULL, 0);
+            if (replaced < 0)
+                replaced = t;
+            cr_expect_eq(t, replaced, "connection %d answered %ld, another %ld", i, t, replaced);
+        }
+    cr_expect_gt(replaced, 0);
+    cr_expect_lt(replaced, before, "still the old index's answer");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", db);
+    cr_assert_eq(system(cmd), 0);
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 3; k++) {
+            char code[64];
+            cr_expect_eq(total_on(&cs[i], code, sizeof code), -1, "answered from a deleted index");
+            cr_expect_str_eq(code, "no_index");
+        }
+    snprintf(cmd, sizeof cmd, "mv '%s' '%s'", old, db);
+    cr_assert_eq(system(cmd), 0);
+    kill(daemon_pid, SIGHUP);
+    sleep_ms(100);
+    for (int i = 0; i < 4; i++) {
+        for (int k = 0; k < 3; k++)
+            cr_expect_eq(total_on(&cs[i], NULL, 0), before);
+        close(cs[i].fd);
+    }
+}
+
+/* Opens a client that writes about 64 KiB of searches for 1000 passages and never reads. */
+static void flood_without_reading(client *c)
+{
+    cr_assert_eq(client_open(c), 0);
+    struct timeval tv = {0, 200000};
+    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    const char *req = "{\"op\":\"search\",\"q\":\"发展\",\"limit\":1000}\n";
+    for (size_t sent = 0; sent < 64 * 1024; sent += strlen(req))
+        if (send(c->fd, req, strlen(req), MSG_NOSIGNAL) <= 0)
+            break;                                 /* the daemon stopped reading: good */
+}
+
+Test(serve, clients_that_do_not_read_hold_little_and_others_are_answered, .init = setup, .fini = teardown, .timeout = 120)
+{
+    /* #14: one such client made the daemon hold ~400 MB, three 1.2 GB */
+    long before = rss_kb(daemon_pid);
+    client flood[8], probe;
+    for (int i = 0; i < 8; i++)
+        flood_without_reading(&flood[i]);
+    cr_assert_eq(client_open(&probe), 0);
+    double worst_ping = 0, worst_search = 0;
+    long peak = before;
+    for (int round = 0; round < 10; round++) {
+        double t0 = now_s();
+        json_t *r = ask(&probe, "{\"op\":\"ping\"}");
+        double t1 = now_s();
+        cr_expect(ok(r));
+        json_decref(r);
+        r = ask(&probe, "{\"op\":\"search\",\"q\":\"营商环境\"}");
+        double t2 = now_s();
+        cr_expect(ok(r));
+        json_decref(r);
+        worst_ping = t1 - t0 > worst_ping ? t1 - t0 : worst_ping;
+        worst_search = t2 - t1 > worst_search ? t2 - t1 : worst_search;
+        long now = rss_kb(daemon_pid);
+        peak = now > peak ? now : peak;
+        sleep_ms(100);
+    }
+    cr_log_info("8 clients not reading: RSS %ld -> %ld KB; slowest ping %.1f ms, search %.1f ms", before, peak,
+                worst_ping * 1e3, worst_search * 1e3);
+    cr_expect_lt(peak - before, 160 * 1024, "the daemon grew from %ld to %ld KB", before, peak);
+    cr_expect_lt(worst_ping, 0.1, "a ping waited %.3f s", worst_ping);
+    cr_expect_lt(worst_search, 1.0, "a search waited %.3f s", worst_search);
+    for (int i = 0; i < 8; i++)
+        close(flood[i].fd);
+    close(probe.fd);
+}
+
+Test(serve, shutdown_does_not_wait_for_a_client_that_does_not_read, .init = setup, .fini = teardown, .timeout = 60)
+{
+    /* #14: SIGTERM waited up to 60 s (the idle timeout) for such a client */
+    client flood;
+    flood_without_reading(&flood);
+    sleep_ms(300);
+    double t0 = now_s();
+    int status = stop_daemon(daemon_pid);
+    double took = now_s() - t0;
+    daemon_pid = 0;
+    cr_expect_eq(status, 0);
+    cr_expect_lt(took, 5.0, "stopped after %.1f s", took);
+    cr_expect_neq(access(sock, F_OK), 0, "the socket file is left behind");
+    close(flood.fd);
+}
+
+Test(serve, past_the_memory_budget_large_answers_wait_and_go_on_when_room_comes, .init = setup, .fini = teardown,
+     .timeout = 60)
+{
+    cr_expect_eq(stop_daemon(daemon_pid), 0);
+    daemon_pid = start_daemon("--max-memory", "3");
+    client a, b, probe;
+    flood_without_reading(&a);                     /* holds an answer of ~1.2 MB, unread */
+    sleep_ms(300);
+    flood_without_reading(&b);                     /* its next 2 MB would pass the budget: it waits */
+    sleep_ms(300);
+    cr_assert_eq(client_open(&probe), 0);
+    json_t *r = ask(&probe, "{\"op\":\"ping\"}");
+    cr_expect(ok(r));
+    json_decref(r);
+    r = ask(&probe, "{\"op\":\"search\",\"q\":\"营商环境\"}");   /* a small answer still fits */
+    cr_expect(ok(r));
+    json_decref(r);
+    close(a.fd);                                   /* room comes free: b goes on */
+    struct timeval tv = {5, 0};
+    setsockopt(b.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    r = read_response(&b);
+    cr_expect_not_null(r, "b got no answer after room came free");   /* (a line too long for the client to parse) */
+    json_decref(r);
+    close(b.fd);
+    close(probe.fd);
+}
