@@ -95,6 +95,17 @@ int cmd_serve(int argc, char **argv)
     }
     cfg.dict = dict;
     cfg.syn = syn;
+    /* an index that is there but cannot be opened (corrupt, another schema, a stub
+     * naming remote databases) stops the daemon before it listens */
+    qry_engine *probe = NULL;
+    qry_err err = {0};
+    if (qry_engine_open(cfg.db_path, dict, syn, &probe, &err) != 0) {
+        fprintf(stderr, "wensou: %s\n", err.msg);
+        qry_synonyms_free(syn);
+        seg_dict_close(dict);
+        return CLI_FAILED;
+    }
+    qry_engine_close(probe);
     /* the protocol's messages stay English whatever the locale (docs/INTERFACE.md) */
     setlocale(LC_MESSAGES, "C");
     int rc = srv_run(&cfg, why, sizeof why);

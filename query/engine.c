@@ -17,7 +17,7 @@ int qry_engine_open_index(qry_engine *e, qry_err *err)
     if (rc) {
         char msg[320];
         snprintf(msg, sizeof msg, _("%s: cannot open the index (%s)%s"), e->db_path, xe.msg,
-                 rc == XSH_ELOCKED ? "" : _("; re-index it"));
+                 rc == XSH_ECORRUPT || rc == XSH_EVERSION ? _("; re-index it") : "");
         return qry_fail(err, QRY_EINDEX, "%s", msg);
     }
     char *v = NULL;

@@ -62,6 +62,32 @@ class Deadline {
     uint64_t at_;
     unsigned calls_ = 0;
 };
+/* Whether the stub database file at path (or a stub it names) lists a remote
+ * database ("remote ..." lines: a TCP connection or a program to run). */
+bool stub_names_remote(const std::string &path, int depth)
+{
+    struct stat st;
+    if (depth > 8 || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    FILE *f = std::fopen(path.c_str(), "r");
+    if (!f)
+        return false;
+    std::string dir = path.substr(0, path.find_last_of('/') + 1);
+    char line[4096];
+    bool remote = false;
+    while (!remote && std::fgets(line, sizeof line, f)) {
+        char type[32], where[4000];
+        if (std::sscanf(line, " %31s %3999s", type, where) < 1)
+            continue;
+        if (std::strcmp(type, "remote") == 0)
+            remote = true;
+        else if (std::sscanf(line, " %31s %3999s", type, where) == 2)
+            remote = stub_names_remote(where[0] == '/' ? std::string(where) : dir + where, depth + 1);
+    }
+    std::fclose(f);
+    return remote;
+}
+
 /* Xapian 1.4 can throw from a destructor while unwinding a failed commit (a disk
  * filling up), which ends in std::terminate: say so in one line and exit 1. The
  * index keeps its last commit (a commit is atomic). */
@@ -387,6 +413,8 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
     *out = nullptr;
     if (!path)
         return set_err(err, XSH_EINVAL, "no index path");
+    if (stub_names_remote(path, 0))
+        return set_err(err, XSH_EINVAL, "a stub file naming remote databases: wensou opens local indexes only");
     return guarded(err, [&] {
         std::unique_ptr<xsh_db> h(new xsh_db);
         if (flags & XSH_WRITE) {

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #define RUN(input, ...) run_args((input), __VA_ARGS__, (char *)NULL)
 
@@ -385,4 +389,37 @@ Test(cli, a_folder_of_links_to_itself_is_walked_once, .timeout = 30)
     one_file_remove(&o);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", db);
     cr_expect_eq(system(cmd), 0);
+}
+
+Test(cli, a_stub_file_naming_a_remote_database_is_refused_without_connecting)
+{
+    /* #14: --db naming a stub with a remote line opened a TCP connection */
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    cr_assert_eq(bind(ls, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(listen(ls, 4), 0);
+    cr_assert_eq(getsockname(ls, (struct sockaddr *)&sa, &len), 0);
+    char stub[] = "/tmp/wensou-stub-XXXXXX", outer[64];
+    int fd = mkstemp(stub);
+    cr_assert_geq(fd, 0);
+    dprintf(fd, "remote tcp 127.0.0.1 %d\n", ntohs(sa.sin_port));
+    close(fd);
+    snprintf(outer, sizeof outer, "%s.outer", stub);          /* a local stub naming that one */
+    FILE *f = fopen(outer, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "auto %s\n", stub);
+    fclose(f);
+    const char *stubs[] = {stub, outer};
+    for (int i = 0; i < 2; i++) {
+        run_result r = run_env_args(english, "", "search", "--db", stubs[i], "营商环境", (char *)NULL);
+        cr_expect_eq(r.status, 1, "%s", r.err);
+        cr_expect_not_null(strstr(r.err, "remote"), "%s", r.err);
+        run_free(&r);
+    }
+    fcntl(ls, F_SETFL, O_NONBLOCK);
+    cr_expect_lt(accept(ls, NULL, NULL), 0, "wensou connected to the remote database");
+    close(ls);
+    unlink(stub);
+    unlink(outer);
 }
