@@ -34,6 +34,15 @@ int idx_width(int32_t cp)
     return idx_is_cjk(cp) ? 2 : 1;
 }
 
+int idx_chars_over(const char *s, size_t len, size_t limit)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++n > limit)
+            return 1;
+    return 0;
+}
+
 size_t idx_char_count(const char *s, size_t len)
 {
     size_t n = 0;

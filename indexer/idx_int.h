@@ -32,6 +32,8 @@ int idx_is_sentence_end(int32_t cp); /* 。！？ and their ASCII forms */
 int idx_width(int32_t cp);           /* display width: 2 for CJK, 1 otherwise */
 /* The count of code points in s[0, len). */
 size_t idx_char_count(const char *s, size_t len);
+/* Whether s[0, len) holds more than limit characters (reads at most limit + 1 of them). */
+int idx_chars_over(const char *s, size_t len, size_t limit);
 
 /* ---- lines (lines.c) ---- */
 typedef enum {

@@ -1,7 +1,10 @@
 /* passage.c — blocks → passages: what a reader would quote. A paragraph is one
  * passage; one longer than about 400 characters becomes runs of whole sentences of
  * about 150–400 characters. Each passage carries its section path (headings, a
- * box's or table's title), a table row its header, and its exact source range. */
+ * box's or table's title), a table row its header, and its exact source range.
+ * Whatever the layout (a 20 MB line, a row without punctuation), no passage holds
+ * more than MAX_PASSAGE characters, and no heading in a path more than MAX_HEADING
+ * bytes. */
 #include "idx_int.h"
 
 #include <stdlib.h>
@@ -10,6 +13,8 @@
 #define LONG_PARAGRAPH 400
 #define MIN_RUN 150
 #define MAX_RUN 400
+#define MAX_PASSAGE 1000         /* characters: past it a passage is cut at character boundaries */
+#define MAX_HEADING 300          /* bytes of a heading as a path shows it */
 
 #define MAX_DEPTH 16
 typedef struct {
@@ -52,6 +57,11 @@ static char *heading_text(const idx_text *t, const idx_line *lines, const idx_bl
         else
             break;
     }
+    if (len > MAX_HEADING) {     /* a whole long line taken for a heading: its opening */
+        len = MAX_HEADING;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
     s[len] = 0;
     return s;
 }
@@ -62,8 +72,8 @@ typedef struct {
     size_t cap;
 } builder;
 
-static int add_passage(builder *bd, const idx_buf *buf, size_t a, size_t b, const path_stack *path,
-                       const char *extra, const char *header, idx_passage_kind kind)
+static int add_one(builder *bd, const idx_buf *buf, size_t a, size_t b, const path_stack *path,
+                   const char *extra, const char *header, idx_passage_kind kind)
 {
     while (a < b && (buf->s[a] == ' ' || buf->s[a] == '\t'))
         a++;
@@ -106,6 +116,26 @@ static int add_passage(builder *bd, const idx_buf *buf, size_t a, size_t b, cons
     return 0;
 }
 
+/* [a, b) as a passage, or as pieces of MAX_PASSAGE characters when longer. */
+static int add_passage(builder *bd, const idx_buf *buf, size_t a, size_t b, const path_stack *path,
+                       const char *extra, const char *header, idx_passage_kind kind)
+{
+    while (idx_chars_over(buf->s + a, b - a, MAX_PASSAGE)) {
+        size_t cut = a, n = 0;
+        while (n < MAX_PASSAGE) {
+            cut++;
+            while (cut < b && ((unsigned char)buf->s[cut] & 0xC0) == 0x80)
+                cut++;
+            n++;
+        }
+        int rc = add_one(bd, buf, a, cut, path, extra, header, kind);
+        if (rc)
+            return rc;
+        a = cut;
+    }
+    return add_one(bd, buf, a, b, path, extra, header, kind);
+}
+
 /* Where each sentence of s[0, len) ends (after 。！？ and closing quotes). */
 static size_t sentence_ends(const char *s, size_t len, size_t *ends, size_t cap, int soft)
 {
@@ -135,7 +165,8 @@ static size_t sentence_ends(const char *s, size_t len, size_t *ends, size_t cap,
     return n;
 }
 
-static size_t chars_between(const char *s, size_t a, size_t b) { return idx_char_count(s + a, b - a); }
+/* Whether s[a, b) holds more than limit characters. */
+static int over(const char *s, size_t a, size_t b, size_t limit) { return idx_chars_over(s + a, b - a, limit); }
 
 /* Cuts [from, to) at soft ends (commas) into pieces of at most MAX_RUN characters
  * where it can: for one sentence too long to quote whole. */
@@ -147,7 +178,7 @@ static int add_long_sentence(builder *bd, const idx_buf *buf, size_t from, size_
     for (size_t k = 0; k < ns; k++) {
         if (soft[k] <= piece || soft[k] >= to)
             continue;
-        if (chars_between(s, piece, soft[k]) > MAX_RUN && fit > piece) {
+        if (over(s, piece, soft[k], MAX_RUN) && fit > piece) {
             int rc = add_passage(bd, buf, piece, fit, path, extra, NULL, kind);
             if (rc)
                 return rc;
@@ -155,7 +186,7 @@ static int add_long_sentence(builder *bd, const idx_buf *buf, size_t from, size_
         }
         fit = soft[k];
     }
-    if (chars_between(s, piece, to) > MAX_RUN && fit > piece) {
+    if (over(s, piece, to, MAX_RUN) && fit > piece) {
         int rc = add_passage(bd, buf, piece, fit, path, extra, NULL, kind);
         if (rc)
             return rc;
@@ -171,7 +202,7 @@ static int add_paragraph(builder *bd, const idx_buf *buf, const path_stack *path
 {
     const char *s = buf->s;
     size_t len = buf->len;
-    if (idx_char_count(s, len) <= LONG_PARAGRAPH)
+    if (!over(s, 0, len, LONG_PARAGRAPH))
         return add_passage(bd, buf, 0, len, path, extra, NULL, kind);
     size_t cap = len / 3 + 2;
     size_t *ends = malloc(cap * sizeof *ends), *soft = malloc(cap * sizeof *soft);
@@ -186,7 +217,7 @@ static int add_paragraph(builder *bd, const idx_buf *buf, const path_stack *path
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         size_t e = ends[i];
-        if (chars_between(s, prev, e) > MAX_RUN) {       /* one sentence longer than a run */
+        if (over(s, prev, e, MAX_RUN)) {       /* one sentence longer than a run */
             if (prev > run)
                 rc = add_passage(bd, buf, run, prev, path, extra, NULL, kind);
             if (!rc)
@@ -194,9 +225,8 @@ static int add_paragraph(builder *bd, const idx_buf *buf, const path_stack *path
             run = prev = e;
             continue;
         }
-        int tail_is_short = chars_between(s, prev, len) < MIN_RUN / 3
-                            && chars_between(s, run, len) <= MAX_RUN + MIN_RUN / 3;
-        if (chars_between(s, run, e) > MAX_RUN && chars_between(s, run, prev) >= MIN_RUN && !tail_is_short) {
+        if (over(s, run, e, MAX_RUN) && over(s, run, prev, MIN_RUN - 1)
+            && !(!over(s, prev, len, MIN_RUN / 3 - 1) && !over(s, run, len, MAX_RUN + MIN_RUN / 3))) {
             rc = add_passage(bd, buf, run, prev, path, extra, NULL, kind);
             run = prev;
         }

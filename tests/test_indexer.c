@@ -435,3 +435,34 @@ Test(indexer, metadata_from_the_manifest_or_the_file)
     cr_expect_str_eq(d->kind, "政府工作报告");
     idx_doc_free(d);
 }
+
+Test(indexer, a_huge_line_becomes_bounded_passages_in_linear_time, .timeout = 60)
+{
+    /* #14: a long line opening with a title or contents became one 20 MB passage,
+     * and one without punctuation a passage of the whole line; runs were counted
+     * from the line's start each sentence (minutes for 4 MB) */
+    const char *openings[] = {"政府工作报告", "目录", ""};
+    const char *sentences[] = {"推动经济高质量发展，持续优化营商环境。", "推动经济高质量发展持续优化营商环境"};
+    for (size_t o = 0; o < 3; o++)
+        for (size_t k = 0; k < 2; k++) {
+            size_t unit = strlen(sentences[k]), n = (4u << 20) / unit;
+            char *text = malloc(strlen(openings[o]) + n * unit + 1);
+            cr_assert_not_null(text);
+            size_t len = (size_t)sprintf(text, "%s", openings[o]);
+            for (size_t i = 0; i < n; i++, len += unit)
+                memcpy(text + len, sentences[k], unit);
+            text[len] = 0;
+            idx_doc *d = model("long-line.txt", text, len, 0);
+            size_t covered = 0;
+            for (size_t i = 0; i < d->npassages; i++) {
+                const idx_passage *p = &d->passages[i];
+                cr_assert_leq(utf8_chars(p->text), 1000, "passage %zu of %zu characters", i, utf8_chars(p->text));
+                for (size_t s = 0; s < p->nsection; s++)
+                    cr_assert_leq(strlen(p->section[s]), 300, "a heading of %zu bytes", strlen(p->section[s]));
+                covered += p->end - p->start;
+            }
+            cr_expect_geq(covered, len - 64, "text lost: %zu of %zu bytes in passages", covered, len);
+            idx_doc_free(d);
+            free(text);
+        }
+}
