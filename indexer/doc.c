@@ -80,6 +80,8 @@ static int model_extracted(const char *path, const char *bytes, size_t len, int 
                 p->page = labels[p->page - 1];
             if (labels && p->page_end >= 1 && p->page_end <= npages)
                 p->page_end = labels[p->page_end - 1];
+            if (p->page_end < p->page)       /* a stated number past the labelled pages (a hostile PDF) */
+                p->page_end = p->page;
         }
         if (labels && doc->pages >= 1 && doc->pages <= npages)
             doc->pages = labels[doc->pages - 1];

@@ -182,6 +182,14 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
             rc = IDX_ENOMEM;
     }
     pp.object_unref(doc);
+    /* printed labels are page numbers only when they run forwards (5, 6, 7); labels
+     * that jump back (5, then an unlabelled 2) would give a passage's pages backwards */
+    for (int i = 1; i < n && lab && !rc; i++)
+        if (lab[i] <= lab[i - 1]) {
+            for (int k = 0; k < n; k++)
+                lab[k] = k + 1;
+            break;
+        }
     if (!rc && n > 0 && chars < (size_t)n * 4)
         rc = idx_fail(err, IDX_EEMPTY, path, _("no text layer (a scanned PDF?): nothing to index"));
     else if (!rc && n == 0)
