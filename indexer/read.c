@@ -1,7 +1,8 @@
 /* read.c — bytes → UTF-8 text with a map back to the source bytes. UTF-8 with or
  * without BOM is used as it is; GB18030/GBK (common for Chinese government files)
- * is converted with iconv one character at a time so every character keeps its
- * source offset; binary files and other encodings are refused. */
+ * and UTF-16 (with a BOM, or plain Latin-script text whose NULs fall on every other
+ * byte) are converted with iconv one character at a time so every character keeps
+ * its source offset; binary files and other encodings are refused. */
 #include "idx_int.h"
 #include "intl.h"
 
@@ -48,9 +49,26 @@ static size_t gb18030_len(const unsigned char *b, size_t left)
     return 0;
 }
 
-static int decode_gb18030(const char *bytes, size_t len, idx_text *out)
+/* Length of the UTF-16 character at b (2, or 4 for a surrogate pair), 0 when none. */
+static size_t utf16_len(const unsigned char *b, size_t left, int big_endian)
 {
-    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (left < 2)
+        return 0;
+    unsigned u = big_endian ? (unsigned)(b[0] << 8 | b[1]) : (unsigned)(b[1] << 8 | b[0]);
+    if (u >= 0xD800 && u <= 0xDBFF)
+        return left >= 4 ? 4 : 0;
+    return u >= 0xDC00 && u <= 0xDFFF ? 0 : 2;
+}
+
+static size_t utf16le_len(const unsigned char *b, size_t left) { return utf16_len(b, left, 0); }
+static size_t utf16be_len(const unsigned char *b, size_t left) { return utf16_len(b, left, 1); }
+
+/* bytes[skip, len) in charset → UTF-8, one character (char_len bytes) at a time so
+ * each keeps its source offset. */
+static int decode_charset(const char *bytes, size_t len, size_t skip, const char *charset, const char *name,
+                          size_t (*char_len)(const unsigned char *, size_t), idx_text *out)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
     if (cd == (iconv_t)-1)
         return IDX_EENCODING;
     char *s = malloc(len * 2 + 4);
@@ -63,8 +81,8 @@ static int decode_gb18030(const char *bytes, size_t len, idx_text *out)
     }
     size_t o = 0;
     int rc = 0;
-    for (size_t i = 0; i < len;) {
-        size_t n = gb18030_len((const unsigned char *)bytes + i, len - i);
+    for (size_t i = skip; i < len;) {
+        size_t n = char_len((const unsigned char *)bytes + i, len - i);
         if (n == 0) {
             rc = IDX_EENCODING;
             break;
@@ -92,8 +110,60 @@ static int decode_gb18030(const char *bytes, size_t len, idx_text *out)
     out->len = o;
     out->orig = orig;
     out->base = 0;
-    out->encoding = "gb18030";
+    out->encoding = name;                 /* as `inspect` shows it */
     return 0;
+}
+
+/* Whether decoded text is mostly Chinese, printable ASCII and line ends (a guessed
+ * encoding that gives anything else was a wrong guess). */
+static int looks_like_text(const idx_text *t)
+{
+    size_t good = 0, all = 0;
+    for (size_t i = 0; i < t->len;) {
+        int n;
+        int32_t cp = idx_cp_at(t->s, t->len, i, &n);
+        good += idx_is_cjk(cp) || (cp >= 0x20 && cp < 0x7F) || cp == '\n' || cp == '\r' || cp == '\t' || idx_is_space(cp);
+        all++;
+        i += (size_t)n;
+    }
+    return all > 0 && good * 10 >= all * 9;
+}
+
+/* UTF-16 by its BOM (*skip 2), or, without one, a guess (*skip 0) when it has NULs
+ * (its ASCII characters and line ends hold them, mostly on odd offsets in
+ * little-endian text): the likelier byte order first. NULL: not UTF-16. */
+static const char *utf16_charset(const char *bytes, size_t len, size_t probe, size_t nul, size_t *skip,
+                                 const char **other)
+{
+    *skip = 2;
+    *other = NULL;
+    if (len >= 2 && memcmp(bytes, "\xFF\xFE", 2) == 0)
+        return "UTF-16LE";
+    if (len >= 2 && memcmp(bytes, "\xFE\xFF", 2) == 0)
+        return "UTF-16BE";
+    *skip = 0;
+    if (len % 2 || nul == 0)
+        return NULL;
+    size_t odd = 0;
+    for (size_t i = 1; i < probe; i += 2)
+        odd += !bytes[i];
+    int le = odd * 2 >= nul;
+    *other = le ? "UTF-16BE" : "UTF-16LE";
+    return le ? "UTF-16LE" : "UTF-16BE";
+}
+
+/* bytes as UTF-16 of that byte order; without a BOM only when the result reads as
+ * text. 0, IDX_ENOMEM, or IDX_EENCODING (not this). */
+static int decode_utf16(const char *bytes, size_t len, size_t skip, const char *charset, idx_text *out)
+{
+    int le = strcmp(charset, "UTF-16LE") == 0;
+    int rc = decode_charset(bytes, len, skip, charset, le ? "utf-16le" : "utf-16be", le ? utf16le_len : utf16be_len, out);
+    if (rc == 0 && !skip && !looks_like_text(out)) {
+        idx_text_free(out);
+        memset(out, 0, sizeof *out);
+        rc = IDX_EENCODING;
+    }
+    return rc;
 }
 
 int idx_text_decode(const char *bytes, size_t len, idx_text *out, const char *path, idx_err *err)
@@ -112,6 +182,17 @@ int idx_text_decode(const char *bytes, size_t len, idx_text *out, const char *pa
         else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             ctrl++;
     }
+    size_t skip;
+    const char *other, *utf16 = utf16_charset(bytes, len, probe, nul, &skip, &other);
+    if (utf16) {
+        int rc = decode_utf16(bytes, len, skip, utf16, out);
+        if (rc == IDX_EENCODING && other)
+            rc = decode_utf16(bytes, len, skip, other, out);
+        if (rc == 0)
+            return 0;
+        if (rc == IDX_ENOMEM || skip)
+            return idx_fail(err, rc, path, rc == IDX_EENCODING ? _("not valid UTF-16 text") : NULL);
+    }
     if (nul * 100 > probe || (nul + ctrl) * 20 > probe)
         return idx_fail(err, IDX_EBINARY, path, NULL);
 
@@ -123,7 +204,7 @@ int idx_text_decode(const char *bytes, size_t len, idx_text *out, const char *pa
         i += (size_t)n;
     }
     if (invalid > 0 && !bom) {
-        int rc = decode_gb18030(bytes, len, out);
+        int rc = decode_charset(bytes, len, 0, "GB18030", "gb18030", gb18030_len, out);
         if (rc == 0)
             return 0;
         if (rc == IDX_ENOMEM)

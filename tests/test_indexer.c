@@ -352,9 +352,9 @@ Test(indexer, each_footer_form_ends_a_page)
     idx_doc_free(d);
 }
 
-static char *to_gb18030(const char *utf8, size_t *out_len)
+static char *to_charset(const char *charset, const char *utf8, size_t *out_len)
 {
-    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    iconv_t cd = iconv_open(charset, "UTF-8");
     size_t inleft = strlen(utf8), outleft = inleft * 2 + 8;
     char *out = malloc(outleft), *op = out, *in = (char *)utf8;
     cr_assert_neq(iconv(cd, &in, &inleft, &op, &outleft), (size_t)-1);
@@ -362,6 +362,8 @@ static char *to_gb18030(const char *utf8, size_t *out_len)
     *out_len = (size_t)(op - out);
     return out;
 }
+
+static char *to_gb18030(const char *utf8, size_t *out_len) { return to_charset("GB18030", utf8, out_len); }
 
 Test(indexer, gbk_files_are_converted_and_ranges_stay_on_their_bytes)
 {
@@ -382,6 +384,30 @@ Test(indexer, gbk_files_are_converted_and_ranges_stay_on_their_bytes)
     free(want);
     free(gbk);
     idx_doc_free(d);
+}
+
+Test(indexer, utf16_files_are_converted_and_ranges_stay_on_their_bytes)
+{
+    /* #14: UTF-16 was refused as a binary file */
+    const char utf8[] = "一、营商环境\n柯桥区打造最佳营商环境，推进改革。\n";
+    const char *charsets[] = {"UTF-16", "UTF-16BE", "UTF-16LE"};      /* with a BOM; without, either order */
+    const char *names[] = {"utf-16le", "utf-16be", "utf-16le"};
+    for (int i = 0; i < 3; i++) {
+        size_t len;
+        char *bytes = to_charset(charsets[i], utf8, &len);
+        idx_doc *d = model("utf16.txt", bytes, len, 0);
+        cr_expect_str_eq(d->encoding, names[i]);
+        cr_assert_eq(d->npassages, 1, "%s", charsets[i]);
+        cr_expect_str_eq(d->passages[0].text, "柯桥区打造最佳营商环境，推进改革。");
+        size_t want_len;
+        char *want = to_charset(names[i], d->passages[0].text, &want_len);
+        cr_expect_eq(d->passages[0].end - d->passages[0].start, want_len);
+        cr_expect(memcmp(bytes + d->passages[0].start, want, want_len) == 0, "%s: the range is not the passage's bytes",
+                  charsets[i]);
+        free(want);
+        free(bytes);
+        idx_doc_free(d);
+    }
 }
 
 Test(indexer, a_file_with_no_structure_is_one_passage_per_paragraph)
