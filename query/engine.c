@@ -185,6 +185,10 @@ int qry_engine_reopen(qry_engine *e, qry_err *err)
     }
     if (rc != 0)
         return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
+    if (xsh_db_generation(e->db) != e->generation) {
+        drop_index(e);                       /* another index moved in: open it as a new one (its schema checked) */
+        return qry_engine_open_index(e, err);
+    }
     return 0;
 }
 

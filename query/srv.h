@@ -52,6 +52,9 @@ size_t srv_request_answer_estimate(const srv_request *r);
  * search stops after max_timeout_ms (0: no limit), or the request's own
  * timeout_ms when shorter, answering "timeout". */
 void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms);
+/* Makes r answer an error of the query side (rc, a QRY_E* code, and its message):
+ * when no engine could be opened for it. */
+void srv_request_fail(srv_request *r, int rc, const char *msg);
 /* The response line (no newline), malloc'd; it consumes the result (call once). */
 char *srv_request_response(srv_request *r, size_t *len);
 const char *srv_request_describe(const srv_request *r);   /* for logs: "search 营商环境" */

@@ -121,6 +121,11 @@ static const char *code_of(int rc)
     return "index_error";
 }
 
+void srv_request_fail(srv_request *r, int rc, const char *msg)
+{
+    bad(r, code_of(rc), msg);
+}
+
 void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms)
 {
     qry_err err = {0};

@@ -113,13 +113,16 @@ static void make_engine_key(void)
     uv_mutex_init(&engines_lock);
 }
 
-static qry_engine *thread_engine(server *s)
+/* This thread's engine, opened on first use (NULL with the reason in err). */
+static qry_engine *thread_engine(server *s, qry_err *err)
 {
     engine_slot *slot = uv_key_get(&engine_key);
     if (!slot) {
         slot = calloc(1, sizeof *slot);
-        if (!slot)
+        if (!slot) {
+            *err = (qry_err){QRY_ENOMEM, "out of memory"};
             return NULL;
+        }
         uv_mutex_lock(&engines_lock);
         engine_slot **ns = realloc(slots, (nslots + 1) * sizeof *ns);
         if (ns) {
@@ -129,6 +132,7 @@ static qry_engine *thread_engine(server *s)
         uv_mutex_unlock(&engines_lock);
         if (!ns) {
             free(slot);
+            *err = (qry_err){QRY_ENOMEM, "out of memory"};
             return NULL;
         }
         uv_key_set(&engine_key, slot);
@@ -138,11 +142,8 @@ static qry_engine *thread_engine(server *s)
         qry_engine_reset(slot->e);
         slot->hup_seen = hups;
     }
-    if (!slot->e) {
-        qry_err err;
-        if (qry_engine_open(s->cfg->db_path, s->cfg->dict, s->cfg->syn, &slot->e, &err) != 0)
-            slot->e = NULL;
-    }
+    if (!slot->e && qry_engine_open(s->cfg->db_path, s->cfg->dict, s->cfg->syn, &slot->e, err) != 0)
+        slot->e = NULL;
     return slot->e;
 }
 
@@ -376,7 +377,12 @@ static void answer_ready(pending *p)
 static void work_cb(uv_work_t *w)
 {
     pending *p = w->data;
-    srv_request_run(p->req, thread_engine(p->c->srv), p->c->srv->cfg->query_timeout_ms);
+    qry_err err = {0};
+    qry_engine *e = thread_engine(p->c->srv, &err);
+    if (e)
+        srv_request_run(p->req, e, p->c->srv->cfg->query_timeout_ms);
+    else
+        srv_request_fail(p->req, err.code, err.msg);
     make_response(p);
 }
 

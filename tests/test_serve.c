@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -439,7 +441,20 @@ Test(serve, tcp_on_loopback, .init = setup, .fini = teardown)
     char port[32];
     snprintf(port, sizeof port, "127.0.0.1:%d", 20000 + getpid() % 20000);
     daemon_pid = start_daemon("--listen", port);
-    sleep_ms(100);
+    /* the TCP listener comes up after the Unix socket: wait for it (a fixed pause
+     * was flaky on a loaded machine) */
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)(20000 + getpid() % 20000)),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int up = 0;
+    for (int i = 0; i < 200 && !up; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        up = fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (!up)
+            sleep_ms(25);
+    }
+    cr_assert(up, "the daemon did not listen on %s", port);
     run_result r = run_args("", "search", "--json", "--connect", port, "营商环境", "--limit", "1", (char *)NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect_not_null(strstr(r.out, "\"total\""));
