@@ -62,12 +62,17 @@ class Deadline {
     uint64_t at_;
     unsigned calls_ = 0;
 };
-/* Whether the stub database file at path (or a stub it names) lists a remote
- * database ("remote ..." lines: a TCP connection or a program to run). */
+/* Whether the stub database file at path (a file, or a folder's XAPIANDB), or a
+ * stub it names, lists a remote database ("remote ..." lines: a TCP connection or
+ * a program to run). */
 bool stub_names_remote(const std::string &path, int depth)
 {
     struct stat st;
-    if (depth > 8 || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    if (depth > 8 || stat(path.c_str(), &st) != 0)
+        return false;
+    if (S_ISDIR(st.st_mode))                       /* a folder Xapian opens through its XAPIANDB stub */
+        return stub_names_remote(path + "/XAPIANDB", depth + 1);
+    if (!S_ISREG(st.st_mode))
         return false;
     FILE *f = std::fopen(path.c_str(), "r");
     if (!f)

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #define RUN(input, ...) run_args((input), __VA_ARGS__, (char *)NULL)
 
@@ -410,8 +411,16 @@ Test(cli, a_stub_file_naming_a_remote_database_is_refused_without_connecting)
     cr_assert_not_null(f);
     fprintf(f, "auto %s\n", stub);
     fclose(f);
-    const char *stubs[] = {stub, outer};
-    for (int i = 0; i < 2; i++) {
+    char folder[64], inner[96];                                /* a folder with an XAPIANDB stub */
+    snprintf(folder, sizeof folder, "%s.d", stub);
+    snprintf(inner, sizeof inner, "%s/XAPIANDB", folder);
+    cr_assert_eq(mkdir(folder, 0755), 0);
+    f = fopen(inner, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "remote 127.0.0.1:%d\n", ntohs(sa.sin_port));
+    fclose(f);
+    const char *stubs[] = {stub, outer, folder};
+    for (int i = 0; i < 3; i++) {
         run_result r = run_env_args(english, "", "search", "--db", stubs[i], "营商环境", (char *)NULL);
         cr_expect_eq(r.status, 1, "%s", r.err);
         cr_expect_not_null(strstr(r.err, "remote"), "%s", r.err);
@@ -422,4 +431,6 @@ Test(cli, a_stub_file_naming_a_remote_database_is_refused_without_connecting)
     close(ls);
     unlink(stub);
     unlink(outer);
+    unlink(inner);
+    rmdir(folder);
 }
