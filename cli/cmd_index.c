@@ -198,6 +198,7 @@ typedef struct {
     file_counts saved;           /* in a commit */
     file_counts pending;         /* stored since the last commit: lost if it fails */
     size_t unchanged, bytes;
+    size_t reached;              /* files the batch got to (a failed index stops it) */
     int failed, index_failed;
 } batch;
 
@@ -238,6 +239,7 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
     if (idx_writer_uncommitted(b->w) == 0 && !b->index_failed)
         settle(b, 1);                          /* a commit came with this file */
     b->bytes += b->files->sizes[i];
+    b->reached = i + 1;
     if (b->bar)
         progress(i + 1, b->files->n, b->bytes, b->files->total_bytes, b->saved.passages + b->pending.passages, b->t0);
     return stop_requested != 0;
@@ -326,6 +328,11 @@ int cmd_index(int argc, char **argv)
             b.failed++;
     } else {
         settle(&b, 1);
+    }
+    if (b.index_failed && b.reached < files.n) {
+        size_t left = files.n - b.reached;
+        fprintf(stderr, P_("wensou: %zu file was not tried: the index could not be written\n",
+                           "wensou: %zu files were not tried: the index could not be written\n", left), left);
     }
     double dt = now() - b.t0;
     if (stop_requested)

@@ -26,6 +26,7 @@
 #define MAX_QUEUED 32            /* requests of one connection waiting for answers: stop reading past it */
 #define SMALL_ANSWER 4096        /* an answer this small (ping, errors) passes the memory budget */
 #define STOP_GRACE_MS 2000       /* after SIGTERM, clients that do not take their answers are cut off */
+#define DRAIN_MS 2000            /* a refused client is closed this long after the refusal at most */
 
 typedef struct conn conn;
 typedef struct server server;
@@ -58,6 +59,9 @@ struct conn {
     size_t held;                 /* answer bytes counted for it: reserved, queued or being written */
     int closing, reading, eof, open_handles;
     int aborting;                /* cut off: answers are dropped, and it closes once nothing runs */
+    int draining;                /* refused at connect: what it sends is read and dropped until it
+                                    closes, so the refusal reaches it (closing with unread input resets) */
+    uv_shutdown_t shutdown;
     int starved;                 /* stalled by the server's budget (not its own) */
     conn *prev, *next;
     char readbuf[READ_BUF];
@@ -238,6 +242,8 @@ static void conn_close_now(conn *c)
 /* Closes once nothing is in flight and every answer is written. */
 static void conn_maybe_close(conn *c)
 {
+    if (c->draining)
+        return;                                /* it closes when the client does, or at its deadline */
     int lines_waiting = !c->closing && ((c->in_len && memchr(c->in, '\n', c->in_len)) || c->stalled);
     if (c->in_flight == 0 && c->head == NULL && (c->closing || c->eof) && !lines_waiting
         && uv_stream_get_write_queue_size(&c->h.stream) == 0)
@@ -285,6 +291,9 @@ static void on_written(uv_write_t *w, int status)
     } else if (c->write_open) {
         uv_timer_again(&c->write);             /* the client took something: its deadline moves on */
     }
+    if (c->draining && status == 0 && uv_stream_get_write_queue_size(&c->h.stream) == 0
+        && !uv_is_closing(&c->h.handle) && uv_shutdown(&c->shutdown, &c->h.stream, NULL) != 0)
+        conn_close_now(c);                     /* the refusal is out: end our side */
     if (uv_stream_get_write_queue_size(&c->h.stream) < c->srv->cfg->low_water)
         resume(c);                             /* the client caught up: what it sent first */
     if (c->srv->nstarved)
@@ -503,6 +512,11 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
     conn *c = st->data;
     const srv_config *cfg = c->srv->cfg;
     (void)buf;
+    if (c->draining) {                         /* refused: input is dropped; its EOF closes */
+        if (n < 0)
+            conn_close_now(c);
+        return;
+    }
     if (n < 0) {                               /* EOF or error: answer what was asked, then close */
         uv_read_stop(st);
         c->reading = 0;
@@ -645,6 +659,12 @@ static void watch_line(conn *c)
     }
 }
 
+/* A refused client that neither reads nor closes: closed anyway. */
+static void on_drain_deadline(uv_timer_t *t)
+{
+    conn_close_now(t->data);
+}
+
 static void on_idle(uv_timer_t *t)
 {
     conn *c = t->data;
@@ -687,6 +707,9 @@ static void on_connection(uv_stream_t *listener, int status)
     if (s->nconns > s->cfg->max_connections) {
         refuse(c, "too_many_connections", "the daemon has too many connections; try again later");
         c->closing = 1;
+        c->draining = 1;
+        conn_read_start(c);
+        uv_timer_start(&c->line, on_drain_deadline, DRAIN_MS, 0);
         flush_ready(c);
         return;
     }

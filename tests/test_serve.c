@@ -790,3 +790,37 @@ Test(serve, past_the_memory_budget_large_answers_wait_and_go_on_when_room_comes,
     close(b.fd);
     close(probe.fd);
 }
+
+Test(serve, a_client_over_the_connection_limit_reads_why, .init = setup, .fini = teardown, .timeout = 60)
+{
+    /* #14: the refusal was written and the socket closed at once; over TCP, a client
+     * that had already sent a request got a reset instead of the answer */
+    cr_expect_eq(stop_daemon(daemon_pid), 0);
+    char port[32];
+    uint16_t portno = (uint16_t)(20000 + (getpid() + 7) % 20000);
+    snprintf(port, sizeof port, "127.0.0.1:%u", portno);
+    daemon_pid = start_daemon("--listen", port);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(portno), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    static client held[512];
+    for (int i = 0; i < 512; i++)
+        cr_assert_eq(client_open(&held[i]), 0, "connection %d", i);
+    json_t *r = ask(&held[0], "{\"op\":\"ping\"}");     /* all accepted */
+    cr_expect(ok(r));
+    json_decref(r);
+    int answered = 0;
+    for (int k = 0; k < 20; k++) {
+        client extra;
+        memset(&extra, 0, sizeof extra);
+        extra.fd = socket(AF_INET, SOCK_STREAM, 0);
+        cr_assert_eq(connect(extra.fd, (struct sockaddr *)&sin, sizeof sin), 0);
+        struct timeval tv = {5, 0};
+        setsockopt(extra.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        r = ask(&extra, "{\"op\":\"search\",\"q\":\"营商环境\"}");
+        answered += r && err_code(r) && strcmp(err_code(r), "too_many_connections") == 0;
+        json_decref(r);
+        close(extra.fd);
+    }
+    cr_expect_eq(answered, 20, "%d of 20 refused clients read why", answered);
+    for (int i = 0; i < 512; i++)
+        close(held[i].fd);
+}
