@@ -72,7 +72,7 @@ _wensou()
                     ;;
             esac
             ;;
-        -n | --limit | --offset | --per-doc | --listen | --workers)
+        -n | --limit | --offset | --per-doc | --listen | --workers | --query-timeout | --max-memory)
             case $cmd in
                 search | serve) COMPREPLY=(); return 0 ;;
             esac
@@ -87,7 +87,7 @@ _wensou()
         inspect) opts="--text --help -h" ;;
         index) opts="-d --db --prune -q --quiet --help -h" ;;
         search) opts="-d --db --connect -n --limit --offset --per-doc -j --json --color= --help -h" ;;
-        serve) opts="-d --db --socket --listen --allow-remote --workers -v --verbose --help -h" ;;
+        serve) opts="-d --db --socket --listen --allow-remote --workers --query-timeout --max-memory -v --verbose --help -h" ;;
         *) return 0 ;;
     esac
 
