@@ -109,8 +109,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t sent = 0; sent < size;) {
         size_t n = size - sent < chunk ? size - sent : chunk;
         ssize_t k = send(fd, data + sent, n, MSG_NOSIGNAL);
-        if (k <= 0)
+        if (k < 0 && errno == EINTR)
+            continue;                          /* libFuzzer's own timer signal */
+        if (k <= 0) {
+            fprintf(stderr, "fuzz_server: sending: %s after %zu bytes\n", k ? strerror(errno) : "closed", sent);
             abort();                           /* the daemon must keep reading a 4 KiB input */
+        }
         sent += (size_t)k;
     }
     shutdown(fd, SHUT_WR);
@@ -122,6 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ssize_t k = recv(fd, out + len, cap - len, 0);
         if (k == 0)
             break;
+        if (k < 0 && errno == EINTR)
+            continue;                          /* libFuzzer's own timer signal */
         if (k < 0) {                           /* no close within 60 s (a hang), or a reset */
             fprintf(stderr, "fuzz_server: reading the answers: %s after %zu bytes\n", strerror(errno), len);
             abort();
