@@ -110,6 +110,10 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
                     int **labels, int *npages, idx_err *err);
 
 /* ---- metadata (manifest.c) ---- */
+/* The manifest.tsv beside path: its header line and the row naming the file, as
+ * UTF-8 joined by a newline (malloc'd), or NULL when none lists it. What the row
+ * says is part of the file's fingerprint (prepare.c). */
+char *idx_manifest_entry(const char *path);
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc);
 

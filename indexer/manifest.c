@@ -1,11 +1,15 @@
 /* manifest.c — a document's title, date and kind: from manifest.tsv beside the
- * file (columns file, title, date, kind) when it lists the file, otherwise
+ * file (a header naming the columns file, title, date, kind, in any order and
+ * case; UTF-8 with or without BOM, or GB18030) when it lists the file, otherwise
  * inferred from the file name (2020-01-08-…), the title block and the text. */
 #include "idx_int.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define MANIFEST_COLUMNS 32
 
 /* Splits a TSV line in place; returns the field count (at most max). */
 static int split_tsv(char *line, char **f, int max)
@@ -26,50 +30,87 @@ static int split_tsv(char *line, char **f, int max)
     return n;
 }
 
-static int from_manifest(const char *path, idx_doc *doc)
+/* A manifest line as UTF-8 (malloc'd): a UTF-8 BOM dropped, GB18030 converted. */
+static char *manifest_line(const char *line, int first)
+{
+    if (first && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+        line += 3;
+    if (g_utf8_validate(line, -1, NULL))
+        return strdup(line);
+    return g_convert(line, -1, "UTF-8", "GB18030", NULL, NULL, NULL);   /* NULL: neither */
+}
+
+char *idx_manifest_entry(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char dir[4096];
     size_t dl = slash ? (size_t)(slash - path) : 0;
     if (dl >= sizeof dir - 16)
-        return 0;
+        return NULL;
     memcpy(dir, path, dl);
     snprintf(dir + dl, sizeof dir - dl, "%smanifest.tsv", slash ? "/" : "");
     const char *base = slash ? slash + 1 : path;
     FILE *f = fopen(dir, "r");
     if (!f)
-        return 0;
-    char *line = NULL;
+        return NULL;
+    char *raw = NULL, *header = NULL, *entry = NULL;
     size_t cap = 0;
-    int col_file = -1, col_title = -1, col_date = -1, col_kind = -1, found = 0, header = 1;
-    while (!found && getline(&line, &cap, f) >= 0) {
-        char *fld[16];
-        int n = split_tsv(line, fld, 16);
-        if (header) {
-            for (int i = 0; i < n; i++) {
-                if (strcmp(fld[i], "file") == 0) col_file = i;
-                else if (strcmp(fld[i], "title") == 0) col_title = i;
-                else if (strcmp(fld[i], "date") == 0) col_date = i;
-                else if (strcmp(fld[i], "kind") == 0) col_kind = i;
-            }
-            header = 0;
+    int col_file = -1;
+    for (int first = 1; !entry && getline(&raw, &cap, f) >= 0; first = 0) {
+        char *line = manifest_line(raw, first);
+        if (!line && first)
+            break;                               /* no header: not a manifest */
+        if (!line)
+            continue;                            /* neither UTF-8 nor GB18030: not a row */
+        line[strcspn(line, "\r\n")] = 0;
+        if (first) {
+            header = line;
+            char *copy = strdup(line), *fld[MANIFEST_COLUMNS];
+            int n = copy ? split_tsv(copy, fld, MANIFEST_COLUMNS) : 0;
+            for (int i = 0; i < n; i++)
+                if (g_ascii_strcasecmp(fld[i], "file") == 0)
+                    col_file = i;
+            free(copy);
             if (col_file < 0)
                 break;
             continue;
         }
+        char *copy = strdup(line), *fld[MANIFEST_COLUMNS];
+        int n = copy ? split_tsv(copy, fld, MANIFEST_COLUMNS) : 0;
         if (col_file < n && strcmp(fld[col_file], base) == 0) {
-            if (col_title >= 0 && col_title < n && *fld[col_title])
-                doc->title = strdup(fld[col_title]);
-            if (col_date >= 0 && col_date < n && *fld[col_date])
-                doc->date = strdup(fld[col_date]);
-            if (col_kind >= 0 && col_kind < n && *fld[col_kind])
-                doc->kind = strdup(fld[col_kind]);
-            found = 1;
+            size_t len = strlen(header) + strlen(line) + 2;
+            if ((entry = malloc(len)))
+                snprintf(entry, len, "%s\n%s", header, line);
         }
+        free(copy);
+        free(line);
     }
-    free(line);
+    free(header);
+    free(raw);
     fclose(f);
-    return found;
+    return entry;
+}
+
+/* Title, date and kind from the manifest's row for the file (columns named in its
+ * header, in any order and case; other columns are left alone). */
+static int from_manifest(const char *path, idx_doc *doc)
+{
+    char *entry = idx_manifest_entry(path);
+    if (!entry)
+        return 0;
+    char *row = strchr(entry, '\n');
+    *row++ = 0;
+    char *head[MANIFEST_COLUMNS], *fld[MANIFEST_COLUMNS];
+    int nh = split_tsv(entry, head, MANIFEST_COLUMNS), n = split_tsv(row, fld, MANIFEST_COLUMNS);
+    for (int i = 0; i < nh && i < n; i++) {
+        char **to = g_ascii_strcasecmp(head[i], "title") == 0 ? &doc->title
+                    : g_ascii_strcasecmp(head[i], "date") == 0 ? &doc->date
+                    : g_ascii_strcasecmp(head[i], "kind") == 0 ? &doc->kind : NULL;
+        if (to && !*to && *fld[i])
+            *to = strdup(fld[i]);
+    }
+    free(entry);
+    return 1;
 }
 
 /* 2020-01-08-name → 2020-01-08; 2021-02-name → 2021-02; 2023-name → 2023. */
