@@ -51,6 +51,9 @@ const char *cli_data_path(const char *name, char *buf, size_t cap);
 const char *cli_locale_dir(char *buf, size_t cap);
 /* A resource file: $env, else cli_data_path(name). */
 const char *cli_resource_path(const char *env, const char *name, char *buf, size_t cap);
+/* A fingerprint of the dictionaries cli_open_dict loads (64 hex digits): part of
+ * each indexed file's fingerprint, so editing the user dictionary re-indexes. */
+int cli_dict_fingerprint(char out[65]);
 
 /* Prints a search result the way a person reads it: matches in bold when color,
  * else marked 【】; each hit's location as PATH:LINE. */

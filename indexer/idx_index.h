@@ -34,6 +34,12 @@ int  idx_writer_add_files(idx_writer *w, char *const *paths, size_t n, idx_file_
 /* Removes every file whose source no longer exists; *removed counts them. */
 int  idx_writer_prune(idx_writer *w, size_t *removed, idx_err *err);
 int  idx_writer_commit(idx_writer *w, idx_err *err);
+/* What shapes every file's passages and terms besides its own bytes and manifest
+ * row (the dictionaries' fingerprint): part of each file's fingerprint, so when it
+ * changes every file is re-indexed. Copied. */
+int  idx_writer_set_context(idx_writer *w, const char *context);
+/* Re-index every file given, even those whose stored fingerprint is their own. */
+void idx_writer_set_rebuild(idx_writer *w, int rebuild);
 /* Files stored since the last commit (they are lost if the next commit fails). */
 size_t idx_writer_uncommitted(const idx_writer *w);
 /* Commits and closes; NULL-safe. Returns the commit's status. */

@@ -14,7 +14,8 @@ typedef struct {
     char *abs;              /* absolute path */
     char *bytes;            /* the file, until modelled */
     size_t size;
-    char hash[65];          /* SHA-256 of the bytes, hex */
+    char hash[65];          /* its fingerprint: SHA-256 of the bytes and of what else shapes
+                               its passages and terms (idx_prepare_read), hex */
     xsh_doc **docs;         /* one per passage; NULL until modelled */
     size_t ndocs;
     json_t *shared;         /* {"title","date","kind"}: what the passages share (stored per file) */
@@ -22,8 +23,10 @@ typedef struct {
     idx_err err;
 } idx_prepared;
 
-/* Reads and hashes path. */
-int  idx_prepare_read(const char *path, idx_prepared *p);
+/* Reads path and takes its fingerprint: the SHA-256 of its bytes, the schema
+ * version, context (what the writer was told shapes every file: the dictionaries)
+ * and its manifest row, so a change to any of them re-indexes it. */
+int  idx_prepare_read(const char *path, const char *context, idx_prepared *p);
 /* Models the read file into documents and drops its bytes. */
 int  idx_prepare_model(seg_state *st, idx_prepared *p);
 void idx_prepared_clear(idx_prepared *p);   /* frees everything; zeroes it */
@@ -38,5 +41,7 @@ int idx_writer_store(idx_writer *w, idx_prepared *p, idx_outcome *outcome, size_
 /* Every indexed file's stored hash: absolute path → hex (both g_free'd), or NULL. */
 GHashTable *idx_writer_hashes(idx_writer *w, idx_err *err);
 const seg_dict *idx_writer_dict(const idx_writer *w);
+const char *idx_writer_context(const idx_writer *w);
+int idx_writer_rebuilding(const idx_writer *w);
 
 #endif

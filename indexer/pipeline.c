@@ -18,6 +18,8 @@ typedef struct {
     char *const *paths;
     size_t n;
     GHashTable *stored;          /* absolute path → hash at the start */
+    const char *context;         /* the writer's, for fingerprints */
+    int rebuild;                 /* model every file, whatever is stored */
     seg_state *st;
     idx_prepared ring[AHEAD];
     size_t produced, consumed;   /* counts; ring slot = count % AHEAD */
@@ -31,8 +33,8 @@ static void *prepare_ahead(void *arg)
     pipeline *pl = arg;
     for (size_t i = 0; i < pl->n; i++) {
         idx_prepared p;
-        if (idx_prepare_read(pl->paths[i], &p) == 0) {
-            const char *old = g_hash_table_lookup(pl->stored, p.abs);
+        if (idx_prepare_read(pl->paths[i], pl->context, &p) == 0) {
+            const char *old = pl->rebuild ? NULL : g_hash_table_lookup(pl->stored, p.abs);
             if (!old || strcmp(old, p.hash) != 0)
                 idx_prepare_model(pl->st, &p);
         }
@@ -74,6 +76,8 @@ int idx_writer_add_files(idx_writer *w, char *const *paths, size_t n, idx_file_d
     memset(&pl, 0, sizeof pl);
     pl.paths = paths;
     pl.n = n;
+    pl.context = idx_writer_context(w);
+    pl.rebuild = idx_writer_rebuilding(w);
     if (!(pl.stored = idx_writer_hashes(w, err)))
         return err->code ? err->code : IDX_EINDEX;
     if (seg_state_new(idx_writer_dict(w), &pl.st) != 0) {
@@ -90,7 +94,7 @@ int idx_writer_add_files(idx_writer *w, char *const *paths, size_t n, idx_file_d
         if (threaded)
             p = take(&pl);
         else
-            idx_prepare_read(paths[i], &p);    /* no thread: the writer models it */
+            idx_prepare_read(paths[i], pl.context, &p);    /* no thread: the writer models it */
         idx_outcome outcome = IDX_UNCHANGED;
         size_t passages = 0;
         idx_err fe = {0};

@@ -12,7 +12,7 @@
 
 #define MAX_PATH_IN_TERM 240    /* Xapian terms are at most 245 bytes, prefix included */
 
-int idx_prepare_read(const char *path, idx_prepared *p)
+int idx_prepare_read(const char *path, const char *context, idx_prepared *p)
 {
     memset(p, 0, sizeof *p);
     p->rc = idx_file_read(path, &p->abs, &p->bytes, &p->size, &p->err);
@@ -20,9 +20,19 @@ int idx_prepare_read(const char *path, idx_prepared *p)
         return p->rc;
     if (strlen(p->abs) + strlen(WENSOU_PREFIX_FILE) > MAX_PATH_IN_TERM)
         return p->rc = idx_fail(&p->err, IDX_EIO, path, "path too long for the index (over 240 bytes)");
-    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)p->bytes, p->size);
-    snprintf(p->hash, sizeof p->hash, "%s", h ? h : "");
-    g_free(h);
+    gchar *content = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)p->bytes, p->size);
+    char *row = idx_manifest_entry(p->abs);
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    const char *parts[] = {content ? content : "", WENSOU_SCHEMA_VERSION, context ? context : "", row ? row : ""};
+    for (size_t i = 0; sum && i < sizeof parts / sizeof parts[0]; i++) {
+        g_checksum_update(sum, (const guchar *)parts[i], (gssize)strlen(parts[i]));
+        g_checksum_update(sum, (const guchar *)"\n", 1);
+    }
+    snprintf(p->hash, sizeof p->hash, "%s", sum ? g_checksum_get_string(sum) : "");
+    if (sum)
+        g_checksum_free(sum);
+    g_free(content);
+    free(row);
     return 0;
 }
 

@@ -31,6 +31,8 @@ struct idx_writer {
     seg_state *st;
     char *db_path;
     size_t pending_files, pending_bytes;
+    char *context;               /* what shapes every file (idx_writer_set_context), or NULL */
+    int rebuild;                 /* re-index every file given, whatever its stored fingerprint */
     int broken;                  /* a write failed: the files since the last commit are not
                                     committed, and the writer is closed without committing */
 };
@@ -210,7 +212,7 @@ int idx_writer_store(idx_writer *w, idx_prepared *p, idx_outcome *outcome, size_
     char old[65];
     size_t old_passages = 0;
     int known = stored_record(w, key, old, &old_passages), rc = 0;
-    if (known && strcmp(old, p->hash) == 0) {
+    if (known && strcmp(old, p->hash) == 0 && !w->rebuild) {
         *outcome = IDX_UNCHANGED;
         *passages = old_passages;
     } else if (!p->docs && idx_prepare_model(w->st, p) != 0) {
@@ -229,7 +231,7 @@ int idx_writer_add(idx_writer *w, const char *path, idx_outcome *outcome, size_t
                    size_t *bytes_out, idx_err *err)
 {
     idx_prepared p;
-    idx_prepare_read(path, &p);
+    idx_prepare_read(path, w->context, &p);
     *bytes_out = p.size;
     int rc = idx_writer_store(w, &p, outcome, passages, err);
     idx_prepared_clear(&p);
@@ -263,6 +265,28 @@ GHashTable *idx_writer_hashes(idx_writer *w, idx_err *err)
 const seg_dict *idx_writer_dict(const idx_writer *w)
 {
     return w->dict;
+}
+
+int idx_writer_set_context(idx_writer *w, const char *context)
+{
+    free(w->context);
+    w->context = context ? strdup(context) : NULL;
+    return context && !w->context ? IDX_ENOMEM : 0;
+}
+
+const char *idx_writer_context(const idx_writer *w)
+{
+    return w->context;
+}
+
+void idx_writer_set_rebuild(idx_writer *w, int rebuild)
+{
+    w->rebuild = rebuild;
+}
+
+int idx_writer_rebuilding(const idx_writer *w)
+{
+    return w->rebuild;
 }
 
 typedef struct {
@@ -325,7 +349,8 @@ int idx_writer_close(idx_writer *w, idx_err *err)
     int rc = 0;
     if (w->broken) {             /* said already: nothing more to save */
         rc = IDX_EINDEX;
-        err->msg[0] = 0;
+        if (err)
+            err->msg[0] = 0;
         xsh_db_discard(w->db);
     } else {
         if (w->db && (w->pending_files || w->pending_bytes))
@@ -336,6 +361,7 @@ int idx_writer_close(idx_writer *w, idx_err *err)
             xsh_db_close(w->db);
     }
     seg_state_free(w->st);
+    free(w->context);
     free(w->db_path);
     free(w);
     return rc;
