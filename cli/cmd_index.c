@@ -26,6 +26,8 @@ typedef struct {
     char **paths;
     size_t *sizes;
     size_t n, cap, total_bytes;
+    char **skipped;           /* files a folder walk left out, each named in the summary */
+    size_t nskipped, capskipped;
     folder_id *seen;          /* the folders walked, a hash set (open addressing) */
     size_t nseen, capseen;
 } file_list;
@@ -73,16 +75,34 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static int indexable(const char *name)
+/* Notes a file the walk leaves out (not a format wensou reads). */
+static int skip_add(file_list *l, const char *path)
 {
-    static const char *ext[] = {".txt", ".text", ".md", ".pdf", ".docx"};
-    const char *dot = strrchr(name, '.');
-    if (!dot || name[0] == '.')
-        return 0;
-    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
-        if (strcmp(dot, ext[i]) == 0)
-            return 1;
+    if (l->nskipped == l->capskipped) {
+        size_t cap = l->capskipped ? l->capskipped * 2 : 16;
+        char **ns = realloc(l->skipped, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        l->skipped = ns;
+        l->capskipped = cap;
+    }
+    if (!(l->skipped[l->nskipped] = strdup(path)))
+        return -1;
+    l->nskipped++;
     return 0;
+}
+
+#define SKIPPED_SHOWN 20
+
+/* Names the files a walk left out, and why (at most SKIPPED_SHOWN of them). */
+static void report_skipped(const file_list *l)
+{
+    for (size_t k = 0; k < l->nskipped && k < SKIPPED_SHOWN; k++) {
+        const char *name = strrchr(l->skipped[k], '/') ? strrchr(l->skipped[k], '/') + 1 : l->skipped[k];
+        fprintf(stderr, _("wensou: %s: skipped (%s)\n"), l->skipped[k], idx_format_skip_reason(name));
+    }
+    if (l->nskipped > SKIPPED_SHOWN)
+        fprintf(stderr, _("wensou: and %zu more skipped\n"), l->nskipped - SKIPPED_SHOWN);
 }
 
 static int list_add(file_list *l, const char *path, size_t size)
@@ -114,6 +134,9 @@ static void list_free(file_list *l)
     free(l->paths);
     free(l->sizes);
     free(l->seen);
+    for (size_t k = 0; k < l->nskipped; k++)
+        free(l->skipped[k]);
+    free(l->skipped);
 }
 
 /* Adds path (a file as given, or a folder's indexable files, sorted, recursively;
@@ -127,9 +150,10 @@ static int collect(file_list *l, const char *path, int explicit_file, int *faile
         return 0;
     }
     if (S_ISREG(st.st_mode)) {
-        if (explicit_file || indexable(strrchr(path, '/') ? strrchr(path, '/') + 1 : path))
+        const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        if (explicit_file || idx_format_listed(name))
             return list_add(l, path, (size_t)st.st_size);
-        return 0;
+        return strcmp(name, "manifest.tsv") == 0 ? 0 : skip_add(l, path);   /* the manifest is metadata */
     }
     if (!S_ISDIR(st.st_mode)) {
         if (explicit_file) {
@@ -247,25 +271,28 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
 
 static void usage(FILE *f)
 {
-    fputs(_("usage: wensou index [-d DIR] [--prune] [-q] PATH...\n"
+    fputs(_("usage: wensou index [-d DIR] [--prune] [--rebuild] [-q] PATH...\n"
             "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx). Re-running changes only what changed.\n"
             "  -d, --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
             "      --prune    also remove the files that no longer exist\n"
+            "      --rebuild  re-index every file given, changed or not\n"
             "  -q, --quiet    no progress bar\n"), f);
 }
 
 int cmd_index(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"prune", no_argument, 0, 'p'},
+                                         {"rebuild", no_argument, 0, 'r'},
                                          {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL;
-    int prune = 0, quiet = 0, c;
+    int prune = 0, quiet = 0, rebuild = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'p': prune = 1; break;
+        case 'r': rebuild = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         default: return cli_getopt_error("index", c, optopt, argv[optind - 1]);
@@ -297,6 +324,15 @@ int cmd_index(int argc, char **argv)
         list_free(&files);
         return CLI_FAILED;
     }
+    char context[65];
+    if (cli_dict_fingerprint(context) != CLI_OK || idx_writer_set_context(w, context) != 0) {
+        cli_error("index", _("out of memory"));
+        idx_writer_close(w, NULL);
+        seg_dict_close(dict);
+        list_free(&files);
+        return CLI_FAILED;
+    }
+    idx_writer_set_rebuild(w, rebuild);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -334,12 +370,15 @@ int cmd_index(int argc, char **argv)
         fprintf(stderr, P_("wensou: %zu file was not tried: the index could not be written\n",
                            "wensou: %zu files were not tried: the index could not be written\n", left), left);
     }
+    report_skipped(&files);
     double dt = now() - b.t0;
     if (stop_requested)
         fputs(_("interrupted: "), stdout);
-    printf(_("%zu added, %zu updated, %zu unchanged, %zu removed, %d failed; %zu passages; %.2f s; %.1f MB/s\n"),
-           b.saved.added, b.saved.updated, b.unchanged, removed, failed + b.failed, b.saved.passages, dt,
-           dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
+    printf(_("%zu added, %zu updated, %zu unchanged, %zu removed, %d failed"), b.saved.added, b.saved.updated,
+           b.unchanged, removed, failed + b.failed);
+    if (files.nskipped)
+        printf(_(", %zu skipped"), files.nskipped);
+    printf(_("; %zu passages; %.2f s; %.1f MB/s\n"), b.saved.passages, dt, dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
     failed += b.failed;
     list_free(&files);
     seg_dict_close(dict);

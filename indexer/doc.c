@@ -47,12 +47,6 @@ static int model_text(const char *path, idx_text *t, idx_doc *doc)
     return rc;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
-
 /* A PDF or Word file: extract its text, model that, and mark the pages as the
  * format's own; start/end index the extracted text (kept for inspect --text). */
 static int model_extracted(const char *path, const char *bytes, size_t len, int pdf, idx_doc *doc, idx_err *err)
@@ -118,8 +112,8 @@ int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc 
     if (!doc)
         return idx_fail(err, IDX_ENOMEM, path, NULL);
     doc->path = strdup(path);
-    int pdf = (len >= 5 && memcmp(bytes, "%PDF-", 5) == 0) || ends_with(path, ".pdf");
-    int docx = !pdf && ((len >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0) || ends_with(path, ".docx"));
+    idx_format format = idx_format_detect(path, bytes, len);
+    int pdf = format == IDX_FORMAT_PDF, docx = format == IDX_FORMAT_DOCX;
     int rc;
     if (pdf || docx) {
         rc = model_extracted(path, bytes, len, pdf, doc, err);

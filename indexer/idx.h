@@ -60,6 +60,16 @@ typedef struct {
 
 #define IDX_MAX_FILE_BYTES (256u << 20)
 
+/* ---- formats (formats.c): one table for the folder walk, detection, dispatch ---- */
+typedef enum { IDX_FORMAT_TEXT, IDX_FORMAT_PDF, IDX_FORMAT_DOCX } idx_format;
+/* A file's format: by its first bytes (%PDF-, a zip), else its extension (any
+ * case), else text. */
+idx_format idx_format_detect(const char *name, const char *bytes, size_t len);
+/* Whether a folder walk takes a file so named (.txt .text .md .pdf .docx, any case). */
+int idx_format_listed(const char *name);
+/* Why a folder walk leaves a file so named out, for people (translated). */
+const char *idx_format_skip_reason(const char *name);
+
 /* Reads and models one file. Title, date and kind come from a manifest.tsv beside
  * the file when it lists it, else from the text and the file name. */
 int  idx_doc_load(const char *path, idx_doc **out, idx_err *err);

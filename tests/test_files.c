@@ -1,0 +1,143 @@
+/* test_files.c — which files `wensou index` takes from a folder and when it takes
+ * them again (#13): extensions in any case, every file left out named with the
+ * reason, a manifest with a BOM or in GB18030, and a file re-indexed exactly when
+ * something that shapes it changes (its manifest row, the user dictionary), or
+ * with --rebuild. */
+#include "run.h"
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *const english[] = {"LC_ALL=C.UTF-8", "LANGUAGE=", NULL};
+
+static char dir[64], docs[96], db[96];
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/wensou-files-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/sub' && cp '%s/2020-01-08-keqiao-government-work-report.txt' '%s/REPORT.TXT' && "
+             "cp '%s/2025-jilin-government-work-report.docx' '%s/sub/Jilin.DOCX' && "
+             "cp '%s/2023-keqiao-county-modernisation-model.txt' '%s/model.md' && "
+             "echo x > '%s/old.doc' && echo x > '%s/scan.PNG' && echo x > '%s/.hidden'",
+             docs, WENSOU_TEST_CORPUS, docs, WENSOU_TEST_REPORTS, docs, WENSOU_TEST_CORPUS, docs, docs, docs, docs);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static run_result index_docs(char *const env[], const char *extra)
+{
+    return extra ? run_env_args(env, "", "index", "-q", extra, "-d", db, docs, (char *)NULL)
+                 : run_env_args(env, "", "index", "-q", "-d", db, docs, (char *)NULL);
+}
+
+/* "A added, U updated, N unchanged" of a summary. */
+static void counts(const run_result *r, unsigned long *added, unsigned long *updated, unsigned long *unchanged)
+{
+    cr_assert_eq(sscanf(r->out, "%lu added, %lu updated, %lu unchanged", added, updated, unchanged), 3, "%s", r->out);
+}
+
+static void write_file(const char *path, const char *bytes, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s", path);
+    fwrite(bytes, 1, len, f);
+    fclose(f);
+}
+
+/* The title the index holds for the government work report. */
+static char *report_title(void)
+{
+    run_result r = run_env_args(english, "", "search", "--json", "-n", "1", "-d", db, "营商环境", "doc:REPORT", (char *)NULL);
+    json_t *j = json_loads(r.out, 0, NULL);
+    const char *t = json_string_value(json_object_get(json_array_get(json_object_get(j, "hits"), 0), "title"));
+    char *title = strdup(t ? t : "(none)");
+    json_decref(j);
+    run_free(&r);
+    return title;
+}
+
+Test(files, extensions_in_any_case_and_every_file_left_out_named, .init = setup, .fini = teardown)
+{
+    /* #13: REPORT.PDF and HUBEI.DOCX were skipped silently */
+    run_result r = index_docs(english, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    unsigned long added, updated, unchanged;
+    counts(&r, &added, &updated, &unchanged);
+    cr_expect_eq(added, 3, "%s", r.out);
+    cr_expect_not_null(strstr(r.out, "2 skipped"), "%s", r.out);
+    cr_expect_not_null(strstr(r.err, "old.doc: skipped (old Word format: convert it to .docx)"), "%s", r.err);
+    cr_expect_not_null(strstr(r.err, "scan.PNG: skipped (an image"), "%s", r.err);
+    cr_expect_null(strstr(r.err, ".hidden"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(files, a_manifest_with_a_bom_or_in_gb18030_is_read_and_its_changes_reindex_that_file, .init = setup,
+     .fini = teardown)
+{
+    /* #13: a manifest with a BOM was ignored, a GBK one failed; editing it did nothing */
+    char manifest[128];
+    snprintf(manifest, sizeof manifest, "%s/manifest.tsv", docs);
+    const char bom[] = "\xEF\xBB\xBF" "File\tTitle\tDate\tKind\turl\n"
+                       "REPORT.TXT\t柯桥区二〇二〇年政府工作报告\t2020-01-08\t政府工作报告\thttp://example.org/r\n";
+    write_file(manifest, bom, sizeof bom - 1);
+    run_result r = index_docs(english, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *t = report_title();
+    cr_expect_str_eq(t, "柯桥区二〇二〇年政府工作报告");
+    free(t);
+    /* the same row in GB18030, with another title: that file alone is indexed again */
+    const char gbk[] = "file\ttitle\tdate\tkind\nREPORT.TXT\t\xb8\xfc\xd0\xc2\xb5\xc4\xb1\xea\xcc\xe2\t2020-01-08\t\n";
+    write_file(manifest, gbk, sizeof gbk - 1);                  /* 更新的标题 */
+    r = index_docs(english, NULL);
+    unsigned long added, updated, unchanged;
+    counts(&r, &added, &updated, &unchanged);
+    cr_expect_eq(updated, 1, "%s", r.out);
+    cr_expect_eq(unchanged, 2, "%s", r.out);
+    run_free(&r);
+    t = report_title();
+    cr_expect_str_eq(t, "更新的标题");
+    free(t);
+}
+
+Test(files, the_user_dictionary_and_rebuild_reindex_every_file, .init = setup, .fini = teardown)
+{
+    /* #13: after editing dict/userdict.txt a re-index said "unchanged" */
+    run_result r = index_docs(english, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char userdict[128], cmd[512], env_user[160];
+    snprintf(userdict, sizeof userdict, "%s/userdict.txt", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && echo '县域样板 100 n' >> '%s'", WENSOU_TEST_USERDICT, userdict, userdict);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(env_user, sizeof env_user, "WENSOU_USER_DICT=%s", userdict);
+    char *const edited[] = {"LC_ALL=C.UTF-8", "LANGUAGE=", env_user, NULL};
+    unsigned long added, updated, unchanged;
+    r = index_docs(edited, NULL);
+    counts(&r, &added, &updated, &unchanged);
+    cr_expect_eq(updated, 3, "%s", r.out);
+    run_free(&r);
+    r = index_docs(edited, NULL);                                  /* nothing changed since */
+    counts(&r, &added, &updated, &unchanged);
+    cr_expect_eq(unchanged, 3, "%s", r.out);
+    run_free(&r);
+    r = index_docs(edited, "--rebuild");
+    counts(&r, &added, &updated, &unchanged);
+    cr_expect_eq(updated, 3, "%s", r.out);
+    run_free(&r);
+}
