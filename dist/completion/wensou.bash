@@ -85,7 +85,7 @@ _wensou()
     case $cmd in
         segment) opts="--mode --no-hmm --no-user-dict -j --json --help -h" ;;
         inspect) opts="--text --help -h" ;;
-        index) opts="-d --db --prune -q --quiet --help -h" ;;
+        index) opts="-d --db --prune --rebuild -q --quiet --help -h" ;;
         search) opts="-d --db --connect -n --limit --offset --per-doc -j --json --color= --help -h" ;;
         serve) opts="-d --db --socket --listen --allow-remote --workers --query-timeout --max-memory -v --verbose --help -h" ;;
         *) return 0 ;;
