@@ -21,7 +21,13 @@ int idx_is_cjk(int32_t cp)
 int idx_is_space(int32_t cp)
 {
     return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0 || cp == '\v' || cp == '\r'
-        || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F;   /* em spaces indent Word text */
+        || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F    /* em spaces indent Word text */
+        || idx_is_zero_width(cp);
+}
+
+int idx_is_zero_width(int32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
 }
 
 int idx_is_sentence_end(int32_t cp)

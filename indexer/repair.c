@@ -93,6 +93,10 @@ int idx_repair_lines(const idx_text *t, const idx_line *lines, const idx_block *
         for (size_t i = a; i < e;) {
             int n;
             int32_t cp = idx_cp_at(s, e, i, &n);
+            if (cp == 0xAD) {                 /* a soft hyphen: only a place a word may break */
+                i += (size_t)n;
+                continue;
+            }
             if (!idx_is_space(cp)) {
                 int rc = push(out, s + i, (size_t)n, i);
                 if (rc)
@@ -102,15 +106,17 @@ int idx_repair_lines(const idx_text *t, const idx_line *lines, const idx_block *
             }
             size_t j = i;                    /* a run of spaces: keep it only between non-Chinese text */
             int32_t next = 0;
+            int visible = 0;                 /* not only zero-width characters */
             while (j < e) {
                 int m;
                 next = idx_cp_at(s, e, j, &m);
                 if (!idx_is_space(next))
                     break;
+                visible |= !idx_is_zero_width(next);
                 j += (size_t)m;
             }
             int32_t prev = last_cp(out);
-            if (j < e && prev > 0 && prev < 0x80 && next < 0x80) {
+            if (visible && j < e && prev > 0 && prev < 0x80 && next < 0x80) {
                 int rc = push(out, s + i, j - i, i);
                 if (rc)
                     return rc;

@@ -492,3 +492,18 @@ Test(indexer, a_huge_line_becomes_bounded_passages_in_linear_time, .timeout = 60
             free(text);
         }
 }
+
+Test(indexer, zero_width_characters_and_soft_hyphens_leave_the_text)
+{
+    /* #13: scraped text splits words with zero-width spaces (营\u200b商) */
+    const char text[] = "标题\n\n柯桥区持续优化营\xe2\x80\x8b商环境，推进“最多跑一次”改\xc2\xad" "re\xc2\xad" "form。\n"
+                        "\xe2\x80\x8b\n\xef\xbb\xbf第二段：数字\xe2\x80\x8c经济。\n";
+    idx_doc *d = model("zero-width.txt", text, sizeof text - 1, 0);
+    cr_assert_eq(d->npassages, 2);
+    cr_expect_str_eq(d->passages[0].text, "柯桥区持续优化营商环境，推进“最多跑一次”改reform。");
+    cr_expect_str_eq(d->passages[1].text, "第二段：数字经济。");
+    /* the ranges still cover the file's own bytes, zero-width characters included */
+    cr_expect(memcmp(text + d->passages[0].start, "柯桥区", strlen("柯桥区")) == 0);
+    cr_expect_eq(text[d->passages[0].end - 1], (char)0x82);              /* the end of 。 */
+    idx_doc_free(d);
+}
