@@ -27,7 +27,7 @@ int idx_is_space(int32_t cp)
 
 int idx_is_zero_width(int32_t cp)
 {
-    return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+    return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF || cp == '\f';
 }
 
 int idx_is_sentence_end(int32_t cp)

@@ -1,6 +1,8 @@
 /* docx.c — Word (.docx) → UTF-8 text for the text pipeline, through libzip and
  * libxml2: paragraphs one per line, table cells separated by tabs, page breaks
- * (explicit, and the rendered ones Word records) as form feeds, headings from
+ * (explicit, and the rendered ones Word records) as form feeds where they fall (one
+ * inside a paragraph stays inside its line: a page boundary, not a paragraph end;
+ * see lines.c), headings from
  * styles or outline levels marked with Markdown #s. Refuses what is not a Word
  * file, a truncated one, and archives that would inflate past a limit. */
 #include "idx_int.h"
@@ -172,13 +174,13 @@ static void text_of(const xmlNode *n, out_buf *o)
         } else if (is_w(n, "br") || is_w(n, "cr")) {
             const char *type = attr(n, "type");
             if (type && strcmp(type, "page") == 0) {
-                put(o, "\n\f", 2);
+                put(o, "\f", 1);
                 o->pages++;
             } else {
                 put(o, "\n", 1);
             }
         } else if (is_w(n, "lastRenderedPageBreak")) {
-            put(o, "\n\f", 2);
+            put(o, "\f", 1);
             o->pages++;
         } else if (is_w(n, "p")) {
             paragraph(n, o);

@@ -28,8 +28,9 @@ void idx_text_free(idx_text *t);
 int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n);   /* decodes one code point; n its length (1 for invalid) */
 int idx_is_cjk(int32_t cp);          /* Han, CJK punctuation, full-width forms */
 int idx_is_space(int32_t cp);        /* space, tab, U+3000, NBSP */
-/* Zero-width spaces and joiners, word joiner, BOM: they count as spaces, and a run of
- * them alone is dropped from passage text (scraped pages are full of them). */
+/* Zero-width spaces and joiners, word joiner, BOM, and a form feed inside a line (a
+ * page mark): they count as spaces, and a run of them alone is dropped from passage
+ * text (scraped pages are full of them). */
 int idx_is_zero_width(int32_t cp);
 int idx_is_sentence_end(int32_t cp); /* 。！？ and their ASCII forms */
 int idx_width(int32_t cp);           /* display width: 2 for CJK, 1 otherwise */

@@ -134,6 +134,22 @@ static int toc_entry_page(const char *s, size_t start, size_t end)
     return read_number(s, end, &i2);
 }
 
+/* Whether s[ls, at) ends (spaces aside) with a sentence's end. */
+static int after_sentence_end(const char *s, size_t ls, size_t at)
+{
+    while (at > ls) {
+        size_t k = at - 1;
+        while (k > ls && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k--;
+        int n;
+        int32_t cp = idx_cp_at(s, at, k, &n);
+        if (!idx_is_space(cp))
+            return idx_is_sentence_end(cp);
+        at = k;
+    }
+    return 1;
+}
+
 int idx_lines_split(const idx_text *t, idx_line **out, size_t *n_out)
 {
     size_t cap = 64, n = 0;
@@ -143,7 +159,10 @@ int idx_lines_split(const idx_text *t, idx_line **out, size_t *n_out)
     const char *s = t->s;
     for (size_t ls = 0; ls <= t->len;) {
         size_t le = ls;
-        while (le < t->len && s[le] != '\n' && s[le] != '\f')
+        /* a form feed where a line starts, or after a sentence's end, is a page break
+         * line of its own; one inside a sentence (Word's page break inside a
+         * paragraph) stays in its line: a page mark */
+        while (le < t->len && s[le] != '\n' && (s[le] != '\f' || (le > ls && !after_sentence_end(s, ls, le))))
             le++;
         if (n + 2 > cap) {
             cap *= 2;

@@ -144,6 +144,11 @@ static int collect_stated(const idx_text *t, const idx_line *lines, size_t nline
             after_footer = 0;
         } else if (lines[i].kind == LINE_TEXT) {
             after_footer = 0;
+            for (size_t k = lines[i].start; k < lines[i].end && !rc; k++)   /* page marks inside it */
+                if (t->s[k] == '\f') {
+                    rc = add_break(bs, unit_at(t, lines, nlines, u, wrapped, k), ++page, 1, IDX_PAGE_FOOTER);
+                    from_formfeed |= bs->n == 1;
+                }
         }
         if (rc)
             return rc;

@@ -188,3 +188,47 @@ Test(formats, bad_word_files_are_refused_with_a_reason, .init = setup, .fini = t
     cr_expect_not_null(strstr(r.err, "bomb.docx"), "%s", r.err);
     run_free(&r);
 }
+
+/* A .docx at dir/name whose body is body (WordprocessingML paragraphs). */
+static void make_docx(const char *name, const char *body, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+                               "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>";
+    static const char tail[] = "</w:body></w:document>";
+    size_t len = strlen(head) + strlen(body) + strlen(tail);
+    char *xml = malloc(len + 1);
+    cr_assert_not_null(xml);
+    snprintf(xml, len + 1, "%s%s%s", head, body, tail);
+    int ze;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+    cr_assert_not_null(z);
+    zip_file_add(z, "word/document.xml", zip_source_buffer(z, xml, len, 0), ZIP_FL_OVERWRITE);
+    cr_assert_eq(zip_close(z), 0);
+    free(xml);
+}
+
+Test(formats, a_word_page_break_inside_a_sentence_is_a_page_boundary_in_its_passage, .init = setup,
+     .fini = teardown)
+{
+    /* #13: a page break inside a paragraph ended the paragraph (16 and 23 sentences cut
+     * in two reports), so a quoted sentence crossing a page was not found */
+    const char body[] =
+        "<w:p><w:r><w:t>第一段在第一页。</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>居民消费价格上涨</w:t></w:r><w:r><w:br w:type=\"page\"/></w:r>"
+        "<w:r><w:t>0.2%，就业总体稳定。</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>第三段写完一句。</w:t></w:r><w:r><w:lastRenderedPageBreak/><w:t>下一页的新句子。</w:t></w:r></w:p>";
+    char path[256];
+    make_docx("breaks.docx", body, path, sizeof path);
+    idx_err err = {0};
+    idx_doc *d = load(path, 0, &err);
+    cr_assert_eq(d->npassages, 4, "%zu passages", d->npassages);
+    cr_expect_str_eq(d->passages[1].text, "居民消费价格上涨0.2%，就业总体稳定。");
+    cr_expect_eq(d->passages[1].page, 1);
+    cr_expect_eq(d->passages[1].page_end, 2);
+    /* after a sentence's end a page break still parts the passages */
+    cr_expect_str_eq(d->passages[2].text, "第三段写完一句。");
+    cr_expect_str_eq(d->passages[3].text, "下一页的新句子。");
+    cr_expect_eq(d->passages[3].page, 3);
+    idx_doc_free(d);
+}
