@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Structural check of the document model over every document it can reach (#13).
+
+For each file of corpus/ (the Keqiao texts and the 28 provincial Word reports, or
+the files and folders given), `wensou inspect` models it; this counts, per file and
+in all:
+  - cut: passages that end without sentence punctuation while the next passage of
+    the same section goes on (a sentence cut across passages; table rows and
+    headings-only passages aside);
+  - boilerplate: passages that are a source, editor or licence notice
+    (来源：, 责任编辑：, (完), 版权所有, 转载请注明 ...), which should not be passages;
+  - span: passages that run across a page boundary (page < page_end);
+  - metadata: whether the title, date and kind are known (kind not the default 文档,
+    date not null, title not the file name).
+Target (#13): 0 cut sentences, 0 boilerplate passages, metadata for every document.
+
+usage: /usr/bin/python3 bench/structure.py [--build DIR] [PATH...]   (from the repo root)
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+
+SENTENCE_END = tuple('。！？；：”」）)…!?;')
+BOILERPLATE = re.compile(r'^(来源[:：]|责任编辑[:：]|编辑[:：]|（完）|\(完\)|版权所有|转载请注明|本文来源|声明[:：])')
+
+
+def model(binary, path):
+    out = subprocess.run([binary, 'inspect', path], capture_output=True, text=True)
+    lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith('{')]
+    if not lines:
+        return None, []
+    return lines[0].get('doc', {}), lines[1:]
+
+
+def check(doc, passages, path):
+    cut = sum(1 for a, b in zip(passages, passages[1:])
+              if '\t' not in a['text'] and not a['text'].rstrip().endswith(SENTENCE_END)
+              and a['section'] == b['section'])
+    boiler = sum(1 for p in passages if BOILERPLATE.match(p['text']))
+    span = sum(1 for p in passages if p.get('page') and p.get('page_end') and p['page_end'] > p['page'])
+    name = os.path.basename(path)
+    meta = {
+        'title': bool(doc.get('title')) and doc.get('title') != name,
+        'date': bool(doc.get('date')),
+        'kind': bool(doc.get('kind')) and doc.get('kind') != '文档',
+    }
+    return cut, boiler, span, meta
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', default='build')
+    ap.add_argument('paths', nargs='*')
+    a = ap.parse_args()
+    binary = os.path.join(a.build, 'wensou')
+    paths = a.paths or sorted(glob.glob('corpus/*.txt')) + sorted(glob.glob('corpus/2025-provincial-docx/*.docx'))
+    files = []
+    for p in paths:
+        files += sorted(glob.glob(os.path.join(p, '**', '*'), recursive=True)) if os.path.isdir(p) else [p]
+    totals = [0, 0, 0, 0]
+    missing = {'title': 0, 'date': 0, 'kind': 0}
+    print(f"{'file':58} {'passages':>8} {'cut':>4} {'boiler':>6} {'span':>5}  metadata")
+    for f in files:
+        if not os.path.isfile(f) or os.path.basename(f) == 'manifest.tsv':
+            continue
+        doc, passages = model(binary, f)
+        if doc is None:
+            print(f'{f[-58:]:58} (not modelled)')
+            continue
+        cut, boiler, span, meta = check(doc, passages, f)
+        totals = [totals[0] + len(passages), totals[1] + cut, totals[2] + boiler, totals[3] + span]
+        for k, ok in meta.items():
+            missing[k] += not ok
+        flags = ' '.join(k if ok else f'-{k}' for k, ok in meta.items())
+        print(f'{f[-58:]:58} {len(passages):8} {cut:4} {boiler:6} {span:5}  {flags}')
+    print(f"{'all':58} {totals[0]:8} {totals[1]:4} {totals[2]:6} {totals[3]:5}  "
+          f"missing: title {missing['title']}, date {missing['date']}, kind {missing['kind']}")
+
+
+if __name__ == '__main__':
+    main()
