@@ -137,7 +137,7 @@ static char *date_from_name(const char *path)
     return NULL;
 }
 
-/* The first 2020年1月8日 (spaces allowed) in the text. */
+/* The first 2020年1月8日 (spaces allowed) in the text's first 20,000 bytes. */
 static char *date_from_text(const idx_text *t)
 {
     char compact[64];
@@ -159,14 +159,51 @@ static char *date_from_text(const idx_text *t)
     return NULL;
 }
 
+/* A title block's line that is no longer the title: the dateline (2020年1月8日在…
+ * 会议上, ——2025年1月16日省长…的讲话) and what follows it (the speaker). */
+static int is_dateline(const char *s)
+{
+    if (strncmp(s, "——", strlen("——")) == 0 || strncmp(s, "—", strlen("—")) == 0)
+        return 1;
+    return strstr(s, "年") && strstr(s, "月") && strstr(s, "日") && (strstr(s, "会议上") || strstr(s, "日在"));
+}
+
+/* A title block's line naming who issues it (绍兴市柯桥区人民政府), short. */
+static int is_issuer(const char *s)
+{
+    static const char *ends[] = {"人民政府", "政府办公室", "政府办公厅", "委员会", "办公厅", "办公室"};
+    size_t len = strlen(s);
+    if (idx_char_count(s, len) > 20)
+        return 0;
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        if (len >= strlen(ends[i]) && strcmp(s + len - strlen(ends[i]), ends[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The last character of buf[0, len). */
+static int32_t last_cp_of(const char *buf, size_t len)
+{
+    size_t k = len;
+    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+        k--;
+    int n;
+    return k > 0 ? idx_cp_at(buf, len, k - 1, &n) : 0;
+}
+
 static char *infer_title(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n)
 {
     char buf[512];
     size_t o = 0;
     for (size_t i = 0; i < n && blocks[i].kind == BLOCK_TITLE; i++) {
         char *s = idx_repair_string(t, lines, &blocks[i]);
+        if (s && o && (is_dateline(s) || is_issuer(s))) {
+            free(s);
+            break;                               /* the title ended above it */
+        }
         if (s && o + strlen(s) + 2 < sizeof buf) {
-            if (o)
+            int n;                               /* a title broken across lines: 政府工作报 / 告 */
+            if (o && !(idx_is_cjk(last_cp_of(buf, o)) && idx_is_cjk(idx_cp_at(s, strlen(s), 0, &n))))
                 buf[o++] = ' ';
             memcpy(buf + o, s, strlen(s));
             o += strlen(s);
@@ -216,10 +253,18 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
     from_manifest(path, doc);
     if (!doc->title)
         doc->title = t ? infer_title(t, lines, blocks, nblocks) : NULL;
-    if (!doc->date)
-        doc->date = date_from_name(path);
-    if (!doc->date && t)
-        doc->date = date_from_text(t);
+    if (!doc->date) {
+        /* the name's date (2025, 2021-02), or the text's full one when it agrees
+         * (a report's dateline: 2025年1月14日在…会议上) */
+        char *named = date_from_name(path), *dated = t ? date_from_text(t) : NULL;
+        if (named && dated && strlen(dated) > strlen(named) && strncmp(dated, named, strlen(named)) == 0) {
+            free(named);
+            named = NULL;
+        }
+        doc->date = named ? named : dated;
+        if (named)
+            free(dated);
+    }
     if (!doc->kind)
         doc->kind = strdup(infer_kind(doc->title));
     if (!doc->title) {

@@ -507,3 +507,16 @@ Test(indexer, zero_width_characters_and_soft_hyphens_leave_the_text)
     cr_expect_eq(text[d->passages[0].end - 1], (char)0x82);              /* the end of 。 */
     idx_doc_free(d);
 }
+
+Test(indexer, metadata_from_the_text_a_title_broken_across_lines_and_the_dateline)
+{
+    /* #13: a title broken across lines was not recognised (the kind was wrong), and
+     * the date came from the file name (2025) instead of the text */
+    const char text[] = "政府工作报\n告\n——2025年1月14日在北京市第十六届人民代表大会第三次会议上\n北京市人民政府\n\n"
+                        "各位代表：\n\n现在，我代表市人民政府，向大会报告工作，请予审议。\n";
+    idx_doc *d = model("2025-report.txt", text, sizeof text - 1, 0);
+    cr_expect_str_eq(d->title, "政府工作报告");
+    cr_expect_str_eq(d->kind, "政府工作报告");
+    cr_expect_str_eq(d->date, "2025-01-14");
+    idx_doc_free(d);
+}
