@@ -2,6 +2,7 @@
  * passage; one longer than about 400 characters becomes runs of whole sentences of
  * about 150–400 characters. Each passage carries its section path (headings, a
  * box's or table's title), a table row its header, and its exact source range.
+ * Short publishing notices (来源：…, 责任编辑：…, （完）) are not passages.
  * Whatever the layout (a 20 MB line, a row without punctuation), no passage holds
  * more than MAX_PASSAGE characters, and no heading in a path more than MAX_HEADING
  * bytes. */
@@ -71,6 +72,22 @@ typedef struct {
     idx_doc *doc;
     size_t cap;
 } builder;
+
+#define BOILERPLATE_MAX 60       /* characters: a notice, not a paragraph */
+
+/* A publishing notice, not the document's text: 来源：…, 责任编辑：…, （完）,
+ * 版权所有…, 转载请注明… (short paragraphs that open with one of these). */
+static int is_boilerplate(const char *s, size_t len)
+{
+    static const char *opens[] = {"来源：", "来源:", "责任编辑", "编辑：", "校对：", "审核：", "（完）", "(完)",
+                                  "版权所有", "转载请注明", "本文来源", "【责任编辑", "[责任编辑"};
+    if (idx_chars_over(s, len, BOILERPLATE_MAX))
+        return 0;
+    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++)
+        if (len >= strlen(opens[i]) && memcmp(s, opens[i], strlen(opens[i])) == 0)
+            return 1;
+    return 0;
+}
 
 static int add_one(builder *bd, const idx_buf *buf, size_t a, size_t b, const path_stack *path,
                    const char *extra, const char *header, idx_passage_kind kind)
@@ -311,7 +328,7 @@ int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
         case BLOCK_PARA: {
             idx_buf pb = {0};
             rc = idx_repair_lines(t, lines, b, 0, &pb);
-            if (!rc && pb.len)
+            if (!rc && pb.len && !is_boilerplate(pb.s, pb.len))
                 rc = add_paragraph(&bd, &pb, &path, b->in_box ? box : NULL,
                                    b->in_box ? IDX_PASSAGE_BOX : IDX_PASSAGE_TEXT);
             idx_buf_free(&pb);

@@ -520,3 +520,15 @@ Test(indexer, metadata_from_the_text_a_title_broken_across_lines_and_the_datelin
     cr_expect_str_eq(d->date, "2025-01-14");
     idx_doc_free(d);
 }
+
+Test(indexer, publishing_notices_are_not_passages)
+{
+    /* #13: a scraped story's source and editor lines were indexed as passages */
+    const char text[] = "柯桥优化营商环境\n\n来源：绍兴日报\n\n柯桥区持续优化营商环境，企业满意度提升。\n\n"
+                        "来源是企业的真实反馈，这一段不是声明而是正文，所以要保留下来。\n\n（完）\n责任编辑：张三\n";
+    idx_doc *d = model("story.txt", text, sizeof text - 1, 0);
+    cr_assert_eq(d->npassages, 2, "%zu passages", d->npassages);
+    cr_expect_str_eq(d->passages[0].text, "柯桥区持续优化营商环境，企业满意度提升。");
+    cr_expect(strncmp(d->passages[1].text, "来源是企业", strlen("来源是企业")) == 0);
+    idx_doc_free(d);
+}
