@@ -63,7 +63,7 @@ fuzz:
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DWENSOU_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	cd $(FUZZ_BUILD) && for t in fuzz/fuzz_*; do [ -x "$$t" ] || continue; name=$$(basename $$t); \
-	  case $$name in fuzz_pdf|fuzz_docx) max=131072;; *) max=4096;; esac; \
+	  case $$name in fuzz_pdf|fuzz_docx|fuzz_html) max=131072;; *) max=4096;; esac; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; mkdir -p corpus-$$name; \
 	  ASAN_OPTIONS=abort_on_error=1 ./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$max -timeout=30 -print_final_stats=1 \
 	    corpus-$$name ../fuzz/seeds/$$name || exit 1; done

@@ -15,7 +15,7 @@ targets=("$@")
 run_one() {
   local name=$1
   local max start end execs cov ft corp found log
-  case $name in fuzz_pdf|fuzz_docx) max=131072;; *) max=4096;; esac
+  case $name in fuzz_pdf|fuzz_docx|fuzz_html) max=131072;; *) max=4096;; esac
   mkdir -p "corpus-$name" "findings-$name"
   log="fuzz-long-$name.log"
   start=$(date +%s)

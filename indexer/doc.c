@@ -47,21 +47,23 @@ static int model_text(const char *path, idx_text *t, idx_doc *doc)
     return rc;
 }
 
-/* A PDF or Word file: extract its text, model that, and mark the pages as the
+/* A PDF, Word or HTML file: extract its text, model that, and mark the pages as the
  * format's own; start/end index the extracted text (kept for inspect --text). */
-static int model_extracted(const char *path, const char *bytes, size_t len, int pdf, idx_doc *doc, idx_err *err)
+static int model_extracted(const char *path, const char *bytes, size_t len, idx_format format, idx_doc *doc,
+                           idx_err *err)
 {
     char *text = NULL;
     size_t tlen = 0;
-    int *labels = NULL, npages = 0;
+    int *labels = NULL, npages = 0, pdf = format == IDX_FORMAT_PDF;
     int rc = pdf ? idx_pdf_extract(path, bytes, len, &text, &tlen, &labels, &npages, err)
-                 : idx_docx_extract(path, bytes, len, &text, &tlen, &npages, err);
+           : format == IDX_FORMAT_DOCX ? idx_docx_extract(path, bytes, len, &text, &tlen, &npages, err)
+                                       : idx_html_extract(path, bytes, len, &text, &tlen, err);
     if (rc)
         return rc;
     idx_text t = {0};
     t.s = text;
     t.len = tlen;
-    t.encoding = pdf ? "pdf" : "docx";
+    t.encoding = pdf ? "pdf" : format == IDX_FORMAT_DOCX ? "docx" : "html";
     doc->encoding = t.encoding;
     rc = model_text(path, &t, doc);
     if (!rc) {
@@ -113,10 +115,9 @@ int idx_doc_from_bytes(const char *path, const char *bytes, size_t len, idx_doc 
         return idx_fail(err, IDX_ENOMEM, path, NULL);
     doc->path = strdup(path);
     idx_format format = idx_format_detect(path, bytes, len);
-    int pdf = format == IDX_FORMAT_PDF, docx = format == IDX_FORMAT_DOCX;
     int rc;
-    if (pdf || docx) {
-        rc = model_extracted(path, bytes, len, pdf, doc, err);
+    if (format != IDX_FORMAT_TEXT) {
+        rc = model_extracted(path, bytes, len, format, doc, err);
     } else {
         idx_text t;
         rc = idx_text_decode(bytes, len, &t, path, err);

@@ -9,16 +9,15 @@
 #include "intl.h"
 
 #include <dlfcn.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "xmllib.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
 
-/* libzip and libxml2 (with ICU, OpenSSL and compressors behind them) are loaded the
- * first time a Word file is read, not at every start of wensou. */
+/* libzip (and libxml2, xmllib.h) are loaded the first time a Word file is read, not
+ * at every start of wensou. */
 static struct {
     void (*error_init)(zip_error_t *);
     void (*error_fini)(zip_error_t *);
@@ -30,11 +29,7 @@ static struct {
     zip_int64_t (*fread)(zip_file_t *, void *, zip_uint64_t);
     int (*fclose)(zip_file_t *);
     int (*close)(zip_t *);
-    xmlDocPtr (*read_memory)(const char *, int, const char *, const char *, int);
-    xmlNodePtr (*root)(const xmlDoc *);
-    void (*free_doc)(xmlDocPtr);
-    xmlChar *(*content)(const xmlNode *);
-    xmlFreeFunc *xml_free;         /* libxml2's xmlFree is a variable holding the function */
+    const idx_xmllib *xml;
     int loaded;
 } lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -47,16 +42,15 @@ static void *open_first(const char *a, const char *b)
 
 static void load_libs(void)
 {
-    void *z = open_first("libzip.so.4", "libzip.so"), *x = open_first("libxml2.so.2", "libxml2.so");
-    if (!z || !x)
+    void *z = open_first("libzip.so.4", "libzip.so");
+    lib.xml = idx_xmllib_get();
+    if (!z || !lib.xml)
         return;
 #define SYM(h, field, name) (*(void **)&lib.field = dlsym(h, name))
     lib.loaded = SYM(z, error_init, "zip_error_init") && SYM(z, error_fini, "zip_error_fini")
         && SYM(z, source_buffer_create, "zip_source_buffer_create") && SYM(z, source_free, "zip_source_free")
         && SYM(z, open_from_source, "zip_open_from_source") && SYM(z, stat, "zip_stat") && SYM(z, fopen, "zip_fopen")
-        && SYM(z, fread, "zip_fread") && SYM(z, fclose, "zip_fclose") && SYM(z, close, "zip_close")
-        && SYM(x, read_memory, "xmlReadMemory") && SYM(x, root, "xmlDocGetRootElement")
-        && SYM(x, free_doc, "xmlFreeDoc") && SYM(x, content, "xmlNodeGetContent") && SYM(x, xml_free, "xmlFree");
+        && SYM(z, fread, "zip_fread") && SYM(z, fclose, "zip_fclose") && SYM(z, close, "zip_close");
 #undef SYM
 }
 
@@ -164,10 +158,10 @@ static void text_of(const xmlNode *n, out_buf *o)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (is_w(n, "t")) {
-            xmlChar *c = lib.content(n);
+            xmlChar *c = lib.xml->content(n);
             if (c) {
                 put(o, (const char *)c, strlen((const char *)c));
-                (*lib.xml_free)(c);
+                (*lib.xml->xml_free)(c);
             }
         } else if (is_w(n, "tab")) {
             put(o, "\t", 1);
@@ -233,16 +227,16 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         free(xml);
         return rc;
     }
-    xmlDoc *doc = lib.read_memory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *doc = lib.xml->read_memory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(xml);
     if (!doc)
         return idx_fail(err, IDX_EFORMAT, path, _("word/document.xml is not well-formed XML"));
     out_buf o = {0};
-    xmlNode *root = lib.root(doc);
+    xmlNode *root = lib.xml->root(doc);
     for (xmlNode *b = root ? root->children : NULL; b; b = b->next)
         if (is_w(b, "body"))
             text_of(b->children, &o);
-    lib.free_doc(doc);
+    lib.xml->free_doc(doc);
     if (o.oom) {
         free(o.s);
         return idx_fail(err, IDX_ENOMEM, path, NULL);

@@ -17,6 +17,7 @@ typedef struct {
 static const format_row formats[] = {
     {IDX_FORMAT_PDF, "%PDF-", 5, {".pdf"}},
     {IDX_FORMAT_DOCX, "PK\x03\x04", 4, {".docx"}},
+    {IDX_FORMAT_HTML, NULL, 0, {".html", ".htm", ".shtml", ".xhtml"}},
     {IDX_FORMAT_TEXT, NULL, 0, {".txt", ".text", ".md"}},
 };
 
@@ -30,7 +31,6 @@ static const unread_row unread[] = {
     {{".wps", ".wpt"}, N_("WPS format: save it as .docx")},
     {{".rtf"}, N_("RTF: save it as .docx or .txt")},
     {{".ofd"}, N_("OFD format: export it as PDF")},
-    {{".html", ".htm", ".shtml", ".xhtml"}, N_("HTML is not read yet: save the page as .txt")},
     {{".xls", ".xlsx", ".et", ".csv"}, N_("a spreadsheet")},
     {{".ppt", ".pptx", ".dps"}, N_("slides")},
     {{".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp"}, N_("an image: wensou reads text, not pictures")},

@@ -61,11 +61,11 @@ typedef struct {
 #define IDX_MAX_FILE_BYTES (256u << 20)
 
 /* ---- formats (formats.c): one table for the folder walk, detection, dispatch ---- */
-typedef enum { IDX_FORMAT_TEXT, IDX_FORMAT_PDF, IDX_FORMAT_DOCX } idx_format;
+typedef enum { IDX_FORMAT_TEXT, IDX_FORMAT_PDF, IDX_FORMAT_DOCX, IDX_FORMAT_HTML } idx_format;
 /* A file's format: by its first bytes (%PDF-, a zip), else its extension (any
  * case), else text. */
 idx_format idx_format_detect(const char *name, const char *bytes, size_t len);
-/* Whether a folder walk takes a file so named (.txt .text .md .pdf .docx, any case). */
+/* Whether a folder walk takes a file so named (.txt .text .md .pdf .docx .html .htm, any case). */
 int idx_format_listed(const char *name);
 /* Why a folder walk leaves a file so named out, for people (translated). */
 const char *idx_format_skip_reason(const char *name);

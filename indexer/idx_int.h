@@ -105,7 +105,9 @@ int idx_pages_assign(const idx_text *t, const idx_line *lines, size_t nlines, in
 int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
                        const idx_block *blocks, size_t nblocks, idx_doc *doc);
 
-/* ---- other formats (docx.c, pdf.c): extracted UTF-8, form feeds between pages ---- */
+/* ---- other formats (docx.c, pdf.c, html.c): extracted UTF-8, form feeds between pages ---- */
+/* An HTML page's main text (html.c says what it keeps), no pages. */
+int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, idx_err *err);
 /* *pages: page breaks seen (0: the file records none). */
 int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
                      int *pages, idx_err *err);

@@ -235,14 +235,21 @@ static char *infer_title(const idx_text *t, const idx_line *lines, const idx_blo
     return strdup(buf);
 }
 
+/* A document's kind from what its title says it is, in order: the first row whose
+ * words the title holds. */
 static const char *infer_kind(const char *title)
 {
-    if (!title)
-        return "文档";
-    if (strstr(title, "政府工作报告") || strstr(title, "政 府 工 作 报 告"))
-        return "政府工作报告";
-    if (strstr(title, "规划") || strstr(title, "纲要"))
-        return "规划纲要";
+    static const struct {
+        const char *word, *kind;
+    } kinds[] = {
+        {"政府工作报告", "政府工作报告"}, {"政 府 工 作 报 告", "政府工作报告"}, {"规划", "规划纲要"},
+        {"纲要", "规划纲要"}, {"实施意见", "实施意见"}, {"指导意见", "指导意见"}, {"实施方案", "实施方案"},
+        {"行动方案", "实施方案"}, {"管理办法", "办法"}, {"实施细则", "办法"}, {"通知", "通知"}, {"决定", "决定"},
+        {"意见", "意见"},
+    };
+    for (size_t i = 0; title && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strstr(title, kinds[i].word))
+            return kinds[i].kind;
     return "文档";
 }
 

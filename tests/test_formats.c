@@ -232,3 +232,54 @@ Test(formats, a_word_page_break_inside_a_sentence_is_a_page_boundary_in_its_pass
     cr_expect_eq(d->passages[3].page, 3);
     idx_doc_free(d);
 }
+
+static const char policy_page[] =
+    "<!DOCTYPE html><html><head><meta charset=\"%s\"><title>关于优化营商环境的实施意见_省人民政府门户网站</title>"
+    "<script>var x = \"脚本里的字\";</script><style>.a{color:red}</style></head><body>"
+    "<div class=\"header\"><a href=\"/\">首页</a> <a href=\"/zc\">政策文件</a></div>"
+    "<div class=\"nav\"><ul><li>政务公开</li><li>政务服务</li></ul></div>"
+    "<div class=\"breadcrumb\">当前位置：首页 &gt; 政策文件</div>"
+    "<div id=\"zoom\" class=\"article-content\"><h1>关于优化营商环境的实施意见</h1>"
+    "<p>各市、县（市、区）人民政府：</p><h2>一、总体要求</h2>"
+    "<p>  持续优化营商环境，\n   推动民营经济高质量发展。</p>"
+    "<table><tr><th>指标</th><th>目标</th></tr><tr><td>企业开办时间</td><td>1个工作日</td></tr></table>"
+    "<h2>二、主要任务</h2><p>深化“放管服”改革，推进“最多跑一次”。</p></div>"
+    "<div class=\"footer\">版权所有：省人民政府办公厅</div></body></html>";
+
+Test(formats, an_html_page_gives_its_main_text_headings_and_title, .init = setup, .fini = teardown)
+{
+    /* #13: HTML, the form most policy documents are published in, was not read */
+    const char *charsets[] = {"utf-8", "gb2312"};
+    for (int k = 0; k < 2; k++) {
+        char html[4096], path[256];
+        snprintf(html, sizeof html, policy_page, charsets[k]);
+        snprintf(path, sizeof path, "%s/policy-%s.HTM", dir, charsets[k]);
+        char cmd[1200];
+        FILE *f = fopen(path, "wb");
+        cr_assert_not_null(f);
+        fputs(html, f);
+        fclose(f);
+        if (k == 1) {                             /* the same page in GB2312, as many government sites serve */
+            snprintf(cmd, sizeof cmd, "iconv -f UTF-8 -t GB18030 '%s' > '%s.gb' && mv '%s.gb' '%s'", path, path, path, path);
+            cr_assert_eq(system(cmd), 0);
+        }
+        idx_err err = {0};
+        idx_doc *d = load(path, 0, &err);
+        cr_expect_str_eq(d->title, "关于优化营商环境的实施意见", "%s", charsets[k]);
+        cr_expect_str_eq(d->kind, "实施意见");
+        cr_expect_eq(d->passages[0].page, 0);       /* no pages */
+        int found = 0, nav = 0;
+        for (size_t i = 0; i < d->npassages; i++) {
+            const idx_passage *p = &d->passages[i];
+            if (strcmp(p->text, "持续优化营商环境，推动民营经济高质量发展。") == 0) {
+                found++;
+                cr_expect_eq(p->nsection, 2);
+                cr_expect_str_eq(p->section[1], "一、总体要求");
+            }
+            nav += strstr(p->text, "首页") || strstr(p->text, "版权所有") || strstr(p->text, "脚本") != NULL;
+        }
+        cr_expect_eq(found, 1, "%s: the paragraph as one passage under its heading", charsets[k]);
+        cr_expect_eq(nav, 0, "%s: navigation, footer or script text indexed", charsets[k]);
+        idx_doc_free(d);
+    }
+}
