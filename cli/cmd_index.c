@@ -272,7 +272,7 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
 static void usage(FILE *f)
 {
     fputs(_("usage: wensou index [-d DIR] [--prune] [--rebuild] [-q] PATH...\n"
-            "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx). Re-running changes only what changed.\n"
+            "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx, *.html). Re-running changes only what changed.\n"
             "  -d, --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
             "      --prune    also remove the files that no longer exist\n"
             "      --rebuild  re-index every file given, changed or not\n"
