@@ -28,6 +28,17 @@ static void usage(FILE *f)
             "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n"), f);
 }
 
+/* s as a whole number in [min, max] into *out: 0, or -1 when it is not one. */
+static int whole_number(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long n = strtoul(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || n < min || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -41,6 +52,7 @@ int cmd_serve(int argc, char **argv)
     const char *db = NULL;
     cfg.socket_path = "wensou.sock";
     int c;
+    unsigned long n;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:vh", opts, NULL)) != -1) {
@@ -50,30 +62,21 @@ int cmd_serve(int argc, char **argv)
         case 'l': cfg.listen_addr = optarg; break;
         case 'r': cfg.allow_remote = 1; break;
         case 'v': cfg.verbose = 1; break;
-        case 'w': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1024)
+        case 'w':
+            if (whole_number(optarg, 1, 1024, &n))
                 return cli_usage_error("serve", _("--workers takes a number from 1 to 1024"));
             cfg.workers = (unsigned)n;
             break;
-        }
-        case 't': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || n > 3600000)
+        case 't':
+            if (whole_number(optarg, 0, 3600000, &n))
                 return cli_usage_error("serve", _("--query-timeout takes milliseconds from 0 to 3600000"));
             cfg.query_timeout_ms = (unsigned)n;
             break;
-        }
-        case 'm': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 1048576)
+        case 'm':
+            if (whole_number(optarg, 1, 1048576, &n))
                 return cli_usage_error("serve", _("--max-memory takes megabytes from 1 to 1048576"));
             cfg.memory_budget = (size_t)n << 20;
             break;
-        }
         case 'h': usage(stdout); return CLI_OK;
         default: return cli_getopt_error("serve", c, optopt, argv[optind - 1]);
         }

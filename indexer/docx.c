@@ -58,29 +58,13 @@ static void load_libs(void)
 #define DOCX_MAX_RATIO 200             /* nor one compressed more than this */
 
 typedef struct {
-    char *s;
-    size_t len, cap;
+    idx_strbuf text;
     int pages;                         /* page breaks seen */
-    int oom;
 } out_buf;
 
 static void put(out_buf *o, const char *s, size_t n)
 {
-    if (o->oom)
-        return;
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = (o->len + n + 1) * 2;
-        char *ns = realloc(o->s, cap);
-        if (!ns) {
-            o->oom = 1;
-            return;
-        }
-        o->s = ns;
-        o->cap = cap;
-    }
-    memcpy(o->s + o->len, s, n);
-    o->len += n;
-    o->s[o->len] = 0;
+    idx_strbuf_put(&o->text, s, n);
 }
 
 static int is_w(const xmlNode *n, const char *name)
@@ -237,12 +221,12 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         if (is_w(b, "body"))
             text_of(b->children, &o);
     lib.xml->free_doc(doc);
-    if (o.oom) {
-        free(o.s);
+    if (o.text.oom) {
+        free(o.text.s);
         return idx_fail(err, IDX_ENOMEM, path, NULL);
     }
-    *text = o.s ? o.s : calloc(1, 1);
-    *text_len = o.len;
+    *text = o.text.s ? o.text.s : calloc(1, 1);
+    *text_len = o.text.len;
     *pages = o.pages;
     return 0;
 }

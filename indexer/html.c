@@ -17,30 +17,11 @@
 
 #define HTML_MAX_BYTES (64u << 20)
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-    const idx_xmllib *xml;
-} out_buf;
+typedef idx_strbuf out_buf;
 
 static void put(out_buf *o, const char *s, size_t n)
 {
-    if (o->oom || n == 0)
-        return;
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = (o->len + n + 1) * 2;
-        char *ns = realloc(o->s, cap);
-        if (!ns) {
-            o->oom = 1;
-            return;
-        }
-        o->s = ns;
-        o->cap = cap;
-    }
-    memcpy(o->s + o->len, s, n);
-    o->len += n;
-    o->s[o->len] = 0;
+    idx_strbuf_put(o, s, n);
 }
 
 /* Ends the current line, once. */
@@ -174,7 +155,6 @@ static void table_row(const xmlNode *tr, out_buf *o)
             put(o, "\t", 1);
         first = 0;
         out_buf cell = {0};
-        cell.xml = o->xml;
         walk(c->children, &cell);
         for (size_t i = 0; i < cell.len; i++)    /* a cell is one field */
             if (cell.s[i] == '\n' || cell.s[i] == '\t')
@@ -261,14 +241,12 @@ int idx_html_extract(const char *path, const char *bytes, size_t len, char **tex
     if (main && body && best * 10 < text_size(body->children) * 3)
         main = NULL;                           /* the "content" element holds little: take the body */
     out_buf o = {0};
-    o.xml = xml;
     if (main || body)
         walk((main ? main : body)->children, &o);
     const xmlNode *title = root ? find(root, "title") : NULL;
     xmlChar *t = title ? xml->content(title) : NULL;
     if (t && *t && !has_h1(&o)) {                /* the page's title heads the text */
         out_buf head = {0};
-        head.xml = xml;
         put(&head, "# ", 2);
         put_text(&head, (const char *)t);
         newline(&head);

@@ -106,6 +106,13 @@ int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
                        const idx_block *blocks, size_t nblocks, idx_doc *doc);
 
 /* ---- other formats (docx.c, pdf.c, html.c): extracted UTF-8, form feeds between pages ---- */
+/* A growing NUL-terminated text (strbuf.c); zero it to start; oom: an append failed. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} idx_strbuf;
+void idx_strbuf_put(idx_strbuf *b, const char *s, size_t n);
 /* An HTML page's main text (html.c says what it keeps), no pages. */
 int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, idx_err *err);
 /* *pages: page breaks seen (0: the file records none). */
