@@ -215,6 +215,12 @@ void idx_doc_free(idx_doc *d)
     free(d->title);
     free(d->date);
     free(d->kind);
+    for (size_t i = 0; i < d->nmeta; i++) {
+        free(d->meta_keys[i]);
+        free(d->meta_values[i]);
+    }
+    free(d->meta_keys);
+    free(d->meta_values);
     free(d->extracted);
     free(d);
 }

@@ -47,7 +47,9 @@ typedef struct {
 typedef struct {
     char *path;               /* absolute */
     char *title, *date, *kind;
-    const char *encoding;     /* "utf-8", "gb18030", "pdf", "docx" */
+    char **meta_keys, **meta_values;   /* the manifest row's other columns (url, issuer, region…) */
+    size_t nmeta;
+    const char *encoding;     /* "utf-8", "gb18030", "utf-16le", "utf-16be", "pdf", "docx", "html" */
     int pages;                /* pages known or estimated (0: no page information) */
     idx_passage *passages;
     size_t npassages;

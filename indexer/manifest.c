@@ -91,8 +91,32 @@ char *idx_manifest_entry(const char *path)
     return entry;
 }
 
+/* Adds a manifest column other than file, title, date and kind to doc (its name in
+ * lower case). */
+static void add_meta(idx_doc *doc, const char *key, const char *value)
+{
+    char **nk = realloc(doc->meta_keys, (doc->nmeta + 1) * sizeof *nk);
+    if (nk)
+        doc->meta_keys = nk;
+    char **nv = nk ? realloc(doc->meta_values, (doc->nmeta + 1) * sizeof *nv) : NULL;
+    if (nv)
+        doc->meta_values = nv;
+    char *k = nv ? g_ascii_strdown(key, -1) : NULL, *v = k ? strdup(value) : NULL;
+    if (!k || !v) {
+        g_free(k);
+        return;
+    }
+    doc->meta_keys[doc->nmeta] = strdup(k);
+    g_free(k);
+    if (!doc->meta_keys[doc->nmeta]) {
+        free(v);
+        return;
+    }
+    doc->meta_values[doc->nmeta++] = v;
+}
+
 /* Title, date and kind from the manifest's row for the file (columns named in its
- * header, in any order and case; other columns are left alone). */
+ * header, in any order and case); its other columns become the document's meta. */
 static int from_manifest(const char *path, idx_doc *doc)
 {
     char *entry = idx_manifest_entry(path);
@@ -108,6 +132,8 @@ static int from_manifest(const char *path, idx_doc *doc)
                     : g_ascii_strcasecmp(head[i], "kind") == 0 ? &doc->kind : NULL;
         if (to && !*to && *fld[i])
             *to = strdup(fld[i]);
+        else if (!to && *fld[i] && *head[i] && g_ascii_strcasecmp(head[i], "file") != 0)
+            add_meta(doc, head[i], fld[i]);
     }
     free(entry);
     return 1;

@@ -6,6 +6,17 @@
 
 #include <string.h>
 
+/* The manifest's other columns of d as an object, or NULL when it has none. */
+static json_t *meta_json(const idx_doc *d)
+{
+    if (!d->nmeta)
+        return NULL;
+    json_t *m = json_object();
+    for (size_t i = 0; m && i < d->nmeta; i++)
+        json_object_set_new(m, d->meta_keys[i], json_string(d->meta_values[i]));
+    return m;
+}
+
 json_t *idx_passage_json(const idx_doc *d, const idx_passage *p)
 {
     json_t *o = json_object();
@@ -34,6 +45,9 @@ json_t *idx_passage_json(const idx_doc *d, const idx_passage *p)
         json_object_set_new(o, "table_header", json_string(p->table_header));
     if (p->kind != IDX_PASSAGE_TEXT)
         json_object_set_new(o, "type", json_string(p->kind == IDX_PASSAGE_TABLE_ROW ? "table_row" : "box"));
+    json_t *meta = meta_json(d);
+    if (meta)
+        json_object_set_new(o, "meta", meta);
     return o;
 }
 
@@ -50,5 +64,8 @@ json_t *idx_doc_json(const idx_doc *d)
     json_object_set_new(o, "pages_known", json_boolean(d->pages > 0));
     json_object_set_new(o, "pages", d->pages ? json_integer(d->pages) : json_null());
     json_object_set_new(o, "passages", json_integer((json_int_t)d->npassages));
+    json_t *meta = meta_json(d);
+    if (meta)
+        json_object_set_new(o, "meta", meta);
     return o;
 }

@@ -59,17 +59,21 @@ static void write_file(const char *path, const char *bytes, size_t len)
     fclose(f);
 }
 
-/* The title the index holds for the government work report. */
-static char *report_title(void)
+/* A field of the first hit on the government work report (a meta column when
+ * meta is set): what the index holds for it. */
+static char *report_field(const char *field, int meta)
 {
     run_result r = run_env_args(english, "", "search", "--json", "-n", "1", "-d", db, "营商环境", "doc:REPORT", (char *)NULL);
     json_t *j = json_loads(r.out, 0, NULL);
-    const char *t = json_string_value(json_object_get(json_array_get(json_object_get(j, "hits"), 0), "title"));
-    char *title = strdup(t ? t : "(none)");
+    json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
+    const char *t = json_string_value(json_object_get(meta ? json_object_get(hit, "meta") : hit, field));
+    char *value = strdup(t ? t : "(none)");
     json_decref(j);
     run_free(&r);
-    return title;
+    return value;
 }
+
+static char *report_title(void) { return report_field("title", 0); }
 
 Test(files, extensions_in_any_case_and_every_file_left_out_named, .init = setup, .fini = teardown)
 {
@@ -101,6 +105,9 @@ Test(files, a_manifest_with_a_bom_or_in_gb18030_is_read_and_its_changes_reindex_
     char *t = report_title();
     cr_expect_str_eq(t, "柯桥区二〇二〇年政府工作报告");
     free(t);
+    t = report_field("url", 1);                                  /* the manifest's other columns come with the hits */
+    cr_expect_str_eq(t, "http://example.org/r");
+    free(t);
     /* the same row in GB18030, with another title: that file alone is indexed again */
     const char gbk[] = "file\ttitle\tdate\tkind\nREPORT.TXT\t\xb8\xfc\xd0\xc2\xb5\xc4\xb1\xea\xcc\xe2\t2020-01-08\t\n";
     write_file(manifest, gbk, sizeof gbk - 1);                  /* 更新的标题 */
@@ -112,6 +119,9 @@ Test(files, a_manifest_with_a_bom_or_in_gb18030_is_read_and_its_changes_reindex_
     run_free(&r);
     t = report_title();
     cr_expect_str_eq(t, "更新的标题");
+    free(t);
+    t = report_field("url", 1);                                  /* gone with its column */
+    cr_expect_str_eq(t, "(none)");
     free(t);
 }
 
