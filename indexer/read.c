@@ -1,12 +1,16 @@
 /* read.c — bytes → UTF-8 text with a map back to the source bytes. UTF-8 with or
- * without BOM is used as it is; GB18030/GBK (common for Chinese government files)
- * and UTF-16 (with a BOM, or plain Latin-script text whose NULs fall on every other
- * byte) are converted with iconv one character at a time so every character keeps
- * its source offset; binary files and other encodings are refused. */
+ * without BOM is used as it is. GB18030/GBK (common for Chinese government files),
+ * Big5 (told from GB18030 by uchardet; its traditional characters are folded to
+ * simplified in the index terms, as every text's are) and UTF-16 (with a BOM, or
+ * without one when a byte order reads as text) are converted with iconv one
+ * character at a time, so every character keeps its source offset. Binary files and
+ * other encodings are refused. */
 #include "idx_int.h"
 #include "intl.h"
 
 #include <iconv.h>
+#include <strings.h>
+#include <uchardet/uchardet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +51,30 @@ static size_t gb18030_len(const unsigned char *b, size_t left)
     if (b[1] >= 0x30 && b[1] <= 0x39 && left >= 4 && b[2] >= 0x81 && b[2] <= 0xFE && b[3] >= 0x30 && b[3] <= 0x39)
         return 4;
     return 0;
+}
+
+/* Length of the Big5 (HKSCS) character at b, or 0 when it is not one. */
+static size_t big5_len(const unsigned char *b, size_t left)
+{
+    if (b[0] < 0x80)
+        return 1;
+    if (b[0] < 0x81 || b[0] == 0xFF || left < 2)
+        return 0;
+    return (b[1] >= 0x40 && b[1] <= 0x7E) || (b[1] >= 0xA1 && b[1] <= 0xFE) ? 2 : 0;
+}
+
+/* Whether uchardet takes the bytes (their first 64 KiB) for Big5. */
+static int is_big5(const char *bytes, size_t len)
+{
+    uchardet_t ud = uchardet_new();
+    if (!ud)
+        return 0;
+    uchardet_handle_data(ud, bytes, len < 65536 ? len : 65536);
+    uchardet_data_end(ud);
+    const char *cs = uchardet_get_charset(ud);
+    int big5 = cs && strncasecmp(cs, "BIG5", 4) == 0;
+    uchardet_delete(ud);
+    return big5;
 }
 
 /* Length of the UTF-16 character at b (2, or 4 for a surrogate pair), 0 when none. */
@@ -204,7 +232,10 @@ int idx_text_decode(const char *bytes, size_t len, idx_text *out, const char *pa
         i += (size_t)n;
     }
     if (invalid > 0 && !bom) {
-        int rc = decode_charset(bytes, len, 0, "GB18030", "gb18030", gb18030_len, out);
+        /* Big5 text decodes as GB18030 too, into nonsense: uchardet tells them apart */
+        int big5 = is_big5(bytes, len);
+        int rc = big5 ? decode_charset(bytes, len, 0, "BIG5-HKSCS", "big5", big5_len, out)
+                      : decode_charset(bytes, len, 0, "GB18030", "gb18030", gb18030_len, out);
         if (rc == 0)
             return 0;
         if (rc == IDX_ENOMEM)

@@ -386,6 +386,25 @@ Test(indexer, gbk_files_are_converted_and_ranges_stay_on_their_bytes)
     idx_doc_free(d);
 }
 
+Test(indexer, big5_files_are_converted_not_read_as_gbk)
+{
+    /* #13: Big5 text decodes as GB18030 too, and was indexed as nonsense */
+    const char utf8[] = "一、營商環境\n臺灣地區持續優化營商環境，推進「最多跑一次」改革，數位經濟蓬勃發展。\n";
+    size_t len;
+    char *big5 = to_charset("BIG5", utf8, &len);
+    idx_doc *d = model("big5.txt", big5, len, 0);
+    cr_expect_str_eq(d->encoding, "big5");
+    cr_assert_eq(d->npassages, 1);
+    cr_expect_str_eq(d->passages[0].text, "臺灣地區持續優化營商環境，推進「最多跑一次」改革，數位經濟蓬勃發展。");
+    size_t want_len;
+    char *want = to_charset("BIG5", d->passages[0].text, &want_len);
+    cr_expect_eq(d->passages[0].end - d->passages[0].start, want_len);
+    cr_expect(memcmp(big5 + d->passages[0].start, want, want_len) == 0, "the range is not the passage's bytes");
+    free(want);
+    free(big5);
+    idx_doc_free(d);
+}
+
 Test(indexer, utf16_files_are_converted_and_ranges_stay_on_their_bytes)
 {
     /* #14: UTF-16 was refused as a binary file */
