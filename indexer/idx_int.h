@@ -105,7 +105,20 @@ int idx_pages_assign(const idx_text *t, const idx_line *lines, size_t nlines, in
 int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
                        const idx_block *blocks, size_t nblocks, idx_doc *doc);
 
-/* ---- other formats (docx.c, pdf.c, html.c): extracted UTF-8, form feeds between pages ---- */
+/* ---- other formats (docx.c, pdf.c, html.c) ----
+ * The extractors' contract: each turns a file's bytes into one UTF-8 text (*text,
+ * malloc'd, NUL-terminated, *text_len bytes) that the text pipeline models as it
+ * would a .txt file, and that passages' start/end then index (`inspect --text`):
+ *   - one block per line: a paragraph, a heading, a list item, a table row;
+ *   - a table row's cells separated by tabs;
+ *   - a heading marked with Markdown #s by its level ("## 一、总体要求") when the
+ *     format says it is one (Word styles and outline levels, HTML h1–h6); PDF has
+ *     no such marks, and the model finds headings by their numbering;
+ *   - a page break as a form feed where it falls: alone at a line's start between
+ *     pages, or inside a line where a page ends mid-sentence (a page mark);
+ *   - no text the reader does not see (scripts, running headers, deleted text).
+ * A file that is not what it says is refused with IDX_EFORMAT and a reason. A new
+ * format is then this function, one row in formats.c, one test. */
 /* A growing NUL-terminated text (strbuf.c); zero it to start; oom: an append failed. */
 typedef struct {
     char *s;
