@@ -47,8 +47,12 @@ typedef struct {
 typedef struct {
     char *path;               /* absolute */
     char *title, *date, *kind;
-    char **meta_keys, **meta_values;   /* the manifest row's other columns (url, issuer, region…) */
+    char **meta_keys, **meta_values;   /* the manifest row's other columns (url, issuer, region…),
+                                          and from the text when no column gives them: issuer,
+                                          speaker, number (文号) */
     size_t nmeta;
+    const char *title_from, *date_from, *kind_from;   /* "manifest", "text", "file name",
+                                                         "title" (kind), "default"; NULL: none */
     const char *encoding;     /* "utf-8", "gb18030", "utf-16le", "utf-16be", "pdf", "docx", "html" */
     int pages;                /* pages known or estimated (0: no page information) */
     idx_passage *passages;

@@ -279,13 +279,93 @@ static const char *infer_kind(const char *title)
     return "文档";
 }
 
+/* Whether doc has a meta field named key. */
+static int has_meta(const idx_doc *doc, const char *key)
+{
+    for (size_t i = 0; i < doc->nmeta; i++)
+        if (strcmp(doc->meta_keys[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* A title block's line naming who speaks: …省长王予波, …区长赵如浪. */
+static int is_speaker(const char *s)
+{
+    static const char *offices[] = {"省长", "市长", "区长", "县长", "主席", "州长", "盟长"};
+    size_t len = strlen(s);
+    for (size_t i = 0; i < sizeof offices / sizeof offices[0]; i++) {
+        const char *at = strstr(s, offices[i]);
+        if (!at)
+            continue;
+        size_t name = len - (size_t)(at - s) - strlen(offices[i]);
+        size_t chars = idx_char_count(at + strlen(offices[i]), name);
+        if (chars >= 2 && chars <= 4)
+            return 1;
+    }
+    return 0;
+}
+
+/* The issuer and the speaker from the title block (where a report prints them). */
+static void people_from_title_block(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n,
+                                    idx_doc *doc)
+{
+    for (size_t i = 0; i < n && blocks[i].kind == BLOCK_TITLE; i++) {
+        char *s = idx_repair_string(t, lines, &blocks[i]);
+        if (!s)
+            return;
+        if (is_issuer(s) && !has_meta(doc, "issuer"))
+            add_meta(doc, "issuer", s);
+        else if (is_speaker(s) && !has_meta(doc, "speaker"))
+            add_meta(doc, "speaker", s);
+        free(s);
+    }
+}
+
+/* A document number (文号) near the start: 柯政发〔2021〕12号, 国发〔2024〕3号. */
+static void number_from_text(const idx_text *t, idx_doc *doc)
+{
+    static const char open[] = "〔", close[] = "〕";
+    size_t end = t->len < 4000 ? t->len : 4000;
+    for (const char *at = t->s; at && (at = strstr(at, open)) && (size_t)(at - t->s) < end; at += strlen(open)) {
+        const char *y = at + strlen(open), *q = y;
+        while (*q >= '0' && *q <= '9')
+            q++;
+        if (q - y != 4 || strncmp(q, close, strlen(close)) != 0)
+            continue;
+        const char *num = q + strlen(close), *e = num;
+        while (*e >= '0' && *e <= '9')
+            e++;
+        if (e == num || strncmp(e, "号", strlen("号")) != 0)
+            continue;
+        const char *from = at;                  /* the issuer's short name before 〔: up to 8 Chinese characters */
+        for (int k = 0; k < 8 && from - 3 >= t->s; k++) {
+            int n;
+            int32_t cp = idx_cp_at(t->s, t->len, (size_t)(from - 3 - t->s), &n);
+            if (n != 3 || cp < 0x4E00 || cp > 0x9FFF)           /* ideographs only, not （ */
+                break;
+            from -= 3;
+        }
+        if (from == at)
+            continue;
+        size_t len = (size_t)(e + strlen("号") - from);
+        char *number = strndup(from, len);
+        if (number && !has_meta(doc, "number"))
+            add_meta(doc, "number", number);
+        free(number);
+        return;
+    }
+}
+
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc)
 {
     (void)nlines;
     from_manifest(path, doc);
-    if (!doc->title)
-        doc->title = t ? infer_title(t, lines, blocks, nblocks) : NULL;
+    doc->title_from = doc->title ? "manifest" : NULL;
+    doc->date_from = doc->date ? "manifest" : NULL;
+    doc->kind_from = doc->kind ? "manifest" : NULL;
+    if (!doc->title && t && (doc->title = infer_title(t, lines, blocks, nblocks)))
+        doc->title_from = "text";
     if (!doc->date) {
         /* the name's date (2025, 2021-02), or the text's full one when it agrees
          * (a report's dateline: 2025年1月14日在…会议上) */
@@ -295,14 +375,22 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
             named = NULL;
         }
         doc->date = named ? named : dated;
+        doc->date_from = named ? "file name" : dated ? "text" : NULL;
         if (named)
             free(dated);
     }
-    if (!doc->kind)
+    if (!doc->kind) {
         doc->kind = strdup(infer_kind(doc->title));
+        doc->kind_from = strcmp(infer_kind(doc->title), "文档") == 0 ? "default" : "title";
+    }
     if (!doc->title) {
         const char *b = strrchr(path, '/');
         doc->title = strdup(b ? b + 1 : path);
+        doc->title_from = "file name";
+    }
+    if (t) {
+        people_from_title_block(t, lines, blocks, nblocks, doc);
+        number_from_text(t, doc);
     }
     return doc->title && doc->kind ? 0 : IDX_ENOMEM;
 }

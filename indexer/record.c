@@ -64,6 +64,13 @@ json_t *idx_doc_json(const idx_doc *d)
     json_object_set_new(o, "pages_known", json_boolean(d->pages > 0));
     json_object_set_new(o, "pages", d->pages ? json_integer(d->pages) : json_null());
     json_object_set_new(o, "passages", json_integer((json_int_t)d->npassages));
+    json_t *from = json_object();
+    const char *fields[] = {"title", "date", "kind"}, *sources[] = {d->title_from, d->date_from, d->kind_from};
+    for (int i = 0; from && i < 3; i++)
+        if (sources[i])
+            json_object_set_new(from, fields[i], json_string(sources[i]));
+    if (from)
+        json_object_set_new(o, "from", from);
     json_t *meta = meta_json(d);
     if (meta)
         json_object_set_new(o, "meta", meta);

@@ -532,11 +532,22 @@ Test(indexer, metadata_from_the_text_a_title_broken_across_lines_and_the_datelin
     /* #13: a title broken across lines was not recognised (the kind was wrong), and
      * the date came from the file name (2025) instead of the text */
     const char text[] = "政府工作报\n告\n——2025年1月14日在北京市第十六届人民代表大会第三次会议上\n北京市人民政府\n\n"
-                        "各位代表：\n\n现在，我代表市人民政府，向大会报告工作，请予审议。\n";
+                        "各位代表：\n\n现在，我代表市人民政府，向大会报告工作，请予审议（京政发〔2025〕3号）。\n";
     idx_doc *d = model("2025-report.txt", text, sizeof text - 1, 0);
     cr_expect_str_eq(d->title, "政府工作报告");
     cr_expect_str_eq(d->kind, "政府工作报告");
     cr_expect_str_eq(d->date, "2025-01-14");
+    cr_expect_str_eq(d->title_from, "text");
+    cr_expect_str_eq(d->date_from, "text");
+    cr_expect_str_eq(d->kind_from, "title");
+    const char *want[][2] = {{"issuer", "北京市人民政府"}, {"number", "京政发〔2025〕3号"}};
+    for (int k = 0; k < 2; k++) {
+        const char *got = NULL;
+        for (size_t i = 0; i < d->nmeta; i++)
+            if (strcmp(d->meta_keys[i], want[k][0]) == 0)
+                got = d->meta_values[i];
+        cr_expect(got && strcmp(got, want[k][1]) == 0, "%s: %s", want[k][0], got ? got : "(none)");
+    }
     idx_doc_free(d);
 }
 
