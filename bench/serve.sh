@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
-# Daemon benchmark (issue 6): requests/s and p50/p99/p99.9 at 32 connections on the
-# corpus and on the corpus repeated REPEAT times, the daemon's RSS before and after,
-# and the same queries as separate `wensou search` processes for comparison.
-# usage: bench/serve.sh [BUILD_DIR] [REPEAT] [SECONDS]   (from the repo root)
+# Daemon benchmark: requests/s and p50/p99/p99.9 at 32 connections (one request in
+# flight per connection, and 8 pipelined) on the corpus and on the corpus repeated
+# REPEAT times, ROUNDS interleaved rounds each, with min / median / max of each figure
+# over the rounds and the load average; the daemon's RSS before and after; and the
+# same queries as separate `wensou search` processes, one at a time, for comparison.
+# usage: bench/serve.sh [BUILD_DIR] [REPEAT] [SECONDS] [ROUNDS]   (from the repo root)
 set -euo pipefail
 build=${1:-build}
 repeat=${2:-100}
 secs=${3:-5}
+rounds=${4:-3}
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# summary FILE: min / median / max of req/s and p99 per depth over the rounds
+summary() {
+  awk '{ d = ""; for (i = 1; i <= NF; i++) { if ($i == "req/s") r = $(i-1); if ($i == "p99") p = $(i+1); if ($i == "depth") d = $(i+1) }
+         sub(/,/, "", d); rs[d] = rs[d] " " r; ps[d] = ps[d] " " p }
+       END { for (d in rs) printf "   depth %s: req/s %s   p99 (ms) %s\n", d, stats(rs[d]), stats(ps[d]) }
+       function stats(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+                                           return sprintf("min %8.2f  median %8.2f  max %8.2f", a[1], a[int((k + 1) / 2)], a[k]) }' "$1"
+}
+
 run_load() {  # DB LABEL
   "$build/wensou" serve --db "$1" --socket "$tmp/s.sock" 2> "$tmp/serve.log" &
   pid=$!
   for i in $(seq 50); do [ -S "$tmp/s.sock" ] && break; sleep 0.1; done
   echo "== $2"
   echo "   daemon RSS before: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
-  "$build/bench/load" "$tmp/s.sock" bench/queries.txt 32 "$secs" 1
-  "$build/bench/load" "$tmp/s.sock" bench/queries.txt 32 "$secs" 8
-  echo "   daemon RSS after: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
+  : > "$tmp/rounds.txt"
+  for r in $(seq 1 "$rounds"); do
+    for depth in 1 8; do
+      "$build/bench/load" "$tmp/s.sock" bench/queries.txt 32 "$secs" "$depth" | tee -a "$tmp/rounds.txt" | sed "s/^/   round $r  /"
+    done
+  done
+  summary "$tmp/rounds.txt"
+  echo "   daemon RSS after: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   kill $pid; wait $pid || true; pid=
 }
 "$build/wensou" index --quiet --db "$tmp/c1.db" corpus/*.txt > /dev/null
