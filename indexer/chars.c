@@ -11,6 +11,19 @@ int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n)
     return cp;
 }
 
+int32_t idx_cp_before(const char *s, size_t from, size_t *at)
+{
+    if (*at <= from)
+        return 0;
+    size_t k = *at - 1;
+    while (k > from && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    int n;
+    int32_t cp = idx_cp_at(s, *at, k, &n);
+    *at = k;
+    return cp;
+}
+
 int idx_is_cjk(int32_t cp)
 {
     return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F)

@@ -26,6 +26,9 @@ void idx_text_free(idx_text *t);
 
 /* ---- characters (chars.c) ---- */
 int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n);   /* decodes one code point; n its length (1 for invalid) */
+/* The character that ends s[from, *at): its code point, and *at moved back to its
+ * first byte; 0 (and *at unchanged) when *at <= from. */
+int32_t idx_cp_before(const char *s, size_t from, size_t *at);
 int idx_is_cjk(int32_t cp);          /* Han, CJK punctuation, full-width forms */
 int idx_is_space(int32_t cp);        /* space, tab, U+3000, NBSP */
 /* Zero-width spaces and joiners, word joiner, BOM, and a form feed inside a line (a

@@ -36,12 +36,9 @@ static int typical_width(const idx_line *lines, size_t n, size_t *text_lines, si
 static int ends_sentence(const idx_text *t, const idx_line *l)
 {
     size_t k = l->end;
-    while (k > l->start && ((unsigned char)t->s[k - 1] & 0xC0) == 0x80)
-        k--;
-    if (k == l->start)
+    if (k <= l->start)
         return 1;
-    int n;
-    int32_t cp = idx_cp_at(t->s, l->end, k - 1, &n);
+    int32_t cp = idx_cp_before(t->s, l->start, &k);
     return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09 || cp == ')';
 }
 

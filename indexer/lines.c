@@ -138,14 +138,9 @@ static int toc_entry_page(const char *s, size_t start, size_t end)
 static int after_sentence_end(const char *s, size_t ls, size_t at)
 {
     while (at > ls) {
-        size_t k = at - 1;
-        while (k > ls && ((unsigned char)s[k] & 0xC0) == 0x80)
-            k--;
-        int n;
-        int32_t cp = idx_cp_at(s, at, k, &n);
+        int32_t cp = idx_cp_before(s, ls, &at);
         if (!idx_is_space(cp))
             return idx_is_sentence_end(cp);
-        at = k;
     }
     return 1;
 }
@@ -179,11 +174,8 @@ int idx_lines_split(const idx_text *t, idx_line **out, size_t *n_out)
         skip_spaces(s, le, &a);
         l->trailing_space = 0;
         while (b > a) {              /* trim trailing spaces (U+3000 included) */
-            size_t k = b - 1;
-            while (k > a && ((unsigned char)s[k] & 0xC0) == 0x80)
-                k--;
-            int cn;
-            int32_t cp = idx_cp_at(s, b, k, &cn);
+            size_t k = b;
+            int32_t cp = idx_cp_before(s, a, &k);
             if (!idx_is_space(cp))
                 break;
             if (cp != '\r')

@@ -207,16 +207,6 @@ static int is_issuer(const char *s)
     return 0;
 }
 
-/* The last character of buf[0, len). */
-static int32_t last_cp_of(const char *buf, size_t len)
-{
-    size_t k = len;
-    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
-        k--;
-    int n;
-    return k > 0 ? idx_cp_at(buf, len, k - 1, &n) : 0;
-}
-
 static char *infer_title(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n)
 {
     char buf[512];
@@ -229,7 +219,8 @@ static char *infer_title(const idx_text *t, const idx_line *lines, const idx_blo
         }
         if (s && o + strlen(s) + 2 < sizeof buf) {
             int n;                               /* a title broken across lines: 政府工作报 / 告 */
-            if (o && !(idx_is_cjk(last_cp_of(buf, o)) && idx_is_cjk(idx_cp_at(s, strlen(s), 0, &n))))
+            size_t end = o;
+            if (o && !(idx_is_cjk(idx_cp_before(buf, 0, &end)) && idx_is_cjk(idx_cp_at(s, strlen(s), 0, &n))))
                 buf[o++] = ' ';
             memcpy(buf + o, s, strlen(s));
             o += strlen(s);

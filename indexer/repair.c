@@ -39,13 +39,8 @@ static int is_latin(int32_t cp)
 /* The last code point in the buffer, or 0. */
 static int32_t last_cp(const idx_buf *b)
 {
-    if (b->len == 0)
-        return 0;
-    size_t k = b->len - 1;
-    while (k > 0 && ((unsigned char)b->s[k] & 0xC0) == 0x80)
-        k--;
-    int n;
-    return idx_cp_at(b->s, b->len, k, &n);
+    size_t at = b->len;
+    return idx_cp_before(b->s, 0, &at);
 }
 
 void idx_buf_free(idx_buf *b)
