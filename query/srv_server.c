@@ -155,6 +155,7 @@ static qry_engine *thread_engine(server *s, qry_err *err)
 
 static void conn_maybe_close(conn *c);
 static void conn_read_start(conn *c);
+static void conn_read_stop(conn *c);
 static void take_lines(conn *c);
 static void watch_line(conn *c);
 static void conn_abort(conn *c);
@@ -349,10 +350,8 @@ static void flush_ready(conn *c)
         uv_timer_start(&c->write, on_write_deadline, c->srv->cfg->write_timeout_ms, c->srv->cfg->write_timeout_ms);
         c->write_open = 1;
     }
-    if (c->reading && queued_bytes > c->srv->cfg->high_water) {
-        uv_read_stop(&c->h.stream);            /* backpressure: the client is not reading */
-        c->reading = 0;
-    }
+    if (queued_bytes > c->srv->cfg->high_water)
+        conn_read_stop(c);                     /* backpressure: the client is not reading */
     conn_maybe_close(c);
 }
 
@@ -472,6 +471,25 @@ static void refuse(conn *c, const char *code, const char *msg)
     queue_push(c, p);
 }
 
+static void conn_read_stop(conn *c)
+{
+    if (c->reading) {
+        uv_read_stop(&c->h.stream);
+        c->reading = 0;
+    }
+}
+
+/* Answers a bad line that ends the connection (too long, never finished), drops
+ * what is buffered, and closes once the answers before it are written. */
+static void refuse_and_hang_up(conn *c, const char *why)
+{
+    refuse(c, "bad_request", why);
+    c->closing = 1;
+    c->in_len = 0;
+    conn_read_stop(c);
+    flush_ready(c);
+}
+
 /* Cuts c off (a client that takes no answers, or shutdown's grace is over):
  * reading stops, answers not yet written are dropped, queued writes are cancelled,
  * and it closes as soon as no search of its own is running. */
@@ -479,10 +497,7 @@ static void conn_abort(conn *c)
 {
     c->closing = 1;
     c->aborting = 1;
-    if (c->reading) {
-        uv_read_stop(&c->h.stream);
-        c->reading = 0;
-    }
+    conn_read_stop(c);
     pending **link = &c->head;
     c->tail = NULL;
     while (*link) {
@@ -518,8 +533,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         return;
     }
     if (n < 0) {                               /* EOF or error: answer what was asked, then close */
-        uv_read_stop(st);
-        c->reading = 0;
+        conn_read_stop(c);
         c->eof = 1;
         conn_maybe_close(c);
         return;
@@ -535,11 +549,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
             cap = cfg->max_line + READ_BUF;
         char *ni = cap >= c->in_len + (size_t)n ? realloc(c->in, cap) : NULL;
         if (!ni) {
-            refuse(c, "bad_request", "request line over the limit");
-            c->closing = 1;
-            uv_read_stop(st);
-            c->reading = 0;
-            flush_ready(c);
+            refuse_and_hang_up(c, "request line over the limit");
             return;
         }
         c->in = ni;
@@ -573,7 +583,6 @@ static int admits(conn *c, size_t est)
 static void take_lines(conn *c)
 {
     const srv_config *cfg = c->srv->cfg;
-    uv_stream_t *st = &c->h.stream;
     if (c->stalled && admits(c, srv_request_answer_estimate(c->stalled))) {
         srv_request *r = c->stalled;
         c->stalled = NULL;
@@ -586,12 +595,7 @@ static void take_lines(conn *c)
         if (end - start > cfg->max_line) {     /* a line too long: say so and hang up */
             char msg[96];
             snprintf(msg, sizeof msg, "request line over %zu bytes", cfg->max_line);
-            refuse(c, "bad_request", msg);
-            c->closing = 1;
-            uv_read_stop(st);
-            c->reading = 0;
-            c->in_len = 0;
-            flush_ready(c);
+            refuse_and_hang_up(c, msg);
             return;
         }
         if (!nl)
@@ -612,10 +616,8 @@ static void take_lines(conn *c)
     }
     memmove(c->in, c->in + start, c->in_len - start);
     c->in_len -= start;
-    if ((c->queued >= MAX_QUEUED || c->stalled) && c->reading) {
-        uv_read_stop(st);                      /* pipelining past what it may hold: wait for answers */
-        c->reading = 0;
-    }
+    if (c->queued >= MAX_QUEUED || c->stalled)
+        conn_read_stop(c);                     /* pipelining past what it may hold: wait for answers */
     flush_ready(c);
 }
 
@@ -633,14 +635,7 @@ static void on_line_deadline(uv_timer_t *t)
     c->line_open = 0;
     if (c->closing || uv_is_closing(&c->h.handle))
         return;
-    refuse(c, "bad_request", "request line not completed in time");
-    c->closing = 1;
-    c->in_len = 0;
-    if (c->reading) {
-        uv_read_stop(&c->h.stream);
-        c->reading = 0;
-    }
-    flush_ready(c);
+    refuse_and_hang_up(c, "request line not completed in time");
 }
 
 /* Starts the deadline when the buffer ends in an incomplete line, stops it when not. */
@@ -749,10 +744,7 @@ static void on_signal(uv_signal_t *sig, int signum)
     if (s->tcp_open)
         uv_close((uv_handle_t *)&s->tcp_listener, NULL);
     for (conn *c = s->conns; c; c = c->next) {
-        if (c->reading) {
-            uv_read_stop(&c->h.stream);
-            c->reading = 0;
-        }
+        conn_read_stop(c);
         c->closing = 1;
         conn_maybe_close(c);
     }
