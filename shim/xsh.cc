@@ -37,6 +37,24 @@ bool stat_version(const xsh_db *db, struct stat *st)
     return !db->version_file.empty() && stat(db->version_file.c_str(), st) == 0;
 }
 
+/* Opens the database at db->path for reading into db, noting what tells a
+ * replacement apart later: the version file and the folder (before opening, so a
+ * commit in between is seen as one), and the UUID. Returns whether the version file
+ * was there. Throws as Xapian does, leaving db as it was. */
+bool open_reader(xsh_db *db)
+{
+    struct stat seen {}, dir {};
+    bool versioned = stat_version(db, &seen);
+    stat(db->path.c_str(), &dir);
+    std::unique_ptr<Xapian::Database> fresh(new Xapian::Database(db->path));
+    std::string uuid = fresh->get_uuid();
+    db->seen = seen;                               /* nothing changes unless it opened */
+    db->dir = dir;
+    db->uuid = uuid;
+    db->db = std::move(fresh);
+    return versioned;
+}
+
 /* Thrown by a decider or spy when the search's deadline passed; guarded() turns
  * it into XSH_ETIMEOUT. */
 struct DeadlinePassed {};
@@ -82,11 +100,10 @@ bool stub_names_remote(const std::string &path, int depth)
     bool remote = false;
     while (!remote && std::fgets(line, sizeof line, f)) {
         char type[32], where[4000];
-        if (std::sscanf(line, " %31s %3999s", type, where) < 1)
-            continue;
-        if (std::strcmp(type, "remote") == 0)
+        int fields = std::sscanf(line, " %31s %3999s", type, where);
+        if (fields >= 1 && std::strcmp(type, "remote") == 0)
             remote = true;
-        else if (std::sscanf(line, " %31s %3999s", type, where) == 2)
+        else if (fields == 2)
             remote = stub_names_remote(where[0] == '/' ? std::string(where) : dir + where, depth + 1);
     }
     std::fclose(f);
@@ -430,11 +447,8 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
         } else {
             h->path = path;
             h->version_file = std::string(path) + "/iamglass";
-            if (!stat_version(h.get(), &h->seen))
-                h->version_file.clear();
-            stat(path, &h->dir);
-            h->db.reset(new Xapian::Database(path));
-            h->uuid = h->db->get_uuid();
+            if (!open_reader(h.get()))
+                h->version_file.clear();         /* not a glass folder (a stub): reopen on every refresh */
         }
         *out = h.release();
     });
@@ -475,11 +489,7 @@ int xsh_db_reopen(xsh_db *db, xsh_err *err)
 static int open_fresh(xsh_db *db, xsh_err *err)
 {
     return guarded(err, [&] {
-        std::unique_ptr<Xapian::Database> fresh(new Xapian::Database(db->path));
-        stat_version(db, &db->seen);
-        stat(db->path.c_str(), &db->dir);
-        db->uuid = fresh->get_uuid();
-        db->db = std::move(fresh);
+        open_reader(db);
         db->generation++;
     });
 }
