@@ -101,17 +101,14 @@ static void add_meta(idx_doc *doc, const char *key, const char *value)
     char **nv = nk ? realloc(doc->meta_values, (doc->nmeta + 1) * sizeof *nv) : NULL;
     if (nv)
         doc->meta_values = nv;
-    char *k = nv ? g_ascii_strdown(key, -1) : NULL, *v = k ? strdup(value) : NULL;
-    if (!k || !v) {
-        g_free(k);
+    char *k = nv ? strdup(key) : NULL, *v = k ? strdup(value) : NULL;
+    if (!v) {
+        free(k);
         return;
     }
-    doc->meta_keys[doc->nmeta] = strdup(k);
-    g_free(k);
-    if (!doc->meta_keys[doc->nmeta]) {
-        free(v);
-        return;
-    }
+    for (char *c = k; *c; c++)
+        *c = g_ascii_tolower(*c);
+    doc->meta_keys[doc->nmeta] = k;
     doc->meta_values[doc->nmeta++] = v;
 }
 

@@ -351,15 +351,13 @@ int idx_writer_close(idx_writer *w, idx_err *err)
         rc = IDX_EINDEX;
         if (err)
             err->msg[0] = 0;
-        xsh_db_discard(w->db);
-    } else {
-        if (w->db && (w->pending_files || w->pending_bytes))
-            rc = idx_writer_commit(w, err);
-        if (rc)
-            xsh_db_discard(w->db);
-        else
-            xsh_db_close(w->db);
+    } else if (w->db && (w->pending_files || w->pending_bytes)) {
+        rc = idx_writer_commit(w, err);          /* a failure marks it broken */
     }
+    if (w->broken)
+        xsh_db_discard(w->db);
+    else
+        xsh_db_close(w->db);
     seg_state_free(w->st);
     free(w->context);
     free(w->db_path);
