@@ -29,4 +29,16 @@ static inline void check_document(int rc, idx_doc *d, const idx_err *err, size_t
     }
 }
 
+/* Models bytes as the file name says (its extension picks the reader) and checks
+ * the result: passages lie in the file's bytes, or in the extracted text for the
+ * formats that have one. */
+static inline void fuzz_model(const char *name, const char *bytes, size_t size)
+{
+    idx_doc *d = NULL;
+    idx_err err;
+    int rc = idx_doc_from_bytes(name, bytes, size, &d, &err);
+    check_document(rc, d, &err, d && d->extracted ? d->extracted_len : size);
+    idx_doc_free(d);
+}
+
 #endif

@@ -50,11 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     char *bytes = (data[0] & 1) ? NULL : pack(data + 1, size - 1, &len);
     const char *docx = bytes ? bytes : (const char *)data + 1;
-    idx_doc *d = NULL;
-    idx_err err;
-    int rc = idx_doc_from_bytes("/fuzz/input.docx", docx, len, &d, &err);
-    check_document(rc, d, &err, d ? d->extracted_len : 0);
-    idx_doc_free(d);
+    fuzz_model("/fuzz/input.docx", docx, len);
     free(bytes);
     return 0;
 }

@@ -7,10 +7,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    idx_doc *d = NULL;
-    idx_err err;
-    int rc = idx_doc_from_bytes("/fuzz/input.html", (const char *)data, size, &d, &err);
-    check_document(rc, d, &err, d ? d->extracted_len : 0);
-    idx_doc_free(d);
+    fuzz_model("/fuzz/input.html", (const char *)data, size);
     return 0;
 }
