@@ -60,8 +60,18 @@ typedef struct {
     const qry_synonyms *syn;
     char **subs;              /* search-mode words waiting for the token that holds them */
     size_t nsubs;
+    int after_number;         /* the last word was a number (2019) */
     int oom;
 } analysis;
+
+/* Whether s[0, len) is all ASCII digits. */
+static int all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return len > 0;
+}
 
 static int on_token(void *ctx, const seg_token *t)
 {
@@ -74,6 +84,21 @@ static int on_token(void *ctx, const seg_token *t)
     }
     int han;
     size_t chars = chars_of(t->norm, t->norm_len, &han);
+    /* a date's unit belongs to its number, not to the word after it: 2019年成交额
+     * is cut 2019 / 年成交额 by the dictionary, and asks for 成交额 */
+    seg_token rest;
+    static const char *const date_units[] = {"年", "月", "日"};
+    for (size_t i = 0; a->after_number && han && chars >= 3 && i < 3; i++)
+        if (strncmp(t->norm, date_units[i], 3) == 0 && t->end - t->start == t->norm_len) {
+            rest = *t;
+            rest.norm += 3;
+            rest.norm_len -= 3;
+            rest.start += 3;
+            t = &rest;
+            chars--;
+            break;
+        }
+    a->after_number = all_digits(t->norm, t->norm_len);
     int function = qry_is_function_word(t->norm, t->norm_len);
     if (!function) {
         qry_word *nw = realloc(a->u->words, (a->u->nwords + 1) * sizeof *nw);
@@ -89,6 +114,8 @@ static int on_token(void *ctx, const seg_token *t)
             return 0;
         }
         a->u->nwords++;
+        w->start = t->start;
+        w->end = t->end;
         w->single = han && chars == 1;
         w->subs = a->subs;
         w->nsubs = a->nsubs;
@@ -109,14 +136,54 @@ static int on_token(void *ctx, const seg_token *t)
     return 0;
 }
 
+/* Pushes the members of list to arr unless already there or equal to self. */
+static int push_new(char ***arr, size_t *n, char *const *list, const char *self)
+{
+    for (size_t i = 0; list && list[i]; i++) {
+        int seen = !strcmp(list[i], self);
+        for (size_t k = 0; k < *n && !seen; k++)
+            seen = !strcmp((*arr)[k], list[i]);
+        if (!seen && qry_strs_push(arr, n, list[i], strlen(list[i])))
+            return 1;
+    }
+    return 0;
+}
+
+/* Consecutive words that together are a member of a group (企业 负担 → 企业负担;
+ * 老年人 就餐 → 老年人就餐): each of them also finds the group's other members, so a
+ * passage saying 降本减负 holds the span's words as one expression. */
+#define SPAN_WORDS 4
+static int add_span_members(const qry_synonyms *syn, qry_unit *u)
+{
+    char buf[256];
+    for (size_t i = 0; i < u->nwords; i++)
+        for (size_t j = i + 1; j < u->nwords && j < i + SPAN_WORDS; j++) {
+            size_t len = u->words[j].end - u->words[i].start;
+            if (len >= sizeof buf)
+                break;
+            memcpy(buf, u->norm + u->words[i].start, len);
+            buf[len] = 0;
+            char *const *alts = qry_synonyms_of(syn, buf), *const *rel = qry_related_of(syn, buf);
+            for (size_t k = i; k <= j && (alts || rel); k++) {
+                qry_word *w = &u->words[k];
+                if (push_new(&w->alts, &w->nalts, alts, w->norm) || push_new(&w->rel, &w->nrel, rel, w->norm))
+                    return QRY_ENOMEM;
+            }
+        }
+    return 0;
+}
+
 int qry_unit_analyse(seg_state *st, const qry_synonyms *syn, qry_unit *u)
 {
-    analysis a = {u, syn, NULL, 0, 0};
+    analysis a = {u, syn, NULL, 0, 0, 0};
     if (!u->phrase && !u->negated)
         seg_cut(st, u->norm, strlen(u->norm), SEG_MODE_SEARCH, 0, on_token, &a);
     for (size_t i = 0; i < a.nsubs; i++)
         free(a.subs[i]);
     free(a.subs);
+    /* (not in a pasted quotation: its words are the source's own) */
+    if (!a.oom && syn && qry_utf8_chars(u->norm, strlen(u->norm)) <= QRY_PASTED_CHARS && add_span_members(syn, u))
+        a.oom = 1;
     /* one-character words say little beside others (年 in 2025年) and cost a
      * prefix search: they count only when there is nothing else */
     size_t multi = 0;

@@ -42,6 +42,7 @@ typedef struct {
     size_t nrel;
     char **subs;             /* the search-mode words inside it (广东省政府 → 广东 广东省 省政府 政府) */
     size_t nsubs;
+    size_t start, end;       /* its bytes in the unit's norm */
     int single;              /* one Han character */
     int named;               /* it named the documents searched (河南 in 河南乡村振兴):
                                 there it ranks nothing */

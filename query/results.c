@@ -165,6 +165,18 @@ static int holds_text(const qry_normtext *nt, const char *fields, const char *s)
     return (nt && strstr(nt->s, s)) || (fields && strstr(fields, s));
 }
 
+/* Appends s to the via list unless it is there (one expression can stand for
+ * several words of a query: 降本减负 for 企业 and 负担). */
+static void add_via(json_t *via, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(via, i, v)
+        if (!strcmp(json_string_value(v), s))
+            return;
+    json_array_append_new(via, json_string(s));
+}
+
 /* Why a hit matched (INTERFACE.md, "match"): the tier it came from (3: it is in a
  * document the query names, listed in order), and below the literal tiers which
  * of the query's content words it lacks. */
@@ -180,17 +192,20 @@ static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_
             continue;
         for (size_t k = 0; tier == 1 && k < u->nalts; k++)
             if (nt && strstr(nt->s, u->alts[k]))
-                json_array_append_new(via, json_string(u->alts[k]));
+                add_via(via, u->alts[k]);
         if (tier != 2 || holds_text(nt, fields, u->norm))
             continue;
         for (size_t w = 0; w < u->nwords; w++) {
             const qry_word *qw = &u->words[w];
             int held = holds_text(nt, fields, qw->norm);
-            for (size_t k = 0; !held && k < qw->nalts; k++)
-                if (holds_text(nt, fields, qw->alts[k])) {
-                    held = 1;
-                    json_array_append_new(via, json_string(qw->alts[k]));
-                }
+            char *const *lists[2] = {qw->alts, qw->rel};   /* synonyms, then related expressions */
+            size_t sizes[2] = {qw->nalts, qw->nrel};
+            for (int l = 0; l < 2 && !held; l++)
+                for (size_t k = 0; !held && k < sizes[l]; k++)
+                    if (holds_text(nt, fields, lists[l][k])) {
+                        held = 1;
+                        add_via(via, lists[l][k]);
+                    }
             if (!held)
                 json_array_append_new(missing, json_string(qw->norm));
         }
