@@ -1,7 +1,7 @@
 /* naming.c — a query that names documents ranks their passages first (a soft
  * filter), by its other words. A unit names the documents whose title holds it
  * whole (广东省政府工作报告, 2020年柯桥区政府工作报告, 创新筑基: a title's own
- * phrase); a word names the documents of a region (河南 in 2025年河南省政府工作报告,
+ * phrase) or holds all its words, one of them the title's region (柯桥十四五规划); a word names the documents of a region (河南 in 2025年河南省政府工作报告,
  * 柯桥 in …柯桥区…). Titles are read once per index revision. */
 #include "engine.h"
 #include "schema.h"
@@ -168,6 +168,57 @@ static int names_region(const char *title, const char *word)
     return 0;
 }
 
+/* Whether the title spells the word out: itself or every word inside it (广东政府 →
+ * 广东, 政府). */
+static int title_spells(const char *title, const qry_word *w)
+{
+    if (strstr(title, w->norm))
+        return 1;
+    size_t inside = 0;
+    for (size_t i = 0; i < w->nsubs; i++)
+        inside += strstr(title, w->subs[i]) != NULL;
+    return w->nsubs > 1 && inside == w->nsubs;
+}
+
+/* Whether the title spells the word out or holds one of its synonyms (十四五 →
+ * 第十四个五年规划). */
+static int title_holds(const char *title, const qry_word *w)
+{
+    if (title_spells(title, w))
+        return 1;
+    for (size_t i = 0; i < w->nalts; i++)
+        if (strstr(title, w->alts[i]))
+            return 1;
+    return 0;
+}
+
+/* Whether the word, or a word inside it, is the title's region. */
+static int word_names_region(const char *title, const qry_word *w)
+{
+    if (names_region(title, w->norm))
+        return 1;
+    for (size_t i = 0; i < w->nsubs; i++)
+        if (names_region(title, w->subs[i]))
+            return 1;
+    return 0;
+}
+
+/* The unit's words are all in the title (as themselves or synonyms) and one of
+ * them is its region: 柯桥十四五规划 names 绍兴市柯桥区…第十四个五年规划…纲要,
+ * 广东政府工作报告 names 2025年广东省政府工作报告; 创新发展 names no title. */
+static int names_by_words(const char *title, const qry_unit *u)
+{
+    if (u->nwords < 2)
+        return 0;
+    int region = 0;
+    for (size_t w = 0; w < u->nwords; w++) {
+        if (!title_holds(title, &u->words[w]))
+            return 0;
+        region |= word_names_region(title, &u->words[w]);
+    }
+    return region;
+}
+
 int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
 {
     memset(out, 0, sizeof *out);
@@ -199,6 +250,27 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
             for (size_t f = 0; f < t->n; f++)
                 named[f] &= hit[f];
             u->optional = 1;
+            naming++;
+            continue;
+        }
+        /* its words all in a title (柯桥十四五规划): the words the title spells out
+         * name it; one it holds only as a synonym (十四五) still ranks within it */
+        count = 0;
+        size_t first = 0;
+        for (size_t f = 0; f < t->n; f++)
+            if ((hit[f] = names_by_words(t->norms[f], u)) != 0 && !count++)
+                first = f;
+        if (count && count <= most) {
+            out->by_title = 1;
+            for (size_t f = 0; f < t->n; f++)
+                named[f] &= hit[f];
+            size_t spelt = 0;
+            for (size_t w = 0; w < u->nwords; w++)
+                spelt += u->words[w].named = title_spells(t->norms[first], &u->words[w]);
+            u->optional = spelt == u->nwords;
+            if (u->optional)
+                for (size_t w = 0; w < u->nwords; w++)
+                    u->words[w].named = 0;
             naming++;
             continue;
         }

@@ -110,6 +110,52 @@ static xsh_query *named_files(const qry_naming *nm)
  * those; AND_NOT: all but those; where NULL: all), adding to the page. A p without
  * units lists the passages in document order. shown is the query the hits'
  * highlights mark. */
+#define OUTLINE_MAX 5000         /* passages: a listing up to this long is shown as an outline */
+
+typedef struct {
+    xsh_hit hit;
+    size_t depth, pos;
+} outline_entry;
+
+static int cmp_outline(const void *a, const void *b)
+{
+    const outline_entry *x = a, *y = b;
+    if (x->depth != y->depth)
+        return x->depth < y->depth ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* A listing without words (a query that only names documents) as an outline: the
+ * passages at the top of the documents' structure first (the preface, each
+ * chapter's opening before its sections), each level in document order; then
+ * keeps [skip, skip + need) of it. r holds the whole listing in docid order. */
+static void outline_order(qry_engine *e, xsh_result *r, size_t skip, size_t need)
+{
+    outline_entry *o = malloc(r->nhits * sizeof *o);
+    if (!o)
+        return;                               /* document order, then: still a listing */
+    for (size_t i = 0; i < r->nhits; i++) {
+        json_t *rec = qry_record(e, r->hits[i].docid);
+        o[i].hit = r->hits[i];
+        o[i].depth = rec ? json_array_size(json_object_get(rec, "section")) : SIZE_MAX;
+        o[i].pos = i;
+    }
+    qsort(o, r->nhits, sizeof *o, cmp_outline);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (i >= skip && n < need)
+            r->hits[n++] = o[i].hit;
+        else {
+            free(o[i].hit.data);
+            for (size_t t = 0; t < o[i].hit.nterms; t++)
+                free(o[i].hit.terms[t]);
+            free(o[i].hit.terms);
+        }
+    }
+    r->nhits = n;
+    free(o);
+}
+
 static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, const qry_parsed *shown,
                     const xsh_query *where, xsh_op op, page *pg, qry_err *err)
 {
@@ -156,11 +202,24 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             xsh_result_free(c);
         }
         int counted = k < NTIERS - 1;
+        /* the named documents' passages alone: fetched whole, shown as an outline */
+        int outline = !p->n && where && op == XSH_OP_FILTER && !req->per_doc && pg->need;
         xsh_result *r = NULL;
         rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX,
-                      pg->skip, pg->need, req->per_doc, counted, pg->deadline_ns, &r, err);
+                      outline ? 0 : pg->skip, outline ? OUTLINE_MAX : pg->need, req->per_doc, counted,
+                      pg->deadline_ns, &r, err);
         if (rc)
             break;
+        if (outline && r->nhits < OUTLINE_MAX)
+            outline_order(e, r, pg->skip, pg->need);
+        else if (outline) {                   /* too long for an outline: document order */
+            xsh_result_free(r);
+            r = NULL;
+            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->docs, pg->skip, pg->need,
+                          req->per_doc, counted, pg->deadline_ns, &r, err);
+            if (rc)
+                break;
+        }
         if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
             qry_verifier_note_above(&verifier, r, pg->skip == 0 && r->nhits < pg->need && !req->per_doc);
         if (counted) {

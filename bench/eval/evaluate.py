@@ -12,7 +12,9 @@ with no result, for wensou beside its peers, all over the same passages (those
 Two judged sets: judged.tsv (keyword queries over the five Keqiao documents, the
 set of earlier figures: it is run over those five files only) and
 judged-natural.tsv (queries of every kind over all 33 documents, see JUDGING.md),
-reported per kind and per half: 'keyword' vs the natural kinds. A hit is relevant
+reported per kind and per half: 'keyword' vs the natural kinds. A third,
+judged-heldout.tsv (14 synonym and question queries), was written by a judge who
+saw neither wensou's vocabulary nor its results, after the tuning it measures. A hit is relevant
 when its file name holds the judged part and its text holds the judged snippet.
 usage: /usr/bin/python3 bench/eval/evaluate.py [--wensou build/wensou] [--show] [--only wensou]"""
 import argparse
@@ -187,6 +189,12 @@ def main():
                [("keyword half", ["keyword"]), ("natural half", NATURAL_KINDS)])
         report("judged-natural.tsv by kind (natural half)", res, new, [(k[:17], [k]) for k in NATURAL_KINDS[:4]])
         report("judged-natural.tsv by kind (natural half, cont.)", res, new, [(k[:17], [k]) for k in NATURAL_KINDS[4:]])
+        held = load_judgments(os.path.join(HERE, "judged-heldout.tsv"), None)
+        print("\njudged-heldout.tsv: %d queries, %d judgments (written blind, after tuning; see JUDGING.md)"
+              % (len(held), sum(len(j) for _, j in held.values())))
+        res = evaluate(systems, held, a.show)
+        report("judged-heldout.tsv", res, held, [("all", ["synonym", "question"]), ("synonym", ["synonym"]),
+                                                 ("question", ["question"])])
     finally:
         shutil.rmtree(tmp)
 
