@@ -291,10 +291,25 @@ xsh_query *qry_word_fields(const qry_word *w)
     return xsh_query_term(term, (size_t)len, 1, 0);
 }
 
+/* Counts the terms a literal's query needs (a qry_literal_terms on_term). */
+static void count_term(void *ctx, const char *term, size_t len)
+{
+    (void)term;
+    (void)len;
+    ++*(size_t *)ctx;
+}
+
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields)
 {
     int exact;
-    xsh_query *parts[4] = {qry_literal(st, w->norm, &exact), NULL, NULL, NULL};
+    size_t nterms = 0;
+    xsh_query *lit = qry_literal_terms(st, w->norm, &exact, count_term, &nterms);
+    if (nterms > r->word_terms) {           /* a long word counts once, not once per bigram */
+        xsh_query *sc = xsh_query_scale(lit, r->word_terms / (double)nterms);
+        xsh_query_free(lit);
+        lit = sc;
+    }
+    xsh_query *parts[4] = {lit, NULL, NULL, NULL};
     size_t n = 1;
     char *const *lists[2] = {w->alts, w->rel};
     size_t sizes[2] = {w->nalts, w->nrel};

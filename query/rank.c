@@ -11,6 +11,7 @@ static const qry_rank defaults = {
     .related_weight = 0.4,
     .inner_weight = 0.5,
     .definition_weight = 3.0,
+    .word_terms = 2.0,
     .quotation_words = 16,
 };
 
