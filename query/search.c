@@ -86,6 +86,7 @@ typedef struct {
     size_t rank, total, skip, need;   /* rank of the last hit; passes' skip and room */
     size_t docs;                      /* passages in the index */
     unsigned long long deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
+    size_t named_passages;            /* of the documents the query names (their records) */
 } page;
 
 /* The passages of the named files (their F terms). */
@@ -110,7 +111,7 @@ static xsh_query *named_files(const qry_naming *nm)
  * those; AND_NOT: all but those; where NULL: all), adding to the page. A p without
  * units lists the passages in document order. shown is the query the hits'
  * highlights mark. */
-#define OUTLINE_MAX 5000         /* passages: a listing up to this long is shown as an outline */
+#define OUTLINE_MAX 2000         /* passages: a listing up to this long is shown as an outline */
 
 typedef struct {
     xsh_hit hit;
@@ -203,23 +204,16 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         }
         int counted = k < NTIERS - 1;
         /* the named documents' passages alone: fetched whole, shown as an outline */
-        int outline = !p->n && where && op == XSH_OP_FILTER && !req->per_doc && pg->need;
+        int outline = !p->n && where && op == XSH_OP_FILTER && !req->per_doc && pg->need &&
+                      pg->named_passages <= OUTLINE_MAX;
         xsh_result *r = NULL;
         rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX,
                       outline ? 0 : pg->skip, outline ? OUTLINE_MAX : pg->need, req->per_doc, counted,
                       pg->deadline_ns, &r, err);
         if (rc)
             break;
-        if (outline && r->nhits < OUTLINE_MAX)
+        if (outline)
             outline_order(e, r, pg->skip, pg->need);
-        else if (outline) {                   /* too long for an outline: document order */
-            xsh_result_free(r);
-            r = NULL;
-            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->docs, pg->skip, pg->need,
-                          req->per_doc, counted, pg->deadline_ns, &r, err);
-            if (rc)
-                break;
-        }
         if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
             qry_verifier_note_above(&verifier, r, pg->skip == 0 && r->nhits < pg->need && !req->per_doc);
         if (counted) {
@@ -276,7 +270,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     if (rc)
         return rc;
     page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years"), json_object(),
-               req->offset, 0, req->offset, req->limit, 0, 0};
+               req->offset, 0, req->offset, req->limit, 0, 0, 0};
     if (req->timeout_ms)
         pg.deadline_ns = (unsigned long long)(t0 * 1e6) + (unsigned long long)req->timeout_ms * 1000000ull;
     xsh_err ce;
@@ -287,6 +281,8 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         /* a query that names documents: their passages first, ranked by its other
          * words (in document order when it has none), then everyone's by it all */
         xsh_query *named = named_files(&nm);
+        for (size_t i = 0; i < nm.n; i++)
+            pg.named_passages += (size_t)json_integer_value(json_object_get(qry_file_shared(e, nm.files[i]), "passages"));
         size_t required = 0;
         for (size_t i = 0; i < p.n; i++)
             required += !p.units[i].optional;
