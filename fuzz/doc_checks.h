@@ -1,13 +1,16 @@
 /* doc_checks.h — what every fuzz target over the document model asserts: a file is
  * modelled or refused with a message; every passage lies inside the input, in
- * order, non-empty, with pages that never run backwards. */
+ * order, non-empty, with pages that never run backwards; the abbreviations mined
+ * from it are pairs of two short names. */
 #ifndef WENSOU_FUZZ_DOC_CHECKS_H
 #define WENSOU_FUZZ_DOC_CHECKS_H
 
 #include "idx.h"
+#include "idx_record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static inline void check_document(int rc, idx_doc *d, const idx_err *err, size_t size)
 {
@@ -38,6 +41,16 @@ static inline void fuzz_model(const char *name, const char *bytes, size_t size)
     idx_err err;
     int rc = idx_doc_from_bytes(name, bytes, size, &d, &err);
     check_document(rc, d, &err, d && d->extracted ? d->extracted_len : size);
+    json_t *abbr = rc == 0 ? idx_abbreviations(d) : NULL, *pair;
+    size_t i;
+    json_array_foreach(abbr, i, pair) {
+        for (size_t k = 0; k < 2; k++) {
+            const char *s = json_string_value(json_array_get(pair, k));
+            if (json_array_size(pair) != 2 || !s || !s[0] || strlen(s) > 40 * 4)
+                abort();
+        }
+    }
+    json_decref(abbr);
     idx_doc_free(d);
 }
 

@@ -9,5 +9,8 @@
 /* New references; NULL on allocation failure. */
 json_t *idx_passage_json(const idx_doc *d, const idx_passage *p);
 json_t *idx_doc_json(const idx_doc *d);
+/* The abbreviations d defines (abbrev.c) as [[short, full], …]: its glossary's
+ * 简称/即/指 entries and the text's （以下简称“X”）. */
+json_t *idx_abbreviations(const idx_doc *d);
 
 #endif

@@ -3,6 +3,7 @@
 #include "idx_index.h"
 #include "idx_int.h"
 #include "idx_prepare.h"
+#include "idx_record.h"
 #include "schema.h"
 
 #include <glib.h>
@@ -23,7 +24,8 @@ int idx_prepare_read(const char *path, const char *context, idx_prepared *p)
     gchar *content = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)p->bytes, p->size);
     char *row = idx_manifest_entry(p->abs);
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    const char *parts[] = {content ? content : "", WENSOU_SCHEMA_VERSION, context ? context : "", row ? row : ""};
+    const char *parts[] = {content ? content : "", WENSOU_SCHEMA_VERSION, IDX_MODEL_VERSION, context ? context : "",
+                           row ? row : ""};
     for (size_t i = 0; sum && i < sizeof parts / sizeof parts[0]; i++) {
         g_checksum_update(sum, (const guchar *)parts[i], (gssize)strlen(parts[i]));
         g_checksum_update(sum, (const guchar *)"\n", 1);
@@ -46,6 +48,10 @@ int idx_prepare_model(seg_state *st, idx_prepared *p)
         return p->rc;
     p->docs = calloc(doc->npassages ? doc->npassages : 1, sizeof *p->docs);
     p->shared = json_pack("{s:s?, s:s?, s:s?}", "title", doc->title, "date", doc->date, "kind", doc->kind);
+    json_t *abbr = p->shared ? idx_abbreviations(doc) : NULL;
+    if (json_array_size(abbr))
+        json_object_set(p->shared, "abbr", abbr);
+    json_decref(abbr);
     if (!p->docs || !p->shared)
         p->rc = idx_fail(&p->err, IDX_ENOMEM, p->abs, NULL);
     for (size_t i = 0; i < doc->npassages && !p->rc; i++) {

@@ -74,5 +74,9 @@ json_t *idx_doc_json(const idx_doc *d)
     json_t *meta = meta_json(d);
     if (meta)
         json_object_set_new(o, "meta", meta);
+    json_t *abbr = idx_abbreviations(d);
+    if (json_array_size(abbr))
+        json_object_set(o, "abbreviations", abbr);
+    json_decref(abbr);
     return o;
 }

@@ -81,19 +81,23 @@ static void cache_clear(qry_engine *e)
     e->filemap = NULL;
     qry_titles_free(e->titles);
     e->titles = NULL;
+    qry_synonyms_free(e->mined);
+    e->mined = NULL;
+    e->mined_loaded = 0;
 }
 
-/* Sets title, date and kind in to from from's (null where from has none). */
+/* Sets title, date, kind, passages and abbr in to from from's (null where from has
+ * none). */
 static void set_shared_fields(json_t *to, const json_t *from)
 {
-    static const char *fields[] = {"title", "date", "kind"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *fields[] = {"title", "date", "kind", "passages", "abbr"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         json_t *v = json_object_get(from, fields[i]);
         json_object_set(to, fields[i], v ? v : json_null());
     }
 }
 
-/* What the passages of file share ({"title","date","kind","year"}, borrowed; empty
+/* What the passages of file share ({"title","date","kind","year","passages","abbr"}, borrowed; empty
  * when unknown), from its metadata record, kept per revision. */
 json_t *qry_file_shared(qry_engine *e, const char *file)
 {

@@ -30,6 +30,8 @@ struct qry_engine {
     json_t *files;               /* file → what its passages share (file_shared) */
     qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
     qry_titles *titles;          /* every file's normalised title, for naming.c; NULL until needed */
+    qry_synonyms *mined;         /* syn with the abbreviations the files define (mined.c) */
+    int mined_loaded;            /* mined was looked for in this revision */
     const json_t *last;          /* the last result qry_search returned (identity only) */
     json_t *last_frags;          /* its hits' record fragments, in order */
     int lean;                    /* hits leave their record out: qry_search_text writes
@@ -51,10 +53,16 @@ json_t *qry_record(qry_engine *e, unsigned docid);
 /* That record's fields as JSON text without braces (a borrowed string), or NULL
  * when the record is not in the cache. */
 json_t *qry_record_fragment(qry_engine *e, unsigned docid);
-/* What file's passages share: {"title","date","kind","year"} (borrowed). */
+/* What file's passages share: {"title","date","kind","year"}, and its passage
+ * count and mined abbreviations ("passages", "abbr") (borrowed). */
 json_t *qry_file_shared(qry_engine *e, const char *file);
 /* docid's passage text normalised (cached), or NULL. */
 const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text);
+
+/* ---- abbreviations the documents define (mined.c) ---- */
+/* The synonyms a query of this revision uses: e->syn, with the abbreviations the
+ * indexed files define (their records' "abbr") layered over it when there are any. */
+const qry_synonyms *qry_engine_synonyms(qry_engine *e);
 
 /* ---- documents a query names (naming.c) ---- */
 typedef struct {

@@ -12,6 +12,7 @@ static const qry_rank defaults = {
     .inner_weight = 0.5,
     .definition_weight = 3.0,
     .word_terms = 2.0,
+    .generic_share = 0.4,
     .quotation_words = 16,
 };
 

@@ -32,6 +32,9 @@ typedef struct {
      * bench/eval (no scaling → 2): keyword half 0.957 → 0.959, natural 0.841 →
      * 0.842, held-out questions 0.602 → 0.670; 1.5 and 3 did no better. */
     double word_terms;
+    /* A query word in more than this share of the passages (建设, 发展, 推进) is a
+     * frame word beside the topic's words: the every-word boost does not ask for it. */
+    double generic_share;
     /* A pasted quotation is matched by this many of its words, the rarest (Xapian's
      * elite set): its source holds them, and the rest only cost time. */
     unsigned quotation_words;

@@ -266,7 +266,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     if (!(e->last_frags = json_array()))
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     qry_parsed p;
-    int rc = qry_parse(req->q, e->st, e->syn, &p, err);
+    int rc = qry_parse(req->q, e->st, qry_engine_synonyms(e), &p, err);
     if (rc)
         return rc;
     page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years"), json_object(),

@@ -23,6 +23,7 @@ typedef struct {
 
 struct qry_synonyms {
     syn_table strict, related;
+    const qry_synonyms *base;  /* a layer (qry_synonyms_layer): looked up after its own */
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -147,12 +148,113 @@ static char *const *members_of(const syn_table *t, const char *norm)
 
 char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm)
 {
-    return s ? members_of(&s->strict, norm) : NULL;
+    char *const *m = s ? members_of(&s->strict, norm) : NULL;
+    return m || !s || !s->base ? m : qry_synonyms_of(s->base, norm);
 }
 
 char *const *qry_related_of(const qry_synonyms *s, const char *norm)
 {
-    return s ? members_of(&s->related, norm) : NULL;
+    char *const *m = s ? members_of(&s->related, norm) : NULL;
+    return m || !s || !s->base ? m : qry_related_of(s->base, norm);
+}
+
+typedef struct {
+    const char *member, *other;
+} syn_edge;
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const syn_edge *x = a, *y = b;
+    int c = strcmp(x->member, y->member);
+    return c ? c : strcmp(x->other, y->other);
+}
+
+/* Whether other is member itself or already in list[0, n). */
+static int listed(char *const *list, size_t n, const char *member, const char *other)
+{
+    if (!strcmp(member, other))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i], other))
+            return 1;
+    return 0;
+}
+
+int qry_synonyms_layer(const qry_synonyms *base, const char *const *pairs, size_t npairs, seg_state *st,
+                       qry_synonyms **out, qry_err *err)
+{
+    *out = NULL;
+    qry_synonyms *s = calloc(1, sizeof *s);
+    char **norms = calloc(npairs * 2 + 1, sizeof *norms);
+    syn_edge *edges = calloc(npairs * 2 + 1, sizeof *edges);
+    int rc = !s || !norms || !edges ? QRY_ENOMEM : 0;
+    size_t ne = 0;
+    for (size_t i = 0; !rc && i < npairs; i++) {
+        norms[2 * i] = qry_literal_norm(st, pairs[2 * i]);
+        norms[2 * i + 1] = qry_literal_norm(st, pairs[2 * i + 1]);
+        const char *a = norms[2 * i], *b = norms[2 * i + 1];
+        if (!a || !b || !strcmp(a, b) || qry_utf8_chars(a, strlen(a)) < 2)
+            continue;
+        edges[ne++] = (syn_edge){a, b};
+        edges[ne++] = (syn_edge){b, a};
+    }
+    if (!rc)
+        qsort(edges, ne, sizeof *edges, cmp_edge);
+    /* one entry per member: its mined partners, then the base's members of its group */
+    for (size_t i = 0; !rc && i < ne;) {
+        size_t j = i;
+        while (j < ne && !strcmp(edges[j].member, edges[i].member))
+            j++;
+        char *const *inherited = base ? qry_synonyms_of(base, edges[i].member) : NULL;
+        size_t ninh = 0;
+        while (inherited && inherited[ninh])
+            ninh++;
+        char **g = calloc(j - i + ninh + 2, sizeof *g);
+        size_t n = 0;
+        rc = g && (g[n++] = strdup(edges[i].member)) ? 0 : QRY_ENOMEM;
+        for (size_t k = i; !rc && k < j; k++)
+            if (!listed(g + 1, n - 1, edges[i].member, edges[k].other) && !(g[n++] = strdup(edges[k].other)))
+                rc = QRY_ENOMEM;
+        for (size_t k = 0; !rc && k < ninh; k++)
+            if (!listed(g + 1, n - 1, edges[i].member, inherited[k]) && !(g[n++] = strdup(inherited[k])))
+                rc = QRY_ENOMEM;
+        /* the entry of g[0] alone: add_group makes one per member, so add one and drop the rest */
+        if (!rc) {
+            syn_entry *ne2 = realloc(s->strict.e, (s->strict.n + 1) * sizeof *ne2);
+            if (!ne2)
+                rc = QRY_ENOMEM;
+            else {
+                s->strict.e = ne2;
+                syn_entry *e = &s->strict.e[s->strict.n];
+                e->member = g[0];
+                e->others = calloc(n, sizeof *e->others);
+                if (!e->others)
+                    rc = QRY_ENOMEM;
+                else {
+                    for (size_t k = 1; k < n; k++)
+                        e->others[k - 1] = g[k];
+                    s->strict.n++;
+                    free(g);
+                    g = NULL;
+                }
+            }
+        }
+        if (g)
+            free_group(g, n);
+        i = j;
+    }
+    for (size_t i = 0; norms && i < npairs * 2; i++)
+        free(norms[i]);
+    free(norms);
+    free(edges);
+    if (rc) {
+        qry_synonyms_free(s);
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
+    }
+    qsort(s->strict.e, s->strict.n, sizeof *s->strict.e, cmp_entry);
+    s->base = base;
+    *out = s;
+    return 0;
 }
 
 static void free_table(syn_table *t)

@@ -86,15 +86,37 @@ static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
 
 /* u's content words all held, each in the text, as a synonym or in the document's
  * fields (a quoted phrase has no such loose match; a unit of one word, none). */
-static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_rank *r)
+static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_rank *r, const unsigned char *skip)
 {
     if (u->phrase || u->nwords == 0)
         return NULL;
     qlist l = {0};
     for (size_t i = 0; i < u->nwords; i++)
-        if (!u->words[i].named)
+        if (!u->words[i].named && !(skip && skip[i]))
             ql_add(&l, qry_word_any(st, &u->words[i], r, 1));
     return ql_combine(&l, XSH_OP_AND);
+}
+
+/* Per word of u, whether it is a frame word of the collection (建设, 发展, 推进: in
+ * more than r->generic_share of the passages) beside a word that is not: the topic
+ * is in the others. NULL when none is (or all are), or out of memory. */
+static unsigned char *frame_words(xsh_db *db, const qry_unit *u, const qry_rank *r, size_t docs)
+{
+    if (u->phrase || u->nwords < 2 || !docs)
+        return NULL;
+    unsigned char *g = calloc(u->nwords, 1);
+    size_t n = 0;
+    for (size_t i = 0; g && i < u->nwords; i++) {
+        size_t tf = 0;
+        xsh_err e;
+        if (xsh_db_term_freq(db, u->words[i].norm, &tf, &e) == 0 && (double)tf > r->generic_share * (double)docs)
+            n += g[i] = 1;
+    }
+    if (n == 0 || n == u->nwords) {
+        free(g);
+        return NULL;
+    }
+    return g;
 }
 
 /* Each content word of u, held or not (the best match sums what is held); of a
@@ -117,10 +139,15 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
 {
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}, NULL};
     int words_exact = 1, synonyms_exact = 1;
-    qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0}, all_words = {0}, some = {0};
+    qlist exact_all = {0}, syn_all = {0}, any = {0}, ranks = {0}, neg = {0}, all_words = {0}, some = {0},
+          all_topic = {0};
+    size_t docs = 0;
+    xsh_err de;
+    if (xsh_db_doc_count(db, &docs, &de) != 0)
+        docs = 0;
     int synonyms = 0, slots = 0, phrase_alone = 0;
     for (size_t s = 0; s < p->nslots; s++) {
-        qlist lit = {0}, alt = {0}, loose = {0};
+        qlist lit = {0}, alt = {0}, loose = {0}, topic = {0};
         for (size_t i = 0; i < p->n; i++) {
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
@@ -148,16 +175,22 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             xsh_query *sl = synonym_literals(st, u, &synonyms_exact);
             synonyms |= sl != NULL;
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
-            ql_add(&loose, unit_all_words(st, u, r));
+            ql_add(&loose, unit_all_words(st, u, r, NULL));
+            unsigned char *frame = frame_words(db, u, r, docs);
+            ql_add(&topic, unit_all_words(st, u, r, frame));
+            free(frame);
             ql_add(&ranks, unit_rank(st, u));
             unit_some_words(st, u, r, p->pasted, &some);
         }
-        if (lit.n == 0)
+        if (lit.n == 0) {
+            xsh_query_free(ql_combine(&topic, XSH_OP_OR));
             continue;
+        }
         xsh_query *slot_lit = ql_combine(&lit, XSH_OP_OR);
         xsh_query *slot_alt = ql_combine(&alt, XSH_OP_OR);
         xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt ? xsh_query_copy(slot_alt) : NULL);
-        xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR);
+        xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR), *slot_topic = ql_combine(&topic, XSH_OP_OR);
+        ql_add(&all_topic, slot_topic ? slot_topic : xsh_query_copy(slot_lit));
         slots++;
         phrase_alone = !slot_alt && !slot_loose;
         /* the slot's words all held (in the text, as synonyms or in the fields) */
@@ -182,6 +215,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         xsh_query_free(ql_combine(&syn_all, XSH_OP_OR));
         xsh_query_free(ql_combine(&any, XSH_OP_OR));
         xsh_query_free(ql_combine(&all_words, XSH_OP_OR));
+        xsh_query_free(ql_combine(&all_topic, XSH_OP_OR));
         xsh_query_free(ql_combine(&some, XSH_OP_OR));
     } else {
         xsh_query *s0 = ql_combine(&exact_all, XSH_OP_AND), *s1 = ql_combine(&syn_all, XSH_OP_AND);
@@ -195,11 +229,16 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         /* the best match: whole literals first, then every word held, then the
          * sum of the words held (coordination through BM25's sum) */
         xsh_query *every = ql_combine(&all_words, XSH_OP_AND);
+        /* the boost asks for the topic's words: not the frame words (建设, 发展) a
+         * passage on the topic need not say */
+        xsh_query *every_topic = ql_combine(&all_topic, XSH_OP_AND);
         if (p->pasted) {             /* a quotation with edits holds not every word */
             xsh_query_free(every);
-            every = NULL;
+            xsh_query_free(every_topic);
+            every = every_topic = NULL;
         }
-        ql_add(&any, every ? xsh_query_scale(every, r->all_words_boost) : NULL);
+        ql_add(&any, every_topic ? xsh_query_scale(every_topic, r->all_words_boost) : NULL);
+        xsh_query_free(every_topic);
         t.every = every;
         int has_some = some.n > 0;
         /* a quotation: its rarest words tell where it is from; the rest cost time */

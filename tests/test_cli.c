@@ -434,3 +434,53 @@ Test(cli, a_stub_file_naming_a_remote_database_is_refused_without_connecting)
     unlink(inner);
     rmdir(folder);
 }
+
+/* The JSON hits of `wensou search --json` for q on o's index. */
+static json_t *search_json(const one_file *o, const char *q)
+{
+    run_result r = run_env_args(english, "", "search", "-d", o->db, "--json", q, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    run_free(&r);
+    cr_assert_not_null(j);
+    return j;
+}
+
+Test(cli, abbreviations_a_document_defines_are_searched_as_synonyms)
+{
+    one_file o;
+    one_file_make(&o, "一、总体要求\n\n"
+                      "加快建设中国（浙江）自由贸易试验区绍兴联动创新区（以下简称“绍兴联动区”），推动制度创新。\n\n"
+                      "二、主要任务\n\n"
+                      "绍兴联动区今年新增外贸企业120家，进出口额增长15%。\n\n"
+                      "附件\n\n名词解释\n\n"
+                      "1.智安小区（第3页）：智慧安防小区的简称，指在小区内推进智能感知设施建设。\n\n"
+                      "2.黑灯工厂（第4页）：即无人工厂，因为无需人工操作，所以可以关灯运行。\n\n"
+                      "三、保障措施\n\n全区推广无人工厂模式，建成智慧安防小区30个。\n");
+    run_result r = one_file_index(&o, english);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    /* inspect shows what was mined */
+    r = run_env_args(english, "", "inspect", o.doc, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_not_null(strstr(r.out, "\"abbreviations\":[[\"绍兴联动区\",\"中国（浙江）自由贸易试验区绍兴联动创新区\"]"),
+                       "%.400s", r.out);
+    cr_expect_not_null(strstr(r.out, "[\"智安小区\",\"智慧安防小区\"]"), "%.600s", r.out);
+    cr_expect_not_null(strstr(r.out, "[\"黑灯工厂\",\"无人工厂\"]"), "%.600s", r.out);
+    run_free(&r);
+    /* the full form finds the passage that says only the short one, below the literal */
+    const char *pairs[][2] = {{"中国（浙江）自由贸易试验区绍兴联动创新区", "新增外贸企业120家"},
+                              {"智安小区", "建成智慧安防小区30个"},
+                              {"黑灯工厂", "推广无人工厂模式"}};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *j = search_json(&o, pairs[i][0]);
+        json_t *hits = json_object_get(j, "hits"), *h;
+        size_t k;
+        int found = 0;
+        json_array_foreach(hits, k, h)
+            found |= strstr(json_string_value(json_object_get(h, "text")), pairs[i][1]) != NULL;
+        cr_expect(found, "%s did not find the passage saying %s", pairs[i][0], pairs[i][1]);
+        json_decref(j);
+    }
+    one_file_remove(&o);
+}
