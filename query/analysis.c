@@ -136,41 +136,70 @@ static int on_token(void *ctx, const seg_token *t)
     return 0;
 }
 
-/* Pushes the members of list to arr unless already there or equal to self. */
-static int push_new(char ***arr, size_t *n, char *const *list, const char *self)
+/* Runs of 2–4 consecutive words that are a group member (企业 负担 → 企业负担;
+ * 老年人 就餐 → 老年人就餐), longest first from the left, not overlapping: each
+ * becomes a span with the group's other members. */
+#define SPAN_WORDS 4
+static int find_spans(const qry_synonyms *syn, qry_unit *u)
 {
-    for (size_t i = 0; list && list[i]; i++) {
-        int seen = !strcmp(list[i], self);
-        for (size_t k = 0; k < *n && !seen; k++)
-            seen = !strcmp((*arr)[k], list[i]);
-        if (!seen && qry_strs_push(arr, n, list[i], strlen(list[i])))
-            return 1;
+    char buf[256];
+    for (size_t i = 0; i + 1 < u->nwords;) {
+        size_t found = 0;
+        for (size_t j = i + SPAN_WORDS - 1 < u->nwords ? i + SPAN_WORDS - 1 : u->nwords - 1; j > i && !found; j--) {
+            size_t len = u->words[j].end - u->words[i].start;
+            if (len >= sizeof buf)
+                continue;
+            memcpy(buf, u->norm + u->words[i].start, len);
+            buf[len] = 0;
+            char *const *alts = qry_synonyms_of(syn, buf), *const *rel = qry_related_of(syn, buf);
+            if (!alts && !rel)
+                continue;
+            qry_span *ns = realloc(u->spans, (u->nspans + 1) * sizeof *ns);
+            if (!ns)
+                return QRY_ENOMEM;
+            u->spans = ns;
+            qry_span *sp = &ns[u->nspans++];
+            memset(sp, 0, sizeof *sp);
+            sp->start = u->words[i].start;
+            sp->end = u->words[j].end;
+            for (size_t k = 0; alts && alts[k]; k++)
+                if (qry_strs_push(&sp->alts, &sp->nalts, alts[k], strlen(alts[k])))
+                    return QRY_ENOMEM;
+            for (size_t k = 0; rel && rel[k]; k++)
+                if (qry_strs_push(&sp->rel, &sp->nrel, rel[k], strlen(rel[k])))
+                    return QRY_ENOMEM;
+            found = j;
+        }
+        i = found ? found + 1 : i + 1;
     }
     return 0;
 }
 
-/* Consecutive words that together are a member of a group (企业 负担 → 企业负担;
- * 老年人 就餐 → 老年人就餐): each of them also finds the group's other members, so a
- * passage saying 降本减负 holds the span's words as one expression. */
-#define SPAN_WORDS 4
-static int add_span_members(const qry_synonyms *syn, qry_unit *u)
+const qry_span *qry_span_of(const qry_unit *u, size_t i)
 {
-    char buf[256];
-    for (size_t i = 0; i < u->nwords; i++)
-        for (size_t j = i + 1; j < u->nwords && j < i + SPAN_WORDS; j++) {
-            size_t len = u->words[j].end - u->words[i].start;
-            if (len >= sizeof buf)
-                break;
-            memcpy(buf, u->norm + u->words[i].start, len);
-            buf[len] = 0;
-            char *const *alts = qry_synonyms_of(syn, buf), *const *rel = qry_related_of(syn, buf);
-            for (size_t k = i; k <= j && (alts || rel); k++) {
-                qry_word *w = &u->words[k];
-                if (push_new(&w->alts, &w->nalts, alts, w->norm) || push_new(&w->rel, &w->nrel, rel, w->norm))
-                    return QRY_ENOMEM;
-            }
-        }
-    return 0;
+    for (size_t s = 0; s < u->nspans; s++)
+        if (u->words[i].start >= u->spans[s].start && u->words[i].end <= u->spans[s].end)
+            return &u->spans[s];
+    return NULL;
+}
+
+void qry_unit_free_words(qry_unit *u)
+{
+    for (size_t w = 0; w < u->nwords; w++)
+        qry_word_free(&u->words[w]);
+    free(u->words);
+    for (size_t s = 0; s < u->nspans; s++) {
+        for (size_t k = 0; k < u->spans[s].nalts; k++)
+            free(u->spans[s].alts[k]);
+        free(u->spans[s].alts);
+        for (size_t k = 0; k < u->spans[s].nrel; k++)
+            free(u->spans[s].rel[k]);
+        free(u->spans[s].rel);
+    }
+    free(u->spans);
+    u->words = NULL;
+    u->spans = NULL;
+    u->nwords = u->nspans = 0;
 }
 
 int qry_unit_analyse(seg_state *st, const qry_synonyms *syn, qry_unit *u)
@@ -182,7 +211,7 @@ int qry_unit_analyse(seg_state *st, const qry_synonyms *syn, qry_unit *u)
         free(a.subs[i]);
     free(a.subs);
     /* (not in a pasted quotation: its words are the source's own) */
-    if (!a.oom && syn && qry_utf8_chars(u->norm, strlen(u->norm)) <= QRY_PASTED_CHARS && add_span_members(syn, u))
+    if (!a.oom && syn && qry_utf8_chars(u->norm, strlen(u->norm)) <= QRY_PASTED_CHARS && find_spans(syn, u))
         a.oom = 1;
     /* one-character words say little beside others (年 in 2025年) and cost a
      * prefix search: they count only when there is nothing else */

@@ -299,6 +299,36 @@ static void count_term(void *ctx, const char *term, size_t len)
     ++*(size_t *)ctx;
 }
 
+/* Synonyms (weighted r->synonym_weight) OR related expressions (r->related_weight)
+ * as literals, or NULL for none. */
+static xsh_query *alternatives(seg_state *st, char *const *alts, size_t nalts, char *const *rel, size_t nrel,
+                               const qry_rank *r)
+{
+    xsh_query *parts[2];
+    size_t n = 0;
+    char *const *lists[2] = {alts, rel};
+    size_t sizes[2] = {nalts, nrel};
+    double weights[2] = {r->synonym_weight, r->related_weight};
+    for (int l = 0; l < 2; l++) {
+        xsh_query *q[MAX_PARTS];
+        size_t nq = 0;
+        int exact;
+        for (size_t i = 0; i < sizes[l] && nq < MAX_PARTS; i++)
+            q[nq++] = qry_literal(st, lists[l][i], &exact);
+        xsh_query *any = qry_combine_free(XSH_OP_OR, q, nq);
+        if (any) {
+            parts[n++] = xsh_query_scale(any, weights[l]);
+            xsh_query_free(any);
+        }
+    }
+    return qry_combine_free(XSH_OP_OR, parts, n);
+}
+
+xsh_query *qry_span_alternatives(seg_state *st, const qry_span *s, const qry_rank *r)
+{
+    return alternatives(st, s->alts, s->nalts, s->rel, s->nrel, r);
+}
+
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields)
 {
     int exact;
@@ -309,22 +339,8 @@ xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int
         xsh_query_free(lit);
         lit = sc;
     }
-    xsh_query *parts[4] = {lit, NULL, NULL, NULL};
-    size_t n = 1;
-    char *const *lists[2] = {w->alts, w->rel};
-    size_t sizes[2] = {w->nalts, w->nrel};
-    double weights[2] = {r->synonym_weight, r->related_weight};
-    for (int l = 0; l < 2; l++) {              /* synonyms, then related expressions */
-        xsh_query *alts[MAX_PARTS];
-        size_t na = 0;
-        for (size_t i = 0; i < sizes[l] && na < MAX_PARTS; i++)
-            alts[na++] = qry_literal(st, lists[l][i], &exact);
-        xsh_query *q = qry_combine_free(XSH_OP_OR, alts, na);
-        if (q) {
-            parts[n++] = xsh_query_scale(q, weights[l]);
-            xsh_query_free(q);
-        }
-    }
+    xsh_query *parts[3] = {lit, alternatives(st, w->alts, w->nalts, w->rel, w->nrel, r), NULL};
+    size_t n = parts[1] ? 2 : 1;
     xsh_query *fields = with_fields ? qry_word_fields(w) : NULL;
     if (fields) {
         parts[n++] = xsh_query_scale(fields, r->field_weight);

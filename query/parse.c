@@ -178,9 +178,7 @@ static void drop_function_units(qry_parsed *p, size_t *nslots)
             for (size_t a = 0; a < u->nalts; a++)
                 free(u->alts[a]);
             free(u->alts);
-            for (size_t w = 0; w < u->nwords; w++)
-                qry_word_free(&u->words[w]);
-            free(u->words);
+            qry_unit_free_words(u);
             continue;
         }
         size_t old = u->slot;
@@ -340,9 +338,7 @@ void qry_parsed_free(qry_parsed *p)
     for (size_t i = 0; i < p->n; i++) {
         free(p->units[i].norm);
         free_strs(p->units[i].alts, p->units[i].nalts);
-        for (size_t w = 0; w < p->units[i].nwords; w++)
-            qry_word_free(&p->units[i].words[w]);
-        free(p->units[i].words);
+        qry_unit_free_words(&p->units[i]);
     }
     free(p->units);
     free_strs(p->docs, p->ndocs);

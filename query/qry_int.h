@@ -48,6 +48,17 @@ typedef struct {
                                 there it ranks nothing */
 } qry_word;
 
+/* Consecutive content words of a unit that together are a member of a synonym or
+ * related group (企业 负担 → 企业负担; 减轻 企业 负担 → 减轻企业负担): a passage
+ * holding one of the group's other members (降本减负) holds all of them. */
+typedef struct {
+    size_t start, end;       /* its bytes in the unit's norm; the words inside are its words */
+    char **alts;             /* synonyms of the words together, normalised */
+    size_t nalts;
+    char **rel;              /* related expressions */
+    size_t nrel;
+} qry_span;
+
 typedef struct {
     char *norm;              /* normalised literal: what a passage must contain */
     int phrase, negated;
@@ -56,6 +67,8 @@ typedef struct {
     size_t nalts;
     qry_word *words;         /* its content words (none for a phrase or a -word) */
     size_t nwords;
+    qry_span *spans;         /* runs of its words that are one expression, not overlapping */
+    size_t nspans;
     int function;            /* only question or function words (如何, 各省): no slot */
     int optional;            /* it named the documents searched (naming.c): its words
                                 rank, but no passage must hold it */
@@ -86,6 +99,10 @@ int  qry_unit_analyse(seg_state *st, const qry_synonyms *syn, qry_unit *u);
 /* Whether norm[0, len) is a question or function word (如何, 是多少, 各省, 的). */
 int  qry_is_function_word(const char *norm, size_t len);
 void qry_word_free(qry_word *w);
+/* Frees u's words and spans (not its norm or alts). */
+void qry_unit_free_words(qry_unit *u);
+/* The span of u that holds word i, or NULL. */
+const qry_span *qry_span_of(const qry_unit *u, size_t i);
 /* Whether q (normalised) asks what something means (什么是千万工程, 两重 含义): a
  * glossary entry (名词解释) answers it best. */
 int  qry_asks_definition(const char *q);
@@ -190,6 +207,9 @@ xsh_query *qry_word_fields(const qry_word *w);
  * a synonym's (weighted r->synonym_weight), or with_fields in the document's fields
  * (weighted r->field_weight). */
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields);
+/* What a span of words may be held as instead: its synonyms and related
+ * expressions (weighted), or NULL for none. */
+xsh_query *qry_span_alternatives(seg_state *st, const qry_span *s, const qry_rank *r);
 /* The OR of the text terms of the words inside a content word (its search-mode
  * sub-words of two or more characters), or NULL for none. */
 xsh_query *qry_word_inner(seg_state *st, const qry_word *w);

@@ -81,6 +81,12 @@ static json_t *highlights(qry_engine *e, const qry_parsed *p, unsigned docid, co
                 for (size_t k = 0; k < u->words[w].nalts; k++)
                     add_matches(&rs, nt, u->words[w].alts[k]);
             }
+            for (size_t s = 0; s < u->nspans; s++) {   /* 降本减负 for 企业 负担 */
+                for (size_t k = 0; k < u->spans[s].nalts; k++)
+                    add_matches(&rs, nt, u->spans[s].alts[k]);
+                for (size_t k = 0; k < u->spans[s].nrel; k++)
+                    add_matches(&rs, nt, u->spans[s].rel[k]);
+            }
         } else if (rs.n == before) {        /* a phrase: its words apart */
             word_hl w = {&rs, nt};
             seg_cut(e->st, u->norm, strlen(u->norm), SEG_MODE_ACCURATE, 0, highlight_word, &w);
@@ -198,9 +204,11 @@ static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_
         for (size_t w = 0; w < u->nwords; w++) {
             const qry_word *qw = &u->words[w];
             int held = holds_text(nt, fields, qw->norm);
-            char *const *lists[2] = {qw->alts, qw->rel};   /* synonyms, then related expressions */
-            size_t sizes[2] = {qw->nalts, qw->nrel};
-            for (int l = 0; l < 2 && !held; l++)
+            const qry_span *sp = qry_span_of(u, w);
+            /* synonyms, related expressions, then those of the span it is in */
+            char *const *lists[4] = {qw->alts, qw->rel, sp ? sp->alts : NULL, sp ? sp->rel : NULL};
+            size_t sizes[4] = {qw->nalts, qw->nrel, sp ? sp->nalts : 0, sp ? sp->nrel : 0};
+            for (int l = 0; l < 4 && !held; l++)
                 for (size_t k = 0; !held && k < sizes[l]; k++)
                     if (holds_text(nt, fields, lists[l][k])) {
                         held = 1;

@@ -91,9 +91,25 @@ static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_ran
     if (u->phrase || u->nwords == 0)
         return NULL;
     qlist l = {0};
-    for (size_t i = 0; i < u->nwords; i++)
-        if (!u->words[i].named && !(skip && skip[i]))
+    for (size_t i = 0; i < u->nwords; i++) {
+        if (u->words[i].named || (skip && skip[i]))
+            continue;
+        const qry_span *s = qry_span_of(u, i);
+        if (s && i > 0 && qry_span_of(u, i - 1) == s)
+            continue;                    /* taken with the span's first word */
+        if (!s) {
             ql_add(&l, qry_word_any(st, &u->words[i], r, 1));
+            continue;
+        }
+        /* a span's words all held, or one of its expressions (企业 负担 or 降本减负) */
+        qlist span = {0};
+        for (size_t k = i; k < u->nwords && qry_span_of(u, k) == s; k++)
+            if (!u->words[k].named && !(skip && skip[k]))
+                ql_add(&span, qry_word_any(st, &u->words[k], r, 1));
+        xsh_query *words = ql_combine(&span, XSH_OP_AND);
+        xsh_query *alt = qry_span_alternatives(st, s, r);
+        ql_add(&l, alt && words ? with(XSH_OP_OR, words, alt) : words ? words : alt);
+    }
     return ql_combine(&l, XSH_OP_AND);
 }
 
@@ -132,6 +148,15 @@ static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r,
         xsh_query *inner = pasted ? NULL : qry_word_inner(st, &u->words[i]);
         ql_add(some, inner ? xsh_query_scale(inner, r->inner_weight) : NULL);
         xsh_query_free(inner);
+    }
+    /* a span's expression earns what its words would (降本减负 for 企业 and 负担) */
+    for (size_t s = 0; s < u->nspans; s++) {
+        size_t covered = 0;
+        for (size_t i = 0; i < u->nwords; i++)
+            covered += !u->words[i].named && qry_span_of(u, i) == &u->spans[s];
+        xsh_query *alt = covered ? qry_span_alternatives(st, &u->spans[s], r) : NULL;
+        ql_add(some, alt ? xsh_query_scale(alt, (double)covered) : NULL);
+        xsh_query_free(alt);
     }
 }
 
