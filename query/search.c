@@ -111,6 +111,23 @@ static xsh_query *named_files(const qry_naming *nm)
  * those; AND_NOT: all but those; where NULL: all), adding to the page. A p without
  * units lists the passages in document order. shown is the query the hits'
  * highlights mark. */
+/* Drops r's hits outside [skip, skip + need). */
+static void keep_slice(xsh_result *r, size_t skip, size_t need)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (i >= skip && n < need)
+            r->hits[n++] = r->hits[i];
+        else {
+            free(r->hits[i].data);
+            for (size_t t = 0; t < r->hits[i].nterms; t++)
+                free(r->hits[i].terms[t]);
+            free(r->hits[i].terms);
+        }
+    }
+    r->nhits = n;
+}
+
 #define OUTLINE_MAX 2000         /* passages: a listing up to this long is shown as an outline */
 
 typedef struct {
@@ -142,19 +159,70 @@ static void outline_order(qry_engine *e, xsh_result *r, size_t skip, size_t need
         o[i].pos = i;
     }
     qsort(o, r->nhits, sizeof *o, cmp_outline);
-    size_t n = 0;
-    for (size_t i = 0; i < r->nhits; i++) {
-        if (i >= skip && n < need)
-            r->hits[n++] = o[i].hit;
-        else {
-            free(o[i].hit.data);
-            for (size_t t = 0; t < o[i].hit.nterms; t++)
-                free(o[i].hit.terms[t]);
-            free(o[i].hit.terms);
-        }
-    }
-    r->nhits = n;
+    for (size_t i = 0; i < r->nhits; i++)
+        r->hits[i] = o[i].hit;
+    keep_slice(r, skip, need);
     free(o);
+}
+
+#define CROWD_WINDOW 30          /* hits: the top of a tier's ranking spread over documents */
+#define CROWD_PER_DOC 3          /* a document's hits in it before the others' come first */
+
+static void forget_count(void *ctx, const char *file, size_t n)
+{
+    (void)ctx;
+    (void)file;
+    (void)n;
+}
+
+/* Whether some document has more than CROWD_PER_DOC of r's hits. */
+static int crowded(qry_engine *e, const xsh_result *r)
+{
+    json_t *seen = json_object();
+    int over = 0;
+    for (size_t i = 0; seen && i < r->nhits && !over; i++) {
+        const char *file = json_string_value(json_object_get(qry_record(e, r->hits[i].docid), "file"));
+        json_int_t n = file ? json_integer_value(json_object_get(seen, file)) + 1 : 0;
+        if (file)
+            json_object_set_new(seen, file, json_integer(n));
+        over = n > CROWD_PER_DOC;
+    }
+    json_decref(seen);
+    return over;
+}
+
+/* The top CROWD_WINDOW hits of r (a tier from its first hit) spread over the
+ * documents: a document's hits past its first CROWD_PER_DOC move after the other
+ * documents' (in their order), so a broad query's first page is not one report's
+ * list; then keeps [skip, skip + need). */
+static void crowd_order(qry_engine *e, xsh_result *r, size_t skip, size_t need)
+{
+    size_t w = r->nhits < CROWD_WINDOW ? r->nhits : CROWD_WINDOW;
+    xsh_hit *order = malloc(w * sizeof *order);
+    json_t *seen = json_object();
+    if (order && seen) {
+        size_t front = 0, back = 0;
+        xsh_hit *later = malloc(w * sizeof *later);
+        for (size_t i = 0; later && i < w; i++) {
+            json_t *rec = qry_record(e, r->hits[i].docid);
+            const char *file = json_string_value(json_object_get(rec, "file"));
+            json_int_t n = file ? json_integer_value(json_object_get(seen, file)) : 0;
+            if (file)
+                json_object_set_new(seen, file, json_integer(n + 1));
+            if (n < CROWD_PER_DOC)
+                order[front++] = r->hits[i];
+            else
+                later[back++] = r->hits[i];
+        }
+        if (later) {
+            memcpy(order + front, later, back * sizeof *later);
+            memcpy(r->hits, order, w * sizeof *order);
+        }
+        free(later);
+    }
+    free(order);
+    json_decref(seen);
+    keep_slice(r, skip, need);
 }
 
 static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, const qry_parsed *shown,
@@ -206,16 +274,38 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         /* the named documents' passages alone: fetched whole, shown as an outline */
         int outline = !p->n && where && op == XSH_OP_FILTER && !req->per_doc && pg->need &&
                       pg->named_passages <= OUTLINE_MAX;
+        /* words over documents the query does not name: the top of the ranking is
+         * fetched whole and spread over the documents (crowd_order) */
+        int crowd = p->n && !(where && op == XSH_OP_FILTER) && !req->per_doc && !p->pasted && pg->need &&
+                    pg->skip < CROWD_WINDOW;
+        size_t off = pg->skip, lim = pg->need;
+        if (outline) {
+            off = 0;
+            lim = OUTLINE_MAX;
+        }
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX,
-                      outline ? 0 : pg->skip, outline ? OUTLINE_MAX : pg->need, req->per_doc, counted,
-                      pg->deadline_ns, &r, err);
+        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX, off,
+                      lim, req->per_doc, counted, pg->deadline_ns, &r, err);
+        /* a page crowded by one document: the top of the ranking again, to spread */
+        if (!rc && crowd && (pg->skip > 0 || crowded(e, r))) {
+            xsh_result_free(r);
+            r = NULL;
+            if (counted && e->filemap)          /* the match is counted again below */
+                qry_filemap_drain(e->filemap, forget_count, NULL);
+            off = 0;
+            lim = pg->skip + pg->need > CROWD_WINDOW ? pg->skip + pg->need : CROWD_WINDOW;
+            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX, off,
+                          lim, req->per_doc, counted, pg->deadline_ns, &r, err);
+        } else
+            crowd = 0;
         if (rc)
             break;
+        if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
+            qry_verifier_note_above(&verifier, r, off == 0 && r->nhits < lim && !req->per_doc);
         if (outline)
             outline_order(e, r, pg->skip, pg->need);
-        if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */
-            qry_verifier_note_above(&verifier, r, pg->skip == 0 && r->nhits < pg->need && !req->per_doc);
+        else if (crowd)
+            crowd_order(e, r, pg->skip, pg->need);
         if (counted) {
             pg->total += r->estimated;
             qry_add_facets(e, pg->facets, r);

@@ -671,3 +671,54 @@ Test(query, page_filters_passages_by_the_page_they_start_on, .init = setup, .fin
         cr_expect_eq(json_integer_value(json_object_get(hit(r, i), "page")), 12);
     json_decref(r);
 }
+
+/* Hits offset..offset+limit of q. */
+static json_t *search_page(const char *q, size_t offset, size_t limit)
+{
+    qry_request req = {q, limit, offset, 0, 0};
+    json_t *out;
+    qry_err err;
+    cr_assert_eq(qry_search(engine, &req, &out, &err), 0, "%s: %s", q, err.msg);
+    return out;
+}
+
+Test(query, a_broad_query_s_first_page_spans_documents, .init = setup, .fini = teardown)
+{
+    /* 纺织 is said in many documents, most often in the Keqiao plan (7 of the
+     * first 10 when ranked alone) */
+    json_t *r = search("纺织", 10), *h;
+    json_t *per_file = json_object();
+    size_t i;
+    json_array_foreach(json_object_get(r, "hits"), i, h) {
+        const char *f = json_string_value(json_object_get(h, "file"));
+        json_object_set_new(per_file, f, json_integer(json_integer_value(json_object_get(per_file, f)) + 1));
+    }
+    const char *f;
+    json_t *n;
+    json_object_foreach(per_file, f, n)
+        cr_expect_leq(json_integer_value(n), 3, "%s has %lld of the first 10", f, (long long)json_integer_value(n));
+    cr_expect_geq(json_object_size(per_file), 4, "the first page spans %zu documents", json_object_size(per_file));
+    /* pages still tile the ranking: page by page, the hits of one long page */
+    json_t *all = search("纺织", 200), *texts = json_object();
+    size_t whole = json_array_size(json_object_get(all, "hits"));
+    for (size_t off = 0; off < whole; off += 7) {
+        json_t *pg = search_page("纺织", off, whole - off < 7 ? whole - off : 7);
+        json_array_foreach(json_object_get(pg, "hits"), i, h) {
+            json_t *same = json_array_get(json_object_get(all, "hits"), off + i);
+            cr_expect(json_equal(json_object_get(h, "start"), json_object_get(same, "start")) &&
+                          json_equal(json_object_get(h, "file"), json_object_get(same, "file")),
+                      "rank %zu differs paged", off + i + 1);
+            char key[600];
+            snprintf(key, sizeof key, "%s:%lld", json_string_value(json_object_get(h, "file")),
+                     (long long)json_integer_value(json_object_get(h, "start")));
+            cr_expect_null(json_object_get(texts, key), "%s twice (page at %zu)", key, off);
+            json_object_set_new(texts, key, json_true());
+        }
+        json_decref(pg);
+    }
+    cr_expect_eq(json_object_size(texts), whole, "%zu of %zu hits over the pages", json_object_size(texts), whole);
+    json_decref(all);
+    json_decref(texts);
+    json_decref(per_file);
+    json_decref(r);
+}
