@@ -9,8 +9,9 @@
 /* What modelling makes of a file (passages, its record) changes with this: a file
  * indexed by another model version is modelled again at the next `wensou index`
  * (its fingerprint holds it), where a schema change would need a new index.
- * 2: the record holds the abbreviations the file defines. */
-#define IDX_MODEL_VERSION "2"
+ * 2: the record holds the abbreviations the file defines. 3: a long word's
+ * wdf says whether it is listed (terms.c). */
+#define IDX_MODEL_VERSION "3"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 

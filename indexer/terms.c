@@ -28,7 +28,33 @@ typedef struct {
     int prev_len;
     int rc;
     unsigned prefixed_wdf;     /* the prefixed terms' wdf: 0 for filters (S), 1 for weighted fields (D) */
+    const char *text;          /* what is being cut (add_text) */
+    size_t len;
 } term_ctx;
+
+#define SUBJECT_WDF 3          /* a long word said of, not listed: its wdf */
+
+/* Whether the token stands in an enumeration: 、 right before or right after it
+ * (首发经济、银发经济、会展经济), or 和/及 before it after a 、 in the same clause
+ * (夜间经济和银发经济), where a passage names a topic without saying anything of it. */
+static int listed(const term_ctx *c, const seg_token *t)
+{
+    static const char dun[] = "、";
+    size_t k = sizeof dun - 1;    /* 、和及，。；： are all three bytes */
+    if ((t->start >= k && memcmp(c->text + t->start - k, dun, k) == 0) ||
+        (t->end + k <= c->len && memcmp(c->text + t->end, dun, k) == 0))
+        return 1;
+    if (t->start < k || (memcmp(c->text + t->start - k, "和", k) != 0 && memcmp(c->text + t->start - k, "及", k) != 0))
+        return 0;
+    for (size_t i = t->start - k; i >= k; i--) {
+        const char *p = c->text + i - k;
+        if (!memcmp(p, dun, k))
+            return 1;
+        if (!memcmp(p, "，", k) || !memcmp(p, "。", k) || !memcmp(p, "；", k) || !memcmp(p, "：", k))
+            return 0;
+    }
+    return 0;
+}
 
 /* Ends a Han run: its last character gets its unigram (every other one is the
  * first character of a bigram, which a one-character query finds by prefix). */
@@ -95,8 +121,9 @@ static int add_token(void *ctx, const seg_token *t)
     if (t->norm_len + plen <= MAX_TERM) {
         if ((plen && !c->plain) || (c->ngrams && other == 0 && han <= 2))
             ;                              /* not here, or an n-gram already */
-        else if (t->sub || han)
-            c->rc |= xsh_doc_add_term(c->doc, t->norm, t->norm_len, 1);
+        else if (t->sub || han)          /* a word of 3+ characters said of, not listed, ranks more */
+            c->rc |= xsh_doc_add_term(c->doc, t->norm, t->norm_len,
+                                      !plen && c->ngrams && han >= 3 && !t->sub && !listed(c, t) ? SUBJECT_WDF : 1);
         else
             c->rc |= xsh_doc_add_posting(c->doc, t->norm, t->norm_len, pos, 1);
         if (plen) {
@@ -114,6 +141,8 @@ static int add_token(void *ctx, const seg_token *t)
 static int add_text(term_ctx *c, seg_state *st, const char *text, size_t len)
 {
     c->prev_han = 0;
+    c->text = text;
+    c->len = len;
     int rc = seg_cut(st, text, len, SEG_MODE_SEARCH, 0, add_token, c);
     if (c->ngrams)
         end_run(c);
@@ -194,21 +223,21 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     xsh_doc *doc = xsh_doc_new();
     if (!doc)
         return IDX_ENOMEM;
-    term_ctx c = {doc, "", 1, 1, 0, 0, {0}, 0, 0, 0};
+    term_ctx c = {doc, "", 1, 1, 0, 0, {0}, 0, 0, 0, NULL, 0};
     int rc = add_text(&c, st, p->text, p->text_len);
 
     /* A short lead sentence (营商环境持续优化。…) is the paragraph's own bold
      * heading in a report: it counts as a heading too. */
     size_t lead = lead_sentence(p->text, p->text_len);
     if (lead && !rc) {
-        term_ctx l = {doc, WENSOU_PREFIX_SECTION, 1, 1, WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0, 0};
+        term_ctx l = {doc, WENSOU_PREFIX_SECTION, 1, 1, WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0, 0, NULL, 0};
         rc = add_text(&l, st, p->text, lead);
     }
 
     /* the section path's words, for section:; the innermost heading's belong to
      * the passage (so an unprefixed word term is in its text or that heading, as
      * the query side's literal check assumes) */
-    term_ctx h = {doc, WENSOU_PREFIX_SECTION, 0, 0, WENSOU_HEADING_POS, 0, {0}, 0, 0, 0};
+    term_ctx h = {doc, WENSOU_PREFIX_SECTION, 0, 0, WENSOU_HEADING_POS, 0, {0}, 0, 0, 0, NULL, 0};
     for (size_t i = 0; i < p->nsection && !rc; i++) {
         int innermost = i + 1 == p->nsection;
         h.plain = innermost;
@@ -227,7 +256,7 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
 
     /* the document's fields, weighted below the text (schema.h): title, kind,
      * year and every heading of the section path */
-    term_ctx f = {doc, WENSOU_PREFIX_FIELD, 0, 0, 0, 0, {0}, 0, 0, 1};
+    term_ctx f = {doc, WENSOU_PREFIX_FIELD, 0, 0, 0, 0, {0}, 0, 0, 1, NULL, 0};
     const char *fields[] = {d->title, d->kind, year};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !rc; i++)
         if (fields[i] && *fields[i])

@@ -8,6 +8,7 @@
 #include "xsh.h"
 
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -720,5 +721,39 @@ Test(query, a_broad_query_s_first_page_spans_documents, .init = setup, .fini = t
     json_decref(all);
     json_decref(texts);
     json_decref(per_file);
+    json_decref(r);
+}
+
+/* Whether text says word at least once outside an enumeration (not next to 、,
+ * not after 和/及 following a 、 in the same clause). */
+static int said_of(const char *text, const char *word)
+{
+    size_t k = strlen("、"), wl = strlen(word);
+    for (const char *at = strstr(text, word); at; at = strstr(at + 1, word)) {
+        int before = at - text >= (ptrdiff_t)k && !memcmp(at - k, "、", k);
+        int after = !memcmp(at + wl, "、", k);
+        int joined = at - text >= (ptrdiff_t)k && (!memcmp(at - k, "和", k) || !memcmp(at - k, "及", k));
+        for (const char *p = at - k; joined && p >= text + k; p -= k) {   /* all three-byte characters here */
+            if (!memcmp(p - k, "、", k))
+                break;
+            if (!memcmp(p - k, "，", k) || !memcmp(p - k, "。", k) || (unsigned char)p[-1] < 0x80) {
+                joined = 0;
+                break;
+            }
+        }
+        if (!before && !after && !joined)
+            return 1;
+    }
+    return 0;
+}
+
+Test(query, a_passage_that_speaks_of_a_term_ranks_above_one_that_lists_it, .init = setup, .fini = teardown)
+{
+    /* 银发经济 is in 27 passages of the provincial reports, in most of them one
+     * item of a list (积极发展首发经济、银发经济、冰雪经济); the first page is the
+     * passages that say something of it (大力发展银发经济，加强老年用品研发) */
+    json_t *r = search("银发经济", 10);
+    for (size_t i = 0; i < 7; i++)
+        cr_expect(said_of(text_of(hit(r, i)), "银发经济"), "rank %zu only lists it: %s", i + 1, text_of(hit(r, i)));
     json_decref(r);
 }
