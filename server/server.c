@@ -6,7 +6,7 @@
  * read. SIGINT/SIGTERM answer what is in flight, close everything, remove the
  * socket file; SIGHUP makes every search thread open the index afresh at its
  * next request (an index replaced or deleted is noticed without it). */
-#include "srv.h"
+#include "srv_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,6 +51,8 @@ struct conn {
     int line_open;               /* the line timer is running */
     int write_open;              /* the write timer is running */
     server *srv;
+    const srv_proto *proto;      /* how its bytes make requests and answers */
+    int partial;                 /* a request begun and not complete: its deadline runs */
     char *in;
     size_t in_len, in_cap;
     pending *head, *tail;
@@ -81,75 +83,6 @@ struct server {
     size_t nstarved;
     int stopping;
 };
-
-/* Each worker thread keeps a slot holding its engine; at shutdown the engines are
- * closed and the slots emptied, so a later run opens fresh ones. */
-typedef struct {
-    qry_engine *e;
-    unsigned hup_seen;           /* the SIGHUPs this engine has reopened for */
-} engine_slot;
-static unsigned hup_count;       /* written on the loop thread, read on workers (atomics) */
-static uv_key_t engine_key;
-static uv_once_t engine_key_once = UV_ONCE_INIT;
-static uv_mutex_t engines_lock;
-static engine_slot **slots;
-static size_t nslots;
-
-static void log_line(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02dZ wensou serve: %s\n", tm.tm_year + 1900, tm.tm_mon + 1,
-            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, buf);
-}
-
-/* ---- worker threads: each keeps one engine ---- */
-
-static void make_engine_key(void)
-{
-    uv_key_create(&engine_key);
-    uv_mutex_init(&engines_lock);
-}
-
-/* This thread's engine, opened on first use (NULL with the reason in err). */
-static qry_engine *thread_engine(server *s, qry_err *err)
-{
-    engine_slot *slot = uv_key_get(&engine_key);
-    if (!slot) {
-        slot = calloc(1, sizeof *slot);
-        if (!slot) {
-            *err = (qry_err){QRY_ENOMEM, "out of memory"};
-            return NULL;
-        }
-        uv_mutex_lock(&engines_lock);
-        engine_slot **ns = realloc(slots, (nslots + 1) * sizeof *ns);
-        if (ns) {
-            slots = ns;
-            slots[nslots++] = slot;
-        }
-        uv_mutex_unlock(&engines_lock);
-        if (!ns) {
-            free(slot);
-            *err = (qry_err){QRY_ENOMEM, "out of memory"};
-            return NULL;
-        }
-        uv_key_set(&engine_key, slot);
-    }
-    unsigned hups = __atomic_load_n(&hup_count, __ATOMIC_ACQUIRE);
-    if (slot->hup_seen != hups) {
-        qry_engine_reset(slot->e);
-        slot->hup_seen = hups;
-    }
-    if (!slot->e && qry_engine_open(s->cfg->db_path, s->cfg->dict, s->cfg->syn, &slot->e, err) != 0)
-        slot->e = NULL;
-    return slot->e;
-}
 
 /* ---- connections ---- */
 
@@ -245,7 +178,7 @@ static void conn_maybe_close(conn *c)
 {
     if (c->draining)
         return;                                /* it closes when the client does, or at its deadline */
-    int lines_waiting = !c->closing && ((c->in_len && memchr(c->in, '\n', c->in_len)) || c->stalled);
+    int lines_waiting = !c->closing && ((c->in_len && !c->partial) || c->stalled);
     if (c->in_flight == 0 && c->head == NULL && (c->closing || c->eof) && !lines_waiting
         && uv_stream_get_write_queue_size(&c->h.stream) == 0)
         conn_close_now(c);
@@ -308,7 +241,7 @@ static void on_write_deadline(uv_timer_t *t)
     conn *c = t->data;
     c->write_open = 0;
     if (c->srv->cfg->verbose)
-        log_line("cut off a client that took no answer for %u ms", c->srv->cfg->write_timeout_ms);
+        srv_log("cut off a client that took no answer for %u ms", c->srv->cfg->write_timeout_ms);
     conn_abort(c);
 }
 
@@ -327,8 +260,7 @@ static void flush_ready(conn *c)
             wr->data = p->resp;
             wr->bytes = p->reserved;           /* still held until written */
             p->reserved = 0;
-            p->resp[p->resp_len] = '\n';       /* srv_request_response left room: see make_response */
-            uv_buf_t buf = uv_buf_init(p->resp, (unsigned)(p->resp_len + 1));
+            uv_buf_t buf = uv_buf_init(p->resp, (unsigned)p->resp_len);
             if (uv_write(&wr->req, &c->h.stream, &buf, 1, on_written) != 0) {
                 hold_sub(c, wr->bytes);        /* the callback will not run */
                 free(wr->data);
@@ -341,7 +273,7 @@ static void flush_ready(conn *c)
         }
         p->resp = NULL;
         if (c->srv->cfg->verbose)
-            log_line("%s (%.2f ms)", p->req ? srv_request_describe(p->req) : "refused",
+            srv_log("%s (%.2f ms)", p->req ? srv_request_describe(p->req) : "refused",
                      (double)(uv_hrtime() - p->t0) / 1e6);
         drop_pending(c, p);
     }
@@ -355,25 +287,16 @@ static void flush_ready(conn *c)
     conn_maybe_close(c);
 }
 
-/* The response line with one spare byte for the newline. */
+/* The answer's bytes, as the connection's protocol frames them. */
 static void make_response(pending *p)
 {
-    size_t len;
-    char *s = srv_request_response(p->req, &len);
-    char *withnl = s ? realloc(s, len + 2) : NULL;
-    if (!withnl) {
-        free(s);
-        withnl = strdup("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}  ");
-        len = withnl ? strlen(withnl) - 2 : 0;
-    }
-    p->resp = withnl;
-    p->resp_len = len;
+    p->resp = p->c->proto->answer(p->req, &p->resp_len);
 }
 
 /* The answer is made: what it holds is its size now, not the estimate. */
 static void answer_ready(pending *p)
 {
-    size_t size = p->resp ? p->resp_len + 1 : 0;
+    size_t size = p->resp ? p->resp_len : 0;
     if (size > p->reserved)
         hold_add(p->c, size - p->reserved);
     else
@@ -386,7 +309,7 @@ static void work_cb(uv_work_t *w)
 {
     pending *p = w->data;
     qry_err err = {0};
-    qry_engine *e = thread_engine(p->c->srv, &err);
+    qry_engine *e = srv_thread_engine(p->c->srv->cfg, &err);
     if (e)
         srv_request_run(p->req, e, p->c->srv->cfg->query_timeout_ms);
     else
@@ -452,23 +375,26 @@ static void enqueue(conn *c, srv_request *req)
     }
 }
 
-/* Queues a fixed error answer (no request behind it). */
-static void refuse(conn *c, const char *code, const char *msg)
+/* Queues an error answer (req: one made by srv_request_error, or NULL when out of memory). */
+static void refuse_with(conn *c, srv_request *req)
 {
-    pending *p = calloc(1, sizeof *p);
-    char *line = malloc(strlen(code) + strlen(msg) + 96);
-    if (!p || !line) {
-        free(p);
-        free(line);
+    pending *p = req ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        srv_request_free(req);
         c->closing = 1;
         return;
     }
-    p->resp_len = (size_t)sprintf(line, "{\"id\":null,\"ok\":false,\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
-    p->resp = line;
     p->c = c;
+    p->req = req;
     p->t0 = uv_hrtime();
+    make_response(p);
     answer_ready(p);
     queue_push(c, p);
+}
+
+static void refuse(conn *c, const char *code, const char *msg)
+{
+    refuse_with(c, srv_request_error(code, msg));
 }
 
 static void conn_read_stop(conn *c)
@@ -479,11 +405,12 @@ static void conn_read_stop(conn *c)
     }
 }
 
-/* Answers a bad line that ends the connection (too long, never finished), drops
- * what is buffered, and closes once the answers before it are written. */
-static void refuse_and_hang_up(conn *c, const char *why)
+/* Answers a bad request that ends the connection (too long, never finished,
+ * malformed framing), drops what is buffered, and closes once the answers before
+ * it are written. */
+static void refuse_and_hang_up(conn *c, srv_request *why)
 {
-    refuse(c, "bad_request", why);
+    refuse_with(c, why);
     c->closing = 1;
     c->in_len = 0;
     conn_read_stop(c);
@@ -549,7 +476,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
             cap = cfg->max_line + READ_BUF;
         char *ni = cap >= c->in_len + (size_t)n ? realloc(c->in, cap) : NULL;
         if (!ni) {
-            refuse_and_hang_up(c, "request line over the limit");
+            refuse_and_hang_up(c, srv_request_error("bad_request", "request over the limit"));
             return;
         }
         c->in = ni;
@@ -576,43 +503,44 @@ static int admits(conn *c, size_t est)
     return room;
 }
 
-/* Parses and queues the complete request lines buffered while admits() lets
- * them in: the rest stays buffered (one parsed request stalled), and reading
- * stops, until answers go out (admission before the work: a client pipelining
- * without reading holds about high_water of answers and one read buffer). */
+/* Takes and queues the complete requests buffered while admits() lets them in
+ * (the connection's protocol frames them): the rest stays buffered (one parsed
+ * request stalled), and reading stops, until answers go out (admission before
+ * the work: a client pipelining without reading holds about high_water of answers
+ * and one read buffer). */
 static void take_lines(conn *c)
 {
-    const srv_config *cfg = c->srv->cfg;
     if (c->stalled && admits(c, srv_request_answer_estimate(c->stalled))) {
         srv_request *r = c->stalled;
         c->stalled = NULL;
         enqueue(c, r);
     }
     size_t start = 0;
-    while (!c->stalled && !c->closing && c->queued < MAX_QUEUED) {
-        char *nl = memchr(c->in + start, '\n', c->in_len - start);
-        size_t end = nl ? (size_t)(nl - c->in) : c->in_len;
-        if (end - start > cfg->max_line) {     /* a line too long: say so and hang up */
-            char msg[96];
-            snprintf(msg, sizeof msg, "request line over %zu bytes", cfg->max_line);
-            refuse_and_hang_up(c, msg);
+    c->partial = 0;
+    while (!c->stalled && !c->closing && c->queued < MAX_QUEUED && start < c->in_len) {
+        size_t used;
+        srv_request *r;
+        int last;
+        srv_frame f = c->proto->next(c->srv->cfg, c->in + start, c->in_len - start, &used, &r, &last);
+        if (f == SRV_FRAME_BAD) {
+            refuse_and_hang_up(c, r);
             return;
         }
-        if (!nl)
+        if (f == SRV_FRAME_MORE) {
+            c->partial = 1;
             break;
-        size_t len = end - start;
-        if (len > 0 && c->in[start + len - 1] == '\r')
-            len--;
-        if (len > 0) {
-            srv_request *r = srv_request_parse(c->in + start, len);
-            if (!r)
-                c->closing = 1;
-            else if (admits(c, srv_request_answer_estimate(r)))
-                enqueue(c, r);
-            else
-                c->stalled = r;
         }
-        start = end + 1;
+        start += used;
+        if (!r && used == 0)
+            c->closing = 1;                    /* nothing taken: out of memory */
+        else if (!r)
+            ;                                  /* nothing to answer (an empty line) */
+        else if (admits(c, srv_request_answer_estimate(r)))
+            enqueue(c, r);
+        else
+            c->stalled = r;
+        if (last)
+            c->closing = 1;                    /* the client closes after this answer */
     }
     memmove(c->in, c->in + start, c->in_len - start);
     c->in_len -= start;
@@ -635,16 +563,13 @@ static void on_line_deadline(uv_timer_t *t)
     c->line_open = 0;
     if (c->closing || uv_is_closing(&c->h.handle))
         return;
-    refuse_and_hang_up(c, "request line not completed in time");
+    refuse_and_hang_up(c, srv_request_error("bad_request", "request line not completed in time"));
 }
 
-/* Starts the deadline when the buffer ends in an incomplete line, stops it when not. */
+/* Starts the deadline when the buffer ends in an incomplete request, stops it when not. */
 static void watch_line(conn *c)
 {
-    size_t tail = c->in_len;
-    while (tail > 0 && c->in[tail - 1] != '\n')
-        tail--;
-    int partial = tail < c->in_len;
+    int partial = c->partial && c->in_len > 0;
     if (partial && !c->line_open) {
         uv_timer_start(&c->line, on_line_deadline, c->srv->cfg->line_timeout_ms, 0);
         c->line_open = 1;
@@ -676,6 +601,7 @@ static void on_connection(uv_stream_t *listener, int status)
     if (!c)
         return;
     c->srv = s;
+    c->proto = &srv_proto_ndjson;
     int rc = listener == (uv_stream_t *)&s->unix_listener ? uv_pipe_init(&s->loop, &c->h.pipe, 0)
                                                           : uv_tcp_init(&s->loop, &c->h.tcp);
     if (rc) {
@@ -724,21 +650,21 @@ static void on_grace_over(uv_timer_t *t)
             cut++;
         }
     if (cut)
-        log_line("cut off %zu clients that did not take their answers", cut);
+        srv_log("cut off %zu clients that did not take their answers", cut);
 }
 
 static void on_signal(uv_signal_t *sig, int signum)
 {
     server *s = sig->data;
     if (signum == SIGHUP) {
-        __atomic_add_fetch(&hup_count, 1, __ATOMIC_RELEASE);
-        log_line("SIGHUP: every search thread opens the index afresh at its next request");
+        srv_engines_hup();
+        srv_log("SIGHUP: every search thread opens the index afresh at its next request");
         return;
     }
     if (s->stopping)
         return;
     s->stopping = 1;
-    log_line("stopping (%s): answering %zu requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM", s->in_flight);
+    srv_log("stopping (%s): answering %zu requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM", s->in_flight);
     if (s->unix_open)
         uv_close((uv_handle_t *)&s->unix_listener, NULL);
     if (s->tcp_open)
@@ -754,89 +680,6 @@ static void on_signal(uv_signal_t *sig, int signum)
 
 /* ---- listeners ---- */
 
-static int fail(char *why, size_t len, const char *fmt, const char *a, const char *b)
-{
-    snprintf(why, len, fmt, a, b);
-    return -1;
-}
-
-/* A socket file left by a dead daemon is removed; one with a live daemon is not. */
-static int prepare_socket_path(const char *path, char *why, size_t len)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : fail(why, len, "%s: %s", path, strerror(errno));
-    if (!S_ISSOCK(st.st_mode))
-        return fail(why, len, "%s: %s", path, "exists and is not a socket");
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    struct sockaddr_un addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
-    int live = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
-    if (fd >= 0)
-        close(fd);
-    if (live)
-        return fail(why, len, "%s: %s", path, "a daemon is already listening there");
-    if (unlink(path) != 0)
-        return fail(why, len, "%s: %s", path, strerror(errno));
-    log_line("replaced a stale socket file %s", path);
-    return 0;
-}
-
-static int is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        return memcmp(a, &in6addr_loopback, sizeof *a) == 0;
-    }
-    return 0;
-}
-
-static int parse_host_port(const char *spec, struct sockaddr_storage *out)
-{
-    char host[256];
-    const char *colon = strrchr(spec, ':');
-    if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
-        return -1;
-    memcpy(host, spec, (size_t)(colon - spec));
-    host[colon - spec] = 0;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535)
-        return -1;
-    if (strcmp(host, "localhost") == 0)
-        strcpy(host, "127.0.0.1");
-    if (host[0] == '[') {                      /* [::1]:7700 */
-        size_t hl = strlen(host);
-        if (host[hl - 1] != ']')
-            return -1;
-        memmove(host, host + 1, hl - 2);
-        host[hl - 2] = 0;
-        return uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)out) == 0 ? 0 : -1;
-    }
-    return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)out) == 0 ? 0 : -1;
-}
-
-int srv_config_check(const srv_config *c, char *why, size_t len)
-{
-    struct sockaddr_storage addr;
-    struct sockaddr_un un;
-    if (c->listen_addr) {
-        if (parse_host_port(c->listen_addr, &addr) != 0)
-            return fail(why, len, "%s: %s", c->listen_addr, "expected HOST:PORT, e.g. 127.0.0.1:7700");
-        if (!is_loopback((struct sockaddr *)&addr) && !c->allow_remote)
-            return fail(why, len, "%s: %s", c->listen_addr,
-                        "not a loopback address; the protocol has no authentication (add --allow-remote to bind it anyway)");
-    }
-    if (c->socket_path && (!*c->socket_path || strlen(c->socket_path) >= sizeof un.sun_path))
-        return fail(why, len, "%s: %s", c->socket_path,
-                    *c->socket_path ? "socket path too long (at most 107 bytes)" : "empty socket path");
-    return 0;
-}
-
 static int start_listeners(server *s, char *why, size_t len)
 {
     const srv_config *c = s->cfg;
@@ -844,9 +687,9 @@ static int start_listeners(server *s, char *why, size_t len)
     if (srv_config_check(c, why, len))        /* before binding anything */
         return -1;
     if (c->listen_addr)
-        parse_host_port(c->listen_addr, &addr);
+        srv_parse_host_port(c->listen_addr, &addr);
     if (c->socket_path) {
-        if (prepare_socket_path(c->socket_path, why, len))
+        if (srv_prepare_socket_path(c->socket_path, why, len))
             return -1;
         uv_pipe_init(&s->loop, &s->unix_listener, 0);
         s->unix_listener.data = s;
@@ -857,12 +700,12 @@ static int start_listeners(server *s, char *why, size_t len)
         if (!rc)
             rc = uv_listen((uv_stream_t *)&s->unix_listener, 128, on_connection);
         if (rc)
-            return fail(why, len, "%s: %s", c->socket_path, uv_strerror(rc));
-        log_line("listening on %s", c->socket_path);
+            return srv_fail(why, len, "%s: %s", c->socket_path, uv_strerror(rc));
+        srv_log("listening on %s", c->socket_path);
     }
     if (c->listen_addr) {
-        if (!is_loopback((struct sockaddr *)&addr))
-            log_line("WARNING: listening on %s, beyond this machine: the protocol has no authentication", c->listen_addr);
+        if (!srv_is_loopback((struct sockaddr *)&addr))
+            srv_log("WARNING: listening on %s, beyond this machine: the protocol has no authentication", c->listen_addr);
         uv_tcp_init(&s->loop, &s->tcp_listener);
         s->tcp_listener.data = s;
         s->tcp_open = 1;
@@ -870,24 +713,10 @@ static int start_listeners(server *s, char *why, size_t len)
         if (!rc)
             rc = uv_listen((uv_stream_t *)&s->tcp_listener, 128, on_connection);
         if (rc)
-            return fail(why, len, "%s: %s", c->listen_addr, uv_strerror(rc));
-        log_line("listening on %s", c->listen_addr);
+            return srv_fail(why, len, "%s: %s", c->listen_addr, uv_strerror(rc));
+        srv_log("listening on %s", c->listen_addr);
     }
     return 0;
-}
-
-void srv_config_defaults(srv_config *c)
-{
-    memset(c, 0, sizeof *c);
-    c->max_line = 64 * 1024;
-    c->max_connections = 512;
-    c->idle_timeout_ms = 60000;
-    c->line_timeout_ms = 10000;
-    c->query_timeout_ms = 2000;
-    c->write_timeout_ms = 15000;
-    c->memory_budget = 128u << 20;
-    c->high_water = 1u << 20;
-    c->low_water = 256u << 10;
 }
 
 static void close_walk(uv_handle_t *h, void *arg)
@@ -899,7 +728,7 @@ static void close_walk(uv_handle_t *h, void *arg)
 
 int srv_run(const srv_config *cfg, char *why, size_t why_len)
 {
-    uv_once(&engine_key_once, make_engine_key);
+    srv_engines_init();
     /* libuv reads the pool size when the first work is queued: one search thread per
      * CPU (its default, 4, ran 10-15% fewer requests/s on 2 CPUs) */
     unsigned workers = cfg->workers ? cfg->workers : uv_available_parallelism();
@@ -910,7 +739,7 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
     signal(SIGPIPE, SIG_IGN);
     server *s = calloc(1, sizeof *s);
     if (!s)
-        return fail(why, why_len, "%s%s", "out of memory", "");
+        return srv_fail(why, why_len, "%s%s", "out of memory", "");
     s->cfg = cfg;
     uv_loop_init(&s->loop);
     static const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
@@ -923,7 +752,7 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
     s->grace.data = s;
     int rc = start_listeners(s, why, why_len);
     if (rc == 0) {
-        log_line("serving %s with %s search threads", cfg->db_path, nworkers);
+        srv_log("serving %s with %s search threads", cfg->db_path, nworkers);
         uv_run(&s->loop, UV_RUN_DEFAULT);
     } else {
         uv_walk(&s->loop, close_walk, NULL);
@@ -932,16 +761,11 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
     int closed = uv_loop_close(&s->loop);
     if (cfg->socket_path && s->unix_open)
         unlink(cfg->socket_path);
-    uv_mutex_lock(&engines_lock);
-    for (size_t i = 0; i < nslots; i++) {
-        qry_engine_close(slots[i]->e);
-        slots[i]->e = NULL;
-    }
-    uv_mutex_unlock(&engines_lock);
+    srv_engines_close_all();
     if (rc == 0 && closed != 0)
-        rc = fail(why, why_len, "%s%s", "uv_loop_close: handles were left open", "");
+        rc = srv_fail(why, why_len, "%s%s", "uv_loop_close: handles were left open", "");
     if (rc == 0)
-        log_line("stopped");
+        srv_log("stopped");
     free(s);
     return rc;
 }

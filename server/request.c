@@ -94,6 +94,14 @@ srv_request *srv_request_parse(const char *line, size_t len)
     return r;
 }
 
+srv_request *srv_request_error(const char *code, const char *msg)
+{
+    srv_request *r = calloc(1, sizeof *r);
+    if (r)
+        bad(r, code, msg);
+    return r;
+}
+
 int srv_request_needs_worker(const srv_request *r)
 {
     return r->op == OP_SEARCH || r->op == OP_STATS;

@@ -52,6 +52,9 @@ size_t srv_request_answer_estimate(const srv_request *r);
  * search stops after max_timeout_ms (0: no limit), or the request's own
  * timeout_ms when shorter, answering "timeout". */
 void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms);
+/* A request that answers an error (code: bad_request, too_many_connections …)
+ * without running: what a framing refuses. NULL when out of memory. */
+srv_request *srv_request_error(const char *code, const char *msg);
 /* Makes r answer an error of the query side (rc, a QRY_E* code, and its message):
  * when no engine could be opened for it. */
 void srv_request_fail(srv_request *r, int rc, const char *msg);
