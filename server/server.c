@@ -375,21 +375,14 @@ static void enqueue(conn *c, srv_request *req)
     }
 }
 
-/* Queues an error answer (req: one made by srv_request_error, or NULL when out of memory). */
+/* Queues an error answer (req: one made by srv_request_error, or NULL when out of
+ * memory); it needs no worker, so it is ready at once. */
 static void refuse_with(conn *c, srv_request *req)
 {
-    pending *p = req ? calloc(1, sizeof *p) : NULL;
-    if (!p) {
-        srv_request_free(req);
+    if (req)
+        enqueue(c, req);
+    else
         c->closing = 1;
-        return;
-    }
-    p->c = c;
-    p->req = req;
-    p->t0 = uv_hrtime();
-    make_response(p);
-    answer_ready(p);
-    queue_push(c, p);
 }
 
 static void refuse(conn *c, const char *code, const char *msg)
