@@ -1,11 +1,14 @@
 /* cmd_serve.c — `wensou serve [--db DIR] [--socket PATH] [--listen HOST:PORT]
- * [--allow-remote] [--workers N] [--query-timeout MS] [--max-memory MB]
- * [--verbose]`: the query daemon (query/srv.h). */
+ * [--allow-remote] [--http HOST:PORT] [--token-file FILE] [--cors-origin ORIGIN]
+ * [--web DIR] [--workers N] [--query-timeout MS] [--max-memory MB] [--verbose]`:
+ * the query daemon (server/srv.h). */
 #include "cli.h"
 #include "intl.h"
 #include "srv.h"
 
 #include <getopt.h>
+#include <libgen.h>
+#include <string.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -15,17 +18,40 @@
 static void usage(FILE *f)
 {
     fputs(_("usage: wensou serve [-d DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--workers N]\n"
+            "                    [--http HOST:PORT] [--token-file FILE] [--cors-origin ORIGIN] [--web DIR]\n"
             "                    [--query-timeout MS] [--max-memory MB] [--verbose]\n"
             "Answers newline-delimited JSON requests ({\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}, ping, stats)\n"
             "on a Unix socket (default ./wensou.sock, mode 0660) and, with --listen, on TCP.\n"
             "  -d, --db DIR         the index (default $WENSOU_DB, else ./wensou.db)\n"
             "      --socket PATH    the Unix socket (default ./wensou.sock)\n"
             "      --listen HOST:PORT  also TCP; only loopback unless --allow-remote (no authentication!)\n"
+            "      --http HOST:PORT  also HTTP/1.1: the web page at /, /search, /documents, /health, /metrics\n"
+            "      --token-file FILE  HTTP asks for \"Authorization: Bearer\" this file's token (needed beyond loopback)\n"
+            "      --cors-origin ORIGIN  a web origin that may call HTTP from a browser (repeatable)\n"
+            "      --web DIR        the web page's files (default: the installed ones)\n"
             "      --workers N      search threads (default: one per CPU)\n"
             "      --query-timeout MS  a search running longer is stopped with a timeout error (default 2000; 0: none)\n"
             "      --max-memory MB  answers held for all clients; past it large answers wait (default 128)\n"
             "  -v, --verbose        one log line per request\n"
             "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n"), f);
+}
+
+/* The token in path's first line (16–255 printable ASCII characters, no space), into out. */
+static int read_token(const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(out, (int)cap, f)) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);
+    out[strcspn(out, "\r\n")] = 0;
+    size_t n = strlen(out);
+    for (size_t i = 0; i < n; i++)
+        if (out[i] <= ' ' || out[i] > '~')
+            return -1;
+    return n >= 16 && n < cap - 1 ? 0 : -1;
 }
 
 /* s as a whole number in [min, max] into *out: 0, or -1 when it is not one. */
@@ -45,7 +71,9 @@ int cmd_serve(int argc, char **argv)
         {"db", required_argument, 0, 'd'}, {"socket", required_argument, 0, 's'},
         {"listen", required_argument, 0, 'l'}, {"allow-remote", no_argument, 0, 'r'},
         {"workers", required_argument, 0, 'w'}, {"query-timeout", required_argument, 0, 't'},
-        {"max-memory", required_argument, 0, 'm'},
+        {"max-memory", required_argument, 0, 'm'}, {"http", required_argument, 0, 'H'},
+        {"token-file", required_argument, 0, 'T'}, {"cors-origin", required_argument, 0, 'C'},
+        {"web", required_argument, 0, 'W'},
         {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     srv_config cfg;
     srv_config_defaults(&cfg);
@@ -53,6 +81,9 @@ int cmd_serve(int argc, char **argv)
     cfg.socket_path = "wensou.sock";
     int c;
     unsigned long n;
+    const char *token_file = NULL, *web = NULL;
+    const char *origins[17] = {NULL};
+    size_t norigins = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:vh", opts, NULL)) != -1) {
@@ -77,12 +108,32 @@ int cmd_serve(int argc, char **argv)
                 return cli_usage_error("serve", _("--max-memory takes megabytes from 1 to 1048576"));
             cfg.memory_budget = (size_t)n << 20;
             break;
+        case 'H': cfg.http_addr = optarg; break;
+        case 'T': token_file = optarg; break;
+        case 'W': web = optarg; break;
+        case 'C':
+            if (norigins == 16)
+                return cli_usage_error("serve", _("--cors-origin is given at most 16 times"));
+            origins[norigins++] = optarg;
+            break;
         case 'h': usage(stdout); return CLI_OK;
         default: return cli_getopt_error("serve", c, optopt, argv[optind - 1]);
         }
     }
     if (optind != argc)
         return cli_usage_error("serve", _("unexpected argument '%s'"), argv[optind]);
+    cfg.cors_origins = norigins ? origins : NULL;
+    char token[256], webdir[PATH_MAX];
+    if (token_file) {
+        if (read_token(token_file, token, sizeof token) != 0)
+            return cli_usage_error("serve", _("--token-file %s: expected one line of 16 to 255 printable characters"),
+                                   token_file);
+        cfg.token = token;
+    }
+    if (web)
+        cfg.web_dir = web;
+    else if (cli_data_path("web/index.html", webdir, sizeof webdir))
+        cfg.web_dir = dirname(webdir);
     char why[512];
     if (srv_config_check(&cfg, why, sizeof why) != 0)
         return cli_usage_error("serve", "%s", why);

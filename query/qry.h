@@ -17,6 +17,7 @@
 #define QRY_EINVAL  (-6)    /* bad argument (limit, synonyms file) */
 #define QRY_ETOOCOMPLEX (-7) /* more terms than QRY_MAX_TERMS once expanded */
 #define QRY_ETIMEOUT (-8)   /* the search ran past the request's time limit */
+#define QRY_ENOTFOUND (-9)  /* no indexed document has that id */
 
 typedef struct { int code; char msg[256]; } qry_err;   /* caller-owned */
 
@@ -80,5 +81,15 @@ char *qry_buf_finish(qry_buf *b, size_t *len);
 
 /* {"documents": files, "passages": passages, "schema": version}; a new reference. */
 int qry_stats(qry_engine *e, json_t **out, qry_err *err);
+
+/* ---- documents (documents.c) ---- */
+/* A file's stable id: 16 hex digits of a 64-bit hash of its absolute path. */
+void qry_document_id(const char *file, char out[17]);
+/* {"documents": [{"id","file","title","date","kind","issuer","pages","passages"}]}. */
+int qry_documents(qry_engine *e, json_t **out, qry_err *err);
+/* {"id","file","title","date","kind","issuer","passages": [{"start","end","page",
+ * "page_end","section","text"}]}: the document's passages that overlap bytes
+ * [start, end) (end 0: to its end), at most 2000; QRY_ENOTFOUND for an unknown id. */
+int qry_document_text(qry_engine *e, const char *id, size_t start, size_t end, json_t **out, qry_err *err);
 
 #endif

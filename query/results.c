@@ -232,6 +232,26 @@ static json_t *match_of(qry_engine *e, const qry_parsed *p, int tier, const qry_
     return m;
 }
 
+/* The byte ranges hl of text as character (code point) ranges, for JavaScript and
+ * other readers that count characters: [[504, 516]] → [[168, 172]]. */
+static json_t *char_ranges(const char *text, const json_t *hl)
+{
+    json_t *out = json_array();
+    size_t i, at = 0, chars = 0;
+    json_t *r;
+    json_array_foreach(hl, i, r) {
+        size_t pair[2] = {(size_t)json_integer_value(json_array_get(r, 0)), (size_t)json_integer_value(json_array_get(r, 1))};
+        json_int_t c[2];
+        for (int k = 0; k < 2; k++) {          /* ranges are sorted: count on from the last */
+            for (; text[at] && at < pair[k]; at++)
+                chars += ((unsigned char)text[at] & 0xC0) != 0x80;
+            c[k] = (json_int_t)chars;
+        }
+        json_array_append_new(out, json_pack("[I,I]", c[0], c[1]));
+    }
+    return out;
+}
+
 /* Appends r's hits; per_doc (when not 0) holds across tiers: per_file counts them. */
 void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_result *r, json_t *hits, size_t *rank,
                      size_t per_doc, json_t *per_file)
@@ -257,7 +277,12 @@ void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_res
         if (!e->lean || !json_is_string(frag))
             json_object_update(hit, rec);
         const char *text = json_string_value(json_object_get(rec, "text"));
-        json_object_set_new(hit, "highlights", highlights(e, p, r->hits[i].docid, text ? text : ""));
+        json_t *hl = highlights(e, p, r->hits[i].docid, text ? text : "");
+        json_object_set_new(hit, "highlights", hl);
+        json_object_set_new(hit, "highlights_chars", char_ranges(text ? text : "", hl));
+        char id[17];
+        qry_document_id(file ? file : "", id);
+        json_object_set_new(hit, "doc_id", json_string(id));
         json_object_set_new(hit, "match", match_of(e, p, tier, qry_normalised(e, r->hits[i].docid, text ? text : ""), rec));
         json_array_append_new(hits, hit);
         json_array_append(e->last_frags, frag ? frag : json_null());
@@ -270,8 +295,9 @@ void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_res
 static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t flags)
 {
     const json_t *rank = json_object_get(hit, "rank"), *score = json_object_get(hit, "score"),
-                 *hl = json_object_get(hit, "highlights"), *match = json_object_get(hit, "match");
-    if (!json_is_string(frag) || !rank || !score || !hl)
+                 *hl = json_object_get(hit, "highlights"), *match = json_object_get(hit, "match"),
+                 *hlc = json_object_get(hit, "highlights_chars"), *id = json_object_get(hit, "doc_id");
+    if (!json_is_string(frag) || !rank || !score || !hl || !hlc || !id)
         return 0;
     qry_buf_puts(b, "{\"rank\":");
     qry_buf_compact(b, rank, flags);
@@ -281,6 +307,10 @@ static int put_hit(qry_buf *b, const json_t *hit, const json_t *frag, size_t fla
     qry_buf_put(b, json_string_value(frag), json_string_length(frag));
     qry_buf_puts(b, ",\"highlights\":");
     qry_buf_compact(b, hl, flags);
+    qry_buf_puts(b, ",\"highlights_chars\":");
+    qry_buf_compact(b, hlc, flags);
+    qry_buf_puts(b, ",\"doc_id\":");
+    qry_buf_compact(b, id, flags);
     if (match) {
         qry_buf_puts(b, ",\"match\":");
         qry_buf_compact(b, match, flags);

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #define SMALL_INDEX 20000        /* passages: up to here totals and facets are exact */
 #define CHECK_AT_LEAST 5000      /* on a small index, matches examined for them */
@@ -418,6 +420,27 @@ int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **
     return *text ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
 }
 
+/* The bytes of the index's files (a folder of them; a stub or file: its own). */
+static long long index_bytes(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return (long long)st.st_size;
+    long long sum = 0;
+    DIR *d = opendir(path);
+    for (struct dirent *de; d && (de = readdir(d)) != NULL;) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            sum += (long long)st.st_size;
+    }
+    if (d)
+        closedir(d);
+    return sum;
+}
+
 static int count_key(void *ctx, const char *key)
 {
     (void)key;
@@ -437,7 +460,10 @@ int qry_stats(qry_engine *e, json_t **out, qry_err *err)
     xsh_err xe;
     if (xsh_db_doc_count(e->db, &passages, &xe) || xsh_db_metadata_keys(e->db, WENSOU_META_FILE, count_key, &files, &xe))
         return qry_fail(err, QRY_EINDEX, "%s", xe.msg);
-    *out = json_pack("{s:I, s:I, s:s, s:s}", "documents", (json_int_t)files, "passages", (json_int_t)passages,
-                     "schema", WENSOU_SCHEMA_VERSION, "index", e->db_path);
+    unsigned long revision = 0;
+    xsh_db_revision(e->db, &revision, &xe);
+    *out = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I}", "documents", (json_int_t)files, "passages", (json_int_t)passages,
+                     "schema", WENSOU_SCHEMA_VERSION, "index", e->db_path, "revision", (json_int_t)revision, "bytes",
+                     (json_int_t)index_bytes(e->db_path));
     return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
 }

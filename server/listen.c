@@ -105,6 +105,13 @@ int srv_config_check(const srv_config *c, char *why, size_t len)
             return srv_fail(why, len, "%s: %s", c->listen_addr,
                         "not a loopback address; the protocol has no authentication (add --allow-remote to bind it anyway)");
     }
+    if (c->http_addr) {
+        if (srv_parse_host_port(c->http_addr, &addr) != 0)
+            return srv_fail(why, len, "%s: %s", c->http_addr, "expected HOST:PORT, e.g. 127.0.0.1:8080");
+        if (!srv_is_loopback((struct sockaddr *)&addr) && !(c->token && *c->token))
+            return srv_fail(why, len, "%s: %s", c->http_addr,
+                            "not a loopback address: HTTP beyond this machine needs a bearer token (--token-file)");
+    }
     if (c->socket_path && (!*c->socket_path || strlen(c->socket_path) >= sizeof un.sun_path))
         return srv_fail(why, len, "%s: %s", c->socket_path,
                     *c->socket_path ? "socket path too long (at most 107 bytes)" : "empty socket path");

@@ -73,8 +73,8 @@ struct server {
     uv_loop_t loop;
     const srv_config *cfg;
     uv_pipe_t unix_listener;
-    uv_tcp_t tcp_listener;
-    int unix_open, tcp_open;
+    uv_tcp_t tcp_listener, http_listener;
+    int unix_open, tcp_open, http_open;
     uv_signal_t sig[3];
     uv_timer_t grace;            /* after SIGTERM: cuts off clients that do not read */
     conn *conns;
@@ -151,6 +151,7 @@ static void on_handle_closed(uv_handle_t *h)
     if (c->next)
         c->next->prev = c->prev;
     s->nconns--;
+    srv_metrics_connections(-1);
     while (c->head) {
         pending *p = c->head;
         c->head = p->next;
@@ -272,9 +273,11 @@ static void flush_ready(conn *c)
             c->closing = 1;
         }
         p->resp = NULL;
+        double ms = (double)(uv_hrtime() - p->t0) / 1e6;
+        if (p->req)
+            srv_metrics_count(srv_request_endpoint(p->req), srv_request_status(p->req), ms);
         if (c->srv->cfg->verbose)
-            srv_log("%s (%.2f ms)", p->req ? srv_request_describe(p->req) : "refused",
-                     (double)(uv_hrtime() - p->t0) / 1e6);
+            srv_log("%s (%.2f ms)", p->req ? srv_request_describe(p->req) : "refused", ms);
         drop_pending(c, p);
     }
     size_t queued_bytes = uv_stream_get_write_queue_size(&c->h.stream);
@@ -309,8 +312,8 @@ static void work_cb(uv_work_t *w)
 {
     pending *p = w->data;
     qry_err err = {0};
-    qry_engine *e = srv_thread_engine(p->c->srv->cfg, &err);
-    if (e)
+    qry_engine *e = srv_request_needs_engine(p->req) ? srv_thread_engine(p->c->srv->cfg, &err) : NULL;
+    if (e || !srv_request_needs_engine(p->req))
         srv_request_run(p->req, e, p->c->srv->cfg->query_timeout_ms);
     else
         srv_request_fail(p->req, err.code, err.msg);
@@ -594,7 +597,7 @@ static void on_connection(uv_stream_t *listener, int status)
     if (!c)
         return;
     c->srv = s;
-    c->proto = &srv_proto_ndjson;
+    c->proto = listener == (uv_stream_t *)&s->http_listener ? &srv_proto_http : &srv_proto_ndjson;
     int rc = listener == (uv_stream_t *)&s->unix_listener ? uv_pipe_init(&s->loop, &c->h.pipe, 0)
                                                           : uv_tcp_init(&s->loop, &c->h.tcp);
     if (rc) {
@@ -613,6 +616,7 @@ static void on_connection(uv_stream_t *listener, int status)
         s->conns->prev = c;
     s->conns = c;
     s->nconns++;
+    srv_metrics_connections(1);
     if (uv_accept(listener, &c->h.stream) != 0) {
         conn_close_now(c);
         return;
@@ -662,6 +666,8 @@ static void on_signal(uv_signal_t *sig, int signum)
         uv_close((uv_handle_t *)&s->unix_listener, NULL);
     if (s->tcp_open)
         uv_close((uv_handle_t *)&s->tcp_listener, NULL);
+    if (s->http_open)
+        uv_close((uv_handle_t *)&s->http_listener, NULL);
     for (conn *c = s->conns; c; c = c->next) {
         conn_read_stop(c);
         c->closing = 1;
@@ -672,6 +678,23 @@ static void on_signal(uv_signal_t *sig, int signum)
 }
 
 /* ---- listeners ---- */
+
+/* Binds and listens on a TCP HOST:PORT (checked by srv_config_check). */
+static int listen_tcp(server *s, uv_tcp_t *l, int *open, const char *spec, char *why, size_t len)
+{
+    struct sockaddr_storage addr;
+    srv_parse_host_port(spec, &addr);
+    uv_tcp_init(&s->loop, l);
+    l->data = s;
+    *open = 1;
+    int rc = uv_tcp_bind(l, (struct sockaddr *)&addr, 0);
+    if (!rc)
+        rc = uv_listen((uv_stream_t *)l, 128, on_connection);
+    if (rc)
+        return srv_fail(why, len, "%s: %s", spec, uv_strerror(rc));
+    srv_log("listening on %s%s", spec, l == &s->http_listener ? " (HTTP)" : "");
+    return 0;
+}
 
 static int start_listeners(server *s, char *why, size_t len)
 {
@@ -699,16 +722,11 @@ static int start_listeners(server *s, char *why, size_t len)
     if (c->listen_addr) {
         if (!srv_is_loopback((struct sockaddr *)&addr))
             srv_log("WARNING: listening on %s, beyond this machine: the protocol has no authentication", c->listen_addr);
-        uv_tcp_init(&s->loop, &s->tcp_listener);
-        s->tcp_listener.data = s;
-        s->tcp_open = 1;
-        int rc = uv_tcp_bind(&s->tcp_listener, (struct sockaddr *)&addr, 0);
-        if (!rc)
-            rc = uv_listen((uv_stream_t *)&s->tcp_listener, 128, on_connection);
-        if (rc)
-            return srv_fail(why, len, "%s: %s", c->listen_addr, uv_strerror(rc));
-        srv_log("listening on %s", c->listen_addr);
+        if (listen_tcp(s, &s->tcp_listener, &s->tcp_open, c->listen_addr, why, len))
+            return -1;
     }
+    if (c->http_addr && listen_tcp(s, &s->http_listener, &s->http_open, c->http_addr, why, len))
+        return -1;
     return 0;
 }
 

@@ -11,6 +11,10 @@ typedef struct {
     const char *db_path;
     const char *socket_path;          /* NULL: no Unix socket */
     const char *listen_addr;          /* HOST:PORT, or NULL */
+    const char *http_addr;            /* HOST:PORT for HTTP/1.1, or NULL */
+    const char *token;                /* HTTP's bearer token (required beyond loopback), or NULL */
+    const char *const *cors_origins;  /* origins a browser may call HTTP from (NULL-terminated), or NULL */
+    const char *web_dir;              /* the web page's files, served at / over HTTP; NULL: none */
     int allow_remote;                 /* bind a non-loopback TCP address */
     int verbose;                      /* one log line per request */
     size_t max_line;                  /* a longer request line is refused, and the connection closed */
@@ -37,14 +41,43 @@ int srv_config_check(const srv_config *c, char *why, size_t why_len);
  * and removes the socket file. Returns 0, or -1 with the reason in why. */
 int srv_run(const srv_config *c, char *why, size_t why_len);
 
-/* ---- requests (srv_request.c): used by the server and testable on their own ---- */
+/* ---- requests (request.c): used by the server and testable on their own ---- */
 typedef struct srv_request srv_request;
+
+/* What the HTTP framing asks of an answer beside its body. */
+typedef struct {
+    char origin[256];                 /* CORS: the origin to allow in the answer, or "" */
+    int close;                        /* Connection: close after it */
+    int head;                         /* a HEAD request: the headers only */
+    int csv;                          /* a search answered as a CSV table */
+} srv_wire;
+
+/* Requests made by the HTTP framing (request.c checks their values as it does a
+ * line's; a bad one answers bad_request). op: "search", "stats", "ping",
+ * "documents", "health", "metrics". */
+srv_request *srv_request_op(const char *op);
+srv_request *srv_request_search(const char *q, const char *limit, const char *offset, const char *per_doc,
+                                const char *timeout_ms);
+srv_request *srv_request_text(const char *id, const char *start, const char *end);
+/* A file of the web page (path already checked), and an empty 204 answer (OPTIONS). */
+srv_request *srv_request_file(const char *path, const char *content_type);
+srv_request *srv_request_empty(void);
+srv_wire *srv_request_wire(srv_request *r);
+/* The HTTP status of the answer (200, 204, 400, 401, 404, 405, 413, 422, 500, 503, 504). */
+int srv_request_status(const srv_request *r);
+/* The answer's body alone (a result object, {"error": {…}}, a table, a file) with its
+ * content type; consumes the result like srv_request_response (call one of them once). */
+char *srv_request_body(srv_request *r, size_t *len, const char **content_type);
+/* The endpoint for metrics: "search", "documents", …, "error". */
+const char *srv_request_endpoint(const srv_request *r);
 
 /* Parses one request line. Always returns a request; a malformed one answers with
  * a bad_request error when run. */
 srv_request *srv_request_parse(const char *line, size_t len);
 /* The answer ops that need no index (ping, errors) are ready without running. */
 int srv_request_needs_worker(const srv_request *r);
+/* Whether it runs on an engine (a file of the web page does not). */
+int srv_request_needs_engine(const srv_request *r);
 /* About how many bytes its answer takes (a search: by its limit), counted against
  * the server's limits before it runs. */
 size_t srv_request_answer_estimate(const srv_request *r);

@@ -21,6 +21,14 @@ qry_engine *srv_thread_engine(const srv_config *cfg, qry_err *err);
 void srv_engines_hup(void);                   /* SIGHUP: every engine opens the index afresh */
 void srv_engines_close_all(void);             /* after the loop ends */
 
+/* ---- metrics (metrics.c): counted on the loop thread, read on any ---- */
+/* One answer of endpoint (srv_request_endpoint) with its HTTP status and time. */
+void srv_metrics_count(const char *endpoint, int status, double ms);
+/* The Prometheus text: requests by endpoint and status, search latency buckets,
+ * connections, and the index's documents, passages and revision (from e). */
+char *srv_metrics_text(qry_engine *e, size_t *len);
+void srv_metrics_connections(long delta);
+
 /* ---- addresses (listen.c) ---- */
 /* HOST:PORT ([::1]:7700, localhost:7700) into out; 0 or -1. */
 int srv_parse_host_port(const char *spec, struct sockaddr_storage *out);
@@ -46,5 +54,6 @@ typedef struct {
 } srv_proto;
 
 extern const srv_proto srv_proto_ndjson;     /* proto_ndjson.c: a JSON object a line */
+extern const srv_proto srv_proto_http;       /* proto_http.c: HTTP/1.1 GET */
 
 #endif

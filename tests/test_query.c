@@ -405,10 +405,12 @@ Test(query, document_data_is_the_hit_record, .init = setup, .fini = teardown)
             const char *key;
             json_t *v;
             json_object_foreach(h, key, v) {
-                if (strcmp(key, "rank") && strcmp(key, "score") && strcmp(key, "highlights") && strcmp(key, "match"))
+                if (strcmp(key, "rank") && strcmp(key, "score") && strcmp(key, "highlights") && strcmp(key, "match")
+                    && strcmp(key, "highlights_chars") && strcmp(key, "doc_id"))
                     cr_expect(json_equal(json_object_get(rec, key), v), "field %s differs", key);
             }
-            cr_expect_eq(json_object_size(rec), json_object_size(h) - 4, "a hit is the record, rank, score, highlights, match");
+            cr_expect_eq(json_object_size(rec), json_object_size(h) - 6,
+                         "a hit is the record, rank, score, highlights (bytes and characters), doc_id, match");
         }
         json_decref(rec);
     }
