@@ -37,21 +37,6 @@ static json_t *passage_of(qry_engine *e, const json_t *meta, json_int_t i)
     return first > 0 ? qry_record(e, (unsigned)(first + i)) : NULL;
 }
 
-static json_t *file_meta(qry_engine *e, const char *file)
-{
-    size_t klen = strlen(WENSOU_META_FILE) + strlen(file) + 1;
-    char *key = malloc(klen), *v = NULL;
-    xsh_err xe;
-    if (key) {
-        snprintf(key, klen, "%s%s", WENSOU_META_FILE, file);
-        xsh_db_get_metadata(e->db, key, &v, &xe);
-    }
-    free(key);
-    json_t *meta = v ? json_loads(v, 0, NULL) : NULL;
-    free(v);
-    return meta;
-}
-
 static int add_document(void *ctx, const char *key)
 {
     doc_walk *w = ctx;
@@ -63,7 +48,7 @@ static int add_document(void *ctx, const char *key)
             w->oom = 1;
         return w->found || w->oom;
     }
-    json_t *meta = file_meta(w->e, file);
+    json_t *meta = qry_file_record(w->e, file);
     json_int_t n = json_integer_value(json_object_get(meta, "passages"));
     json_t *first = passage_of(w->e, meta, 0);
     const char *issuer = json_string_value(json_object_get(json_object_get(first, "meta"), "issuer"));
@@ -120,7 +105,7 @@ int qry_document_text(qry_engine *e, const char *id, size_t start, size_t end, j
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     if (!w.found)
         return qry_fail(err, QRY_ENOTFOUND, "%s", _("no indexed document has that id"));
-    json_t *meta = file_meta(e, w.found);
+    json_t *meta = qry_file_record(e, w.found);
     json_int_t n = json_integer_value(json_object_get(meta, "passages"));
     json_t *list = json_array();
     for (json_int_t i = 0; list && i < n && json_array_size(list) < TEXT_MAX_PASSAGES; i++) {

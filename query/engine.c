@@ -97,13 +97,8 @@ static void set_shared_fields(json_t *to, const json_t *from)
     }
 }
 
-/* What the passages of file share ({"title","date","kind","year","passages","abbr"}, borrowed; empty
- * when unknown), from its metadata record, kept per revision. */
-json_t *qry_file_shared(qry_engine *e, const char *file)
+json_t *qry_file_record(qry_engine *e, const char *file)
 {
-    json_t *info = json_object_get(e->files, file);
-    if (info)
-        return info;
     size_t klen = strlen(WENSOU_META_FILE) + strlen(file) + 1;
     char *key = malloc(klen), *v = NULL;
     xsh_err xe;
@@ -114,6 +109,17 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     json_t *meta = v ? json_loads(v, 0, NULL) : NULL;
     free(key);
     free(v);
+    return meta;
+}
+
+/* What the passages of file share ({"title","date","kind","year","passages","abbr"}, borrowed; empty
+ * when unknown), from its metadata record, kept per revision. */
+json_t *qry_file_shared(qry_engine *e, const char *file)
+{
+    json_t *info = json_object_get(e->files, file);
+    if (info)
+        return info;
+    json_t *meta = qry_file_record(e, file);
     info = json_object();
     if (info)
         set_shared_fields(info, meta);

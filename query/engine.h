@@ -53,6 +53,8 @@ json_t *qry_record(qry_engine *e, unsigned docid);
 /* That record's fields as JSON text without braces (a borrowed string), or NULL
  * when the record is not in the cache. */
 json_t *qry_record_fragment(qry_engine *e, unsigned docid);
+/* file's record in the index (its metadata, parsed: a new reference), or NULL. */
+json_t *qry_file_record(qry_engine *e, const char *file);
 /* What file's passages share: {"title","date","kind","year"}, and its passage
  * count and mined abbreviations ("passages", "abbr") (borrowed). */
 json_t *qry_file_shared(qry_engine *e, const char *file);

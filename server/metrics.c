@@ -52,6 +52,13 @@ void srv_metrics_connections(long delta)
     __atomic_add_fetch(&connections, delta, __ATOMIC_RELAXED);
 }
 
+static void gauge(qry_buf *b, const char *name, const char *help, long long value)
+{
+    char line[256];
+    snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, name, name, value);
+    qry_buf_puts(b, line);
+}
+
 char *srv_metrics_text(qry_engine *e, size_t *len)
 {
     qry_buf b = {0};
@@ -82,28 +89,18 @@ char *srv_metrics_text(qry_engine *e, size_t *len)
              (double)__atomic_load_n(&search_sum_us, __ATOMIC_RELAXED) / 1e6,
              __atomic_load_n(&search_count, __ATOMIC_RELAXED));
     qry_buf_puts(&b, line);
-    snprintf(line, sizeof line, "# HELP wensou_connections Open client connections.\n# TYPE wensou_connections gauge\n"
-                                "wensou_connections %ld\n", __atomic_load_n(&connections, __ATOMIC_RELAXED));
-    qry_buf_puts(&b, line);
+    gauge(&b, "wensou_connections", "Open client connections.", __atomic_load_n(&connections, __ATOMIC_RELAXED));
     json_t *st = NULL;
     qry_err err;
     if (e && qry_stats(e, &st, &err) == 0) {
-        snprintf(line, sizeof line,
-                 "# HELP wensou_index_documents Indexed documents.\n# TYPE wensou_index_documents gauge\n"
-                 "wensou_index_documents %lld\n"
-                 "# HELP wensou_index_passages Indexed passages.\n# TYPE wensou_index_passages gauge\n"
-                 "wensou_index_passages %lld\n",
-                 (long long)json_integer_value(json_object_get(st, "documents")),
-                 (long long)json_integer_value(json_object_get(st, "passages")));
-        qry_buf_puts(&b, line);
-        snprintf(line, sizeof line,
-                 "# HELP wensou_index_revision The index revision searched.\n# TYPE wensou_index_revision gauge\n"
-                 "wensou_index_revision %lld\n"
-                 "# HELP wensou_index_bytes The index's size on disk.\n# TYPE wensou_index_bytes gauge\n"
-                 "wensou_index_bytes %lld\n",
-                 (long long)json_integer_value(json_object_get(st, "revision")),
-                 (long long)json_integer_value(json_object_get(st, "bytes")));
-        qry_buf_puts(&b, line);
+        static const char *const index_gauges[][3] = {
+            {"wensou_index_documents", "Indexed documents.", "documents"},
+            {"wensou_index_passages", "Indexed passages.", "passages"},
+            {"wensou_index_revision", "The index revision searched.", "revision"},
+            {"wensou_index_bytes", "The index's size on disk.", "bytes"},
+        };
+        for (size_t i = 0; i < sizeof index_gauges / sizeof index_gauges[0]; i++)
+            gauge(&b, index_gauges[i][0], index_gauges[i][1], json_integer_value(json_object_get(st, index_gauges[i][2])));
     }
     json_decref(st);
     return qry_buf_finish(&b, len);
