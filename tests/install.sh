@@ -13,7 +13,8 @@ DESTDIR="$tmp/root" cmake --install "$build" --prefix /opt/wensou > "$tmp/instal
 root="$tmp/root/opt/wensou"
 for f in bin/wensou share/wensou/dict/jieba.wsd share/wensou/dict/userdict.txt share/wensou/dict/synonyms.txt \
          share/wensou/corpus.db/iamglass share/man/man1/wensou.1 share/bash-completion/completions/wensou \
-         share/zsh/vendor-completions/_wensou share/locale/zh_CN/LC_MESSAGES/wensou.mo lib/systemd/system/wensou.service; do
+         share/zsh/vendor-completions/_wensou share/locale/zh_CN/LC_MESSAGES/wensou.mo lib/systemd/system/wensou.service \
+         share/wensou/web/index.html share/wensou/web/app.js share/wensou/web/app.css; do
   [ -e "$root/$f" ] || fail "missing $f"
 done
 
@@ -29,6 +30,24 @@ echo 柯桥区政府 | env -u WENSOU_DATA "$root/bin/wensou" segment > seg.txt |
 # Chinese messages from the installed catalogue
 env LC_ALL=zh_CN.UTF-8 LANGUAGE= "$root/bin/wensou" search -l 2> zh.txt && fail "bad usage accepted"
 grep -q "详见" zh.txt || fail "no Chinese message: $(cat zh.txt)"
+# the installed daemon serves its installed web page over HTTP
+port=$((20000 + $$ % 20000))
+env -u WENSOU_DATA "$root/bin/wensou" serve --db "$root/share/wensou/corpus.db" --socket "$tmp/s.sock" \
+  --http "127.0.0.1:$port" 2> serve.txt &
+serve_pid=$!
+/usr/bin/python3 - "$port" > page.txt <<'PY' || { kill "$serve_pid"; cat serve.txt; fail "no web page over HTTP"; }
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/" % sys.argv[1], timeout=5).read().decode())
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit(1)
+PY
+kill "$serve_pid"; wait "$serve_pid" || true
+grep -q "文搜" page.txt || fail "the page served is not wensou's: $(head -c 200 page.txt)"
 # a copy of the tree elsewhere still finds its data (relocatable)
 cp -r "$tmp/root/opt/wensou" "$tmp/moved"
 echo 柯桥区政府 | env -u WENSOU_DATA "$tmp/moved/bin/wensou" segment > moved.txt || fail "moved tree: segment failed"

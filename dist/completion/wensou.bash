@@ -62,8 +62,8 @@ _wensou()
         --color)
             [[ $cmd == search ]] && mapfile -t COMPREPLY < <(compgen -P "$pfx" -W "auto always never" -- "$cur") && return 0
             ;;
-        --socket | --connect)
-            # a socket path (--connect also takes HOST:PORT)
+        --socket | --connect | --token-file | --web)
+            # a socket path (--connect also takes HOST:PORT), the token file, the page's folder
             case $cmd in
                 search | serve)
                     compopt -o filenames 2>/dev/null
@@ -72,7 +72,7 @@ _wensou()
                     ;;
             esac
             ;;
-        -n | --limit | --offset | --per-doc | --listen | --workers | --query-timeout | --max-memory)
+        -n | --limit | --offset | --per-doc | --listen | --http | --cors-origin | --workers | --query-timeout | --max-memory)
             case $cmd in
                 search | serve) COMPREPLY=(); return 0 ;;
             esac
@@ -87,7 +87,7 @@ _wensou()
         inspect) opts="--text --help -h" ;;
         index) opts="-d --db --prune --rebuild -q --quiet --help -h" ;;
         search) opts="-d --db --connect -n --limit --offset --per-doc -j --json --color= --help -h" ;;
-        serve) opts="-d --db --socket --listen --allow-remote --workers --query-timeout --max-memory -v --verbose --help -h" ;;
+        serve) opts="-d --db --socket --listen --allow-remote --http --token-file --cors-origin --web --workers --query-timeout --max-memory -v --verbose --help -h" ;;
         *) return 0 ;;
     esac
 
