@@ -23,10 +23,10 @@ DEB_PACKAGES = build-essential cmake pkg-config gettext \
   libpoppler-glib-dev libzip-dev libxml2-dev libuchardet-dev libmimalloc-dev libhttp-parser-dev python3
 # tests, sanitizers, fuzzing and benchmarks: Criterion, clang, PDF fixtures
 # (pango/cairo, fonts, qpdf), man and git for the install and clone checks, the
-# peers the benchmarks compare with
+# peers the benchmarks compare with, Chromium for the web page's browser test
 DEB_DEV_PACKAGES = $(DEB_PACKAGES) libcriterion-dev clang libclang-rt-14-dev \
   libpango1.0-dev libcairo2-dev fonts-noto-cjk qpdf poppler-utils man-db groff-base git locales \
-  xapian-tools python3-xapian libicu-dev sqlite3 hyperfine
+  xapian-tools python3-xapian libicu-dev sqlite3 hyperfine chromium
 
 .PHONY: all apt deps deps-dev configure test asan fuzz bench install clean
 

@@ -1,4 +1,4 @@
-// Tests for the pure helpers of web/app.js. Run: node tests/web/page_test.js [web/app.js] (no packages).
+// Tests for the pure helpers of web/app.js. Run: node tests/web/page_test.cjs [web/app.js] (no packages).
 'use strict';
 const assert = require('assert');
 const path = require('path');
