@@ -1,8 +1,12 @@
 /* load.c — a load client for `wensou serve`: N connections (one thread each), each
  * sending the queries of a file in turn, DEPTH at a time (pipelining), for SECONDS;
- * reports requests/s and latency p50/p99/p99.9 (send to answer).
- * usage: load SOCKET QUERIES [CONNECTIONS] [SECONDS] [DEPTH] */
+ * reports requests/s and latency p50/p99/p99.9 (send to answer). ADDRESS is the Unix
+ * socket (NDJSON) or http://HOST:PORT (HTTP/1.1 GET /search, keep-alive).
+ * usage: load ADDRESS QUERIES [CONNECTIONS] [SECONDS] [DEPTH] */
+#include <arpa/inet.h>
+#include <glib.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,8 @@
 static char *queries[256];
 static size_t nq;
 static const char *sock_path;
+static int http;                 /* sock_path is http://HOST:PORT */
+static struct sockaddr_in http_addr;
 static double seconds;
 static int depth;
 
@@ -31,14 +37,38 @@ typedef struct {
     int id;
 } worker;
 
+/* The bytes of the first complete answer in buf (0: none yet), and whether it is a success. */
+static size_t ndjson_answer(const char *buf, size_t len, int *ok)
+{
+    const char *nl = memchr(buf, '\n', len);
+    if (!nl)
+        return 0;
+    *ok = memmem(buf, (size_t)(nl - buf), "\"ok\":true", 9) != NULL;
+    return (size_t)(nl - buf) + 1;
+}
+
+static size_t http_answer(const char *buf, size_t len, int *ok)
+{
+    const char *end = memmem(buf, len, "\r\n\r\n", 4);
+    if (!end)
+        return 0;
+    const char *cl = memmem(buf, (size_t)(end - buf), "Content-Length: ", 16);
+    size_t head = (size_t)(end - buf) + 4, body = cl ? strtoul(cl + 16, NULL, 10) : 0;
+    if (len < head + body)
+        return 0;
+    *ok = len > 12 && memcmp(buf, "HTTP/1.1 200", 12) == 0;
+    return head + body;
+}
+
 static void *run(void *arg)
 {
     worker *w = arg;
     struct sockaddr_un sa = {0};
     sa.sun_family = AF_UNIX;
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    int fd = socket(http ? AF_INET : AF_UNIX, SOCK_STREAM, 0);
+    if (http ? connect(fd, (struct sockaddr *)&http_addr, sizeof http_addr) != 0
+             : connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
         perror("connect");
         return NULL;
     }
@@ -49,6 +79,12 @@ static void *run(void *arg)
     while (now() < end) {
         size_t n = 0;
         for (int d = 0; d < depth; d++) {
+            if (http) {
+                char *q = g_uri_escape_string(queries[qi++ % nq], NULL, FALSE);
+                n += (size_t)sprintf(line + n, "GET /search?q=%s&limit=10 HTTP/1.1\r\nHost: load\r\n\r\n", q);
+                g_free(q);
+                continue;
+            }
             json_t *r = json_pack("{s:s, s:s, s:i}", "op", "search", "q", queries[qi++ % nq], "limit", 10);
             char *s = json_dumps(r, JSON_COMPACT);
             n += (size_t)sprintf(line + n, "%s\n", s);
@@ -61,16 +97,15 @@ static void *run(void *arg)
         if (send(fd, line, n, MSG_NOSIGNAL) != (ssize_t)n)
             break;
         for (int got = 0; got < depth;) {
-            char *nl;
-            while ((nl = memchr(buf, '\n', blen)) != NULL && got < depth) {
+            size_t used;
+            int ok;
+            while (got < depth && (used = http ? http_answer(buf, blen, &ok) : ndjson_answer(buf, blen, &ok)) > 0) {
                 if (w->n == w->cap) {
                     w->cap = w->cap ? w->cap * 2 : 4096;
                     w->lat = realloc(w->lat, w->cap * sizeof *w->lat);
                 }
                 w->lat[w->n++] = now() - sent[got];
-                if (!memmem(buf, (size_t)(nl - buf), "\"ok\":true", 9))
-                    w->errors++;
-                size_t used = (size_t)(nl - buf) + 1;
+                w->errors += !ok;
                 memmove(buf, buf + used, blen - used);
                 blen -= used;
                 got++;
@@ -104,6 +139,17 @@ int main(int argc, char **argv)
         return 2;
     }
     sock_path = argv[1];
+    if (strncmp(sock_path, "http://", 7) == 0) {
+        char host[64];
+        int port;
+        if (sscanf(sock_path + 7, "%63[^:]:%d", host, &port) != 2 || inet_pton(AF_INET, host, &http_addr.sin_addr) != 1) {
+            fprintf(stderr, "load: expected http://IPv4:PORT\n");
+            return 2;
+        }
+        http_addr.sin_family = AF_INET;
+        http_addr.sin_port = htons((uint16_t)port);
+        http = 1;
+    }
     int conns = argc > 3 ? atoi(argv[3]) : 32;
     seconds = argc > 4 ? atof(argv[4]) : 5;
     depth = argc > 5 ? atoi(argv[5]) : 1;
@@ -140,7 +186,7 @@ int main(int argc, char **argv)
     qsort(all, total, sizeof *all, cmp);
     if (total)
         printf("%-34s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  (%d conns, depth %d, %zu requests, %zu errors)\n",
-               "wensou serve", (double)total / dt, all[total / 2] * 1e3, all[(size_t)(total * 0.99)] * 1e3,
+               http ? "wensou serve (HTTP)" : "wensou serve (NDJSON)", (double)total / dt, all[total / 2] * 1e3, all[(size_t)(total * 0.99)] * 1e3,
                all[(size_t)(total * 0.999)] * 1e3, conns, depth, total, errors);
     free(all);
     free(w);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Daemon benchmark: requests/s and p50/p99/p99.9 at 32 connections (one request in
-# flight per connection, and 8 pipelined) on the corpus and on the corpus repeated
-# REPEAT times, ROUNDS interleaved rounds each, with min / median / max of each figure
-# over the rounds and the load average; the daemon's RSS before and after; and the
-# same queries as separate `wensou search` processes, one at a time, for comparison.
+# flight per connection, and 8 pipelined), over NDJSON and over HTTP/1.1 (keep-alive)
+# interleaved, on the corpus and on the corpus repeated REPEAT times, ROUNDS rounds
+# each, with min / median / max of each figure over the rounds, HTTP's share of
+# NDJSON's median requests/s, and the load average; the daemon's RSS before and after;
+# and the same queries as separate `wensou search` processes, one at a time.
 # usage: bench/serve.sh [BUILD_DIR] [REPEAT] [SECONDS] [ROUNDS]   (from the repo root)
 set -euo pipefail
 build=${1:-build}
@@ -15,25 +16,33 @@ pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# summary FILE: min / median / max of req/s and p99 per depth over the rounds
+# summary FILE: min / median / max of req/s and p99 per protocol and depth over the
+# rounds, and HTTP's median req/s as a share of NDJSON's at each depth
 summary() {
-  awk '{ d = ""; for (i = 1; i <= NF; i++) { if ($i == "req/s") r = $(i-1); if ($i == "p99") p = $(i+1); if ($i == "depth") d = $(i+1) }
-         sub(/,/, "", d); rs[d] = rs[d] " " r; ps[d] = ps[d] " " p }
-       END { for (d in rs) printf "   depth %s: req/s %s   p99 (ms) %s\n", d, stats(rs[d]), stats(ps[d]) }
-       function stats(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-                                           return sprintf("min %8.2f  median %8.2f  max %8.2f", a[1], a[int((k + 1) / 2)], a[k]) }' "$1"
+  awk '{ d = ""; pr = ($0 ~ /\(HTTP\)/) ? "HTTP" : "NDJSON"
+         for (i = 1; i <= NF; i++) { if ($i == "req/s") r = $(i-1); if ($i == "p99") p = $(i+1); if ($i == "depth") d = $(i+1) }
+         sub(/,/, "", d); k = pr " depth " d; rs[k] = rs[k] " " r; ps[k] = ps[k] " " p; depths[d] = 1 }
+       END { for (k in rs) printf "   %-16s req/s %s   p99 (ms) %s\n", k, stats(rs[k]), stats(ps[k])
+             for (d in depths) if (("NDJSON depth " d) in rs && ("HTTP depth " d) in rs)
+               printf "   depth %s: HTTP keeps %.0f%% of NDJSON'"'"'s median req/s\n", d, 100 * med(rs["HTTP depth " d]) / med(rs["NDJSON depth " d]) }
+       function sorted(s, a,   k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return k }
+       function med(s,   a, k) { k = sorted(s, a); return a[int((k + 1) / 2)] }
+       function stats(s,   a, k) { k = sorted(s, a); return sprintf("min %8.2f  median %8.2f  max %8.2f", a[1], a[int((k + 1) / 2)], a[k]) }' "$1"
 }
 
 run_load() {  # DB LABEL
-  "$build/wensou" serve --db "$1" --socket "$tmp/s.sock" 2> "$tmp/serve.log" &
+  port=$((20000 + RANDOM % 20000))
+  "$build/wensou" serve --db "$1" --socket "$tmp/s.sock" --http "127.0.0.1:$port" 2> "$tmp/serve.log" &
   pid=$!
-  for i in $(seq 50); do [ -S "$tmp/s.sock" ] && break; sleep 0.1; done
+  for i in $(seq 50); do [ -S "$tmp/s.sock" ] && grep -q HTTP "$tmp/serve.log" && break; sleep 0.1; done
   echo "== $2"
   echo "   daemon RSS before: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
   : > "$tmp/rounds.txt"
   for r in $(seq 1 "$rounds"); do
     for depth in 1 8; do
-      "$build/bench/load" "$tmp/s.sock" bench/queries.txt 32 "$secs" "$depth" | tee -a "$tmp/rounds.txt" | sed "s/^/   round $r  /"
+      for addr in "$tmp/s.sock" "http://127.0.0.1:$port"; do
+        "$build/bench/load" "$addr" bench/queries.txt 32 "$secs" "$depth" | tee -a "$tmp/rounds.txt" | sed "s/^/   round $r  /"
+      done
     done
   done
   summary "$tmp/rounds.txt"

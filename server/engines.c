@@ -1,7 +1,7 @@
-/* engines.c — the daemon's engines: each search thread keeps one (its own index
- * handle and caches) in a thread-local slot; SIGHUP makes each open the index
- * afresh at its next search; at shutdown they are closed and the slots emptied, so
- * a later run opens fresh ones. */
+/* engines.c — the server's pool of engines: each search thread keeps one (its own
+ * index handle and caches) in a thread-local slot of the pool; SIGHUP makes each
+ * open the index afresh at its next search; freeing the pool closes them all. The
+ * pool belongs to one run of the server: nothing here is process-wide. */
 #include "srv_int.h"
 
 #include <stdlib.h>
@@ -12,68 +12,77 @@ typedef struct {
     unsigned hup_seen;           /* the SIGHUPs this engine has reopened for */
 } engine_slot;
 
-static unsigned hup_count;       /* written on the loop thread, read on workers (atomics) */
-static uv_key_t engine_key;
-static uv_once_t engine_key_once = UV_ONCE_INIT;
-static uv_mutex_t engines_lock;
-static engine_slot **slots;
-static size_t nslots;
+struct srv_engines {
+    const srv_config *cfg;
+    uv_key_t key;                /* this pool's slot of the calling thread */
+    uv_mutex_t lock;             /* guards slots */
+    engine_slot **slots;
+    size_t nslots;
+    unsigned hups;               /* written on the loop thread, read on workers (atomics) */
+};
 
-static void make_engine_key(void)
+srv_engines *srv_engines_new(const srv_config *cfg)
 {
-    uv_key_create(&engine_key);
-    uv_mutex_init(&engines_lock);
+    srv_engines *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->cfg = cfg;
+    if (uv_key_create(&p->key) != 0) {
+        free(p);
+        return NULL;
+    }
+    uv_mutex_init(&p->lock);
+    return p;
 }
 
-void srv_engines_init(void)
+void srv_engines_hup(srv_engines *p)
 {
-    uv_once(&engine_key_once, make_engine_key);
+    __atomic_add_fetch(&p->hups, 1, __ATOMIC_RELEASE);
 }
 
-void srv_engines_hup(void)
+qry_engine *srv_engines_get(srv_engines *p, qry_err *err)
 {
-    __atomic_add_fetch(&hup_count, 1, __ATOMIC_RELEASE);
-}
-
-qry_engine *srv_thread_engine(const srv_config *cfg, qry_err *err)
-{
-    engine_slot *slot = uv_key_get(&engine_key);
+    engine_slot *slot = uv_key_get(&p->key);
     if (!slot) {
         slot = calloc(1, sizeof *slot);
         if (!slot) {
             *err = (qry_err){QRY_ENOMEM, "out of memory"};
             return NULL;
         }
-        uv_mutex_lock(&engines_lock);
-        engine_slot **ns = realloc(slots, (nslots + 1) * sizeof *ns);
+        uv_mutex_lock(&p->lock);
+        engine_slot **ns = realloc(p->slots, (p->nslots + 1) * sizeof *ns);
         if (ns) {
-            slots = ns;
-            slots[nslots++] = slot;
+            p->slots = ns;
+            p->slots[p->nslots++] = slot;
         }
-        uv_mutex_unlock(&engines_lock);
+        uv_mutex_unlock(&p->lock);
         if (!ns) {
             free(slot);
             *err = (qry_err){QRY_ENOMEM, "out of memory"};
             return NULL;
         }
-        uv_key_set(&engine_key, slot);
+        uv_key_set(&p->key, slot);
     }
-    unsigned hups = __atomic_load_n(&hup_count, __ATOMIC_ACQUIRE);
+    unsigned hups = __atomic_load_n(&p->hups, __ATOMIC_ACQUIRE);
     if (slot->hup_seen != hups) {
         qry_engine_reset(slot->e);
         slot->hup_seen = hups;
     }
-    if (!slot->e && qry_engine_open(cfg->db_path, cfg->dict, cfg->syn, &slot->e, err) != 0)
+    if (!slot->e && qry_engine_open(p->cfg->db_path, p->cfg->dict, p->cfg->syn, &slot->e, err) != 0)
         slot->e = NULL;
     return slot->e;
 }
 
-void srv_engines_close_all(void)
+void srv_engines_free(srv_engines *p)
 {
-    uv_mutex_lock(&engines_lock);
-    for (size_t i = 0; i < nslots; i++) {
-        qry_engine_close(slots[i]->e);
-        slots[i]->e = NULL;
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nslots; i++) {       /* the workers are idle: the loop has ended */
+        qry_engine_close(p->slots[i]->e);
+        free(p->slots[i]);
     }
-    uv_mutex_unlock(&engines_lock);
+    free(p->slots);
+    uv_mutex_destroy(&p->lock);
+    uv_key_delete(&p->key);
+    free(p);
 }

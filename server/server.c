@@ -82,6 +82,7 @@ struct server {
     size_t held;                 /* answer bytes held for all connections */
     size_t nstarved;
     int stopping;
+    srv_engines *engines;        /* the search threads' engines */
 };
 
 /* ---- connections ---- */
@@ -312,7 +313,7 @@ static void work_cb(uv_work_t *w)
 {
     pending *p = w->data;
     qry_err err = {0};
-    qry_engine *e = srv_request_needs_engine(p->req) ? srv_thread_engine(p->c->srv->cfg, &err) : NULL;
+    qry_engine *e = srv_request_needs_engine(p->req) ? srv_engines_get(p->c->srv->engines, &err) : NULL;
     if (e || !srv_request_needs_engine(p->req))
         srv_request_run(p->req, e, p->c->srv->cfg->query_timeout_ms);
     else
@@ -654,7 +655,7 @@ static void on_signal(uv_signal_t *sig, int signum)
 {
     server *s = sig->data;
     if (signum == SIGHUP) {
-        srv_engines_hup();
+        srv_engines_hup(s->engines);
         srv_log("SIGHUP: every search thread opens the index afresh at its next request");
         return;
     }
@@ -739,7 +740,6 @@ static void close_walk(uv_handle_t *h, void *arg)
 
 int srv_run(const srv_config *cfg, char *why, size_t why_len)
 {
-    srv_engines_init();
     /* libuv reads the pool size when the first work is queued: one search thread per
      * CPU (its default, 4, ran 10-15% fewer requests/s on 2 CPUs) */
     unsigned workers = cfg->workers ? cfg->workers : uv_available_parallelism();
@@ -752,6 +752,10 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
     if (!s)
         return srv_fail(why, why_len, "%s%s", "out of memory", "");
     s->cfg = cfg;
+    if (!(s->engines = srv_engines_new(cfg))) {
+        free(s);
+        return srv_fail(why, why_len, "%s%s", "out of memory", "");
+    }
     uv_loop_init(&s->loop);
     static const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
     for (int i = 0; i < 3; i++) {
@@ -772,7 +776,7 @@ int srv_run(const srv_config *cfg, char *why, size_t why_len)
     int closed = uv_loop_close(&s->loop);
     if (cfg->socket_path && s->unix_open)
         unlink(cfg->socket_path);
-    srv_engines_close_all();
+    srv_engines_free(s->engines);
     if (rc == 0 && closed != 0)
         rc = srv_fail(why, why_len, "%s%s", "uv_loop_close: handles were left open", "");
     if (rc == 0)

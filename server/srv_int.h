@@ -13,13 +13,14 @@ void srv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* snprintf(why, len, fmt, a, b); returns -1. */
 int srv_fail(char *why, size_t len, const char *fmt, const char *a, const char *b);
 
-/* ---- the engine pool (engines.c): one engine per search thread ---- */
-void srv_engines_init(void);                  /* once per process, before any search */
+/* ---- the engine pool (engines.c): one engine per search thread, owned by a run ---- */
+typedef struct srv_engines srv_engines;
+srv_engines *srv_engines_new(const srv_config *cfg);          /* NULL when out of memory */
 /* The calling thread's engine on cfg's index, opened on first use (NULL with the
  * reason in err); reset first when a SIGHUP came since its last search. */
-qry_engine *srv_thread_engine(const srv_config *cfg, qry_err *err);
-void srv_engines_hup(void);                   /* SIGHUP: every engine opens the index afresh */
-void srv_engines_close_all(void);             /* after the loop ends */
+qry_engine *srv_engines_get(srv_engines *p, qry_err *err);
+void srv_engines_hup(srv_engines *p);         /* SIGHUP: every engine opens the index afresh */
+void srv_engines_free(srv_engines *p);        /* after the loop ends: closes them all */
 
 /* ---- metrics (metrics.c): counted on the loop thread, read on any ---- */
 /* One answer of endpoint (srv_request_endpoint) with its HTTP status and time. */
