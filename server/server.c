@@ -622,6 +622,10 @@ static void on_connection(uv_stream_t *listener, int status)
         conn_close_now(c);
         return;
     }
+    /* answers go out as they are made: Nagle's wait for an ACK (delayed 40 ms) held
+     * pipelined answers back (HTTP depth 8: p99 52 ms against 16 ms over the Unix socket) */
+    if (listener != (uv_stream_t *)&s->unix_listener)
+        uv_tcp_nodelay(&c->h.tcp, 1);
     uv_timer_start(&c->idle, on_idle, s->cfg->idle_timeout_ms, s->cfg->idle_timeout_ms);
     if (s->nconns > s->cfg->max_connections) {
         refuse(c, "too_many_connections", "the daemon has too many connections; try again later");
