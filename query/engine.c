@@ -126,6 +126,10 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     const char *date = json_string_value(json_object_get(meta, "date"));
     if (info && date && strlen(date) >= 4)
         json_object_set_new(info, "year", json_stringn(date, 4));
+    char region[64];
+    const char *title = json_string_value(json_object_get(meta, "title"));
+    if (info && title && qry_title_region(title, region, sizeof region))
+        json_object_set_new(info, "region", json_string(region));
     json_decref(meta);
     if (info)
         json_object_set_new(e->files, file, info);

@@ -327,3 +327,69 @@ void qry_naming_free(qry_naming *n)
     free(n->files);
     memset(n, 0, sizeof *n);
 }
+
+/* ---- the region a title names (for the regions facet) ---- */
+
+/* The bytes of the Han characters at s (none: 0). */
+static size_t han_run(const char *s)
+{
+    size_t i = 0;
+    for (;;) {
+        int32_t cp;
+        int n = seg_utf8_decode((const unsigned char *)s + i, strlen(s + i), &cp);
+        if (n <= 0 || !wensou_ngram_char(cp))
+            return i;
+        i += (size_t)n;
+    }
+}
+
+int qry_title_region(const char *title, char *out, size_t cap)
+{
+    static const char *const ranks[] = {"自治区", "省", "市", "区", "县", "州"};
+    const char *best = NULL;
+    size_t best_len = 0;
+    /* the last of the places that stand together where a title names its issuer:
+     * after a year or at a part's start (绍兴市柯桥区 → 柯桥区) */
+    for (const char *p = title; *p;) {
+        size_t run = han_run(p);
+        if (!run) {
+            p++;
+            continue;
+        }
+        if (p > title && p[-1] >= '0' && p[-1] <= '9' && strncmp(p, "年", strlen("年")) == 0) {
+            p += strlen("年");                 /* 2025年广东省…: the year's 年 is no place */
+            continue;
+        }
+        const char *r = p;
+        for (size_t at = 0; at < run;) {
+            size_t found = 0;
+            for (size_t k = 0; k < sizeof ranks / sizeof ranks[0] && !found; k++) {
+                const char *hit = strstr(r + at, ranks[k]);
+                size_t chars = hit && hit < p + run ? qry_utf8_chars(r + at, (size_t)(hit - (r + at))) : 0;
+                if (hit && hit < p + run && chars >= 2 && chars <= 5)
+                    found = (size_t)(hit - (r + at)) + strlen(ranks[k]);
+            }
+            if (!found)
+                break;
+            best = r + at;
+            best_len = found;
+            at += found;
+        }
+        if (best)
+            break;
+        /* a region named without its rank before 政府 (2025年广西政府工作报告) */
+        const char *gov = strstr(p, "政府");
+        size_t lead = gov && gov < p + run ? qry_utf8_chars(p, (size_t)(gov - p)) : 0;
+        if (lead >= 2 && lead <= 4) {
+            best = p;
+            best_len = (size_t)(gov - p);
+            break;
+        }
+        p += run;
+    }
+    if (!best || best_len + 1 > cap)
+        return 0;
+    memcpy(out, best, best_len);
+    out[best_len] = 0;
+    return 1;
+}

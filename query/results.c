@@ -117,7 +117,7 @@ static void count(json_t *obj, const char *key, size_t n)
 
 typedef struct {
     qry_engine *e;
-    json_t *docs, *kinds, *years;
+    json_t *docs, *kinds, *years, *regions;
 } facet_ctx;
 
 /* Counts n passages of file in the documents facet, and through its kind and year
@@ -129,13 +129,14 @@ static void count_file(void *ctx, const char *file, size_t n)
     count(c->docs, file, n);
     count(c->kinds, json_string_value(json_object_get(info, "kind")), n);
     count(c->years, json_string_value(json_object_get(info, "year")), n);
+    count(c->regions, json_string_value(json_object_get(info, "region")), n);
 }
 
 /* Adds the files the last match counted (from docids, or r's file-slot facet). */
 void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 {
     facet_ctx c = {e, json_object_get(facets, "documents"), json_object_get(facets, "kinds"),
-                   json_object_get(facets, "years")};
+                   json_object_get(facets, "years"), json_object_get(facets, "regions")};
     if (e->filemap)
         qry_filemap_drain(e->filemap, count_file, &c);
     for (size_t f = 0; f < r->nfacets; f++)

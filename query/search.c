@@ -362,7 +362,7 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     int rc = qry_parse(req->q, e->st, qry_engine_synonyms(e), &p, err);
     if (rc)
         return rc;
-    page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}}", "documents", "kinds", "years"), json_object(),
+    page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}, s:{}}", "documents", "kinds", "years", "regions"), json_object(),
                req->offset, 0, req->offset, req->limit, 0, 0, 0};
     if (req->timeout_ms)
         pg.deadline_ns = (unsigned long long)(t0 * 1e6) + (unsigned long long)req->timeout_ms * 1000000ull;

@@ -759,3 +759,15 @@ Test(query, a_passage_that_speaks_of_a_term_ranks_above_one_that_lists_it, .init
         cr_expect(said_of(text_of(hit(r, i)), "银发经济"), "rank %zu only lists it: %s", i + 1, text_of(hit(r, i)));
     json_decref(r);
 }
+
+Test(query, facets_count_the_regions_titles_name, .init = setup, .fini = teardown)
+{
+    json_t *r = search("营商环境", 1);
+    json_t *regions = json_object_get(json_object_get(r, "facets"), "regions");
+    cr_assert(json_is_object(regions));
+    cr_expect_gt(json_integer_value(json_object_get(regions, "广东省")), 0, "no 广东省 from 2025年广东省政府工作报告");
+    cr_expect_gt(json_integer_value(json_object_get(regions, "柯桥区")), 0, "no 柯桥区 from 绍兴市柯桥区…");
+    cr_expect_null(json_object_get(regions, "年广东省"), "the year's 年 taken for a place");
+    cr_expect_null(json_object_get(regions, "绍兴市"), "the wider region instead of the issuer's own");
+    json_decref(r);
+}

@@ -467,15 +467,16 @@ function renderFacets(r) {
   const f = r.facets || {};
   const s = app.state;
   const byCount = o => Object.entries(o || {}).sort((a, b) => b[1] - a[1]);
-  const regions = {};
-  (r.hits || []).forEach(h => { const g = (h.meta || {}).region; if (g) regions[g] = (regions[g] || 0) + 1; });
+  // the server's regions facet (each document's region, from its title), else the page's hits
+  const regions = f.regions ? { ...f.regions } : {};
+  if (!f.regions) (r.hits || []).forEach(h => { const g = (h.meta || {}).region; if (g) regions[g] = (regions[g] || 0) + 1; });
   const docs = byCount(f.documents).map(([file, n]) => [docPart(file), n, file]);
   $('facets').replaceChildren(...[
     facetGroup('文件', docs, 'doc', v => s.doc.includes(v),
       v => docTitle((docs.find(d => d[0] === v) || [])[2] || v)),
     facetGroup('类型', byCount(f.kinds), 'kind', v => s.kind.includes(v)),
     facetGroup('年份', yearSeries(f.years).filter(e => e[1] > 0).reverse(), 'year', v => s.year === v),
-    facetGroup('地区（本页结果）', byCount(regions), 'region', v => s.region === v),
+    facetGroup(f.regions ? '地区' : '地区（本页结果）', byCount(regions), 'region', v => s.region === v),
   ].filter(Boolean));
   $('facet-toggle').hidden = !$('facets').childElementCount;
 }
