@@ -263,6 +263,19 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
         parts[n++] = terms_containing(db, WENSOU_PREFIX_FILE, p->docs, p->ndocs);
     if (p->nkinds)
         parts[n++] = terms_containing(db, WENSOU_PREFIX_KIND, p->kinds, p->nkinds);
+    if (p->nregions) {                           /* the files qry_region_files found */
+        xsh_query **f = calloc(p->nregion_files ? p->nregion_files : 1, sizeof *f);
+        size_t nf = 0;
+        char term[4096 + 2];
+        for (size_t i = 0; f && i < p->nregion_files; i++) {
+            int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, p->region_files[i]);
+            if (len > 0 && (size_t)len < sizeof term)
+                f[nf++] = xsh_query_term(term, (size_t)len, 1, 0);
+        }
+        xsh_query *any = f ? qry_combine_free(XSH_OP_OR, f, nf) : NULL;
+        free(f);
+        parts[n++] = any ? any : xsh_query_match_nothing();
+    }
     if (p->page_lo) {                            /* the page a passage starts on */
         char lo[8], hi[8];
         snprintf(lo, sizeof lo, "%06d", p->page_lo);

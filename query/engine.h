@@ -56,6 +56,9 @@ json_t *qry_record_fragment(qry_engine *e, unsigned docid);
 /* The region a title names (2025年广东省政府工作报告 → 广东省, 绍兴市柯桥区…纲要 →
  * 柯桥区, 2025年广西政府工作报告 → 广西) into out; 0 when it names none. */
 int qry_title_region(const char *title, char *out, size_t cap);
+/* Fills p->region_files with the indexed files whose title's region holds one of
+ * p->regions (none: the filter lets nothing through). 0 or QRY_ENOMEM. */
+int qry_region_files(qry_engine *e, qry_parsed *p);
 /* file's record in the index (its metadata, parsed: a new reference), or NULL. */
 json_t *qry_file_record(qry_engine *e, const char *file);
 /* What file's passages share: {"title","date","kind","year"}, and its passage

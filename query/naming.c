@@ -222,7 +222,7 @@ static int names_by_words(const char *title, const qry_unit *u)
 int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
 {
     memset(out, 0, sizeof *out);
-    if (p->ndocs || p->nkinds || p->nsections || p->year_lo || p->page_lo || p->pasted)
+    if (p->ndocs || p->nkinds || p->nregions || p->nsections || p->year_lo || p->page_lo || p->pasted)
         return 0;                  /* filters say which documents; a pasted passage names none */
     qry_titles *t = titles(e);
     if (!t || t->n < 2)
@@ -392,4 +392,33 @@ int qry_title_region(const char *title, char *out, size_t cap)
     memcpy(out, best, best_len);
     out[best_len] = 0;
     return 1;
+}
+
+typedef struct {
+    qry_engine *e;
+    qry_parsed *p;
+    int oom;
+} region_walk;
+
+static int add_region_file(void *ctx, const char *key)
+{
+    region_walk *w = ctx;
+    const char *file = key + strlen(WENSOU_META_FILE);
+    const char *region = json_string_value(json_object_get(qry_file_shared(w->e, file), "region"));
+    for (size_t i = 0; region && i < w->p->nregions; i++)
+        if (strstr(region, w->p->regions[i])) {
+            w->oom |= qry_strs_push(&w->p->region_files, &w->p->nregion_files, file, strlen(file));
+            break;
+        }
+    return w->oom;
+}
+
+int qry_region_files(qry_engine *e, qry_parsed *p)
+{
+    if (!p->nregions)
+        return 0;
+    region_walk w = {e, p, 0};
+    xsh_err xe;
+    xsh_db_metadata_keys(e->db, WENSOU_META_FILE, add_region_file, &w, &xe);
+    return w.oom ? QRY_ENOMEM : 0;
 }

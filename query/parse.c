@@ -206,6 +206,12 @@ static int op_kind(qry_parsed *p, seg_state *st, const char *v)
     return qry_strs_push(&p->kinds, &p->nkinds, v, strlen(v)) ? -1 : 1;
 }
 
+static int op_region(qry_parsed *p, seg_state *st, const char *v)
+{
+    (void)st;
+    return qry_strs_push(&p->regions, &p->nregions, v, strlen(v)) ? -1 : 1;
+}
+
 static int op_section(qry_parsed *p, seg_state *st, const char *v)
 {
     char *norm = qry_literal_norm(st, v);
@@ -251,6 +257,7 @@ static const struct {
 } operators[] = {
     {"doc", op_doc},           /* doc:NAME       files whose path holds NAME (alternatives) */
     {"kind", op_kind},         /* kind:KIND      documents whose kind holds KIND */
+    {"region", op_region},     /* region:广东     documents whose title's region holds it (alternatives) */
     {"section", op_section},   /* section:WORD   passages under a heading holding WORD's words */
     {"year", op_year},         /* year:2020, year:2019..2021 */
     {"page", op_page},         /* page:12, page:10..20: passages that start on those pages */
@@ -308,7 +315,7 @@ int qry_parse(const char *q, seg_state *st, const qry_synonyms *syn, qry_parsed 
     size_t positive = 0;
     for (size_t i = 0; i < p->n; i++)
         positive += !p->units[i].negated;
-    int filters = p->ndocs || p->nkinds || p->nsections || p->year_lo || p->page_lo;
+    int filters = p->ndocs || p->nkinds || p->nregions || p->nsections || p->year_lo || p->page_lo;
     if (positive == 0 && !filters) {
         qry_parsed_free(p);
         return qry_fail(err, QRY_EQUERY, "%s", _("nothing to search for: the query needs a word that is not excluded"));
@@ -343,6 +350,8 @@ void qry_parsed_free(qry_parsed *p)
     free(p->units);
     free_strs(p->docs, p->ndocs);
     free_strs(p->kinds, p->nkinds);
+    free_strs(p->regions, p->nregions);
+    free_strs(p->region_files, p->nregion_files);
     free_strs(p->sections, p->nsections);
     memset(p, 0, sizeof *p);
 }

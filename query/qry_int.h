@@ -82,6 +82,10 @@ typedef struct {
     size_t n, nslots;
     char **docs, **kinds, **sections;
     size_t ndocs, nkinds, nsections;
+    char **regions;          /* region: values (alternatives) */
+    size_t nregions;
+    char **region_files;     /* the files whose title's region holds one (qry_region_files) */
+    size_t nregion_files;
     int year_lo, year_hi;    /* 0: no bound */
     int page_lo, page_hi;    /* 0: no bound */
     int pasted;              /* a quotation (QRY_PASTED_CHARS): it names nothing, and

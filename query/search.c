@@ -362,6 +362,10 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     int rc = qry_parse(req->q, e->st, qry_engine_synonyms(e), &p, err);
     if (rc)
         return rc;
+    if (qry_region_files(e, &p) != 0) {
+        qry_parsed_free(&p);
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
+    }
     page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}, s:{}}", "documents", "kinds", "years", "regions"), json_object(),
                req->offset, 0, req->offset, req->limit, 0, 0, 0};
     if (req->timeout_ms)

@@ -771,3 +771,25 @@ Test(query, facets_count_the_regions_titles_name, .init = setup, .fini = teardow
     cr_expect_null(json_object_get(regions, "绍兴市"), "the wider region instead of the issuer's own");
     json_decref(r);
 }
+
+Test(query, region_filters_by_the_region_a_title_names, .init = setup, .fini = teardown)
+{
+    json_t *r = search("营商环境 region:广东", 20);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    cr_assert_gt(n, 0);
+    for (size_t i = 0; i < n; i++)
+        cr_expect(from(hit(r, i), "guangdong"), "rank %zu is not Guangdong's", i + 1);
+    json_decref(r);
+    r = search("营商环境 region:柯桥 region:广东", 50);   /* alternatives */
+    int keqiao = 0, guangdong = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(r, "hits")); i++) {
+        keqiao |= from(hit(r, i), "keqiao");
+        guangdong |= from(hit(r, i), "guangdong");
+        cr_expect(from(hit(r, i), "keqiao") || from(hit(r, i), "guangdong"), "rank %zu", i + 1);
+    }
+    cr_expect(keqiao && guangdong);
+    json_decref(r);
+    r = search("营商环境 region:火星", 5);                 /* no such region: nothing */
+    cr_expect_eq(json_array_size(json_object_get(r, "hits")), 0);
+    json_decref(r);
+}

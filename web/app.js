@@ -143,10 +143,9 @@ function buildSearch(state) {
 }
 
 // The query text sent to /search: the words, then the filters in the query language.
-// A region has no filter syntax: it is sent as a plain word.
 function apiQuery(state) {
   return [state.q.trim(), ...state.doc.map(v => 'doc:' + v), ...state.kind.map(v => 'kind:' + v),
-    state.year && 'year:' + state.year, state.region].filter(Boolean).join(' ');
+    state.year && 'year:' + state.year, state.region && 'region:' + state.region].filter(Boolean).join(' ');
 }
 
 const searchPath = (q, limit, offset) =>

@@ -129,7 +129,7 @@ test('URL state round trip and the query sent', () => {
   assert.strictEqual(w.buildSearch({ ...w.emptyState(), q: '双碳' }), '?q=%E5%8F%8C%E7%A2%B3');
   assert.deepStrictEqual(w.parseState('?q=x&page=-2'), { ...w.emptyState(), q: 'x' });
   assert.strictEqual(w.apiQuery(state),
-    '营商环境 "a&b" -广东 doc:2021-keqiao.txt doc:x+y.txt kind:政府工作报告 year:2020..2022 浙江');
+    '营商环境 "a&b" -广东 doc:2021-keqiao.txt doc:x+y.txt kind:政府工作报告 year:2020..2022 region:浙江');
   assert.strictEqual(w.searchPath('a b&c', 10, 20), 'search?q=a%20b%26c&limit=10&offset=20');
 });
 
