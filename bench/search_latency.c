@@ -65,19 +65,19 @@ int main(int argc, char **argv)
     size_t n = 0;
     for (size_t q = 0; q < nq; q++) {            /* warm the caches once */
         qry_request req = {queries[q], 10, 0, 0, 0};
-        json_t *r;
-        if (qry_search(e, &req, &r, &err) == 0)
-            json_decref(r);
+        qry_result *r = NULL;
+        qry_search(e, &req, &r, &err);
+        qry_result_free(r);
     }
     for (int rep = 0; rep < repeat; rep++)
         for (size_t q = 0; q < nq; q++) {
             qry_request req = {queries[q], 10, 0, 0, 0};
-            json_t *r;
+            qry_result *r = NULL;
             double t0 = now_us();
-            int rc = qry_search(e, &req, &r, &err);
+            char *text = qry_search(e, &req, &r, &err) == 0 ? qry_result_text(r, NULL) : NULL;  /* the answer's text too */
             lat[n++] = now_us() - t0;
-            if (rc == 0)
-                json_decref(r);
+            free(text);
+            qry_result_free(r);
         }
     if (each) {
         double *one = malloc(sizeof(double) * (size_t)repeat);

@@ -59,9 +59,10 @@ int cli_dict_fingerprint(char out[65]);
  * else marked 【】; each hit's location as PATH:LINE. */
 void cli_render_results(FILE *f, json_t *result, int color);
 
-/* Sends req to a running daemon (a socket path or HOST:PORT) and returns its result
- * object; prints the error and returns CLI_FAILED otherwise. */
-int cli_remote_search(const char *addr, const qry_request *req, json_t **result);
+/* Sends req to a running daemon (a socket path or HOST:PORT) and gives its result's
+ * JSON text (malloc'd); prints the error and returns CLI_FAILED (CLI_USAGE for a
+ * request the daemon calls the client's fault) otherwise. */
+int cli_remote_search(const char *addr, const qry_request *req, char **text);
 
 int cmd_segment(int argc, char **argv);
 int cmd_index(int argc, char **argv);

@@ -165,7 +165,7 @@ static int no_index(const char *db, const char *option)
     return CLI_FAILED;
 }
 
-static int search_locally(const char *db_option, const qry_request *req, json_t **result)
+static int search_locally(const char *db_option, const qry_request *req, qry_result **result)
 {
     const char *db = cli_db_path(db_option);
     struct stat st;
@@ -219,19 +219,27 @@ int cmd_search(int argc, char **argv)
     if (!q)
         return CLI_FAILED;
     a.req.q = q;
-    json_t *result = NULL;
-    status = a.connect ? cli_remote_search(a.connect, &a.req, &result) : search_locally(a.db, &a.req, &result);
-    if (result) {
-        if (a.json) {
-            char *s = json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(6));
-            if (s)
-                puts(s);
-            free(s);
-        } else {
-            cli_render_results(stdout, result, cli_color_enabled(a.color, STDOUT_FILENO));
-        }
-        json_decref(result);
+    /* the text a daemon sent, or the one writer's (query/result.c) of a search
+     * here: --json prints it, the terminal view reads it */
+    char *text = NULL;
+    if (a.connect) {
+        status = cli_remote_search(a.connect, &a.req, &text);
+    } else {
+        qry_result *result = NULL;
+        status = search_locally(a.db, &a.req, &result);
+        if (result && !(text = qry_result_text(result, NULL)))
+            status = CLI_FAILED;
+        qry_result_free(result);
     }
+    json_t *shown = text && !a.json ? json_loads(text, 0, NULL) : NULL;
+    if (text && a.json)
+        puts(text);
+    else if (shown)
+        cli_render_results(stdout, shown, cli_color_enabled(a.color, STDOUT_FILENO));
+    else if (text)
+        status = CLI_FAILED;
+    json_decref(shown);
+    free(text);
     free(q);
     return status;
 }

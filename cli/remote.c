@@ -1,7 +1,9 @@
 /* remote.c — `wensou search --connect ADDR`: one request to a running daemon over
- * its Unix socket (a path) or TCP (HOST:PORT), and its result object. */
+ * its Unix socket (a path) or TCP (HOST:PORT) in the protocol's own words
+ * (server/protocol.c), and its result's JSON text. */
 #include "cli.h"
 #include "intl.h"
+#include "srv.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -60,9 +62,9 @@ static int connect_addr(const char *addr)
     return fd;
 }
 
-int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
+int cli_remote_search(const char *addr, const qry_request *req, char **text)
 {
-    *result = NULL;
+    *text = NULL;
     int fd = connect_addr(addr);
     if (fd < 0) {
         char why[160];
@@ -72,19 +74,15 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
     }
     struct timeval tv = {60, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    json_t *r = json_pack("{s:i, s:s, s:s, s:I, s:I, s:I}", "id", 1, "op", "search", "q", req->q, "limit",
-                          (json_int_t)req->limit, "offset", (json_int_t)req->offset, "per_doc", (json_int_t)req->per_doc);
-    char *line = r ? json_dumps(r, JSON_COMPACT) : NULL;
-    json_decref(r);
+    size_t ll = 0;
+    char *line = srv_search_line(req, 1, &ll);    /* the protocol's own request line */
     int status = CLI_FAILED;
     size_t cap = 65536, len = 0;
     char *buf = malloc(cap);
     if (!line || !buf)
         goto done;
-    size_t ll = strlen(line);
-    line[ll] = '\n';                       /* json_dumps left the NUL: replace it for sending */
-    for (size_t sent = 0; sent < ll + 1;) {
-        ssize_t n = send(fd, line + sent, ll + 1 - sent, MSG_NOSIGNAL);
+    for (size_t sent = 0; sent < ll;) {
+        ssize_t n = send(fd, line + sent, ll - sent, MSG_NOSIGNAL);
         if (n <= 0) {
             cli_error(addr, _("the daemon closed the connection"));
             goto done;
@@ -108,21 +106,23 @@ int cli_remote_search(const char *addr, const qry_request *req, json_t **result)
         if (memchr(buf, '\n', len))
             break;
     }
-    json_t *resp = json_loadb(buf, (size_t)((char *)memchr(buf, '\n', len) - buf), 0, NULL);
-    if (!resp) {
+    json_t *result = NULL;
+    char code[64], msg[256];
+    int ok = srv_answer_read(buf, (size_t)((char *)memchr(buf, '\n', len) - buf), &result, code, sizeof code, msg,
+                             sizeof msg);
+    if (ok < 0) {
         cli_error(addr, _("the daemon's answer is not JSON"));
-        goto done;
-    }
-    if (json_is_true(json_object_get(resp, "ok"))) {
-        *result = json_incref(json_object_get(resp, "result"));
-        status = *result ? CLI_OK : CLI_FAILED;
+    } else if (ok) {
+        /* the result as the daemon wrote it (query/result.c's text, which jansson
+         * writes back the same) */
+        *text = result ? json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+        status = *text ? CLI_OK : CLI_FAILED;
     } else {
-        const char *msg = json_string_value(json_object_get(json_object_get(resp, "error"), "message"));
-        const char *code = json_string_value(json_object_get(json_object_get(resp, "error"), "code"));
-        fprintf(stderr, "wensou: %s\n", msg ? msg : _("the daemon refused the request"));
-        status = code && (strcmp(code, "bad_request") == 0 || strcmp(code, "query_too_complex") == 0) ? CLI_USAGE : CLI_FAILED;
+        fprintf(stderr, "wensou: %s\n", msg);
+        int http = srv_code_status(code);           /* the client's fault: a usage error */
+        status = http >= 400 && http < 500 ? CLI_USAGE : CLI_FAILED;
     }
-    json_decref(resp);
+    json_decref(result);
 done:
     free(line);
     free(buf);

@@ -170,7 +170,6 @@ void qry_engine_close(qry_engine *e)
     free(e->cache);
     free(e->norms);
     json_decref(e->files);
-    json_decref(e->last_frags);
     xsh_db_close(e->db);
     seg_state_free(e->st);
     free(e->db_path);

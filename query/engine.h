@@ -32,10 +32,6 @@ struct qry_engine {
     qry_titles *titles;          /* every file's normalised title, for naming.c; NULL until needed */
     qry_synonyms *mined;         /* syn with the abbreviations the files define (mined.c) */
     int mined_loaded;            /* mined was looked for in this revision */
-    const json_t *last;          /* the last result qry_search returned (identity only) */
-    json_t *last_frags;          /* its hits' record fragments, in order */
-    int lean;                    /* hits leave their record out: qry_search_text writes
-                                    it from the fragments (never seen by others) */
     unsigned long revision;
     unsigned generation;         /* the handle's replacements seen (xsh_db_generation) */
     const seg_dict *dict;
@@ -50,7 +46,7 @@ void qry_engine_check_revision(qry_engine *e);
 /* The passage record of docid as a hit shows it (borrowed; valid until the next
  * record is read into its cache slot), or NULL. */
 json_t *qry_record(qry_engine *e, unsigned docid);
-/* That record's fields as JSON text without braces (a borrowed string), or NULL
+/* That record's fields as compact JSON text without braces (a borrowed string), or NULL
  * when the record is not in the cache. */
 json_t *qry_record_fragment(qry_engine *e, unsigned docid);
 /* The region a title names (2025年广东省政府工作报告 → 广东省, 绍兴市柯桥区…纲要 →
@@ -88,14 +84,13 @@ void qry_naming_unmark(qry_parsed *p);
 void qry_naming_free(qry_naming *n);
 void qry_titles_free(qry_titles *t);              /* NULL-safe */
 
-/* ---- results (results.c) ---- */
-/* Whether qry_result_dumps can copy the records in as text under these flags. */
-int qry_dump_fast_flags(size_t flags);
+/* ---- hits (hits.c) ---- */
 /* Adds the files the last match counted to the facets (documents, kinds, years). */
 void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r);
-/* Appends r's hits (of tier 0, 1 or 2: how they matched) with highlights; per_doc (when not 0) holds across tiers:
- * per_file counts them. Their record fragments go to e->last_frags. */
-void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_result *r, json_t *hits, size_t *rank,
-                     size_t per_doc, json_t *per_file);
+/* Appends r's hits (of tier 0, 1 or 2, or 3: a named document's; how they
+ * matched) to res with highlights, ranked after the page's offset; per_doc (when not 0) holds across tiers:
+ * per_file counts them. */
+void qry_append_hits(qry_engine *e, const qry_parsed *p, int tier, const xsh_result *r, qry_result *res,
+                     size_t offset, size_t per_doc, json_t *per_file);
 
 #endif

@@ -3,6 +3,7 @@
  * copying, for every answer). */
 #include "qry_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ int qry_buf_json(qry_buf *b, const json_t *j, size_t flags)
 
 /* A string as jansson writes it: ", \\ and control characters escaped, the rest
  * (valid UTF-8, as in any json_t) as it is. */
-static void put_string(qry_buf *b, const char *s, size_t len)
+void qry_buf_string(qry_buf *b, const char *s, size_t len)
 {
     qry_buf_put(b, "\"", 1);
     size_t from = 0;
@@ -76,7 +77,7 @@ static void put_string(qry_buf *b, const char *s, size_t len)
     qry_buf_put(b, "\"", 1);
 }
 
-static void put_integer(qry_buf *b, json_int_t v)
+void qry_buf_integer(qry_buf *b, json_int_t v)
 {
     char digits[24];
     size_t n = sizeof digits;
@@ -87,6 +88,23 @@ static void put_integer(qry_buf *b, json_int_t v)
     if (v < 0)
         digits[--n] = '-';
     qry_buf_put(b, digits + n, sizeof digits - n);
+}
+
+int qry_buf_real(qry_buf *b, double v)
+{
+    char text[40];
+    if (!isfinite(v))
+        v = 0;
+    int n = snprintf(text, sizeof text, "%.6g", v);
+    if (n <= 0 || (size_t)n >= sizeof text - 2 || strpbrk(text, "eE")) {
+        json_t *j = json_real(v);             /* an exponent: jansson's own form */
+        int rc = j ? qry_buf_json(b, j, JSON_REAL_PRECISION(6)) : (b->failed = 1, -1);
+        json_decref(j);
+        return rc;
+    }
+    if (strspn(text, "0123456789-") == (size_t)n)
+        strcpy(text + n, ".0");
+    return qry_buf_puts(b, text);
 }
 
 int qry_buf_compact(qry_buf *b, const json_t *j, size_t flags)
@@ -103,7 +121,7 @@ int qry_buf_compact(qry_buf *b, const json_t *j, size_t flags)
         json_object_foreach((json_t *)j, key, v) {
             if (i++)
                 qry_buf_put(b, ",", 1);
-            put_string(b, key, strlen(key));
+            qry_buf_string(b, key, strlen(key));
             qry_buf_put(b, ":", 1);
             qry_buf_compact(b, v, flags);
         }
@@ -119,10 +137,10 @@ int qry_buf_compact(qry_buf *b, const json_t *j, size_t flags)
         qry_buf_put(b, "]", 1);
         break;
     case JSON_STRING:
-        put_string(b, json_string_value(j), json_string_length(j));
+        qry_buf_string(b, json_string_value(j), json_string_length(j));
         break;
     case JSON_INTEGER:
-        put_integer(b, json_integer_value(j));
+        qry_buf_integer(b, json_integer_value(j));
         break;
     case JSON_TRUE: qry_buf_puts(b, "true"); break;
     case JSON_FALSE: qry_buf_puts(b, "false"); break;

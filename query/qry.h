@@ -53,26 +53,68 @@ typedef struct {
     unsigned timeout_ms;                /* past it the search stops with QRY_ETIMEOUT; 0: none */
 } qry_request;
 
-/* Runs one search; *out gets the result object (a new reference). */
-int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err);
-/* The JSON text (malloc'd, NULL when out of memory) of result, which qry_search
- * returned on e: as json_dumps(result, flags), but the passage records of the
- * last search on e are serialised once per revision and copied in. */
-char *qry_result_dumps(qry_engine *e, const json_t *result, size_t flags, size_t *len);
-/* Runs one search and gives its JSON text (malloc'd) as qry_result_dumps would,
- * without copying each passage record into a hit object on the way (the daemon's
- * path). */
-int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **text, size_t *len, qry_err *err);
+/* ---- a search's result (result.c): typed, with the one JSON writer ---- */
+typedef struct { size_t start, end; } qry_range;
+typedef struct { char **s; size_t n; } qry_strings;
+
+/* Why a hit matched (INTERFACE.md, "match"). */
+typedef struct {
+    const char *type;            /* literal, synonym, all_words, partial, document (static) */
+    qry_strings via;             /* the synonyms and related expressions it holds instead */
+    qry_strings missing;         /* the query's content words it lacks (partial) */
+} qry_match;
+
+typedef struct {
+    size_t rank;
+    double score;                /* rounded to 3 decimals */
+    json_t *record;              /* the passage's fields (file, title, date, …, text): a reference */
+    json_t *fragment;            /* the same as JSON text without braces (a string cached
+                                    per index revision: a reference), or NULL */
+    qry_range *highlights;       /* byte ranges in the text, sorted and apart */
+    qry_range *highlights_chars; /* the same ranges counted in code points */
+    size_t nhighlights;
+    char doc_id[17];             /* its document's stable id (qry_document_id) */
+    qry_match match;
+} qry_hit;
+
+typedef struct {
+    char *query;
+    size_t total;
+    double took_ms;
+    qry_hit *hits;
+    size_t nhits;
+    json_t *facets;              /* {"documents", "kinds", "years", "regions"}: each a
+                                    name → passages object */
+} qry_result;
+
+/* Runs one search; *out gets its result (the caller frees it). */
+int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err *err);
+void qry_result_free(qry_result *r);                     /* NULL-safe */
+
+typedef struct qry_buf qry_buf;
+/* The one JSON writer of a result: INTERFACE.md's result object, compact, as
+ * `search --json`, NDJSON's "result" and HTTP's body all hold it. */
+int qry_result_write(qry_buf *b, const qry_result *r);
+/* That text (malloc'd, NUL-terminated), or NULL when out of memory. */
+char *qry_result_text(const qry_result *r, size_t *len);
+/* That text read back as a jansson value (tests, the terminal view); NULL when out
+ * of memory. */
+json_t *qry_result_json(const qry_result *r);
 
 /* ---- JSON text in one buffer (jsonbuf.c) ---- */
-typedef struct {
+struct qry_buf {
     char *s;
     size_t len, cap;
     int failed;
-} qry_buf;                   /* zero it to start */
+};                           /* zero it to start */
 int  qry_buf_put(qry_buf *b, const char *data, size_t size);
 int  qry_buf_puts(qry_buf *b, const char *text);
 int  qry_buf_json(qry_buf *b, const json_t *j, size_t flags);   /* any value */
+/* A string (valid UTF-8) and a whole number as jansson writes them. */
+void qry_buf_string(qry_buf *b, const char *s, size_t len);
+void qry_buf_integer(qry_buf *b, json_int_t v);
+/* A number as jansson writes a real with JSON_REAL_PRECISION(6): 12.5, 3.0. */
+int  qry_buf_real(qry_buf *b, double v);
 /* The same text for compact flags (no indent, sorting or escaping beyond JSON's),
  * written here; reals (and anything else) still go through jansson. */
 int  qry_buf_compact(qry_buf *b, const json_t *j, size_t flags);

@@ -6,7 +6,8 @@
  * match, so counts are exact. "total" and the facets count the full matches (tiers
  * 0 and 1); when there are none, the passages holding every content word. A query
  * naming documents runs the tiers twice: within them, then over the others
- * (naming.c). Then highlights, how each hit matched, and the JSON of INTERFACE.md. */
+ * (naming.c). Then highlights and how each hit matched (hits.c), in a typed result
+ * (result.c writes its JSON). */
 #include "engine.h"
 #include "intl.h"
 #include "schema.h"
@@ -84,8 +85,9 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
 
 /* A page of hits as the passes fill it. */
 typedef struct {
-    json_t *hits, *facets, *per_file;
-    size_t rank, total, skip, need;   /* rank of the last hit; passes' skip and room */
+    qry_result *res;                  /* its hits, total and facets */
+    json_t *per_file;                 /* hits of each file so far (per_doc) */
+    size_t skip, need;                /* passes' skip and room */
     size_t docs;                      /* passages in the index */
     unsigned long long deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
     size_t named_passages;            /* of the documents the query names (their records) */
@@ -260,17 +262,17 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
     }
     for (int k = 0; k < NTIERS && !rc; k++) {
         /* the best-match tier only fills the page */
-        if (!t.q[k] || (k == NTIERS - 1 && pg->need == 0 && pg->total > 0))
+        if (!t.q[k] || (k == NTIERS - 1 && pg->need == 0 && pg->res->total > 0))
             continue;
-        if (k == NTIERS - 1 && pg->total == 0 && t.every) {
+        if (k == NTIERS - 1 && pg->res->total == 0 && t.every) {
             /* no passage holds the literals: total and the facets count those
              * holding every content word (its words apart, synonyms, fields) */
             xsh_result *c = NULL;
             rc = run_tier(e, t.every, &verifier, k, 1, 0, pg->docs, 0, 0, 0, 1, pg->deadline_ns, &c, err);
             if (rc)
                 break;
-            pg->total = c->estimated;
-            qry_add_facets(e, pg->facets, c);
+            pg->res->total = c->estimated;
+            qry_add_facets(e, pg->res->facets, c);
             xsh_result_free(c);
         }
         int counted = k < NTIERS - 1;
@@ -310,10 +312,10 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         else if (crowd)
             crowd_order(e, r, pg->skip, pg->need);
         if (counted) {
-            pg->total += r->estimated;
-            qry_add_facets(e, pg->facets, r);
+            pg->res->total += r->estimated;
+            qry_add_facets(e, pg->res->facets, r);
         }
-        qry_append_hits(e, shown, p->n ? k : 3, r, pg->hits, &pg->rank, req->per_doc, pg->per_file);
+        qry_append_hits(e, shown, p->n ? k : 3, r, pg->res, req->offset, req->per_doc, pg->per_file);
         /* the next tier continues the ranking where this one ends */
         pg->skip = pg->skip > r->estimated ? pg->skip - r->estimated : 0;
         pg->need = pg->need > r->nhits ? pg->need - r->nhits : 0;
@@ -333,7 +335,7 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err)
+int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err *err)
 {
     *out = NULL;
     double t0 = now_ms();
@@ -354,10 +356,6 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
             return rc;
     }
     qry_engine_check_revision(e);
-    e->last = NULL;
-    json_decref(e->last_frags);
-    if (!(e->last_frags = json_array()))
-        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     qry_parsed p;
     int rc = qry_parse(req->q, e->st, qry_engine_synonyms(e), &p, err);
     if (rc)
@@ -366,8 +364,17 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
         qry_parsed_free(&p);
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
-    page pg = {json_array(), json_pack("{s:{}, s:{}, s:{}, s:{}}", "documents", "kinds", "years", "regions"), json_object(),
-               req->offset, 0, req->offset, req->limit, 0, 0, 0};
+    page pg = {calloc(1, sizeof *pg.res), json_object(), req->offset, req->limit, 0, 0, 0};
+    if (pg.res) {
+        pg.res->query = strdup(req->q);
+        pg.res->facets = json_pack("{s:{}, s:{}, s:{}, s:{}}", "documents", "kinds", "years", "regions");
+    }
+    if (!pg.res || !pg.res->query || !pg.res->facets || !pg.per_file) {
+        qry_result_free(pg.res);
+        json_decref(pg.per_file);
+        qry_parsed_free(&p);
+        return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
+    }
     if (req->timeout_ms)
         pg.deadline_ns = (unsigned long long)(t0 * 1e6) + (unsigned long long)req->timeout_ms * 1000000ull;
     xsh_err ce;
@@ -397,31 +404,13 @@ int qry_search(qry_engine *e, const qry_request *req, json_t **out, qry_err *err
     json_decref(pg.per_file);
     qry_parsed_free(&p);
     if (rc) {
-        json_decref(pg.hits);
-        json_decref(pg.facets);
+        qry_result_free(pg.res);
         return rc;
     }
-    json_t *hits = pg.hits, *facets = pg.facets;
-    size_t total = pg.total;
     double took = now_ms() - t0;
-    *out = json_pack("{s:s, s:I, s:f, s:o, s:o}", "query", req->q, "total", (json_int_t)total,
-                     "took_ms", (double)(long long)(took * 1000 + 0.5) / 1000, "hits", hits, "facets", facets);
-    e->last = *out;
-    return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
-}
-
-int qry_search_text(qry_engine *e, const qry_request *req, size_t flags, char **text, size_t *len, qry_err *err)
-{
-    *text = NULL;
-    json_t *result;
-    e->lean = qry_dump_fast_flags(flags);
-    int rc = qry_search(e, req, &result, err);
-    e->lean = 0;
-    if (rc)
-        return rc;
-    *text = qry_result_dumps(e, result, flags, len);
-    json_decref(result);
-    return *text ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
+    pg.res->took_ms = (double)(long long)(took * 1000 + 0.5) / 1000;
+    *out = pg.res;
+    return 0;
 }
 
 /* The bytes of the index's files (a folder of them; a stub or file: its own). */

@@ -102,8 +102,10 @@ static int holds(const char *s, size_t n, const char *needle)
 
 static srv_request *route_search(const route_ctx *r)
 {
-    srv_request *q = srv_request_search(param(r, "q"), param(r, "limit"), param(r, "offset"), param(r, "per_doc"),
-                                        param(r, "timeout_ms"));
+    const char *counts[SRV_NCOUNTS];
+    for (int c = 0; c < SRV_NCOUNTS; c++)
+        counts[c] = param(r, srv_search_counts[c].name);
+    srv_request *q = srv_request_search(param(r, "q"), counts);
     const char *format = param(r, "format");
     if (q && ((format && strcmp(format, "csv") == 0) || holds(r->h->accept, r->h->accept_len, "text/csv")))
         srv_request_wire(q)->csv = 1;

@@ -17,8 +17,7 @@ struct srv_request {
     op_kind op;
     json_t *id;                  /* echoed back; null when absent */
     char *q;
-    size_t limit, offset, per_doc;
-    size_t timeout_ms;           /* the client's limit on this search (0: the server's) */
+    size_t counts[SRV_NCOUNTS];  /* limit, offset, per_doc, timeout_ms (0: the server's) */
     char *doc;                   /* OP_TEXT: the document's id */
     size_t start, end;           /* OP_TEXT: its byte range (end 0: to the end) */
     char *path;                  /* OP_FILE: the file */
@@ -39,19 +38,28 @@ static void bad(srv_request *r, const char *code, const char *msg)
     snprintf(r->err_msg, sizeof r->err_msg, "%s", msg);
 }
 
-/* An optional whole number in [0, max]; returns 0 when absent or valid. */
-static int count_field(srv_request *r, json_t *req, const char *name, size_t max, size_t *out)
+/* A search's counts at their defaults. */
+static void default_counts(srv_request *r)
 {
-    json_t *v = json_object_get(req, name);
-    if (!v)
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || (unsigned long long)json_integer_value(v) > max) {
+    for (int c = 0; c < SRV_NCOUNTS; c++)
+        r->counts[c] = srv_search_counts[c].fallback;
+}
+
+/* The search's counts from a line's fields (optional whole numbers in range);
+ * 0, or -1 when one is bad (r answers why). */
+static int count_fields(srv_request *r, json_t *req)
+{
+    for (int c = 0; c < SRV_NCOUNTS; c++) {
+        json_t *v = json_object_get(req, srv_search_counts[c].name);
         char msg[128];
-        snprintf(msg, sizeof msg, "\"%s\" must be a whole number from 0 to %zu", name, max);
-        bad(r, "bad_request", msg);
-        return -1;
+        if (!v)
+            continue;
+        if (srv_count_check((srv_count)c, json_is_integer(v) ? json_integer_value(v) : -1, msg, sizeof msg)) {
+            bad(r, "bad_request", msg);
+            return -1;
+        }
+        r->counts[c] = (size_t)json_integer_value(v);
     }
-    *out = (size_t)json_integer_value(v);
     return 0;
 }
 
@@ -60,7 +68,7 @@ srv_request *srv_request_parse(const char *line, size_t len)
     srv_request *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->limit = 10;
+    default_counts(r);
     json_error_t je;
     json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!req) {
@@ -90,10 +98,8 @@ srv_request *srv_request_parse(const char *line, size_t len)
             bad(r, "bad_request", "\"q\" must be a string");
         else if (!(r->q = strdup(q)))
             bad(r, "internal", "out of memory");
-        if (r->op == OP_SEARCH && !count_field(r, req, "limit", QRY_MAX_LIMIT, &r->limit)
-            && !count_field(r, req, "offset", 1000000, &r->offset)
-            && !count_field(r, req, "per_doc", 1000, &r->per_doc))
-            count_field(r, req, "timeout_ms", 3600000, &r->timeout_ms);
+        if (r->op == OP_SEARCH)
+            count_fields(r, req);
     } else {
         char msg[128];
         snprintf(msg, sizeof msg, "unknown op \"%.60s\" (search, stats or ping)", op);
@@ -128,7 +134,7 @@ static srv_request *new_request(op_kind op)
     srv_request *r = calloc(1, sizeof *r);
     if (r) {
         r->op = op;
-        r->limit = 10;
+        default_counts(r);
     }
     return r;
 }
@@ -145,7 +151,8 @@ srv_request *srv_request_op(const char *op)
     return srv_request_error("not_found", "no such endpoint");
 }
 
-/* A whole number in [0, max] from a URL parameter (NULL: absent, keeps *out). */
+/* A whole number from a URL parameter (NULL: absent, keeps *out) in [0, max]:
+ * 0, or -1 when bad (r answers why). */
 static int count_param(srv_request *r, const char *name, const char *v, size_t max, size_t *out)
 {
     if (!v)
@@ -162,8 +169,7 @@ static int count_param(srv_request *r, const char *name, const char *v, size_t m
     return 0;
 }
 
-srv_request *srv_request_search(const char *q, const char *limit, const char *offset, const char *per_doc,
-                                const char *timeout_ms)
+srv_request *srv_request_search(const char *q, const char *const counts[SRV_NCOUNTS])
 {
     srv_request *r = new_request(OP_SEARCH);
     if (!r)
@@ -172,9 +178,9 @@ srv_request *srv_request_search(const char *q, const char *limit, const char *of
         bad(r, "bad_request", "the query parameter q is missing");
     else if (!(r->q = strdup(q)))
         bad(r, "internal", "out of memory");
-    if (r->op == OP_SEARCH && !count_param(r, "limit", limit, QRY_MAX_LIMIT, &r->limit)
-        && !count_param(r, "offset", offset, 1000000, &r->offset) && !count_param(r, "per_doc", per_doc, 1000, &r->per_doc))
-        count_param(r, "timeout_ms", timeout_ms, 3600000, &r->timeout_ms);
+    for (int c = 0; c < SRV_NCOUNTS && r->op == OP_SEARCH; c++)
+        if (count_param(r, srv_search_counts[c].name, counts[c], srv_search_counts[c].max, &r->counts[c]))
+            break;
     return r;
 }
 
@@ -220,28 +226,13 @@ srv_wire *srv_request_wire(srv_request *r)
 size_t srv_request_answer_estimate(const srv_request *r)
 {
     if (r->op == OP_SEARCH)
-        return ANSWER_BASE + r->limit * ANSWER_PER_HIT;
+        return ANSWER_BASE + r->counts[SRV_LIMIT] * ANSWER_PER_HIT;
     return r->op == OP_DOCUMENTS || r->op == OP_TEXT || r->op == OP_FILE ? ANSWER_LARGE : ANSWER_BASE;
-}
-
-static const char *code_of(int rc)
-{
-    switch (rc) {
-    case QRY_ENOINDEX: return "no_index";
-    case QRY_ESCHEMA: return "index_version";
-    case QRY_EQUERY: return "bad_request";     /* nothing to search for: a malformed request */
-    case QRY_EINVAL: return "bad_request";
-    case QRY_ETOOCOMPLEX: return "query_too_complex";
-    case QRY_ETIMEOUT: return "timeout";
-    case QRY_ENOTFOUND: return "not_found";
-    case QRY_ENOMEM: return "internal";
-    }
-    return "index_error";
 }
 
 void srv_request_fail(srv_request *r, int rc, const char *msg)
 {
-    bad(r, code_of(rc), msg);
+    bad(r, srv_code_of(rc), msg);
 }
 
 static int out_of_memory(qry_err *err)
@@ -273,17 +264,19 @@ static void read_file(srv_request *r)
 }
 
 /* A search's hits as a CSV table (a BOM, then rank, title, date, kind, section,
- * page, page_end, text, file), from the result object. */
-static char *csv_of(const json_t *result, size_t *len)
+ * page, page_end, text, file). */
+static char *csv_of(const qry_result *result, size_t *len)
 {
     qry_buf b = {0};
     qry_buf_puts(&b, "\xEF\xBB\xBFrank,title,date,kind,section,page,page_end,text,file\r\n");
-    size_t i;
-    json_t *h;
-    json_array_foreach(json_object_get(result, "hits"), i, h) {
-        static const char *const fields[] = {"rank", "title", "date", "kind", "section", "page", "page_end", "text", "file"};
+    for (size_t i = 0; i < result->nhits; i++) {
+        static const char *const fields[] = {"title", "date", "kind", "section", "page", "page_end", "text", "file"};
+        const qry_hit *h = &result->hits[i];
+        qry_buf_put(&b, "\"", 1);
+        qry_buf_integer(&b, (json_int_t)h->rank);
+        qry_buf_put(&b, "\"", 1);
         for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-            json_t *v = json_object_get(h, fields[f]);
+            json_t *v = json_object_get(h->record, fields[f]);
             char *owned = NULL;
             const char *s = "";
             char num[32];
@@ -303,7 +296,7 @@ static char *csv_of(const json_t *result, size_t *len)
                 }
                 s = owned = qry_buf_finish(&p, NULL);
             }
-            qry_buf_puts(&b, f ? ",\"" : "\"");
+            qry_buf_puts(&b, ",\"");
             for (const char *c = s ? s : ""; *c; c++) {
                 qry_buf_put(&b, c, 1);
                 if (*c == '"')
@@ -332,19 +325,20 @@ void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms
     if (r->op == OP_SEARCH) {
         qry_engine_reopen(engine, &err);         /* see the latest commit; errors surface below */
         unsigned timeout = max_timeout_ms;
-        if (r->timeout_ms && (!timeout || r->timeout_ms < timeout))
-            timeout = (unsigned)r->timeout_ms;
-        qry_request req = {r->q, r->limit, r->offset, r->per_doc, timeout};
-        if (r->wire.csv) {
-            json_t *res = NULL;
-            rc = qry_search(engine, &req, &res, &err);
-            if (!rc && !(r->raw = csv_of(res, &r->raw_len)))
+        size_t own = r->counts[SRV_TIMEOUT_MS];
+        if (own && (!timeout || own < timeout))
+            timeout = (unsigned)own;
+        qry_request req = {r->q, r->counts[SRV_LIMIT], r->counts[SRV_OFFSET], r->counts[SRV_PER_DOC], timeout};
+        qry_result *res = NULL;
+        rc = qry_search(engine, &req, &res, &err);
+        if (!rc && r->wire.csv) {
+            if (!(r->raw = csv_of(res, &r->raw_len)))
                 rc = out_of_memory(&err);
             r->content_type = "text/csv; charset=utf-8";
-            json_decref(res);
-        } else {
-            rc = qry_search_text(engine, &req, ANSWER_FLAGS, &r->result_text, NULL, &err);
+        } else if (!rc && !(r->result_text = qry_result_text(res, NULL))) {
+            rc = out_of_memory(&err);
         }
+        qry_result_free(res);
     } else if (r->op == OP_STATS || r->op == OP_HEALTH) {
         qry_engine_reopen(engine, &err);
         rc = qry_stats(engine, &r->result, &err);
@@ -365,7 +359,7 @@ void srv_request_run(srv_request *r, qry_engine *engine, unsigned max_timeout_ms
     }
     if (rc) {
         r->op = OP_BAD;
-        r->err_code = code_of(rc);
+        r->err_code = srv_code_of(rc);
         snprintf(r->err_msg, sizeof r->err_msg, "%s", err.msg);
     }
 }
@@ -407,19 +401,9 @@ char *srv_request_response(srv_request *r, size_t *len)
 
 int srv_request_status(const srv_request *r)
 {
-    static const struct { const char *code; int status; } statuses[] = {
-        {"bad_request", 400}, {"unauthorized", 401}, {"not_found", 404}, {"method_not_allowed", 405},
-        {"too_large", 413}, {"headers_too_large", 431}, {"query_too_complex", 422}, {"timeout", 504},
-        {"no_index", 503}, {"index_version", 503}, {"too_many_connections", 503},
-    };
     if (r->op == OP_EMPTY)
         return 204;
-    if (r->op != OP_BAD)
-        return 200;
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-        if (strcmp(r->err_code, statuses[i].code) == 0)
-            return statuses[i].status;
-    return 500;                                /* internal, index_error */
+    return r->op == OP_BAD ? srv_code_status(r->err_code) : 200;
 }
 
 char *srv_request_body(srv_request *r, size_t *len, const char **content_type)

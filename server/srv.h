@@ -41,6 +41,29 @@ int srv_config_check(const srv_config *c, char *why, size_t why_len);
  * and removes the socket file. Returns 0, or -1 with the reason in why. */
 int srv_run(const srv_config *c, char *why, size_t why_len);
 
+/* ---- the protocol both halves speak (protocol.c) ---- */
+/* A search request's counts: their names (NDJSON fields, HTTP parameters), their
+ * largest values and what an absent one means. */
+typedef enum { SRV_LIMIT, SRV_OFFSET, SRV_PER_DOC, SRV_TIMEOUT_MS, SRV_NCOUNTS } srv_count;
+typedef struct {
+    const char *name;
+    size_t max, fallback;
+} srv_count_field;
+extern const srv_count_field srv_search_counts[SRV_NCOUNTS];
+/* 0 when v is a valid value of c; else -1 with the error message in msg. */
+int srv_count_check(srv_count c, long long v, char *msg, size_t len);
+/* The error code answering a query side's failure (QRY_E*): "timeout", … */
+const char *srv_code_of(int qry_rc);
+/* The HTTP status of an error code (400 bad_request, 504 timeout, …; 500 for
+ * internal, index_error and codes it does not know). */
+int srv_code_status(const char *code);
+/* The request line (with its newline, malloc'd) a client sends for req. */
+char *srv_search_line(const qry_request *req, long long id, size_t *len);
+/* Reads an answer line: 1 when ok (*result: its "result", a new reference or
+ * NULL), 0 when an error (its code and message copied out), -1 when not JSON. */
+int srv_answer_read(const char *line, size_t len, json_t **result, char *code, size_t code_len, char *msg,
+                    size_t msg_len);
+
 /* ---- requests (request.c): used by the server and testable on their own ---- */
 typedef struct srv_request srv_request;
 
@@ -56,8 +79,8 @@ typedef struct {
  * line's; a bad one answers bad_request). op: "search", "stats", "ping",
  * "documents", "health", "metrics". */
 srv_request *srv_request_op(const char *op);
-srv_request *srv_request_search(const char *q, const char *limit, const char *offset, const char *per_doc,
-                                const char *timeout_ms);
+/* counts: the URL's value of each of srv_search_counts (NULL: absent). */
+srv_request *srv_request_search(const char *q, const char *const counts[SRV_NCOUNTS]);
 srv_request *srv_request_text(const char *id, const char *start, const char *end);
 /* A file of the web page (path already checked), and an empty 204 answer (OPTIONS). */
 srv_request *srv_request_file(const char *path, const char *content_type);
