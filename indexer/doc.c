@@ -54,9 +54,9 @@ static int model_extracted(const char *path, const char *bytes, size_t len, idx_
 {
     char *text = NULL;
     size_t tlen = 0;
-    int *labels = NULL, npages = 0, pdf = format == IDX_FORMAT_PDF;
+    int *labels = NULL, npages = 0, pdf = format == IDX_FORMAT_PDF, estimated = 0;
     int rc = pdf ? idx_pdf_extract(path, bytes, len, &text, &tlen, &labels, &npages, err)
-           : format == IDX_FORMAT_DOCX ? idx_docx_extract(path, bytes, len, &text, &tlen, &npages, err)
+           : format == IDX_FORMAT_DOCX ? idx_docx_extract(path, bytes, len, &text, &tlen, &npages, &estimated, err)
                                        : idx_html_extract(path, bytes, len, &text, &tlen, err);
     if (rc)
         return rc;
@@ -71,7 +71,7 @@ static int model_extracted(const char *path, const char *bytes, size_t len, idx_
             idx_passage *p = &doc->passages[i];
             if (p->page_source == IDX_PAGE_NONE)
                 continue;
-            p->page_source = pdf ? IDX_PAGE_PDF : IDX_PAGE_DOCX;
+            p->page_source = pdf ? IDX_PAGE_PDF : estimated ? IDX_PAGE_ESTIMATED : IDX_PAGE_DOCX;
             if (labels && p->page >= 1 && p->page <= npages)   /* numbered as printed */
                 p->page = labels[p->page - 1];
             if (labels && p->page_end >= 1 && p->page_end <= npages)

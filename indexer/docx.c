@@ -59,7 +59,9 @@ static void load_libs(void)
 
 typedef struct {
     idx_strbuf text;
-    int pages;                         /* page breaks seen */
+    int pages;                         /* page breaks put in the text */
+    int rendered;                      /* of them, the ones Word recorded */
+    idx_word_layout *layout;           /* estimating the pages: where they break */
 } out_buf;
 
 static void put(out_buf *o, const char *s, size_t n)
@@ -67,32 +69,42 @@ static void put(out_buf *o, const char *s, size_t n)
     idx_strbuf_put(&o->text, s, n);
 }
 
-static int is_w(const xmlNode *n, const char *name)
+/* A run's text; with a layout, a form feed where an estimated page starts. */
+static void put_text(out_buf *o, const char *s, size_t n)
 {
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+    if (!o->layout) {
+        put(o, s, n);
+        return;
+    }
+    size_t from = 0;
+    for (size_t i = 0; i < n;) {
+        int len;
+        int32_t cp = idx_cp_at(s, n, i, &len);
+        if (idx_word_layout_char(o->layout, cp)) {
+            put(o, s + from, i - from);
+            put(o, "\f", 1);
+            o->pages++;
+            from = i;
+        }
+        i += (size_t)len;
+    }
+    put(o, s + from, n - from);
 }
 
-static const char *attr(const xmlNode *n, const char *name)
-{
-    for (xmlAttr *a = n->properties; a; a = a->next)
-        if (strcmp((const char *)a->name, name) == 0 && a->children && a->children->content)
-            return (const char *)a->children->content;
-    return NULL;
-}
 
 /* A heading's level from its style (Heading1, 标题 2) or outline level, else 0. */
 static int heading_level(const xmlNode *p)
 {
     for (const xmlNode *pr = p->children; pr; pr = pr->next) {
-        if (!is_w(pr, "pPr"))
+        if (!idx_xml_is(pr, "pPr"))
             continue;
         for (const xmlNode *k = pr->children; k; k = k->next) {
-            const char *v = attr(k, "val");
+            const char *v = idx_xml_attr(k, "val");
             if (!v)
                 continue;
-            if (is_w(k, "outlineLvl") && v[0] >= '0' && v[0] <= '8')
+            if (idx_xml_is(k, "outlineLvl") && v[0] >= '0' && v[0] <= '8')
                 return v[0] - '0' + 1;
-            if (is_w(k, "pStyle")) {
+            if (idx_xml_is(k, "pStyle")) {
                 const char *d = v + strcspn(v, "0123456789");
                 if (*d && (strstr(v, "eading") || strstr(v, "标题") || strncmp(v, "Title", 5) == 0))
                     return atoi(d) > 0 && atoi(d) < 7 ? atoi(d) : 1;
@@ -111,26 +123,34 @@ static void paragraph(const xmlNode *p, out_buf *o)
         put(o, "######", (size_t)level);
         put(o, " ", 1);
     }
+    if (o->layout)
+        idx_word_layout_paragraph(o->layout, p);
     text_of(p->children, o);
+    if (o->layout)
+        idx_word_layout_paragraph_end(o->layout);
     put(o, "\n", 1);
 }
 
 static void table(const xmlNode *t, out_buf *o)
 {
     for (const xmlNode *tr = t->children; tr; tr = tr->next) {
-        if (!is_w(tr, "tr"))
+        if (!idx_xml_is(tr, "tr"))
             continue;
         int first = 1;
+        if (o->layout)                         /* a row laid out as one paragraph */
+            idx_word_layout_paragraph(o->layout, tr);
         for (const xmlNode *tc = tr->children; tc; tc = tc->next) {
-            if (!is_w(tc, "tc"))
+            if (!idx_xml_is(tc, "tc"))
                 continue;
             if (!first)
                 put(o, "\t", 1);
             first = 0;
             for (const xmlNode *p = tc->children; p; p = p->next)
-                if (is_w(p, "p"))
+                if (idx_xml_is(p, "p"))
                     text_of(p->children, o);  /* a cell's paragraphs run together */
         }
+        if (o->layout)
+            idx_word_layout_paragraph_end(o->layout);
         put(o, "\n", 1);
     }
 }
@@ -141,39 +161,43 @@ static void text_of(const xmlNode *n, out_buf *o)
     for (; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        if (is_w(n, "t")) {
+        if (idx_xml_is(n, "t")) {
             xmlChar *c = lib.xml->content(n);
             if (c) {
-                put(o, (const char *)c, strlen((const char *)c));
+                put_text(o, (const char *)c, strlen((const char *)c));
                 (*lib.xml->xml_free)(c);
             }
-        } else if (is_w(n, "tab")) {
+        } else if (idx_xml_is(n, "tab")) {
             put(o, "\t", 1);
-        } else if (is_w(n, "br") || is_w(n, "cr")) {
-            const char *type = attr(n, "type");
+        } else if (idx_xml_is(n, "br") || idx_xml_is(n, "cr")) {
+            const char *type = idx_xml_attr(n, "type");
             if (type && strcmp(type, "page") == 0) {
                 put(o, "\f", 1);
                 o->pages++;
+                if (o->layout)
+                    idx_word_layout_page_break(o->layout);
             } else {
                 put(o, "\n", 1);
             }
-        } else if (is_w(n, "lastRenderedPageBreak")) {
+        } else if (idx_xml_is(n, "lastRenderedPageBreak")) {
             put(o, "\f", 1);
             o->pages++;
-        } else if (is_w(n, "p")) {
+            o->rendered++;
+        } else if (idx_xml_is(n, "p")) {
             paragraph(n, o);
-        } else if (is_w(n, "tbl")) {
+        } else if (idx_xml_is(n, "tbl")) {
             table(n, o);
-        } else if (!is_w(n, "pPr") && !is_w(n, "rPr") && !is_w(n, "instrText") && !is_w(n, "delText")) {
+        } else if (!idx_xml_is(n, "pPr") && !idx_xml_is(n, "rPr") && !idx_xml_is(n, "instrText") && !idx_xml_is(n, "delText")) {
             text_of(n->children, o);       /* runs, hyperlinks, smart tags, content controls */
         }
     }
 }
 
 int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
-                     int *pages, idx_err *err)
+                     int *pages, int *estimated, idx_err *err)
 {
     *text = NULL;
+    *estimated = 0;
     pthread_once(&lib_once, load_libs);
     if (!lib.loaded)
         return idx_fail(err, IDX_EFORMAT, path, _("cannot read Word files: libzip or libxml2 is not installed"));
@@ -216,10 +240,25 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
     if (!doc)
         return idx_fail(err, IDX_EFORMAT, path, _("word/document.xml is not well-formed XML"));
     out_buf o = {0};
-    xmlNode *root = lib.xml->root(doc);
+    xmlNode *root = lib.xml->root(doc), *body = NULL;
     for (xmlNode *b = root ? root->children : NULL; b; b = b->next)
-        if (is_w(b, "body"))
-            text_of(b->children, &o);
+        if (idx_xml_is(b, "body"))
+            body = b;
+    if (body)
+        text_of(body->children, &o);
+    if (body && !o.rendered && o.text.len && !o.text.oom) {
+        /* Word recorded no pages: read it again, laid out from its page setup */
+        const xmlNode *sect = NULL;
+        for (const xmlNode *b = body->children; b; b = b->next)
+            if (idx_xml_is(b, "sectPr"))
+                sect = b;
+        idx_word_layout layout;
+        idx_word_layout_init(&layout, sect);
+        free(o.text.s);
+        o = (out_buf){.layout = &layout};
+        text_of(body->children, &o);
+        *estimated = 1;
+    }
     lib.xml->free_doc(doc);
     if (o.text.oom) {
         free(o.text.s);

@@ -10,8 +10,9 @@
  * indexed by another model version is modelled again at the next `wensou index`
  * (its fingerprint holds it), where a schema change would need a new index.
  * 2: the record holds the abbreviations the file defines. 3: a long word's
- * wdf says whether it is listed (terms.c). */
-#define IDX_MODEL_VERSION "3"
+ * wdf says whether it is listed (terms.c). 4: Word files that record no pages get
+ * them laid out from their page setup (wordpages.c). */
+#define IDX_MODEL_VERSION "4"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 
@@ -138,9 +139,28 @@ typedef struct {
 void idx_strbuf_put(idx_strbuf *b, const char *s, size_t n);
 /* An HTML page's main text (html.c says what it keeps), no pages. */
 int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, idx_err *err);
-/* *pages: page breaks seen (0: the file records none). */
+/* *pages: page breaks put in the text; *estimated: the file records no rendered
+ * breaks, so they are estimated from its page setup (wordpages.c). */
 int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
-                     int *pages, idx_err *err);
+                     int *pages, int *estimated, idx_err *err);
+
+/* ---- Word pages laid out from the page setup (wordpages.c) ---- */
+typedef struct _xmlNode idx_xml_node;
+typedef struct {
+    double page_h, text_w, pitch;   /* twips; pitch: the line grid's (0: none) */
+    double y;                       /* height used on the current page */
+    double line_h, cap, units, after;   /* the paragraph's line height, line width and
+                                       its last line's width used (half-em units) */
+    int pending;                    /* a page starts at the next character */
+    int last_punct;                 /* the last character was a punctuation mark */
+} idx_word_layout;
+/* From a section's properties (w:sectPr; NULL: A4 with Word's margins). */
+void idx_word_layout_init(idx_word_layout *l, const idx_xml_node *sect);
+void idx_word_layout_paragraph(idx_word_layout *l, const idx_xml_node *p);   /* a w:p (or a table row's) starts */
+/* Lays out one character; 1 when a page starts before it. */
+int  idx_word_layout_char(idx_word_layout *l, int32_t cp);
+void idx_word_layout_paragraph_end(idx_word_layout *l);
+void idx_word_layout_page_break(idx_word_layout *l);   /* an explicit one */
 /* *labels[i]: the printed number of page i + 1 (its own index when it has no numeric label). */
 int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
                     int **labels, int *npages, idx_err *err);

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <string.h>
 
 static idx_xmllib lib;
 static int loaded;
@@ -26,4 +27,17 @@ const idx_xmllib *idx_xmllib_get(void)
 {
     pthread_once(&once, load);
     return loaded ? &lib : NULL;
+}
+
+const char *idx_xml_attr(const xmlNode *n, const char *name)
+{
+    for (xmlAttr *a = n->properties; a; a = a->next)
+        if (strcmp((const char *)a->name, name) == 0 && a->children && a->children->content)
+            return (const char *)a->children->content;
+    return NULL;
+}
+
+int idx_xml_is(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }

@@ -17,6 +17,11 @@ typedef struct {
     xmlFreeFunc *xml_free;       /* libxml2's xmlFree is a variable holding the function */
 } idx_xmllib;
 
+/* An attribute's value by its exact local name (w:val → "val"), or NULL. */
+const char *idx_xml_attr(const xmlNode *n, const char *name);
+/* Whether n is an element of that local name. */
+int idx_xml_is(const xmlNode *n, const char *name);
+
 /* The table, or NULL when libxml2 is not installed. Thread-safe. */
 const idx_xmllib *idx_xmllib_get(void);
 
