@@ -62,6 +62,7 @@ typedef struct {
     int pages;                         /* page breaks put in the text */
     int rendered;                      /* of them, the ones Word recorded */
     idx_word_layout *layout;           /* estimating the pages: where they break */
+    int32_t last_cp;                   /* the paragraph's last character so far (0: none) */
 } out_buf;
 
 static void put(out_buf *o, const char *s, size_t n)
@@ -69,7 +70,10 @@ static void put(out_buf *o, const char *s, size_t n)
     idx_strbuf_put(&o->text, s, n);
 }
 
-/* A run's text; with a layout, a form feed where an estimated page starts. */
+/* A run's text; with a layout, a form feed where an estimated page starts. One
+ * that would fall just after a sentence's end inside a paragraph goes one character
+ * on: an estimate marks the page and does not part the passage there (a break Word
+ * recorded does, lines.c). */
 static void put_text(out_buf *o, const char *s, size_t n)
 {
     if (!o->layout) {
@@ -77,18 +81,23 @@ static void put_text(out_buf *o, const char *s, size_t n)
         return;
     }
     size_t from = 0;
+    int deferred = 0;
     for (size_t i = 0; i < n;) {
         int len;
         int32_t cp = idx_cp_at(s, n, i, &len);
-        if (idx_word_layout_char(o->layout, cp)) {
+        int brk = idx_word_layout_char(o->layout, cp) || deferred;
+        deferred = brk && o->last_cp && idx_is_sentence_end(o->last_cp) && !deferred;
+        if (brk && !deferred) {
             put(o, s + from, i - from);
             put(o, "\f", 1);
             o->pages++;
             from = i;
         }
+        o->last_cp = cp;
         i += (size_t)len;
     }
     put(o, s + from, n - from);
+    o->layout->pending |= deferred;           /* at the next character */
 }
 
 
@@ -125,6 +134,7 @@ static void paragraph(const xmlNode *p, out_buf *o)
     }
     if (o->layout)
         idx_word_layout_paragraph(o->layout, p);
+    o->last_cp = 0;
     text_of(p->children, o);
     if (o->layout)
         idx_word_layout_paragraph_end(o->layout);
