@@ -203,6 +203,59 @@ static void text_of(const xmlNode *n, out_buf *o)
     }
 }
 
+enum { MEMBER_OK, MEMBER_MISSING, MEMBER_TOO_BIG, MEMBER_NOMEM, MEMBER_DAMAGED };
+
+/* A member of the archive read whole into *out (malloc'd), within the limits on
+ * size and compression ratio: MEMBER_OK or why not. */
+static int read_member(zip_t *z, const char *name, char **out, size_t *len)
+{
+    zip_stat_t st;
+    *out = NULL;
+    if (lib.stat(z, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+        return MEMBER_MISSING;
+    if (st.size > DOCX_MAX_XML ||
+        ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 && st.size / st.comp_size > DOCX_MAX_RATIO))
+        return MEMBER_TOO_BIG;
+    char *buf = malloc(st.size + 1);
+    if (!buf)
+        return MEMBER_NOMEM;
+    zip_file_t *f = lib.fopen(z, name, 0);
+    zip_int64_t got = f ? lib.fread(f, buf, st.size) : -1;
+    if (f)
+        lib.fclose(f);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(buf);
+        return MEMBER_DAMAGED;
+    }
+    buf[st.size] = 0;
+    *out = buf;
+    *len = st.size;
+    return MEMBER_OK;
+}
+
+/* The size (half-points) of the text a style does not size: the default paragraph
+ * style's, else the document defaults' (styles.xml); 0 when neither says. */
+static double default_font_size(const char *xml, size_t len)
+{
+    xmlDoc *doc = lib.xml->read_memory(xml, (int)len, "styles.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNode *root = doc ? lib.xml->root(doc) : NULL;
+    double size = 0, normal = 0;
+    for (const xmlNode *n = root ? root->children : NULL; n; n = n->next) {
+        const char *type = idx_xml_attr(n, "type"), *dflt = idx_xml_attr(n, "default");
+        int is_normal = idx_xml_is(n, "style") && type && !strcmp(type, "paragraph") && dflt && !strcmp(dflt, "1");
+        if (!idx_xml_is(n, "docDefaults") && !is_normal)
+            continue;
+        double found = idx_word_first_size(n);
+        if (is_normal)
+            normal = found;
+        else
+            size = found;
+    }
+    if (doc)
+        lib.xml->free_doc(doc);
+    return normal > 0 ? normal : size;
+}
+
 int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
                      int *pages, int *estimated, idx_err *err)
 {
@@ -222,33 +275,30 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         return idx_fail(err, IDX_EFORMAT, path, _("not a Word file (not a readable zip archive; truncated?)"));
     }
     lib.error_fini(&ze);
-    zip_stat_t st;
-    int rc = 0;
-    char *xml = NULL;
-    if (lib.stat(z, "word/document.xml", 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+    char *xml = NULL, *styles = NULL;
+    size_t xml_len = 0, styles_len = 0;
+    int got = read_member(z, "word/document.xml", &xml, &xml_len), rc = 0;
+    if (got == MEMBER_MISSING)
         rc = idx_fail(err, IDX_EFORMAT, path, _("not a Word file (no word/document.xml)"));
-    } else if (st.size > DOCX_MAX_XML
-               || ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 && st.size / st.comp_size > DOCX_MAX_RATIO)) {
+    else if (got == MEMBER_TOO_BIG)
         rc = idx_fail(err, IDX_EFORMAT, path, _("refused: word/document.xml would inflate too far (a zip bomb?)"));
-    } else if (!(xml = malloc(st.size + 1))) {
+    else if (got == MEMBER_NOMEM)
         rc = idx_fail(err, IDX_ENOMEM, path, NULL);
-    } else {
-        zip_file_t *f = lib.fopen(z, "word/document.xml", 0);
-        zip_int64_t got = f ? lib.fread(f, xml, st.size) : -1;
-        if (f)
-            lib.fclose(f);
-        if (got < 0 || (zip_uint64_t)got != st.size)
-            rc = idx_fail(err, IDX_EFORMAT, path, _("word/document.xml cannot be read (damaged archive)"));
-    }
+    else if (got == MEMBER_DAMAGED)
+        rc = idx_fail(err, IDX_EFORMAT, path, _("word/document.xml cannot be read (damaged archive)"));
+    if (!rc)
+        read_member(z, "word/styles.xml", &styles, &styles_len);    /* optional: the default font size */
     lib.close(z);
     if (rc) {
         free(xml);
         return rc;
     }
-    xmlDoc *doc = lib.xml->read_memory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *doc = lib.xml->read_memory(xml, (int)xml_len, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(xml);
-    if (!doc)
+    if (!doc) {
+        free(styles);
         return idx_fail(err, IDX_EFORMAT, path, _("word/document.xml is not well-formed XML"));
+    }
     out_buf o = {0};
     xmlNode *root = lib.xml->root(doc), *body = NULL;
     for (xmlNode *b = root ? root->children : NULL; b; b = b->next)
@@ -263,13 +313,14 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
             if (idx_xml_is(b, "sectPr"))
                 sect = b;
         idx_word_layout layout;
-        idx_word_layout_init(&layout, sect);
+        idx_word_layout_init(&layout, sect, styles ? default_font_size(styles, styles_len) : 0);
         free(o.text.s);
         o = (out_buf){.layout = &layout};
         text_of(body->children, &o);
         *estimated = 1;
     }
     lib.xml->free_doc(doc);
+    free(styles);
     if (o.text.oom) {
         free(o.text.s);
         return idx_fail(err, IDX_ENOMEM, path, NULL);

@@ -153,9 +153,13 @@ typedef struct {
                                        its last line's width used (half-em units) */
     int pending;                    /* a page starts at the next character */
     int last_punct;                 /* the last character was a punctuation mark */
+    double default_size;            /* half-points of text no w:sz sizes */
 } idx_word_layout;
-/* From a section's properties (w:sectPr; NULL: A4 with Word's margins). */
-void idx_word_layout_init(idx_word_layout *l, const idx_xml_node *sect);
+/* From a section's properties (w:sectPr; NULL: A4 with Word's margins) and the
+ * styles' default font size (half-points; 0: Word's 10.5 pt). */
+void idx_word_layout_init(idx_word_layout *l, const idx_xml_node *sect, double default_size);
+/* The first w:sz under n (a run's, the paragraph mark's, a style's), in half-points; 0: none. */
+double idx_word_first_size(const idx_xml_node *n);
 void idx_word_layout_paragraph(idx_word_layout *l, const idx_xml_node *p);   /* a w:p (or a table row's) starts */
 /* Lays out one character; 1 when a page starts before it. */
 int  idx_word_layout_char(idx_word_layout *l, int32_t cp);

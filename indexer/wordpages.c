@@ -1,7 +1,8 @@
 /* wordpages.c — where the pages of a Word file that records none would break, laid
  * out from its own page setup: the page size and margins (w:pgSz, w:pgMar), the
  * line grid (w:docGrid: a line takes whole grid pitches), each paragraph's font size
- * (its first w:sz; else 10.5 pt, Word's Chinese default), line spacing, spacing
+ * (its first w:sz; else the default paragraph style's or the document defaults' in
+ * styles.xml; else 10.5 pt, Word's Chinese default), line spacing, spacing
  * before and after, indents, and explicit page breaks. A CJK character is one em
  * wide, any other half an em; a line's natural height is 1.3 em. The reports of
  * corpus/ that record Word's own breaks measure it (bench/wordpages.py). */
@@ -32,9 +33,10 @@ static const xmlNode *child(const xmlNode *n, const char *name)
     return NULL;
 }
 
-void idx_word_layout_init(idx_word_layout *l, const idx_xml_node *sect)
+void idx_word_layout_init(idx_word_layout *l, const idx_xml_node *sect, double default_size)
 {
     memset(l, 0, sizeof *l);
+    l->default_size = default_size >= 2 && default_size <= 400 ? default_size : DEFAULT_SIZE;
     const xmlNode *size = child(sect, "pgSz"), *mar = child(sect, "pgMar"), *grid = child(sect, "docGrid");
     double w = number(size, "w", 11906), h = number(size, "h", 16838);     /* A4 */
     l->page_h = h - number(mar, "top", 1440) - number(mar, "bottom", 1440);
@@ -48,13 +50,12 @@ void idx_word_layout_init(idx_word_layout *l, const idx_xml_node *sect)
     }
 }
 
-/* The first w:sz under n (a run's, or the paragraph mark's), in half-points. */
-static double first_size(const xmlNode *n)
+double idx_word_first_size(const idx_xml_node *n)
 {
     for (n = n ? n->children : NULL; n; n = n->next) {
         if (idx_xml_is(n, "sz"))
             return number(n, "val", 0);
-        double s = idx_xml_is(n, "t") ? 0 : first_size(n);
+        double s = idx_xml_is(n, "t") ? 0 : idx_word_first_size(n);
         if (s > 0)
             return s;
     }
@@ -71,8 +72,10 @@ static void new_page(idx_word_layout *l)
 void idx_word_layout_paragraph(idx_word_layout *l, const idx_xml_node *p)
 {
     const xmlNode *pr = child(p, "pPr"), *spacing = child(pr, "spacing"), *ind = child(pr, "ind");
-    double size = first_size(p);
-    double em = (size >= 2 && size <= 400 ? size : DEFAULT_SIZE) * TWIPS_PER_HALF_POINT;
+    double size = idx_word_first_size(p);
+    if (size < 2 || size > 400)
+        size = l->default_size;
+    double em = size * TWIPS_PER_HALF_POINT;
     double natural = em * LINE_HEIGHT_EM, line = number(spacing, "line", 0);
     const char *rule = spacing ? idx_xml_attr(spacing, "lineRule") : NULL;
     if (line > 0 && rule && !strcmp(rule, "exact"))

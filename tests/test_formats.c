@@ -335,6 +335,43 @@ Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fi
     idx_doc_free(d);
 }
 
+/* Adds word/styles.xml to the .docx at path. */
+static void add_styles(const char *path, const char *styles)
+{
+    int ze;
+    zip_t *z = zip_open(path, 0, &ze);
+    cr_assert_not_null(z);
+    zip_file_add(z, "word/styles.xml", zip_source_buffer(z, styles, strlen(styles), 0), ZIP_FL_OVERWRITE);
+    cr_assert_eq(zip_close(z), 0);
+}
+
+Test(formats, a_word_file_s_default_font_size_comes_from_its_styles, .init = setup, .fini = teardown)
+{
+    /* text no run sizes is set in the default paragraph style's size: 14 pt makes
+     * three pages of 30 two-line paragraphs (11 a page); Word's 10.5 pt default,
+     * one grid line a line, two */
+    static const char para[] = "<w:p><w:r><w:t>第%02d段推进营商环境优化提升行动，持续深化放管服改革，打造市场化法治化国际化"
+                               "一流营商环境，让各类经营主体安心发展。</w:t></w:r></w:p>";
+    char body[12000];
+    size_t n = 0;
+    for (int i = 0; i < 30; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, para, i);
+    snprintf(body + n, sizeof body - n, "<w:sectPr><w:docGrid w:type=\"lines\" w:linePitch=\"312\"/></w:sectPr>");
+    char path[256];
+    make_docx("unsized.docx", body, path, sizeof path);
+    idx_err err = {0};
+    idx_doc *d = load(path, 0, &err);
+    cr_expect_eq(d->pages, 2, "10.5 pt: %d pages", d->pages);
+    idx_doc_free(d);
+    add_styles(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:styles xmlns:w=\"http://schemas.openxmlformats.org/"
+                     "wordprocessingml/2006/main\"><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\"/></w:rPr>"
+                     "</w:rPrDefault></w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+                     "<w:rPr><w:sz w:val=\"28\"/></w:rPr></w:style></w:styles>");
+    d = load(path, 0, &err);
+    cr_expect_eq(d->pages, 3, "14 pt from the Normal style: %d pages", d->pages);
+    idx_doc_free(d);
+}
+
 static const char policy_page[] =
     "<!DOCTYPE html><html><head><meta charset=\"%s\"><title>关于优化营商环境的实施意见_省人民政府门户网站</title>"
     "<script>var x = \"脚本里的字\";</script><style>.a{color:red}</style></head><body>"
