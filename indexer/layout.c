@@ -3,7 +3,8 @@
  * not end in spaces continues in the next text line, across blank lines and page
  * footers (高水 / - 20 - / 平建设 is one paragraph). Other documents keep one
  * paragraph per line. A full line that ends in spaces but not at a sentence's end
- * (…落户大学生2万名。细化␠) continues too. */
+ * (…落户大学生2万名。细化␠) continues too, and so does any line that ends opening a
+ * bracket or quote (…在《). */
 #include "idx_int.h"
 
 #include <stdlib.h>
@@ -40,6 +41,17 @@ static int ends_sentence(const idx_text *t, const idx_line *l)
         return 1;
     int32_t cp = idx_cp_before(t->s, l->start, &k);
     return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09 || cp == ')';
+}
+
+/* The line's last character opens a bracket or quote (《, （, “, 【): no paragraph
+ * ends there, whatever the line's width. */
+static int ends_open(const idx_text *t, const idx_line *l)
+{
+    size_t k = l->end;
+    if (k <= l->start)
+        return 0;
+    int32_t cp = idx_cp_before(t->s, l->start, &k);
+    return cp == 0x300A || cp == 0xFF08 || cp == 0x201C || cp == 0x3010 || cp == 0x300C || cp == '(';
 }
 
 static int starts_with_heading_marker(const idx_text *t, const idx_line *l)
@@ -92,7 +104,8 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
         /* follow the paragraph while its last line fills the width */
         size_t cur = i;
         while ((!lines[cur].trailing_space && (space_marks_end || lines[cur].width >= full))
-               || (lines[cur].trailing_space && lines[cur].width >= full && !ends_sentence(t, &lines[cur]))) {
+               || (lines[cur].trailing_space && lines[cur].width >= full && !ends_sentence(t, &lines[cur]))
+               || ends_open(t, &lines[cur])) {
             size_t j = cur + 1;
             while (j < nlines && (lines[j].kind == LINE_BLANK || lines[j].kind == LINE_FOOTER || lines[j].kind == LINE_FORMFEED))
                 j++;

@@ -267,6 +267,17 @@ static const char *infer_kind(const char *title)
     return "文档";
 }
 
+/* Whether the text carries a newspaper's marks (本报讯, 记者, 通讯员, 本版图片由…提供):
+ * a story, when the title names no kind. */
+static int news_marks(const idx_text *t)
+{
+    static const char *const marks[] = {"本报讯", "记者", "通讯员", "新华社", "本版图片", "图片由", "责任编辑", "日电"};
+    for (size_t i = 0; t && i < sizeof marks / sizeof marks[0]; i++)
+        if (g_strstr_len(t->s, (gssize)t->len, marks[i]))
+            return 1;
+    return 0;
+}
+
 /* Whether doc has a meta field named key. */
 static int has_meta(const idx_doc *doc, const char *key)
 {
@@ -368,8 +379,9 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
             free(dated);
     }
     if (!doc->kind) {
-        doc->kind = strdup(infer_kind(doc->title));
-        doc->kind_from = strcmp(infer_kind(doc->title), "文档") == 0 ? "default" : "title";
+        const char *kind = infer_kind(doc->title);
+        doc->kind_from = strcmp(kind, "文档") != 0 ? "title" : news_marks(t) ? "text" : "default";
+        doc->kind = strdup(strcmp(doc->kind_from, "text") == 0 ? "新闻报道" : kind);
     }
     if (!doc->title) {
         const char *b = strrchr(path, '/');

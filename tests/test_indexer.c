@@ -562,3 +562,60 @@ Test(indexer, publishing_notices_are_not_passages)
     cr_expect(strncmp(d->passages[1].text, "来源是企业", strlen("来源是企业")) == 0);
     idx_doc_free(d);
 }
+
+Test(indexer, a_wrapped_line_that_ends_opening_a_title_mark_goes_on)
+{
+    /* #13: a line ending in 《 ended its paragraph in a typeset report, so the title
+     * inside it was cut. A hard-wrapped text, 30 characters a line, where the line
+     * with the title mark ends early. */
+    const char *filler = "推动经济社会高质量发展取得新成效，";
+    const char *target = "全面落实《中华人民共和国国民经济和社会发展第十四个五年规划纲要》各项任务。";
+    char para[8192] = "", text[9000];
+    for (int i = 0; i < 24; i++)
+        strcat(para, filler);
+    strcat(para, target);
+    for (int i = 0; i < 12; i++)
+        strcat(para, filler);
+    strcat(para, "全年目标顺利完成。");
+    size_t o = 0, col = 0;
+    for (const char *c = para; *c;) {
+        size_t n = ((unsigned char)*c >= 0xF0) ? 4 : ((unsigned char)*c >= 0xE0) ? 3 : ((unsigned char)*c >= 0xC0) ? 2 : 1;
+        memcpy(text + o, c, n);
+        o += n;
+        int opens = n == 3 && memcmp(c, "《", 3) == 0;
+        c += n;
+        if (++col == 30 || opens) {           /* the typesetter's line ends */
+            text[o++] = '\n';
+            col = 0;
+        }
+    }
+    text[o++] = '\n';
+    idx_doc *d = model("wrapped.txt", text, o, 0);
+    const idx_passage *p = find_passage(d, "全面落实《中华人民共和国国民经济");
+    cr_expect_not_null(p, "the line ending in 《 ended the paragraph");
+    for (size_t i = 0; i < d->npassages; i++) {
+        const char *t = d->passages[i].text;
+        size_t n = strlen(t);
+        cr_expect(n >= 3 && (strcmp(t + n - 3, "。") == 0 || strcmp(t + n - 3, "，") == 0), "passage %zu ends …%s", i,
+                  t + (n > 30 ? n - 30 : 0));
+    }
+    idx_doc_free(d);
+}
+
+Test(indexer, a_story_without_a_manifest_is_a_news_story)
+{
+    /* #13: without a manifest, news stories got the default kind 文档, so
+     * kind:新闻报道 missed them */
+    const char story[] = "柯桥区：一流营商环境点燃发展新引擎\n\n本报记者 张三 通讯员 李四\n\n"
+                         "初夏的鉴湖，水木两相滋养。柯桥区政企双向奔赴，推动区域经济高质量发展。\n\n"
+                         "本版图片由柯桥区委宣传部提供\n";
+    idx_doc *d = model("story-2026.txt", story, sizeof story - 1, 0);
+    cr_expect_str_eq(d->kind, "新闻报道");
+    cr_expect_str_eq(d->kind_from, "text");
+    idx_doc_free(d);
+    const char plain[] = "柯桥区营商环境简介\n\n柯桥区政企双向奔赴，推动区域经济高质量发展，企业满意度持续提升。\n";
+    d = model("plain.txt", plain, sizeof plain - 1, 0);
+    cr_expect_str_eq(d->kind, "文档", "no newspaper's marks: the default");
+    cr_expect_str_eq(d->kind_from, "default");
+    idx_doc_free(d);
+}
