@@ -12,8 +12,9 @@
  * 2: the record holds the abbreviations the file defines. 3: a long word's
  * wdf says whether it is listed (terms.c). 4: Word files that record no pages get
  * them laid out from their page setup (wordpages.c). 5: a wrapped line ending in 《
- * goes on; a story with a newspaper's marks is a 新闻报道 (manifest.c). */
-#define IDX_MODEL_VERSION "5"
+ * goes on; a story with a newspaper's marks is a 新闻报道 (manifest.c). 6: text and
+ * PDF lines go on while their sentence does (layout.c). */
+#define IDX_MODEL_VERSION "6"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 

@@ -4,11 +4,15 @@
  * footers (高水 / - 20 - / 平建设 is one paragraph). Other documents keep one
  * paragraph per line. A full line that ends in spaces but not at a sentence's end
  * (…落户大学生2万名。细化␠) continues too, and so does any line that ends opening a
- * bracket or quote (…在《). */
+ * bracket or quote (…在《). In text and PDF (not Word or HTML, whose paragraphs are
+ * the file's own), a prose-wide line whose sentence is unfinished goes on unless the
+ * next line starts a heading or list item or is a short line alone (a caption). */
 #include "idx_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define PROSE_LINE 40       /* an unwrapped line this wide (20 Chinese characters) is prose, not a heading */
 
 /* The width most full lines share: the w with most lines in [w - 4, w]. */
 static int typical_width(const idx_line *lines, size_t n, size_t *text_lines, size_t *near)
@@ -40,7 +44,8 @@ static int ends_sentence(const idx_text *t, const idx_line *l)
     if (k <= l->start)
         return 1;
     int32_t cp = idx_cp_before(t->s, l->start, &k);
-    return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09 || cp == ')';
+    return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09 || cp == ')' ||
+           cp == 0x2026;
 }
 
 /* The line's last character opens a bracket or quote (《, （, “, 【): no paragraph
@@ -69,6 +74,77 @@ static int starts_with_heading_marker(const idx_text *t, const idx_line *l)
     return 0;
 }
 
+/* The line starts a numbered article or chapter: 第十二条, 第3章. */
+static int starts_article(const char *s, size_t len)
+{
+    static const char numerals[] = "一二三四五六七八九十百零〇";
+    if (len < 3 || memcmp(s, "第", 3) != 0)
+        return 0;
+    size_t k = 3, count = 0;
+    while (k < len && count < 6) {
+        if (s[k] >= '0' && s[k] <= '9') {
+            k++;
+        } else if (k + 3 <= len && (unsigned char)s[k] >= 0xE0) {
+            char ch[4] = {s[k], s[k + 1], s[k + 2], 0};
+            if (!strstr(numerals, ch))
+                break;
+            k += 3;
+        } else {
+            break;
+        }
+        count++;
+    }
+    return count > 0 && k + 3 <= len &&
+           (memcmp(s + k, "条", 3) == 0 || memcmp(s + k, "章", 3) == 0 || memcmp(s + k, "节", 3) == 0);
+}
+
+/* The line starts a list item: 一是, 1、, 1., （1）, (1), ①, ❖, •, ●, ■, ◆, ★, a
+ * Markdown heading or bold line, 第N条. */
+static int starts_list_item(const idx_text *t, const idx_line *l)
+{
+    const char *s = t->s + l->start;
+    size_t len = l->end - l->start;
+    static const char *const marks[] = {"一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是",
+                                        "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩", "❖", "•", "●", "■",
+                                        "◆", "★", "#", "**"};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (len >= strlen(marks[i]) && memcmp(s, marks[i], strlen(marks[i])) == 0)
+            return 1;
+    if (starts_article(s, len))
+        return 1;
+    size_t k = 0;                           /* 1、 1. 1． (1) （1） */
+    if (len >= 1 && s[0] == '(')
+        k = 1;
+    else if (len >= 3 && memcmp(s, "（", 3) == 0)
+        k = 3;
+    size_t digits = k;
+    while (k < len && s[k] >= '0' && s[k] <= '9')
+        k++;
+    if (k == digits || k - digits > 2)
+        return 0;
+    if (k + 1 < len && s[k] == '.' && s[k + 1] >= '0' && s[k + 1] <= '9')
+        return 0;                           /* 1.5万亿元 */
+    return (k < len && (s[k] == '.' || s[k] == ')')) ||
+           (len >= k + 3 && (memcmp(s + k, "、", 3) == 0 || memcmp(s + k, "．", 3) == 0 || memcmp(s + k, "）", 3) == 0));
+}
+
+/* Whether a paragraph whose line cur (first: its first line) does not end its
+ * sentence goes on into the text line next: cur is at least min_width wide, is
+ * not a heading or list item's only line, and next starts neither and is no
+ * short line standing alone (a caption). */
+static int sentence_goes_on(const idx_text *t, const idx_line *lines, size_t first, size_t cur, size_t next,
+                            int min_width)
+{
+    const idx_line *c = &lines[cur], *n = &lines[next];
+    if (ends_sentence(t, c) || c->width < min_width || c->has_tab || n->has_tab)
+        return 0;
+    if (cur == first && (starts_with_heading_marker(t, c) || starts_list_item(t, c)))
+        return 0;
+    if (n->width < min_width && !ends_sentence(t, n))
+        return 0;                               /* a caption or a heading, not the rest */
+    return !starts_with_heading_marker(t, n) && !starts_list_item(t, n);
+}
+
 int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nlines,
                           idx_block **out, size_t *n_out, int *wrapped)
 {
@@ -88,6 +164,9 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
             marked_end += ends_sentence(t, &lines[i]);
         }
     int space_marks_end = marked >= 5 && marked_end * 10 >= marked * 7;
+    /* a Word or HTML paragraph is one by the file's own say; text and PDF lines go
+     * on while their sentence does */
+    int by_sentence = !t->encoding || (strcmp(t->encoding, "docx") != 0 && strcmp(t->encoding, "html") != 0);
 
     idx_block *b = calloc(nlines ? nlines : 1, sizeof *b);
     if (!b)
@@ -99,17 +178,22 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
         idx_block *p = &b[n++];
         p->first = p->last = i;
         p->kind = BLOCK_PARA;
-        if (!*wrapped || lines[i].has_tab)
+        if ((!*wrapped && !by_sentence) || lines[i].has_tab)
             continue;
-        /* follow the paragraph while its last line fills the width */
+        /* follow the paragraph while its last line fills the width, opens a
+         * bracket, or (wide enough) leaves its sentence unfinished */
         size_t cur = i;
-        while ((!lines[cur].trailing_space && (space_marks_end || lines[cur].width >= full))
-               || (lines[cur].trailing_space && lines[cur].width >= full && !ends_sentence(t, &lines[cur]))
-               || ends_open(t, &lines[cur])) {
+        for (;;) {
             size_t j = cur + 1;
             while (j < nlines && (lines[j].kind == LINE_BLANK || lines[j].kind == LINE_FOOTER || lines[j].kind == LINE_FORMFEED))
                 j++;
             if (j >= nlines || lines[j].kind != LINE_TEXT || lines[j].has_tab || starts_with_heading_marker(t, &lines[j]))
+                break;
+            const idx_line *c = &lines[cur];
+            int fills = *wrapped && ((!c->trailing_space && (space_marks_end || c->width >= full)) ||
+                                     (c->trailing_space && c->width >= full && !ends_sentence(t, c)));
+            int unfinished = by_sentence && sentence_goes_on(t, lines, i, cur, j, *wrapped ? full * 6 / 10 : PROSE_LINE);
+            if (!fills && !unfinished && !ends_open(t, c))
                 break;
             cur = j;
         }

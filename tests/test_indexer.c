@@ -619,3 +619,28 @@ Test(indexer, a_story_without_a_manifest_is_a_news_story)
     cr_expect_str_eq(d->kind_from, "default");
     idx_doc_free(d);
 }
+
+Test(indexer, a_text_line_that_leaves_its_sentence_unfinished_goes_on)
+{
+    /* #13: a converted plan broke paragraphs at old page joins (…产值年均增 / 空行 /
+     * 长15%以上…): 35 sentences cut. A line goes on unless its sentence ended, the
+     * next line starts a heading or list item, or either is too short to be prose
+     * (a heading, a caption). */
+    const char text[] =
+        "（一）着力推动经济高质量发展持续取得新的更大成效\n\n"
+        "建筑业加快转型升级，二〇二〇年实现建筑业总产值比二〇一五年提高五个百分点。建筑产业现代化产值年均增\n\n"
+        "长15%以上，成为全省首批建筑工业化示范城市，农村集体经济持续壮大。\n\n"
+        "全区科技创新能力持续增强，高新技术企业数量和研发投入强度保持全省前列，企业创新主体地位\n\n"
+        "浙江恒道科技股份有限公司生产车间\n\n"
+        "1、深入实施创新驱动发展战略，推动创新链产业链深度融合发展，加快建设现代化经济体系和\n"
+        "2、持续优化营商环境。\n";
+    idx_doc *d = model("plan.txt", text, sizeof text - 1, 0);
+    cr_expect_not_null(find_passage(d, "产值年均增长15%以上，成为全省首批"), "the sentence across the blank line is whole");
+    const idx_passage *h = find_passage(d, "（一）着力推动");
+    cr_expect(h == NULL || strstr(h->text, "建筑业") == NULL, "a heading joined its body: %s", h ? h->text : "");
+    const idx_passage *c = find_passage(d, "企业创新主体地位");
+    cr_expect(c && !strstr(c->text, "生产车间"), "a caption joined the text before it");
+    const idx_passage *l = find_passage(d, "现代化经济体系和");
+    cr_expect(l && !strstr(l->text, "持续优化营商环境"), "a list item joined the one before it");
+    idx_doc_free(d);
+}
