@@ -10,8 +10,9 @@ in all:
   - boilerplate: passages that are a source, editor or licence notice
     (来源：, 责任编辑：, (完), 版权所有, 转载请注明 ...), which should not be passages;
   - span: passages that run across a page boundary (page < page_end);
-  - metadata: whether the title, date and kind are known (kind not the default 文档,
-    date not null, title not the file name).
+  - metadata: whether the title, date, kind, issuer and region are known (kind not
+    the default 文档, date not null, title not the file name; a news story names no
+    issuer or region, and none is asked of it).
 Target (#13): 0 cut sentences, 0 boilerplate passages, metadata for every document.
 
 usage: /usr/bin/python3 bench/structure.py [--build DIR] [PATH...]   (from the repo root)
@@ -46,6 +47,9 @@ def check(doc, passages, path):
         'title': bool(doc.get('title')) and doc.get('title') != name,
         'date': bool(doc.get('date')),
         'kind': bool(doc.get('kind')) and doc.get('kind') != '文档',
+        # a news story names no issuer: none is expected of it
+        'issuer': bool(doc.get('meta', {}).get('issuer')) or doc.get('kind') == '新闻报道',
+        'region': bool(doc.get('meta', {}).get('region')) or doc.get('kind') == '新闻报道',
     }
     return cut, boiler, span, meta
 
@@ -61,7 +65,7 @@ def main():
     for p in paths:
         files += sorted(glob.glob(os.path.join(p, '**', '*'), recursive=True)) if os.path.isdir(p) else [p]
     totals = [0, 0, 0, 0]
-    missing = {'title': 0, 'date': 0, 'kind': 0}
+    missing = {'title': 0, 'date': 0, 'kind': 0, 'issuer': 0, 'region': 0}
     print(f"{'file':58} {'passages':>8} {'cut':>4} {'boiler':>6} {'span':>5}  metadata")
     for f in files:
         if not os.path.isfile(f) or os.path.basename(f) == 'manifest.tsv':
@@ -77,7 +81,7 @@ def main():
         flags = ' '.join(k if ok else f'-{k}' for k, ok in meta.items())
         print(f'{f[-58:]:58} {len(passages):8} {cut:4} {boiler:6} {span:5}  {flags}')
     print(f"{'all':58} {totals[0]:8} {totals[1]:4} {totals[2]:6} {totals[3]:5}  "
-          f"missing: title {missing['title']}, date {missing['date']}, kind {missing['kind']}")
+          "missing: " + ', '.join(f'{k} {n}' for k, n in missing.items()))
 
 
 if __name__ == '__main__':

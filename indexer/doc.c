@@ -221,6 +221,7 @@ void idx_doc_free(idx_doc *d)
     }
     free(d->meta_keys);
     free(d->meta_values);
+    free(d->meta_from);
     free(d->extracted);
     free(d);
 }

@@ -49,7 +49,8 @@ typedef struct {
     char *title, *date, *kind;
     char **meta_keys, **meta_values;   /* the manifest row's other columns (url, issuer, region…),
                                           and from the text when no column gives them: issuer,
-                                          speaker, number (文号) */
+                                          speaker, region, number (文号) */
+    const char **meta_from;   /* where each came from: "manifest", "text", "title" */
     size_t nmeta;
     const char *title_from, *date_from, *kind_from;   /* "manifest", "text", "file name",
                                                          "title" (kind), "default"; NULL: none */

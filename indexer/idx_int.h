@@ -13,8 +13,9 @@
  * wdf says whether it is listed (terms.c). 4: Word files that record no pages get
  * them laid out from their page setup (wordpages.c). 5: a wrapped line ending in 《
  * goes on; a story with a newspaper's marks is a 新闻报道 (manifest.c). 6: text and
- * PDF lines go on while their sentence does (layout.c). */
-#define IDX_MODEL_VERSION "6"
+ * PDF lines go on while their sentence does (layout.c). 7: issuer, speaker and
+ * region from the opening and the title (issuer.c). */
+#define IDX_MODEL_VERSION "7"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 
@@ -178,5 +179,16 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
 char *idx_manifest_entry(const char *path);
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc);
+/* Adds a meta field to doc (key in lower case) and where it came from ("manifest",
+ * "text", "title"). */
+void idx_doc_add_meta(idx_doc *doc, const char *key, const char *value, const char *from);
+/* A title block's line naming who issues the document (绍兴市柯桥区人民政府), short. */
+int idx_is_issuer_line(const char *s);
+
+/* ---- who issues a document, and for where (issuer.c) ---- */
+/* The issuer, speaker, region and document number the text states, each unless the
+ * manifest gave it: from the opening (the title block and the lines before 各位代表),
+ * the title, and a 文号 near the start. */
+void idx_issuer_from_text(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n, idx_doc *doc);
 
 #endif

@@ -167,6 +167,11 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
     /* a Word or HTML paragraph is one by the file's own say; text and PDF lines go
      * on while their sentence does */
     int by_sentence = !t->encoding || (strcmp(t->encoding, "docx") != 0 && strcmp(t->encoding, "html") != 0);
+    /* ...after the opening: the title block's lines (title, dateline, speaker) end
+     * no sentence, and the first line that does ends it */
+    size_t body = 0;
+    while (body < nlines && !(lines[body].kind == LINE_TEXT && ends_sentence(t, &lines[body])))
+        body++;
 
     idx_block *b = calloc(nlines ? nlines : 1, sizeof *b);
     if (!b)
@@ -192,7 +197,7 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
             const idx_line *c = &lines[cur];
             int fills = *wrapped && ((!c->trailing_space && (space_marks_end || c->width >= full)) ||
                                      (c->trailing_space && c->width >= full && !ends_sentence(t, c)));
-            int unfinished = by_sentence && sentence_goes_on(t, lines, i, cur, j, *wrapped ? full * 6 / 10 : PROSE_LINE);
+            int unfinished = by_sentence && i > body && sentence_goes_on(t, lines, i, cur, j, *wrapped ? full * 6 / 10 : PROSE_LINE);
             if (!fills && !unfinished && !ends_open(t, c))
                 break;
             cur = j;

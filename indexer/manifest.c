@@ -91,9 +91,7 @@ char *idx_manifest_entry(const char *path)
     return entry;
 }
 
-/* Adds a manifest column other than file, title, date and kind to doc (its name in
- * lower case). */
-static void add_meta(idx_doc *doc, const char *key, const char *value)
+void idx_doc_add_meta(idx_doc *doc, const char *key, const char *value, const char *from)
 {
     char **nk = realloc(doc->meta_keys, (doc->nmeta + 1) * sizeof *nk);
     if (nk)
@@ -101,7 +99,10 @@ static void add_meta(idx_doc *doc, const char *key, const char *value)
     char **nv = nk ? realloc(doc->meta_values, (doc->nmeta + 1) * sizeof *nv) : NULL;
     if (nv)
         doc->meta_values = nv;
-    char *k = nv ? strdup(key) : NULL, *v = k ? strdup(value) : NULL;
+    const char **nf = nv ? realloc(doc->meta_from, (doc->nmeta + 1) * sizeof *nf) : NULL;
+    if (nf)
+        doc->meta_from = nf;
+    char *k = nf ? strdup(key) : NULL, *v = k ? strdup(value) : NULL;
     if (!v) {
         free(k);
         return;
@@ -109,6 +110,7 @@ static void add_meta(idx_doc *doc, const char *key, const char *value)
     for (char *c = k; *c; c++)
         *c = g_ascii_tolower(*c);
     doc->meta_keys[doc->nmeta] = k;
+    doc->meta_from[doc->nmeta] = from;
     doc->meta_values[doc->nmeta++] = v;
 }
 
@@ -130,7 +132,7 @@ static int from_manifest(const char *path, idx_doc *doc)
         if (to && !*to && *fld[i])
             *to = strdup(fld[i]);
         else if (!to && *fld[i] && *head[i] && g_ascii_strcasecmp(head[i], "file") != 0)
-            add_meta(doc, head[i], fld[i]);
+            idx_doc_add_meta(doc, head[i], fld[i], "manifest");
     }
     free(entry);
     return 1;
@@ -191,8 +193,7 @@ static int is_dateline(const char *s)
     return strstr(s, "年") && strstr(s, "月") && strstr(s, "日") && (strstr(s, "会议上") || strstr(s, "日在"));
 }
 
-/* A title block's line naming who issues it (绍兴市柯桥区人民政府), short. */
-static int is_issuer(const char *s)
+int idx_is_issuer_line(const char *s)
 {
     static const char *ends[] = {"人民政府", "政府办公室", "政府办公厅", "委员会", "办公厅", "办公室"};
     size_t len = strlen(s);
@@ -210,7 +211,7 @@ static char *infer_title(const idx_text *t, const idx_line *lines, const idx_blo
     size_t o = 0;
     for (size_t i = 0; i < n && blocks[i].kind == BLOCK_TITLE; i++) {
         char *s = idx_repair_string(t, lines, &blocks[i]);
-        if (s && o && (is_dateline(s) || is_issuer(s))) {
+        if (s && o && (is_dateline(s) || idx_is_issuer_line(s))) {
             free(s);
             break;                               /* the title ended above it */
         }
@@ -278,83 +279,6 @@ static int news_marks(const idx_text *t)
     return 0;
 }
 
-/* Whether doc has a meta field named key. */
-static int has_meta(const idx_doc *doc, const char *key)
-{
-    for (size_t i = 0; i < doc->nmeta; i++)
-        if (strcmp(doc->meta_keys[i], key) == 0)
-            return 1;
-    return 0;
-}
-
-/* A title block's line naming who speaks: …省长王予波, …区长赵如浪. */
-static int is_speaker(const char *s)
-{
-    static const char *offices[] = {"省长", "市长", "区长", "县长", "主席", "州长", "盟长"};
-    size_t len = strlen(s);
-    for (size_t i = 0; i < sizeof offices / sizeof offices[0]; i++) {
-        const char *at = strstr(s, offices[i]);
-        if (!at)
-            continue;
-        size_t name = len - (size_t)(at - s) - strlen(offices[i]);
-        size_t chars = idx_char_count(at + strlen(offices[i]), name);
-        if (chars >= 2 && chars <= 4)
-            return 1;
-    }
-    return 0;
-}
-
-/* The issuer and the speaker from the title block (where a report prints them). */
-static void people_from_title_block(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n,
-                                    idx_doc *doc)
-{
-    for (size_t i = 0; i < n && blocks[i].kind == BLOCK_TITLE; i++) {
-        char *s = idx_repair_string(t, lines, &blocks[i]);
-        if (!s)
-            return;
-        if (is_issuer(s) && !has_meta(doc, "issuer"))
-            add_meta(doc, "issuer", s);
-        else if (is_speaker(s) && !has_meta(doc, "speaker"))
-            add_meta(doc, "speaker", s);
-        free(s);
-    }
-}
-
-/* A document number (文号) near the start: 柯政发〔2021〕12号, 国发〔2024〕3号. */
-static void number_from_text(const idx_text *t, idx_doc *doc)
-{
-    static const char open[] = "〔", close[] = "〕";
-    size_t end = t->len < 4000 ? t->len : 4000;
-    for (const char *at = t->s; at && (at = strstr(at, open)) && (size_t)(at - t->s) < end; at += strlen(open)) {
-        const char *y = at + strlen(open), *q = y;
-        while (*q >= '0' && *q <= '9')
-            q++;
-        if (q - y != 4 || strncmp(q, close, strlen(close)) != 0)
-            continue;
-        const char *num = q + strlen(close), *e = num;
-        while (*e >= '0' && *e <= '9')
-            e++;
-        if (e == num || strncmp(e, "号", strlen("号")) != 0)
-            continue;
-        const char *from = at;                  /* the issuer's short name before 〔: up to 8 Chinese characters */
-        for (int k = 0; k < 8 && from - 3 >= t->s; k++) {
-            int n;
-            int32_t cp = idx_cp_at(t->s, t->len, (size_t)(from - 3 - t->s), &n);
-            if (n != 3 || cp < 0x4E00 || cp > 0x9FFF)           /* ideographs only, not （ */
-                break;
-            from -= 3;
-        }
-        if (from == at)
-            continue;
-        size_t len = (size_t)(e + strlen("号") - from);
-        char *number = strndup(from, len);
-        if (number && !has_meta(doc, "number"))
-            add_meta(doc, "number", number);
-        free(number);
-        return;
-    }
-}
-
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc)
 {
@@ -388,9 +312,7 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
         doc->title = strdup(b ? b + 1 : path);
         doc->title_from = "file name";
     }
-    if (t) {
-        people_from_title_block(t, lines, blocks, nblocks, doc);
-        number_from_text(t, doc);
-    }
+    if (t)
+        idx_issuer_from_text(t, lines, blocks, nblocks, doc);
     return doc->title && doc->kind ? 0 : IDX_ENOMEM;
 }

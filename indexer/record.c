@@ -69,6 +69,9 @@ json_t *idx_doc_json(const idx_doc *d)
     for (int i = 0; from && i < 3; i++)
         if (sources[i])
             json_object_set_new(from, fields[i], json_string(sources[i]));
+    for (size_t i = 0; from && i < d->nmeta; i++)       /* issuer, region, … */
+        if (d->meta_from && d->meta_from[i])
+            json_object_set_new(from, d->meta_keys[i], json_string(d->meta_from[i]));
     if (from)
         json_object_set_new(o, "from", from);
     json_t *meta = meta_json(d);

@@ -627,6 +627,7 @@ Test(indexer, a_text_line_that_leaves_its_sentence_unfinished_goes_on)
      * next line starts a heading or list item, or either is too short to be prose
      * (a heading, a caption). */
     const char text[] =
+        "规划纲要\n\n全区经济社会发展取得新的成效。\n\n"     /* the opening: its title block is left as it is */
         "（一）着力推动经济高质量发展持续取得新的更大成效\n\n"
         "建筑业加快转型升级，二〇二〇年实现建筑业总产值比二〇一五年提高五个百分点。建筑产业现代化产值年均增\n\n"
         "长15%以上，成为全省首批建筑工业化示范城市，农村集体经济持续壮大。\n\n"
@@ -642,5 +643,51 @@ Test(indexer, a_text_line_that_leaves_its_sentence_unfinished_goes_on)
     cr_expect(c && !strstr(c->text, "生产车间"), "a caption joined the text before it");
     const idx_passage *l = find_passage(d, "现代化经济体系和");
     cr_expect(l && !strstr(l->text, "持续优化营商环境"), "a list item joined the one before it");
+    idx_doc_free(d);
+}
+
+/* doc's meta value for key, and where it came from, or NULL. */
+static const char *meta_of(const idx_doc *d, const char *key, const char **from)
+{
+    for (size_t i = 0; i < d->nmeta; i++)
+        if (strcmp(d->meta_keys[i], key) == 0) {
+            if (from)
+                *from = d->meta_from[i];
+            return d->meta_values[i];
+        }
+    return NULL;
+}
+
+Test(indexer, the_issuer_speaker_and_region_come_from_the_opening_or_the_title)
+{
+    /* #13: without a manifest, 25 of the 28 reports had no issuer and none a region */
+    static const struct {
+        const char *name, *text, *issuer, *issuer_from, *speaker, *region;
+    } cases[] = {
+        {"gansu.txt", "2025年甘肃省政府工作报告\n\n——2025年1月20日在甘肃省第十四届人民代表大会第三次会议上\n\n"
+                      "甘肃省省长 任振鹤\n\n各位代表：\n\n现在，我代表省人民政府，向大会报告工作。\n",
+         "甘肃省人民政府", "text", "甘肃省省长任振鹤", "甘肃省"},
+        {"anhui.txt", "2025年安徽省政府工作报告\n\n2025年1月20日在安徽省第十四届人民代表大会第三次会议上安徽省人民政府"
+                      "省长 王清宪作政府工作报告\n\n各位代表：\n\n现在，我代表省人民政府，向大会报告政府工作。\n",
+         "安徽省人民政府", "text", "安徽省人民政府省长王清宪", "安徽省"},
+        {"guangxi.txt", "2025年广西政府工作报告\n\n自治区主席 蓝天立\n\n各位代表：\n\n现在，我代表自治区人民政府，向大会报告工作。\n",
+         "广西壮族自治区人民政府", "title", "自治区主席蓝天立", "广西壮族自治区"},
+        {"keqiao.txt", "政府工作报告\n\n绍兴市柯桥区人民政府区长  赵如浪\n\n各位代表：\n\n现在，我代表区人民政府，向大会报告工作。\n",
+         "绍兴市柯桥区人民政府", "text", "绍兴市柯桥区人民政府区长赵如浪", "柯桥区"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        idx_doc *d = model(cases[i].name, cases[i].text, strlen(cases[i].text), 0);
+        const char *from = NULL, *issuer = meta_of(d, "issuer", &from);
+        cr_expect_str_eq(issuer ? issuer : "(none)", cases[i].issuer, "%s", cases[i].name);
+        cr_expect_str_eq(from ? from : "(none)", cases[i].issuer_from, "%s", cases[i].name);
+        const char *speaker = meta_of(d, "speaker", NULL), *region = meta_of(d, "region", NULL);
+        cr_expect_str_eq(speaker ? speaker : "(none)", cases[i].speaker, "%s", cases[i].name);
+        cr_expect_str_eq(region ? region : "(none)", cases[i].region, "%s", cases[i].name);
+        idx_doc_free(d);
+    }
+    /* a news story names no issuer: none is made up */
+    const char story[] = "创新筑基 服务暖心\n\n柯桥区一流营商环境点燃发展新引擎。本报记者 张三\n";
+    idx_doc *d = model("story.txt", story, sizeof story - 1, 0);
+    cr_expect_null(meta_of(d, "issuer", NULL));
     idx_doc_free(d);
 }
