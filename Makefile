@@ -1,6 +1,7 @@
 # wensou — top-level entry points (INTERFACE.md, "Building"):
 #   make deps   install the Debian packages building and running need (root; nothing when present)
 #   make deps-dev  also the test, fuzz and benchmark tools
+#   make deps-bench  also what only some benchmarks compare with (LibreOffice)
 #   make        build build/wensou and the compiled dictionary
 #   make install   install under PREFIX (default /usr/local), honouring DESTDIR
 #   make test   build and run every test
@@ -28,7 +29,10 @@ DEB_DEV_PACKAGES = $(DEB_PACKAGES) libcriterion-dev clang libclang-rt-14-dev \
   libpango1.0-dev libcairo2-dev fonts-noto-cjk qpdf poppler-utils man-db groff-base git locales \
   xapian-tools python3-xapian libicu-dev sqlite3 hyperfine chromium
 
-.PHONY: all apt deps deps-dev configure test asan fuzz bench install clean
+# benchmarks only, not CI: LibreOffice renders the Word reports for bench/wordpages.py
+DEB_BENCH_PACKAGES = $(DEB_DEV_PACKAGES) libreoffice-writer-nogui
+
+.PHONY: all apt deps deps-dev deps-bench configure test asan fuzz bench install clean
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -42,6 +46,9 @@ deps:
 
 deps-dev:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_DEV_PACKAGES)"
+
+deps-bench:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_BENCH_PACKAGES)"
 
 apt:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
