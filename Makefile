@@ -21,7 +21,7 @@ PREFIX ?= /usr/local
 # time), gettext's msgfmt
 DEB_PACKAGES = build-essential cmake pkg-config gettext \
   libxapian-dev libuv1-dev libjansson-dev libopencc-dev opencc python3-jieba \
-  libpoppler-glib-dev libzip-dev libxml2-dev libuchardet-dev libmimalloc-dev libhttp-parser-dev python3
+  libpoppler-glib-dev libzip-dev libxml2-dev libuchardet-dev libmimalloc-dev libhttp-parser-dev libcsv-dev python3
 # tests, sanitizers, fuzzing and benchmarks: Criterion, clang, PDF fixtures
 # (pango/cairo, fonts, qpdf), man and git for the install and clone checks, the
 # peers the benchmarks compare with, Chromium for the web page's browser test

@@ -1,17 +1,21 @@
-/* manifest.c — a document's title, date and kind: from manifest.tsv beside the
- * file (a header naming the columns file, title, date, kind, in any order and
- * case; UTF-8 with or without BOM, or GB18030) when it lists the file, otherwise
+/* manifest.c — a document's title, date and kind: from manifest.tsv (or .csv)
+ * beside the file (a header naming the columns file, title, date, kind, in any
+ * order and case; tab- or comma-separated, read by libcsv with CSV's quoting; UTF-8
+ * with or without BOM, or GB18030) when it lists the file, otherwise
  * inferred from the file name (2020-01-08-…), the title block and the text. */
 #include "idx_int.h"
 
+#include <csv.h>
 #include <glib.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MANIFEST_COLUMNS 32
 
-/* Splits a TSV line in place; returns the field count (at most max). */
+/* Splits an entry's line (fields joined by tabs) in place; returns the field count
+ * (at most max). */
 static int split_tsv(char *line, char **f, int max)
 {
     int n = 0;
@@ -30,64 +34,101 @@ static int split_tsv(char *line, char **f, int max)
     return n;
 }
 
-/* A manifest line as UTF-8 (malloc'd): a UTF-8 BOM dropped, GB18030 converted. */
-static char *manifest_line(const char *line, int first)
+#define MANIFEST_MAX_BYTES (16u << 20)
+
+/* The manifest beside path (manifest.tsv, else manifest.csv) as UTF-8 (malloc'd): a
+ * BOM dropped, GB18030 converted; *csv: comma-separated (its name says so, or its
+ * first line has commas and no tab). NULL when there is none or it is neither. */
+static char *manifest_text(const char *path, int *csv)
 {
-    if (first && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-        line += 3;
-    if (g_utf8_validate(line, -1, NULL))
-        return strdup(line);
-    return g_convert(line, -1, "UTF-8", "GB18030", NULL, NULL, NULL);   /* NULL: neither */
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+    static const char *const names[] = {"manifest.tsv", "manifest.csv"};
+    for (int k = 0; k < 2; k++) {
+        char *file = g_strdup_printf("%.*s%s", (int)dl, path, names[k]);
+        gchar *raw = NULL;
+        gsize len = 0;
+        struct stat st;
+        int ok = stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MANIFEST_MAX_BYTES &&
+                 g_file_get_contents(file, &raw, &len, NULL);
+        g_free(file);
+        if (!ok)
+            continue;
+        const char *text = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? raw + 3 : raw;
+        gsize tlen = len - (gsize)(text - raw);
+        char *utf8 = g_utf8_validate(text, (gssize)tlen, NULL) ? g_strndup(text, tlen)
+                                                             : g_convert(text, (gssize)tlen, "UTF-8", "GB18030", NULL, NULL, NULL);
+        g_free(raw);
+        if (!utf8)
+            return NULL;                           /* neither UTF-8 nor GB18030 */
+        size_t first = strcspn(utf8, "\n");
+        *csv = k == 1 || (!memchr(utf8, '\t', first) && memchr(utf8, ',', first));
+        return utf8;
+    }
+    return NULL;
+}
+
+/* Rows as libcsv reads them: the header's fields, then the row naming the file. */
+typedef struct {
+    GPtrArray *row;              /* the fields of the row being read */
+    char *header;                /* the first row, its fields joined by tabs */
+    int col_file;                /* its "file" column (-1: none, not a manifest) */
+    const char *base;            /* the file's name */
+    char *entry;                 /* header \n the file's row, once found */
+    int rows;
+} reading;
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    reading *r = ctx;
+    char *f = g_strndup(data ? data : "", len);
+    for (char *c = f; *c; c++)
+        if (*c == '\t' || *c == '\n' || *c == '\r')
+            *c = ' ';                          /* a field's own breaks: a space in the entry */
+    g_ptr_array_add(r->row, f);
+}
+
+static void on_row(int c, void *ctx)
+{
+    (void)c;
+    reading *r = ctx;
+    g_ptr_array_add(r->row, NULL);
+    char **f = (char **)r->row->pdata;
+    if (r->rows++ == 0) {
+        r->header = g_strjoinv("\t", f);
+        for (int i = 0; f[i] && i < MANIFEST_COLUMNS; i++)
+            if (g_ascii_strcasecmp(g_strstrip(f[i]), "file") == 0 && r->col_file < 0)
+                r->col_file = i;
+    } else if (!r->entry && r->col_file >= 0 && (guint)r->col_file < r->row->len - 1 &&
+               strcmp(f[r->col_file], r->base) == 0) {
+        char *row = g_strjoinv("\t", f);
+        r->entry = g_strdup_printf("%s\n%s", r->header, row);
+        g_free(row);
+    }
+    g_ptr_array_set_size(r->row, 0);
 }
 
 char *idx_manifest_entry(const char *path)
 {
+    int csv = 0;
+    char *text = manifest_text(path, &csv);
+    if (!text)
+        return NULL;
     const char *slash = strrchr(path, '/');
-    char dir[4096];
-    size_t dl = slash ? (size_t)(slash - path) : 0;
-    if (dl >= sizeof dir - 16)
-        return NULL;
-    memcpy(dir, path, dl);
-    snprintf(dir + dl, sizeof dir - dl, "%smanifest.tsv", slash ? "/" : "");
-    const char *base = slash ? slash + 1 : path;
-    FILE *f = fopen(dir, "r");
-    if (!f)
-        return NULL;
-    char *raw = NULL, *header = NULL, *entry = NULL;
-    size_t cap = 0;
-    int col_file = -1;
-    for (int first = 1; !entry && getline(&raw, &cap, f) >= 0; first = 0) {
-        char *line = manifest_line(raw, first);
-        if (!line && first)
-            break;                               /* no header: not a manifest */
-        if (!line)
-            continue;                            /* neither UTF-8 nor GB18030: not a row */
-        line[strcspn(line, "\r\n")] = 0;
-        if (first) {
-            header = line;
-            char *copy = strdup(line), *fld[MANIFEST_COLUMNS];
-            int n = copy ? split_tsv(copy, fld, MANIFEST_COLUMNS) : 0;
-            for (int i = 0; i < n; i++)
-                if (g_ascii_strcasecmp(fld[i], "file") == 0)
-                    col_file = i;
-            free(copy);
-            if (col_file < 0)
-                break;
-            continue;
-        }
-        char *copy = strdup(line), *fld[MANIFEST_COLUMNS];
-        int n = copy ? split_tsv(copy, fld, MANIFEST_COLUMNS) : 0;
-        if (col_file < n && strcmp(fld[col_file], base) == 0) {
-            size_t len = strlen(header) + strlen(line) + 2;
-            if ((entry = malloc(len)))
-                snprintf(entry, len, "%s\n%s", header, line);
-        }
-        free(copy);
-        free(line);
+    reading r = {g_ptr_array_new_with_free_func(g_free), NULL, -1, slash ? slash + 1 : path, NULL, 0};
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL) == 0) {
+        csv_set_delim(&p, csv ? CSV_COMMA : CSV_TAB);
+        csv_set_quote(&p, csv ? CSV_QUOTE : 0);       /* TSV has no quoting */
+        csv_parse(&p, text, strlen(text), on_field, on_row, &r);
+        csv_fini(&p, on_field, on_row, &r);
+        csv_free(&p);
     }
-    free(header);
-    free(raw);
-    fclose(f);
+    g_free(text);
+    g_ptr_array_free(r.row, TRUE);
+    char *entry = r.entry ? strdup(r.entry) : NULL;   /* the caller frees with free() */
+    g_free(r.entry);
+    g_free(r.header);
     return entry;
 }
 

@@ -125,6 +125,37 @@ Test(files, a_manifest_with_a_bom_or_in_gb18030_is_read_and_its_changes_reindex_
     free(t);
 }
 
+Test(files, a_csv_manifest_with_quoted_fields_is_read, .init = setup, .fini = teardown)
+{
+    /* #13: only TSV manifests were read. manifest.csv, CRLF lines, a quoted title
+     * holding a comma and a doubled quote, an issuer column */
+    char manifest[128];
+    snprintf(manifest, sizeof manifest, "%s/manifest.csv", docs);
+    const char csv[] = "\xEF\xBB\xBF" "file,title,date,kind,issuer\r\n"
+                       "model.md,\"柯桥，奋力打造\"\"县域样板\"\"\",2023,新闻报道,柯桥日报\r\n"
+                       "REPORT.TXT,\"二〇二〇年柯桥区政府工作报告, 全文\",2020-01-08,政府工作报告,\"绍兴市柯桥区人民政府\"\r\n";
+    write_file(manifest, csv, sizeof csv - 1);
+    run_result r = index_docs(english, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *t = report_title();
+    cr_expect_str_eq(t, "二〇二〇年柯桥区政府工作报告, 全文");
+    free(t);
+    t = report_field("issuer", 1);
+    cr_expect_str_eq(t, "绍兴市柯桥区人民政府");
+    free(t);
+    /* a manifest.tsv beside it wins */
+    char tsv[128];
+    snprintf(tsv, sizeof tsv, "%s/manifest.tsv", docs);
+    const char row[] = "file\ttitle\nREPORT.TXT\t表格里的标题\n";
+    write_file(tsv, row, sizeof row - 1);
+    r = index_docs(english, NULL);
+    run_free(&r);
+    t = report_title();
+    cr_expect_str_eq(t, "表格里的标题");
+    free(t);
+}
+
 Test(files, the_user_dictionary_and_rebuild_reindex_every_file, .init = setup, .fini = teardown)
 {
     /* #13: after editing dict/userdict.txt a re-index said "unchanged" */
