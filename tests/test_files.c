@@ -73,7 +73,25 @@ static char *report_field(const char *field, int meta)
     return value;
 }
 
-static char *report_title(void) { return report_field("title", 0); }
+
+/* Writes the manifest docs/name and indexes docs. */
+static void index_with_manifest(const char *name, const char *bytes, size_t len)
+{
+    char manifest[128];
+    snprintf(manifest, sizeof manifest, "%s/%s", docs, name);
+    write_file(manifest, bytes, len);
+    run_result r = index_docs(english, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+}
+
+/* The report's field (a meta column when meta is set) is want. */
+static void expect_report_field(const char *field, int meta, const char *want)
+{
+    char *t = report_field(field, meta);
+    cr_expect_str_eq(t, want, "%s", field);
+    free(t);
+}
 
 Test(files, extensions_in_any_case_and_every_file_left_out_named, .init = setup, .fini = teardown)
 {
@@ -94,66 +112,40 @@ Test(files, a_manifest_with_a_bom_or_in_gb18030_is_read_and_its_changes_reindex_
      .fini = teardown)
 {
     /* #13: a manifest with a BOM was ignored, a GBK one failed; editing it did nothing */
-    char manifest[128];
-    snprintf(manifest, sizeof manifest, "%s/manifest.tsv", docs);
     const char bom[] = "\xEF\xBB\xBF" "File\tTitle\tDate\tKind\turl\n"
                        "REPORT.TXT\t柯桥区二〇二〇年政府工作报告\t2020-01-08\t政府工作报告\thttp://example.org/r\n";
-    write_file(manifest, bom, sizeof bom - 1);
-    run_result r = index_docs(english, NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    run_free(&r);
-    char *t = report_title();
-    cr_expect_str_eq(t, "柯桥区二〇二〇年政府工作报告");
-    free(t);
-    t = report_field("url", 1);                                  /* the manifest's other columns come with the hits */
-    cr_expect_str_eq(t, "http://example.org/r");
-    free(t);
+    index_with_manifest("manifest.tsv", bom, sizeof bom - 1);
+    expect_report_field("title", 0, "柯桥区二〇二〇年政府工作报告");
+    expect_report_field("url", 1, "http://example.org/r");     /* the manifest's other columns come with the hits */
+    char manifest[128];
+    snprintf(manifest, sizeof manifest, "%s/manifest.tsv", docs);
     /* the same row in GB18030, with another title: that file alone is indexed again */
     const char gbk[] = "file\ttitle\tdate\tkind\nREPORT.TXT\t\xb8\xfc\xd0\xc2\xb5\xc4\xb1\xea\xcc\xe2\t2020-01-08\t\n";
     write_file(manifest, gbk, sizeof gbk - 1);                  /* 更新的标题 */
-    r = index_docs(english, NULL);
+    run_result r = index_docs(english, NULL);
     unsigned long added, updated, unchanged;
     counts(&r, &added, &updated, &unchanged);
     cr_expect_eq(updated, 1, "%s", r.out);
     cr_expect_eq(unchanged, 2, "%s", r.out);
     run_free(&r);
-    t = report_title();
-    cr_expect_str_eq(t, "更新的标题");
-    free(t);
-    t = report_field("url", 1);                                  /* gone with its column */
-    cr_expect_str_eq(t, "(none)");
-    free(t);
+    expect_report_field("title", 0, "更新的标题");
+    expect_report_field("url", 1, "(none)");                    /* gone with its column */
 }
 
 Test(files, a_csv_manifest_with_quoted_fields_is_read, .init = setup, .fini = teardown)
 {
     /* #13: only TSV manifests were read. manifest.csv, CRLF lines, a quoted title
      * holding a comma and a doubled quote, an issuer column */
-    char manifest[128];
-    snprintf(manifest, sizeof manifest, "%s/manifest.csv", docs);
     const char csv[] = "\xEF\xBB\xBF" "file,title,date,kind,issuer\r\n"
                        "model.md,\"柯桥，奋力打造\"\"县域样板\"\"\",2023,新闻报道,柯桥日报\r\n"
                        "REPORT.TXT,\"二〇二〇年柯桥区政府工作报告, 全文\",2020-01-08,政府工作报告,\"绍兴市柯桥区人民政府\"\r\n";
-    write_file(manifest, csv, sizeof csv - 1);
-    run_result r = index_docs(english, NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    run_free(&r);
-    char *t = report_title();
-    cr_expect_str_eq(t, "二〇二〇年柯桥区政府工作报告, 全文");
-    free(t);
-    t = report_field("issuer", 1);
-    cr_expect_str_eq(t, "绍兴市柯桥区人民政府");
-    free(t);
+    index_with_manifest("manifest.csv", csv, sizeof csv - 1);
+    expect_report_field("title", 0, "二〇二〇年柯桥区政府工作报告, 全文");
+    expect_report_field("issuer", 1, "绍兴市柯桥区人民政府");
     /* a manifest.tsv beside it wins */
-    char tsv[128];
-    snprintf(tsv, sizeof tsv, "%s/manifest.tsv", docs);
     const char row[] = "file\ttitle\nREPORT.TXT\t表格里的标题\n";
-    write_file(tsv, row, sizeof row - 1);
-    r = index_docs(english, NULL);
-    run_free(&r);
-    t = report_title();
-    cr_expect_str_eq(t, "表格里的标题");
-    free(t);
+    index_with_manifest("manifest.tsv", row, sizeof row - 1);
+    expect_report_field("title", 0, "表格里的标题");
 }
 
 Test(files, the_user_dictionary_and_rebuild_reindex_every_file, .init = setup, .fini = teardown)
