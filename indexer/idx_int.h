@@ -14,8 +14,9 @@
  * them laid out from their page setup (wordpages.c). 5: a wrapped line ending in 《
  * goes on; a story with a newspaper's marks is a 新闻报道 (manifest.c). 6: text and
  * PDF lines go on while their sentence does (layout.c). 7: issuer, speaker and
- * region from the opening and the title (issuer.c). */
-#define IDX_MODEL_VERSION "7"
+ * region from the opening and the title (issuer.c). 8: the opening's notice, dateline
+ * and speaker lines belong to the title block, not passages (structure.c). */
+#define IDX_MODEL_VERSION "8"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 
@@ -184,6 +185,13 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
 void idx_doc_add_meta(idx_doc *doc, const char *key, const char *value, const char *from);
 /* A title block's line naming who issues the document (绍兴市柯桥区人民政府), short. */
 int idx_is_issuer_line(const char *s);
+/* A report's dateline (2020年1月8日在…会议上, ——2025年1月16日省长…的讲话). */
+int idx_is_dateline(const char *s);
+/* A line naming who speaks: …省长王予波, 绍兴市柯桥区人民政府区长赵如浪 (issuer.c). */
+int idx_is_speaker_line(const char *s);
+/* A publishing notice, not the document's text: 来源：…, 责任编辑：…, （完）,
+ * 版权所有…, 转载请注明… (short paragraphs that open with one of these; passage.c). */
+int idx_is_notice(const char *s, size_t len);
 
 /* ---- who issues a document, and for where (issuer.c) ---- */
 /* The issuer, speaker, region and document number the text states, each unless the

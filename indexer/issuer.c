@@ -129,6 +129,11 @@ static void number_from_text(const idx_text *t, idx_doc *doc)
 }
 
 
+int idx_is_speaker_line(const char *s)
+{
+    return speaker_office(s) >= 0;
+}
+
 void idx_issuer_from_text(const idx_text *t, const idx_line *lines, const idx_block *blocks, size_t n, idx_doc *doc)
 {
     char *governs = NULL;                  /* the place the speaker's government governs */

@@ -225,9 +225,7 @@ static char *date_from_text(const idx_text *t)
     return NULL;
 }
 
-/* A title block's line that is no longer the title: the dateline (2020年1月8日在…
- * 会议上, ——2025年1月16日省长…的讲话) and what follows it (the speaker). */
-static int is_dateline(const char *s)
+int idx_is_dateline(const char *s)
 {
     if (strncmp(s, "——", strlen("——")) == 0 || strncmp(s, "—", strlen("—")) == 0)
         return 1;
@@ -252,7 +250,8 @@ static char *infer_title(const idx_text *t, const idx_line *lines, const idx_blo
     size_t o = 0;
     for (size_t i = 0; i < n && blocks[i].kind == BLOCK_TITLE; i++) {
         char *s = idx_repair_string(t, lines, &blocks[i]);
-        if (s && o && (is_dateline(s) || idx_is_issuer_line(s))) {
+        if (s && o && (idx_is_dateline(s) || idx_is_issuer_line(s) || idx_is_speaker_line(s) ||
+                       idx_is_notice(s, strlen(s)))) {
             free(s);
             break;                               /* the title ended above it */
         }

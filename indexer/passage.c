@@ -75,9 +75,7 @@ typedef struct {
 
 #define BOILERPLATE_MAX 60       /* characters: a notice, not a paragraph */
 
-/* A publishing notice, not the document's text: 来源：…, 责任编辑：…, （完）,
- * 版权所有…, 转载请注明… (short paragraphs that open with one of these). */
-static int is_boilerplate(const char *s, size_t len)
+int idx_is_notice(const char *s, size_t len)
 {
     static const char *opens[] = {"来源：", "来源:", "责任编辑", "编辑：", "校对：", "审核：", "（完）", "(完)",
                                   "版权所有", "转载请注明", "本文来源", "【责任编辑", "[责任编辑"};
@@ -328,7 +326,7 @@ int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
         case BLOCK_PARA: {
             idx_buf pb = {0};
             rc = idx_repair_lines(t, lines, b, 0, &pb);
-            if (!rc && pb.len && !is_boilerplate(pb.s, pb.len))
+            if (!rc && pb.len && !idx_is_notice(pb.s, pb.len))
                 rc = add_paragraph(&bd, &pb, &path, b->in_box ? box : NULL,
                                    b->in_box ? IDX_PASSAGE_BOX : IDX_PASSAGE_TEXT);
             idx_buf_free(&pb);

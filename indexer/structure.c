@@ -263,9 +263,12 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
         marker mk = classify(rep, len);
 
         if (title_open) {
-            /* the title block: short unpunctuated lines before the text begins */
-            if (mk.kind == BLOCK_PARA && chars <= SHORT_MAX_CHARS && !has_inner_punct(rep, len)
-                && !part_heading(rep, len)) {
+            /* the title block: short unpunctuated lines before the text begins, and
+             * the opening's notice, dateline and speaker (来源：甘肃日报 / ——2025年1月
+             * 20日在…会议上 / 甘肃省省长 任振鹤) */
+            if (mk.kind == BLOCK_PARA && ((chars <= SHORT_MAX_CHARS && !has_inner_punct(rep, len)
+                                           && !part_heading(rep, len)) ||
+                                          idx_is_notice(rep, len) || idx_is_dateline(rep) || idx_is_speaker_line(rep))) {
                 b.kind = BLOCK_TITLE;
                 out[m++] = b;
                 continue;
