@@ -24,7 +24,7 @@ import os
 import re
 import subprocess
 
-SENTENCE_END = tuple('。！？；：”」）)…!?;')
+SENTENCE_END = tuple('。！？；：”」）)…!?;:')
 BOILERPLATE = re.compile(r'^(来源[:：]|责任编辑[:：]|编辑[:：]|（完）|\(完\)|版权所有|转载请注明|本文来源|声明[:：])')
 
 

@@ -4,7 +4,7 @@
  * footers (高水 / - 20 - / 平建设 is one paragraph). Other documents keep one
  * paragraph per line. A full line that ends in spaces but not at a sentence's end
  * (…落户大学生2万名。细化␠) continues too, and so does any line that ends opening a
- * bracket or quote (…在《). In text and PDF (not Word or HTML, whose paragraphs are
+ * bracket or quote (…在《) or a comma (，、), in any format. In text and PDF (not Word or HTML, whose paragraphs are
  * the file's own), a prose-wide line whose sentence is unfinished goes on unless the
  * next line starts a heading or list item or is a short line alone (a caption). */
 #include "idx_int.h"
@@ -48,15 +48,17 @@ static int ends_sentence(const idx_text *t, const idx_line *l)
            cp == 0x2026;
 }
 
-/* The line's last character opens a bracket or quote (《, （, “, 【): no paragraph
- * ends there, whatever the line's width. */
+/* The line's last character opens a bracket or quote (《, （, “, 【), or is a
+ * comma or an enumeration comma (，、): no paragraph ends there, whatever the line's
+ * width or the file's own paragraphs say. */
 static int ends_open(const idx_text *t, const idx_line *l)
 {
     size_t k = l->end;
     if (k <= l->start)
         return 0;
     int32_t cp = idx_cp_before(t->s, l->start, &k);
-    return cp == 0x300A || cp == 0xFF08 || cp == 0x201C || cp == 0x3010 || cp == 0x300C || cp == '(';
+    return cp == 0x300A || cp == 0xFF08 || cp == 0x201C || cp == 0x3010 || cp == 0x300C || cp == '(' ||
+           cp == 0xFF0C || cp == 0x3001 || cp == ',';
 }
 
 static int starts_with_heading_marker(const idx_text *t, const idx_line *l)
@@ -183,7 +185,7 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
         idx_block *p = &b[n++];
         p->first = p->last = i;
         p->kind = BLOCK_PARA;
-        if ((!*wrapped && !by_sentence) || lines[i].has_tab)
+        if (lines[i].has_tab)
             continue;
         /* follow the paragraph while its last line fills the width, opens a
          * bracket, or (wide enough) leaves its sentence unfinished */
@@ -198,7 +200,7 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
             int fills = *wrapped && ((!c->trailing_space && (space_marks_end || c->width >= full)) ||
                                      (c->trailing_space && c->width >= full && !ends_sentence(t, c)));
             int unfinished = by_sentence && i > body && sentence_goes_on(t, lines, i, cur, j, *wrapped ? full * 6 / 10 : PROSE_LINE);
-            if (!fills && !unfinished && !ends_open(t, c))
+            if (!fills && !unfinished && !(ends_open(t, c) && !starts_list_item(t, &lines[j])))
                 break;
             cur = j;
         }

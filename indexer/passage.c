@@ -1,6 +1,6 @@
 /* passage.c — blocks → passages: what a reader would quote. A paragraph is one
  * passage; one longer than about 400 characters becomes runs of whole sentences of
- * about 150–400 characters. Each passage carries its section path (headings, a
+ * about 150–400 characters (a single longer sentence, up to 800, whole). Each passage carries its section path (headings, a
  * box's or table's title), a table row its header, and its exact source range.
  * Short publishing notices (来源：…, 责任编辑：…, （完）) are not passages.
  * Whatever the layout (a 20 MB line, a row without punctuation), no passage holds
@@ -14,6 +14,7 @@
 #define LONG_PARAGRAPH 400
 #define MIN_RUN 150
 #define MAX_RUN 400
+#define MAX_SENTENCE 800         /* characters: a sentence up to this long is quoted whole */
 #define MAX_PASSAGE 1000         /* characters: past it a passage is cut at character boundaries */
 #define MAX_HEADING 300          /* bytes of a heading as a path shows it */
 
@@ -183,12 +184,15 @@ static size_t sentence_ends(const char *s, size_t len, size_t *ends, size_t cap,
 /* Whether s[a, b) holds more than limit characters. */
 static int over(const char *s, size_t a, size_t b, size_t limit) { return idx_chars_over(s + a, b - a, limit); }
 
-/* Cuts [from, to) at soft ends (commas) into pieces of at most MAX_RUN characters
- * where it can: for one sentence too long to quote whole. */
+/* One sentence longer than a run: whole up to MAX_SENTENCE characters (a quotation
+ * needs it whole), else cut at soft ends (commas) into pieces of at most MAX_RUN
+ * characters where it can. */
 static int add_long_sentence(builder *bd, const idx_buf *buf, size_t from, size_t to, const size_t *soft,
                              size_t ns, const path_stack *path, const char *extra, idx_passage_kind kind)
 {
     const char *s = buf->s;
+    if (!over(s, from, to, MAX_SENTENCE))
+        return add_passage(bd, buf, from, to, path, extra, NULL, kind);
     size_t piece = from, fit = from;
     for (size_t k = 0; k < ns; k++) {
         if (soft[k] <= piece || soft[k] >= to)

@@ -164,6 +164,19 @@ static int has_inner_punct(const char *s, size_t len)
     return 0;
 }
 
+/* Bytes of the numbering a numbered paragraph opens with (一、, 1., （1）, ①),
+ * found within its first five characters; 0 when none ends there. */
+static size_t numbering_end(const char *s, size_t len)
+{
+    size_t p = 0;
+    for (int k = 0; k < 5 && p < len; k++) {
+        int32_t c = next_cp(s, len, &p);
+        if (c == 0x3001 || c == 0xFF0E || c == '.' || c == 0xFF09 || c == ')' || (c >= 0x2460 && c <= 0x2473))
+            return p;
+    }
+    return 0;
+}
+
 /* 附件 / 名词解释 / 前言 …: words that stand alone as a part's heading. */
 static int part_heading(const char *s, size_t len)
 {
@@ -176,6 +189,28 @@ static int part_heading(const char *s, size_t len)
         if (len == strlen(w[i]) && memcmp(s, w[i], len) == 0)
             return 1;
     return 0;
+}
+
+#define UNNUMBERED_MAX_CHARS 30
+
+/* Whether s ends a sentence or clause (。！？；：…”） and the like). */
+static int ends_sentence_mark(const char *s, size_t len)
+{
+    size_t k = len;
+    int32_t c = len ? idx_cp_before(s, 0, &k) : 0;
+    return idx_is_sentence_end(c) || c == 0xFF1A || c == ':' || c == 0x2026 || c == 0x201D || c == 0xFF09 || c == ')' ||
+           c == 0xFF0C || c == 0x3001;
+}
+
+/* A heading without numbering in a document that numbers others: short, ending in
+ * no punctuation, and followed by a longer paragraph that ends a sentence. */
+static int unnumbered_heading(const char *s, size_t len, const char *next)
+{
+    size_t chars = idx_char_count(s, len);
+    if (!next || chars == 0 || chars > UNNUMBERED_MAX_CHARS || ends_sentence_mark(s, len))
+        return 0;
+    size_t nl = strlen(next);
+    return ends_sentence_mark(next, nl) && idx_char_count(next, nl) > chars && !idx_is_notice(next, nl);
 }
 
 /* A news subheading: short, unpunctuated, two phrases set apart by a space
@@ -229,7 +264,8 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
     if (!out)
         return IDX_ENOMEM;
     size_t m = 0;
-    int title_open = 1, marked_headings = 0, last_top = 0, nested_last = 0;
+    int title_open = 1, marked_headings = 0, numbered_top = 0, last_top = 0, nested_last = 0, last_level = 0,
+        unnumbered_level = 0;
 
     /* first pass: each paragraph's repaired text (kept for the second), and whether
      * the document numbers its headings (then no news subheadings) */
@@ -247,6 +283,7 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
         marker mk = classify(reps[i], strlen(reps[i]));
         if (mk.kind == BLOCK_HEADING && (mk.level <= 2 || reps[i][0] == '#'))
             marked_headings = 1;
+        numbered_top |= mk.kind == BLOCK_HEADING && mk.level == 1 && reps[i][0] != '#';
     }
 
     for (size_t i = 0; i < n && !rc; i++) {
@@ -325,8 +362,9 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             idx_buf_free(&buf);
             mk.kind = BLOCK_PARA;
         }
+        size_t numbered = numbering_end(rep, len);         /* its own 、 is no punctuation */
         if (mk.kind == BLOCK_HEADING && mk.level >= 3 && rep[0] != '#' &&
-            (chars > SHORT_MAX_CHARS || has_inner_punct(rep, len)))
+            (chars > SHORT_MAX_CHARS || has_inner_punct(rep + numbered, len - numbered)))
             mk.kind = BLOCK_PARA;                          /* a numbered item, not a heading */
         if ((mk.kind == BLOCK_BOX_TITLE || mk.kind == BLOCK_TABLE_TITLE) && chars > HEADING_MAX_CHARS)
             mk.kind = BLOCK_PARA;
@@ -338,8 +376,22 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             mk.kind = BLOCK_HEADING;
             mk.level = 1;
         }
+        if (mk.kind == BLOCK_PARA && marked_headings && unnumbered_heading(rep, len, i + 1 < n ? reps[i + 1] : NULL) &&
+            !(i + 1 < n && lines[in[i + 1].first].has_tab)) {
+            /* 一是聚焦全方位扩大内需，着力提消费促投资 over its paragraphs: under the
+             * heading before it, or at the top when the top headings are unnumbered
+             * (2024年工作回顾) */
+            mk.kind = BLOCK_HEADING;
+            mk.level = unnumbered_level ? unnumbered_level           /* 二是 beside 一是 */
+                       : numbered_top && last_level ? (last_level < 6 ? last_level + 1 : 6) : 1;
+            unnumbered_level = mk.level;
+        } else if (mk.kind == BLOCK_HEADING) {
+            unnumbered_level = 0;
+        }
         b.kind = mk.kind;
         b.level = mk.level;
+        if (mk.kind == BLOCK_HEADING)
+            last_level = mk.level;
         if (mk.kind == BLOCK_HEADING && mk.marker_end && rep[0] == '#') {
             /* drop the Markdown #s from the heading's text */
             size_t k = lines[b.first].start;

@@ -213,6 +213,15 @@ static void make_docx(const char *name, const char *body, char *path, size_t cap
     free(xml);
 }
 
+/* The document model of a .docx at dir/name whose body is body. */
+static idx_doc *docx_doc(const char *name, const char *body)
+{
+    char path[256];
+    make_docx(name, body, path, sizeof path);
+    idx_err err = {0};
+    return load(path, 0, &err);
+}
+
 Test(formats, a_word_page_break_inside_a_sentence_is_a_page_boundary_in_its_passage, .init = setup,
      .fini = teardown)
 {
@@ -223,10 +232,7 @@ Test(formats, a_word_page_break_inside_a_sentence_is_a_page_boundary_in_its_pass
         "<w:p><w:r><w:t>居民消费价格上涨</w:t></w:r><w:r><w:br w:type=\"page\"/></w:r>"
         "<w:r><w:t>0.2%，就业总体稳定。</w:t></w:r></w:p>"
         "<w:p><w:r><w:t>第三段写完一句。</w:t></w:r><w:r><w:lastRenderedPageBreak/><w:t>下一页的新句子。</w:t></w:r></w:p>";
-    char path[256];
-    make_docx("breaks.docx", body, path, sizeof path);
-    idx_err err = {0};
-    idx_doc *d = load(path, 0, &err);
+    idx_doc *d = docx_doc("breaks.docx", body);
     cr_assert_eq(d->npassages, 4, "%zu passages", d->npassages);
     cr_expect_str_eq(d->passages[1].text, "居民消费价格上涨0.2%，就业总体稳定。");
     cr_expect_eq(d->passages[1].page, 1);
@@ -369,6 +375,22 @@ Test(formats, a_word_file_s_default_font_size_comes_from_its_styles, .init = set
                      "<w:rPr><w:sz w:val=\"28\"/></w:rPr></w:style></w:styles>");
     d = load(path, 0, &err);
     cr_expect_eq(d->pages, 3, "14 pt from the Normal style: %d pages", d->pages);
+    idx_doc_free(d);
+}
+
+Test(formats, a_word_paragraph_ending_in_a_comma_goes_on, .init = setup, .fini = teardown)
+{
+    /* #13: reports split one sentence over two Word paragraphs (…打造高水平对外开放
+     * 新高地，/ 努力建设北方地区经济重要增长极…): a comma ends no paragraph */
+    const char body[] = "<w:p><w:r><w:t>各位代表：</w:t></w:r></w:p>"
+                        "<w:p><w:r><w:t>打造高水平对外开放新高地，</w:t></w:r></w:p>"
+                        "<w:p><w:r><w:t>努力建设北方地区经济重要增长极。</w:t></w:r></w:p>"
+                        "<w:p><w:r><w:t>一、2024年工作回顾</w:t></w:r></w:p>";
+    idx_doc *d = docx_doc("comma.docx", body);
+    int whole = 0;
+    for (size_t i = 0; i < d->npassages; i++)
+        whole |= strstr(d->passages[i].text, "新高地，努力建设北方地区") != NULL;
+    cr_expect(whole, "the sentence is cut between its two paragraphs");
     idx_doc_free(d);
 }
 

@@ -691,3 +691,42 @@ Test(indexer, the_issuer_speaker_and_region_come_from_the_opening_or_the_title)
     cr_expect_null(meta_of(d, "issuer", NULL));
     idx_doc_free(d);
 }
+
+/* The section path of the passage holding needle, joined by " > " ("" for none). */
+static const char *section_of(const idx_doc *d, const char *needle)
+{
+    const idx_passage *p = find_passage(d, needle);
+    return p ? path_of(p) : "(no passage)";
+}
+
+Test(indexer, unnumbered_headings_and_numbered_items_head_their_paragraphs)
+{
+    /* #13: 一是… paragraphs with no numbering of their own, 2024年工作回顾, and a
+     * restarted 一、 list's items were taken for text: the paragraphs under them had
+     * the wrong section, and each heading was a one-line passage */
+    const char text[] = "一、2025年重点工作\n\n一是聚焦扩大内需，着力提消费促投资\n\n大力提振消费需求。全面落实“两新”政策。\n\n"
+                        "二是推进新型工业化\n\n强化科技创新引领。加快建设现代化产业体系。\n\n"
+                        "二、附录\n\n一、稳定和扩大就业\n\n年度目标：全省农村劳动力转移就业1500万人以上。\n";
+    idx_doc *d = model("plan.txt", text, sizeof text - 1, 0);
+    cr_expect_str_eq(section_of(d, "大力提振消费需求"), "一、2025年重点工作 > 一是聚焦扩大内需，着力提消费促投资");
+    cr_expect_str_eq(section_of(d, "强化科技创新引领"), "一、2025年重点工作 > 二是推进新型工业化");
+    cr_expect_str_eq(section_of(d, "年度目标"), "二、附录 > 一、稳定和扩大就业");
+    cr_expect_null(find_passage(d, "二是推进新型工业化"), "a heading is no passage");
+    idx_doc_free(d);
+}
+
+Test(indexer, one_long_sentence_is_a_passage_whole)
+{
+    /* #13: a sentence over 400 characters was cut at a comma into two passages, so
+     * it could not be quoted whole */
+    char text[4096] = "报告\n\n各位代表：\n\n";
+    for (int i = 0; i < 60; i++)
+        strcat(text, "推动经济高质量发展，");                /* 600 characters */
+    strcat(text, "全面完成目标任务。\n");
+    idx_doc *d = model("long.txt", text, strlen(text), 0);
+    const idx_passage *p = find_passage(d, "推动经济高质量发展");
+    cr_assert_not_null(p);
+    size_t n = strlen(p->text);
+    cr_expect(n >= 3 && strcmp(p->text + n - 3, "。") == 0, "the sentence was cut: …%s", p->text + (n > 30 ? n - 30 : 0));
+    idx_doc_free(d);
+}
