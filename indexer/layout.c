@@ -132,7 +132,7 @@ static int starts_list_item(const idx_text *t, const idx_line *l)
 
 /* Whether a paragraph whose line cur (first: its first line) does not end its
  * sentence goes on into the text line next: cur is at least min_width wide, is
- * not a heading or list item's only line, and next starts neither and is no
+ * not a heading's or a short list item's only line, and next starts neither and is no
  * short line standing alone (a caption). */
 static int sentence_goes_on(const idx_text *t, const idx_line *lines, size_t first, size_t cur, size_t next,
                             int min_width)
@@ -140,8 +140,8 @@ static int sentence_goes_on(const idx_text *t, const idx_line *lines, size_t fir
     const idx_line *c = &lines[cur], *n = &lines[next];
     if (ends_sentence(t, c) || c->width < min_width || c->has_tab || n->has_tab)
         return 0;
-    if (cur == first && (starts_with_heading_marker(t, c) || starts_list_item(t, c)))
-        return 0;
+    if (cur == first && (starts_with_heading_marker(t, c) || (starts_list_item(t, c) && c->width < 2 * min_width)))
+        return 0;                               /* a heading, or a list item's heading-like line */
     if (n->width < min_width && !ends_sentence(t, n))
         return 0;                               /* a caption or a heading, not the rest */
     return !starts_with_heading_marker(t, n) && !starts_list_item(t, n);
