@@ -16,8 +16,8 @@
  * PDF lines go on while their sentence does (layout.c). 7: issuer, speaker and
  * region from the opening and the title (issuer.c). 8: the opening's notice, dateline
  * and speaker lines belong to the title block, not passages (structure.c). 9: lines
- * ending in a comma go on in any format (layout.c); unnumbered headings, numbered items'
- * own 、 (structure.c); a sentence up to 800 characters whole (passage.c). */
+ * ending in a comma, and long list items' lines, go on (layout.c); unnumbered headings,
+ * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c). */
 #define IDX_MODEL_VERSION "9"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
