@@ -2,7 +2,7 @@
 """Word page estimates against renderings (#13).
 
 A Word file that records no page breaks gets pages laid out from its page setup
-(indexer/wordpages.c, page_source "estimated"). Two references measure it:
+(doc/wordpages.c, page_source "estimated"). Two references measure it:
 
 1. Word's own pages. The reports of corpus/ that record Word's rendered breaks
    (w:lastRenderedPageBreak) are copied with those breaks taken out and modelled

@@ -4,7 +4,7 @@
  * current file with everything before it committed. */
 #include "cli.h"
 #include "intl.h"
-#include "idx_index.h"
+#include "indexer.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,8 +3,7 @@
  * passages' start/end index. */
 #include "cli.h"
 #include "intl.h"
-#include "idx.h"
-#include "idx_record.h"
+#include "doc.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -5,8 +5,7 @@
 #ifndef WENSOU_FUZZ_DOC_CHECKS_H
 #define WENSOU_FUZZ_DOC_CHECKS_H
 
-#include "idx.h"
-#include "idx_record.h"
+#include "doc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * encodings) and applied to the document's metadata (doc_checks.h says what must
  * hold of the document). */
 #include "doc_checks.h"
-#include "idx_int.h"
+#include "doc.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * the work) while this one writes them, in order, into the index. The reader
  * skips the modelling of files whose hash is the one stored when the batch began
  * (re-runs stay fast); the writer still checks each hash before writing. */
-#include "idx_index.h"
-#include "idx_int.h"
-#include "idx_prepare.h"
+#include "indexer.h"
+#include "doc.h"
+#include "indexer_int.h"
 
 #include <glib.h>
 #include <pthread.h>

@@ -1,9 +1,8 @@
 /* prepare.c — reading, hashing and modelling a file into passage documents, apart
- * from the index (see idx_prepare.h). */
-#include "idx_index.h"
-#include "idx_int.h"
-#include "idx_prepare.h"
-#include "idx_record.h"
+ * from the index (see indexer_int.h). */
+#include "indexer.h"
+#include "doc.h"
+#include "indexer_int.h"
 #include "schema.h"
 
 #include <glib.h>

@@ -6,8 +6,8 @@
  * section path; filters, values and the passage record as data.
  * 中国轻纺城。→ words 轻纺城 中国轻纺城 (中国 and 轻纺 are bigrams already) + bigrams
  * 中国 国轻 轻纺 纺城 + the run's last unigram 城 */
-#include "idx_index.h"
-#include "idx_record.h"
+#include "indexer.h"
+#include "doc.h"
 #include "schema.h"
 #include "xsh.h"
 

@@ -2,10 +2,10 @@
  * passages are deleted and the new ones added in one transaction, with its content
  * hash stored beside them as metadata; commits come every few files, so a crash
  * (even SIGKILL) leaves whole files from the last commit and a re-run finishes. */
-#include "idx_index.h"
+#include "indexer.h"
 #include "intl.h"
-#include "idx_int.h"
-#include "idx_prepare.h"
+#include "doc.h"
+#include "indexer_int.h"
 #include "schema.h"
 #include "xsh.h"
 

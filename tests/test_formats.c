@@ -2,7 +2,7 @@
  * running headers gone, the 28 provincial reports indexed in one batch, and every
  * bad file (truncated, encrypted, not what it says, a zip bomb, scanned) refused
  * with a reason while the batch goes on. */
-#include "idx.h"
+#include "doc.h"
 #include "run.h"
 
 #include <criterion/criterion.h>
@@ -305,14 +305,14 @@ Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fi
      * sentence was not found. Justified paragraphs over pages, with running heads
      * and "- N -" footers, as a printer sets a report. */
     static const char *const paras[] = {
-        "全年国内生产总值增长5.0%，居民消费价格上涨0.2%，城镇新增就业1256万人，城镇调查失业率平均为5.1%，"
+        ("全年国内生产总值增长5.0%，居民消费价格上涨0.2%，城镇新增就业1256万人，城镇调查失业率平均为5.1%，"
         "国际收支基本平衡，外汇储备保持在3.2万亿美元以上，粮食产量首次突破1.4万亿斤，规模以上工业增加值增长5.8%，"
-        "研究与试验发展（R&D）经费投入强度达到2.68%，数字经济核心产业增加值占GDP比重达到10%左右。",
-        "推进5G、IPv6、AI、IoT等新型基础设施建设，建成5G基站425万个，千兆光网覆盖超过5亿户家庭，算力总规模达到"
-        "280EFLOPS，在《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》确定的目标任务中，"
-        "多数指标进展符合预期。",
-        "围绕CPI、PPI、PMI等指标加强监测，推动ESG信息披露，支持REITs扩大试点，深化QFII、RQFII制度改革，全年实际"
-        "使用外资8262.5亿元，货物进出口总额43.85万亿元、增长5%，服务贸易总额7.5万亿元、增长14.4%。",
+        "研究与试验发展（R&D）经费投入强度达到2.68%，数字经济核心产业增加值占GDP比重达到10%左右。"),
+        ("推进5G、IPv6、AI、IoT等新型基础设施建设，建成5G基站425万个，千兆光网覆盖超过5亿户家庭，算力总规模达到"
+         "280EFLOPS，在《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》确定的目标任务中，"
+         "多数指标进展符合预期。"),
+        ("围绕CPI、PPI、PMI等指标加强监测，推动ESG信息披露，支持REITs扩大试点，深化QFII、RQFII制度改革，全年实际"
+         "使用外资8262.5亿元，货物进出口总额43.85万亿元、增长5%，服务贸易总额7.5万亿元、增长14.4%。"),
     };
     char text[512], path[512], cmd[1200];
     snprintf(text, sizeof text, "%s/report.txt.in", dir);

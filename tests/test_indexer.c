@@ -2,7 +2,7 @@
  * byte range holds exactly its text (after the stated repairs), passages never
  * overlap or hold a footer or the table of contents, headings nest, footers become
  * pages, GBK files keep their byte ranges, bad files are refused clearly. */
-#include "idx.h"
+#include "doc.h"
 
 #include "run.h"
 

@@ -1,6 +1,6 @@
 /* strbuf.c — a growing text buffer for the extractors (docx.c, html.c): appends
  * keep it NUL-terminated; running out of memory is remembered, not fatal. */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* formats.c — the file formats as one table that the folder walk (which files to
  * take), detection (magic bytes, then the extension) and dispatch all read, and
  * the formats wensou knows it cannot read, each with what to do about it. */
-#include "idx.h"
+#include "doc.h"
 #include "intl.h"
 
 #include <string.h>

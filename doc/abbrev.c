@@ -6,7 +6,7 @@
  *   quoted or 《》 name right before it, else the clause before it less a leading
  *   verb from a short table (加快建设, 设立, 根据 …).
  * The pairs go into the file's record; the query side treats them as synonyms. */
-#include "idx_record.h"
+#include "doc.h"
 
 #include <stdlib.h>
 #include <string.h>

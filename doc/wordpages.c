@@ -6,8 +6,7 @@
  * before and after, indents, and explicit page breaks. A CJK character is one em
  * wide, any other half an em; a line's natural height is 1.3 em. The reports of
  * corpus/ that record Word's own breaks measure it (bench/wordpages.py). */
-#include "idx_int.h"
-#include "xmllib.h"
+#include "doc_int.h"
 
 #include <math.h>
 #include <stdlib.h>

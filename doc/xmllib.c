@@ -1,5 +1,6 @@
-/* xmllib.c — libxml2 through dlopen, once (see xmllib.h). */
-#include "xmllib.h"
+/* xmllib.c — libxml2 through dlopen, once (doc_int.h, "libxml2"). */
+
+#include "doc_int.h"
 
 #include <dlfcn.h>
 #include <pthread.h>

@@ -1,8 +1,7 @@
 /* record.c — the passage record as JSON: the fields of a search hit without rank,
  * score and highlights (INTERFACE.md). The same object is `wensou inspect`'s line
  * and the index's document data, so any Xapian binding can read an index. */
-#include "idx.h"
-#include "idx_record.h"
+#include "doc.h"
 
 #include <string.h>
 

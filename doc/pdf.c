@@ -3,7 +3,7 @@
  * pages (running headers, footers, page numbers) leave the text; each page's
  * printed label is kept so pages can be numbered as printed. Refuses encrypted,
  * damaged and scanned (no text layer) files. */
-#include "idx_int.h"
+#include "doc_int.h"
 #include "intl.h"
 
 #include <ctype.h>

@@ -1,6 +1,6 @@
 /* chars.c — character classes the layout rules are written in: what counts as
  * Chinese text, space, a sentence end, and display width. */
-#include "idx_int.h"
+#include "doc_int.h"
 #include "seg.h"
 
 int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n)

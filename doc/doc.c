@@ -1,7 +1,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 /* doc.c — one file → its document model: read, decode, lines, paragraphs,
  * structure, passages, pages, metadata, in that order. */
-#include "idx_int.h"
+#include "doc_int.h"
 #include "intl.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * A report prints its speaker in the opening (its short lines before 各位代表 or the
  * first long paragraph); the issuer is the
  * government the speaker heads, and the region is its last unit. */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

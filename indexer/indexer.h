@@ -1,11 +1,11 @@
-/* idx_index.h — writing documents into the index: one Xapian document per passage
+/* indexer.h — the index writer (indexer/): writing documents into the index: one Xapian document per passage
  * (term scheme in shim/schema.h), one transaction per file, commits in batches.
  * Re-adding an unchanged file does nothing (content hash); a changed file's
  * passages are replaced; prune removes files that are gone. */
-#ifndef WENSOU_IDX_INDEX_H
-#define WENSOU_IDX_INDEX_H
+#ifndef WENSOU_INDEXER_H
+#define WENSOU_INDEXER_H
 
-#include "idx.h"
+#include "doc.h"
 #include "seg.h"
 
 typedef struct idx_writer idx_writer;

@@ -1,7 +1,7 @@
 /* lines.c — splits the decoded text into lines and says what each is: blank, text,
  * a printed page footer (` - 11 - `, `— 3 —`, `第 3 页`), a form feed, or part of a
  * table of contents (目 录 and the entries after it, each ending in a page number). */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>

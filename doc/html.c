@@ -7,9 +7,8 @@
  * side bars are left out; the main text is the element of the page's content
  * (article, main, or an id/class such as content, article, zoom) holding the most
  * text, else the body. */
-#include "idx_int.h"
+#include "doc_int.h"
 #include "intl.h"
-#include "xmllib.h"
 
 #include <stdlib.h>
 #include <string.h>

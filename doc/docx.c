@@ -5,18 +5,17 @@
  * see lines.c), headings from
  * styles or outline levels marked with Markdown #s. Refuses what is not a Word
  * file, a truncated one, and archives that would inflate past a limit. */
-#include "idx_int.h"
+#include "doc_int.h"
 #include "intl.h"
 
 #include <dlfcn.h>
-#include "xmllib.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
 
-/* libzip (and libxml2, xmllib.h) are loaded the first time a Word file is read, not
+/* libzip (and libxml2, doc_int.h) are loaded the first time a Word file is read, not
  * at every start of wensou. */
 static struct {
     void (*error_init)(zip_error_t *);

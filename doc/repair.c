@@ -3,7 +3,7 @@
  * 省先进印染; any space not between two ASCII characters), spaces between Latin
  * words and numbers kept, and a space put back
  * where a line break separated two Latin words. Every byte keeps its text offset. */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>

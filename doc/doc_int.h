@@ -1,26 +1,12 @@
-/* idx_int.h — document-model internals shared by the indexer's files: the decoded
- * text with its map back to source bytes, classified lines, blocks. */
-#ifndef WENSOU_IDX_INT_H
-#define WENSOU_IDX_INT_H
+/* doc_int.h — the document model's internals, shared by doc/'s files only: the
+ * decoded text with its map back to source bytes, classified lines, blocks, the
+ * extractors' output contract, libxml2 loaded on first use (xmllib.c). */
+#ifndef WENSOU_DOC_INT_H
+#define WENSOU_DOC_INT_H
 
-#include "idx.h"
+#include "doc.h"
 #include <stdint.h>
 
-/* What modelling makes of a file (passages, its record) changes with this: a file
- * indexed by another model version is modelled again at the next `wensou index`
- * (its fingerprint holds it), where a schema change would need a new index.
- * 2: the record holds the abbreviations the file defines. 3: a long word's
- * wdf says whether it is listed (terms.c). 4: Word files that record no pages get
- * them laid out from their page setup (wordpages.c). 5: a wrapped line ending in 《
- * goes on; a story with a newspaper's marks is a 新闻报道 (manifest.c). 6: text and
- * PDF lines go on while their sentence does (layout.c). 7: issuer, speaker and
- * region from the opening and the title (issuer.c). 8: the opening's notice, dateline
- * and speaker lines belong to the title block, not passages (structure.c). 9: lines
- * ending in a comma, and long list items' lines, go on (layout.c); unnumbered headings,
- * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c). */
-#define IDX_MODEL_VERSION "9"
-
-int idx_fail(idx_err *err, int code, const char *path, const char *why);
 
 /* ---- decoded text (read.c) ---- */
 typedef struct {
@@ -150,8 +136,33 @@ int idx_html_extract(const char *path, const char *bytes, size_t len, char **tex
 int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
                      int *pages, int *estimated, idx_err *err);
 
+/* ---- libxml2, loaded the first time a Word or HTML file is read (with ICU and the
+ * compressors behind it), not at every start of wensou: the few calls the readers
+ * make, through one table (xmllib.c) ---- */
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+typedef struct {
+    xmlDocPtr (*read_memory)(const char *, int, const char *, const char *, int);
+    htmlDocPtr (*html_read_memory)(const char *, int, const char *, const char *, int);
+    xmlNodePtr (*root)(const xmlDoc *);
+    void (*free_doc)(xmlDocPtr);
+    xmlChar *(*content)(const xmlNode *);
+    xmlFreeFunc *xml_free;       /* libxml2's xmlFree is a variable holding the function */
+} idx_xmllib;
+
+/* An attribute's value by its exact local name (w:val → "val"), or NULL. */
+const char *idx_xml_attr(const xmlNode *n, const char *name);
+/* Whether n is an element of that local name. */
+int idx_xml_is(const xmlNode *n, const char *name);
+
+/* The table, or NULL when libxml2 is not installed. Thread-safe. */
+const idx_xmllib *idx_xmllib_get(void);
+
+
 /* ---- Word pages laid out from the page setup (wordpages.c) ---- */
-typedef struct _xmlNode idx_xml_node;
+typedef xmlNode idx_xml_node;
 typedef struct {
     double page_h, text_w, pitch;   /* twips; pitch: the line grid's (0: none) */
     double y;                       /* height used on the current page */
@@ -176,10 +187,6 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
                     int **labels, int *npages, idx_err *err);
 
 /* ---- metadata (manifest.c) ---- */
-/* The manifest.tsv beside path: its header line and the row naming the file, as
- * UTF-8 joined by a newline (malloc'd), or NULL when none lists it. What the row
- * says is part of the file's fingerprint (prepare.c). */
-char *idx_manifest_entry(const char *path);
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc);
 /* Adds a meta field to doc (key in lower case) and where it came from ("manifest",

@@ -1,10 +1,11 @@
-/* idx.h — the document model: a report file in, its passages out, each with the
+/* doc.h — the document model (doc/): a report file in, its passages out, each with the
  * exact byte range it came from, its section path and its pages. Repairs what text
  * extraction broke (hard wraps, stray spaces, footers inside words) and finds the
  * structure (headings, table of contents, tables, boxed columns). */
-#ifndef WENSOU_IDX_H
-#define WENSOU_IDX_H
+#ifndef WENSOU_DOC_H
+#define WENSOU_DOC_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #define IDX_EOK        0
@@ -87,5 +88,35 @@ void idx_doc_free(idx_doc *d);     /* NULL-safe */
 /* Reads a regular file whole (at most IDX_MAX_FILE_BYTES). *abs (its absolute path)
  * and *bytes are malloc'd. */
 int  idx_file_read(const char *path, char **abs, char **bytes, size_t *len, idx_err *err);
+
+/* ---- what shapes a file's model, for its fingerprint (the indexer's) ---- */
+/* What modelling makes of a file (passages, its record) changes with this: a file
+ * indexed by another model version is modelled again at the next `wensou index`
+ * (its fingerprint holds it), where a schema change would need a new index.
+ * 2: the record holds the abbreviations the file defines. 3: a long word's
+ * wdf says whether it is listed (terms.c). 4: Word files that record no pages get
+ * them laid out from their page setup (wordpages.c). 5: a wrapped line ending in 《
+ * goes on; a story with a newspaper's marks is a 新闻报道 (manifest.c). 6: text and
+ * PDF lines go on while their sentence does (layout.c). 7: issuer, speaker and
+ * region from the opening and the title (issuer.c). 8: the opening's notice, dateline
+ * and speaker lines belong to the title block, not passages (structure.c). 9: lines
+ * ending in a comma, and long list items' lines, go on (layout.c); unnumbered headings,
+ * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c). */
+#define IDX_MODEL_VERSION "9"
+
+int idx_fail(idx_err *err, int code, const char *path, const char *why);
+/* The manifest beside path (manifest.tsv, else manifest.csv): its header and the
+ * row naming the file, fields joined by tabs, the two joined by a newline (malloc'd),
+ * or NULL when none lists it. What the row says is part of the file's fingerprint. */
+char *idx_manifest_entry(const char *path);
+
+/* ---- the passage record as JSON (record.c): `wensou inspect` and the index's
+ * document data ---- */
+/* New references; NULL on allocation failure. */
+json_t *idx_passage_json(const idx_doc *d, const idx_passage *p);
+json_t *idx_doc_json(const idx_doc *d);
+/* The abbreviations d defines (abbrev.c) as [[short, full], …]: its glossary's
+ * 简称/即/指 entries and the text's （以下简称“X”）. */
+json_t *idx_abbreviations(const idx_doc *d);
 
 #endif

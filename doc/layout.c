@@ -7,7 +7,7 @@
  * bracket or quote (…在《) or a comma (，、), in any format. In text and PDF (not Word or HTML, whose paragraphs are
  * the file's own), a prose-wide line whose sentence is unfinished goes on unless the
  * next line starts a heading or list item or is a short line alone (a caption). */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>

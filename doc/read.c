@@ -5,7 +5,7 @@
  * without one when a byte order reads as text) are converted with iconv one
  * character at a time, so every character keeps its source offset. Binary files and
  * other encodings are refused. */
-#include "idx_int.h"
+#include "doc_int.h"
 #include "intl.h"
 
 #include <iconv.h>

@@ -2,7 +2,7 @@
  * （1） / ① / Markdown #), a boxed column (专栏一), a table's title, header and rows,
  * the title block at the top, or body text. A heading that opens a long paragraph
  * (（一）坚持产业强区，…经济体系。抓实推进…) is split off as a heading of its own. */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>

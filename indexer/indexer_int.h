@@ -1,10 +1,10 @@
-/* idx_prepare.h — a file made ready for the index without touching it: read and
+/* indexer_int.h — the index writer's internals: a file made ready for the index without touching it: read and
  * hashed, then (when its content is new) modelled into one Xapian document per
  * passage. Runs on any thread with its own seg_state; writer.c stores the result. */
-#ifndef WENSOU_IDX_PREPARE_H
-#define WENSOU_IDX_PREPARE_H
+#ifndef WENSOU_INDEXER_INT_H
+#define WENSOU_INDEXER_INT_H
 
-#include "idx.h"
+#include "doc.h"
 #include "seg.h"
 #include "xsh.h"
 

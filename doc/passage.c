@@ -6,7 +6,7 @@
  * Whatever the layout (a 20 MB line, a row without punctuation), no passage holds
  * more than MAX_PASSAGE characters, and no heading in a path more than MAX_HEADING
  * bytes. */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>

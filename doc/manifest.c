@@ -3,7 +3,7 @@
  * order and case; tab- or comma-separated, read by libcsv with CSV's quoting; UTF-8
  * with or without BOM, or GB18030) when it lists the file, otherwise
  * inferred from the file name (2020-01-08-…), the title block and the text. */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <csv.h>
 #include <glib.h>

@@ -4,7 +4,7 @@
  * are estimated from the document's own density: text lines per page for a
  * hard-wrapped extraction, characters per page otherwise. A passage whose pages
  * all border a stated break gets that source; otherwise "estimated". */
-#include "idx_int.h"
+#include "doc_int.h"
 
 #include <stdlib.h>
 #include <string.h>
