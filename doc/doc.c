@@ -55,9 +55,10 @@ static int model_extracted(const char *path, const char *bytes, size_t len, idx_
     char *text = NULL;
     size_t tlen = 0;
     int *labels = NULL, npages = 0, pdf = format == IDX_FORMAT_PDF, estimated = 0;
+    char *published = NULL;                    /* an HTML page's own date */
     int rc = pdf ? idx_pdf_extract(path, bytes, len, &text, &tlen, &labels, &npages, err)
            : format == IDX_FORMAT_DOCX ? idx_docx_extract(path, bytes, len, &text, &tlen, &npages, &estimated, err)
-                                       : idx_html_extract(path, bytes, len, &text, &tlen, err);
+                                       : idx_html_extract(path, bytes, len, &text, &tlen, &published, err);
     if (rc)
         return rc;
     idx_text t = {0};
@@ -66,6 +67,13 @@ static int model_extracted(const char *path, const char *bytes, size_t len, idx_
     t.encoding = pdf ? "pdf" : format == IDX_FORMAT_DOCX ? "docx" : "html";
     doc->encoding = t.encoding;
     rc = model_text(path, &t, doc);
+    if (!rc && published && !(doc->date_from && strcmp(doc->date_from, "manifest") == 0)) {
+        free(doc->date);                       /* the page says when it was published */
+        doc->date = published;
+        doc->date_from = "page";
+        published = NULL;
+    }
+    free(published);
     if (!rc) {
         for (size_t i = 0; i < doc->npassages; i++) {
             idx_passage *p = &doc->passages[i];

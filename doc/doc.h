@@ -54,6 +54,7 @@ typedef struct {
     const char **meta_from;   /* where each came from: "manifest", "text", "title" */
     size_t nmeta;
     const char *title_from, *date_from, *kind_from;   /* "manifest", "text", "file name",
+                                                         "page" (an HTML page's date),
                                                          "title" (kind), "default"; NULL: none */
     const char *encoding;     /* "utf-8", "gb18030", "utf-16le", "utf-16be", "pdf", "docx", "html" */
     int pages;                /* pages known or estimated (0: no page information) */
@@ -101,7 +102,8 @@ int  idx_file_read(const char *path, char **abs, char **bytes, size_t *len, idx_
  * region from the opening and the title (issuer.c). 8: the opening's notice, dateline
  * and speaker lines belong to the title block, not passages (structure.c). 9: lines
  * ending in a comma, and long list items' lines, go on (layout.c); unnumbered headings,
- * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c). */
+ * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c);
+ * an HTML page's PubDate (html.c). */
 #define IDX_MODEL_VERSION "9"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);

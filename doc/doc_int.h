@@ -130,7 +130,8 @@ typedef struct {
 } idx_strbuf;
 void idx_strbuf_put(idx_strbuf *b, const char *s, size_t n);
 /* An HTML page's main text (html.c says what it keeps), no pages. */
-int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, idx_err *err);
+int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, char **date,
+                     idx_err *err);
 /* *pages: page breaks put in the text; *estimated: the file records no rendered
  * breaks, so they are estimated from its page setup (wordpages.c). */
 int idx_docx_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,

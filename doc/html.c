@@ -220,9 +220,43 @@ static int has_h1(const out_buf *o)
     return 0;
 }
 
-int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, idx_err *err)
+/* The publication date a page's head states (<meta name="PubDate" content="2024-03-15
+ * 10:00">, publishdate, firstpublishedtime, dcterms.date, DC.date, or property
+ * article:published_time) as YYYY-MM-DD (malloc'd), or NULL. */
+static char *page_date(const xmlNode *n)
+{
+    static const char *const names[] = {"PubDate", "publishdate", "firstpublishedtime", "dcterms.date", "DC.date",
+                                        "article:published_time"};
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcasecmp((const char *)n->name, "meta") == 0) {
+            const char *name = attr(n, "name") ? attr(n, "name") : attr(n, "property"), *content = attr(n, "content");
+            for (size_t i = 0; name && content && i < sizeof names / sizeof names[0]; i++) {
+                int y, m, d;
+                char sep1[8], sep2[8];
+                if (strcasecmp(name, names[i]) == 0 &&
+                    (sscanf(content, "%4d%1[-/.]%2d%1[-/.]%2d", &y, sep1, &m, sep2, &d) == 5 ||
+                     sscanf(content, "%4d年%2d月%2d日", &y, &m, &d) == 3) &&
+                    y > 1900 && y < 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+                    char out[16];
+                    snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+                    return strdup(out);
+                }
+            }
+        }
+        char *in = page_date(n->children);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+int idx_html_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len, char **date,
+                     idx_err *err)
 {
     *text = NULL;
+    *date = NULL;
     const idx_xmllib *xml = idx_xmllib_get();
     if (!xml)
         return idx_fail(err, IDX_EFORMAT, path, _("cannot read HTML files: libxml2 is not installed"));
@@ -255,9 +289,13 @@ int idx_html_extract(const char *path, const char *bytes, size_t len, char **tex
     }
     if (t)
         (*xml->xml_free)(t);
+    const xmlNode *head = root ? find(root, "head") : NULL;
+    *date = head ? page_date(head->children) : NULL;
     xml->free_doc(doc);
     if (o.oom) {
         free(o.s);
+        free(*date);
+        *date = NULL;
         return idx_fail(err, IDX_ENOMEM, path, NULL);
     }
     *text = o.s ? o.s : calloc(1, 1);

@@ -395,7 +395,8 @@ Test(formats, a_word_paragraph_ending_in_a_comma_goes_on, .init = setup, .fini =
 }
 
 static const char policy_page[] =
-    "<!DOCTYPE html><html><head><meta charset=\"%s\"><title>关于优化营商环境的实施意见_省人民政府门户网站</title>"
+    "<!DOCTYPE html><html><head><meta charset=\"%s\"><meta name=\"PubDate\" content=\"2024-03-15 10:30\">"
+    "<title>关于优化营商环境的实施意见_省人民政府门户网站</title>"
     "<script>var x = \"脚本里的字\";</script><style>.a{color:red}</style></head><body>"
     "<div class=\"header\"><a href=\"/\">首页</a> <a href=\"/zc\">政策文件</a></div>"
     "<div class=\"nav\"><ul><li>政务公开</li><li>政务服务</li></ul></div>"
@@ -428,6 +429,8 @@ Test(formats, an_html_page_gives_its_main_text_headings_and_title, .init = setup
         idx_doc *d = load(path, 0, &err);
         cr_expect_str_eq(d->title, "关于优化营商环境的实施意见", "%s", charsets[k]);
         cr_expect_str_eq(d->kind, "实施意见");
+        cr_expect_str_eq(d->date ? d->date : "(none)", "2024-03-15", "the page's PubDate");
+        cr_expect_str_eq(d->date_from ? d->date_from : "(none)", "page");
         cr_expect_eq(d->passages[0].page, 0);       /* no pages */
         int found = 0, nav = 0;
         for (size_t i = 0; i < d->npassages; i++) {

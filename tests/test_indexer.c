@@ -613,6 +613,12 @@ Test(indexer, a_story_without_a_manifest_is_a_news_story)
     cr_expect_str_eq(d->kind, "新闻报道");
     cr_expect_str_eq(d->kind_from, "text");
     idx_doc_free(d);
+    /* its dateline gives its date when its name gives none */
+    const char dated[] = "柯桥区营商环境再上新台阶\n\n本报讯（记者 张三）2023年7月15日，柯桥区召开优化营商环境大会。\n";
+    d = model("story.txt", dated, sizeof dated - 1, 0);
+    cr_expect_str_eq(d->date ? d->date : "(none)", "2023-07-15");
+    cr_expect_str_eq(d->date_from ? d->date_from : "(none)", "text");
+    idx_doc_free(d);
     const char plain[] = "柯桥区营商环境简介\n\n柯桥区政企双向奔赴，推动区域经济高质量发展，企业满意度持续提升。\n";
     d = model("plain.txt", plain, sizeof plain - 1, 0);
     cr_expect_str_eq(d->kind, "文档", "no newspaper's marks: the default");
