@@ -130,6 +130,22 @@ static int starts_list_item(const idx_text *t, const idx_line *l)
            (len >= k + 3 && (memcmp(s + k, "、", 3) == 0 || memcmp(s + k, "．", 3) == 0 || memcmp(s + k, "）", 3) == 0));
 }
 
+#define SHORT_PROSE 16       /* a line this wide (8 Chinese characters) may be a sentence's start */
+
+/* Whether line l ends a sentence within its first four characters (推进。…). */
+static int completes_at_once(const idx_text *t, const idx_line *l)
+{
+    size_t i = l->start;
+    for (int k = 0; k < 4 && i < l->end; k++) {
+        int n;
+        int32_t cp = idx_cp_at(t->s, l->end, i, &n);
+        if (idx_is_sentence_end(cp) && k > 0)
+            return 1;
+        i += (size_t)n;
+    }
+    return 0;
+}
+
 /* Whether a paragraph whose line cur (first: its first line) does not end its
  * sentence goes on into the text line next: cur is at least min_width wide, is
  * not a heading's or a short list item's only line, and next starts neither and is no
@@ -138,7 +154,11 @@ static int sentence_goes_on(const idx_text *t, const idx_line *lines, size_t fir
                             int min_width)
 {
     const idx_line *c = &lines[cur], *n = &lines[next];
-    if (ends_sentence(t, c) || c->width < min_width || c->has_tab || n->has_tab)
+    /* 在城市有机更新与风貌提升也稳步 / 推进。2025年…: a next line that ends its first
+     * sentence within a few characters finishes this one, however short it is */
+    int finishes = completes_at_once(t, n);
+    if (ends_sentence(t, c) || (c->width < min_width && !(finishes && c->width >= SHORT_PROSE)) || c->has_tab ||
+        n->has_tab)
         return 0;
     if (cur == first && (starts_with_heading_marker(t, c) || (starts_list_item(t, c) && c->width < 2 * min_width)))
         return 0;                               /* a heading, or a list item's heading-like line */

@@ -736,3 +736,16 @@ Test(indexer, one_long_sentence_is_a_passage_whole)
     cr_expect(n >= 3 && strcmp(p->text + n - 3, "。") == 0, "the sentence was cut: …%s", p->text + (n > 30 ? n - 30 : 0));
     idx_doc_free(d);
 }
+
+Test(indexer, a_short_line_finished_at_once_goes_on)
+{
+    /* #13: a short line cut before 推进。 was a passage of its own */
+    const char text[] = "创新筑基 服务暖心\n\n柯桥区：一流营商环境点燃发展新引擎\n\n"
+                        "初夏的鉴湖，水木两相滋养，孕育出盎然生机。绍兴柯桥区政企双向奔赴，推动区域经济高质量发展。\n\n"
+                        "在城市有机更新与风貌提升也稳步\n\n推进。2025年，柯桥区深入开展清洁城市行动，城市面貌焕然一新。\n\n"
+                        "柯诸高速\n\n本版图片由柯桥区委宣传部提供\n";
+    idx_doc *d = model("story.txt", text, sizeof text - 1, 0);
+    cr_expect_not_null(find_passage(d, "风貌提升也稳步推进。2025年"), "the short line is cut from its sentence");
+    cr_expect_not_null(find_passage(d, "柯诸高速"), "a caption stays searchable");
+    idx_doc_free(d);
+}
