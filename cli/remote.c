@@ -117,6 +117,8 @@ int cli_remote_search(const char *addr, const qry_request *req, char **text)
          * writes back the same) */
         *text = result ? json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
         status = *text ? CLI_OK : CLI_FAILED;
+        if (!*text)
+            cli_error(addr, _("the daemon's answer holds no result"));
     } else {
         fprintf(stderr, "wensou: %s\n", msg);
         int http = srv_code_status(code);           /* the client's fault: a usage error */

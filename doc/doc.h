@@ -102,9 +102,10 @@ int  idx_file_read(const char *path, char **abs, char **bytes, size_t *len, idx_
  * region from the opening and the title (issuer.c). 8: the opening's notice, dateline
  * and speaker lines belong to the title block, not passages (structure.c). 9: lines
  * ending in a comma, and long list items' lines, go on (layout.c); unnumbered headings,
- * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c);
- * an HTML page's PubDate (html.c). */
-#define IDX_MODEL_VERSION "9"
+ * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c).
+ * 10: an HTML page's PubDate (html.c); long list items' lines and short lines finished at
+ * once go on (layout.c); a long dateline-like paragraph stays text (structure.c). */
+#define IDX_MODEL_VERSION "10"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 /* The manifest beside path (manifest.tsv, else manifest.csv): its header and the

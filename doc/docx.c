@@ -285,8 +285,8 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         rc = idx_fail(err, IDX_ENOMEM, path, NULL);
     else if (got == MEMBER_DAMAGED)
         rc = idx_fail(err, IDX_EFORMAT, path, _("word/document.xml cannot be read (damaged archive)"));
-    if (!rc)
-        read_member(z, "word/styles.xml", &styles, &styles_len);    /* optional: the default font size */
+    if (!rc && !strstr(xml, "lastRenderedPageBreak"))   /* pages to estimate: the default font size */
+        read_member(z, "word/styles.xml", &styles, &styles_len);
     lib.close(z);
     if (rc) {
         free(xml);

@@ -66,6 +66,21 @@ static char *full_place(char *name)
     return name;
 }
 
+/* Whether name is a place: it ends in an administrative unit (省, 市, 区, 县, 州,
+ * 旗, 盟) or is an autonomous region's short name (广西); 发展和改革委员会 is not. */
+static int is_place(const char *name)
+{
+    static const char *const units[] = {"省", "市", "区", "县", "州", "旗", "盟"};
+    size_t len = name ? strlen(name) : 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (len > strlen(units[i]) && strcmp(name + len - strlen(units[i]), units[i]) == 0)
+            return 1;
+    for (size_t i = 0; len && i < sizeof autonomous / sizeof autonomous[0]; i++)
+        if (strcmp(name, autonomous[i].short_name) == 0)
+            return 1;
+    return 0;
+}
+
 /* The region a name of a place or government holds: its last unit (绍兴市柯桥区 →
  * 柯桥区; 甘肃省人民政府 → 甘肃省; 2025年广西政府工作报告 → 广西), or NULL. */
 static char *region_of(const char *name)
@@ -84,13 +99,29 @@ static char *region_of(const char *name)
         if (at && (size_t)(at - s) < len)
             len = (size_t)(at - s);
     }
-    if (len < 6 || idx_char_count(s, len) > 12)            /* 2 to 12 characters */
+    if (len < 6 || idx_char_count(s, len) > 16)
+        return NULL;
+    static const char *const units[] = {"省", "市", "区", "县", "州", "旗", "盟"};
+    size_t place_end = 0;                  /* an office's place: up to its last unit (绍兴市发展和改革委员会) */
+    for (size_t k = 0; k + 3 <= len; k++)
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if (memcmp(s + k, units[u], 3) == 0)
+                place_end = k + 3;
+    if (place_end >= 6 && place_end < len) {
+        char *whole = strndup(s, len);
+        int placed = is_place(whole);
+        free(whole);
+        if (!placed)
+            len = place_end;
+    }
+    if (idx_char_count(s, len) > 12)                       /* 2 to 12 characters */
         return NULL;
     const char *unit = s;                  /* after the last 市 or 州 that has more after it */
     for (const char *k = s; k < s + len; k++)
         if ((starts(k, "市") || starts(k, "州")) && k + 3 < s + len && (size_t)(s + len - (k + 3)) >= 6)
             unit = k + 3;
-    return strndup(unit, len - (size_t)(unit - s));
+    char *place = strndup(unit, len - (size_t)(unit - s));
+    return is_place(place) ? place : (free(place), NULL);
 }
 
 /* A document number (文号) near the start: 柯政发〔2021〕12号, 国发〔2024〕3号. */
@@ -110,7 +141,7 @@ static void number_from_text(const idx_text *t, idx_doc *doc)
         if (e == num || strncmp(e, "号", strlen("号")) != 0)
             continue;
         const char *from = at;                  /* the issuer's short name before 〔: up to 8 Chinese characters */
-        for (int k = 0; k < 8 && from - 3 >= t->s; k++) {
+        for (int k = 0; k < 8 && from - t->s >= 3; k++) {
             int n;
             int32_t cp = idx_cp_at(t->s, t->len, (size_t)(from - 3 - t->s), &n);
             if (n != 3 || cp < 0x4E00 || cp > 0x9FFF)           /* ideographs only, not （ */
@@ -193,8 +224,8 @@ void idx_issuer_from_text(const idx_text *t, const idx_line *lines, const idx_bl
         if (!basis && doc->title && strcmp(doc->kind ? doc->kind : "", "新闻报道") != 0)
             basis = doc->title, basis_from = "title";
         char *r = basis ? region_of(basis) : NULL;
-        if (r)
-            idx_doc_add_meta(doc, "region", r, strcmp(basis_from, "manifest") == 0 ? "manifest" : basis_from);
+        if (r)            /* from the issuer a manifest gave: "issuer", not the manifest's say */
+            idx_doc_add_meta(doc, "region", r, strcmp(basis_from, "manifest") == 0 ? "issuer" : basis_from);
         free(r);
     }
     number_from_text(t, doc);

@@ -9,6 +9,7 @@
 
 #define HEADING_MAX_CHARS 60
 #define SHORT_MAX_CHARS 40
+#define DATELINE_MAX_CHARS 60    /* a dateline longer than this is a paragraph that mentions a meeting */
 
 static int is_cn_numeral(int32_t cp)
 {
@@ -305,7 +306,8 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
              * 20日在…会议上 / 甘肃省省长 任振鹤) */
             if (mk.kind == BLOCK_PARA && ((chars <= SHORT_MAX_CHARS && !has_inner_punct(rep, len)
                                            && !part_heading(rep, len)) ||
-                                          idx_is_notice(rep, len) || idx_is_dateline(rep) || idx_is_speaker_line(rep))) {
+                                          idx_is_notice(rep, len) || (idx_is_dateline(rep) && chars <= DATELINE_MAX_CHARS) ||
+                                          idx_is_speaker_line(rep))) {
                 b.kind = BLOCK_TITLE;
                 out[m++] = b;
                 continue;

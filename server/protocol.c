@@ -46,10 +46,10 @@ static const struct {
 
 const char *srv_code_of(int qry_rc)
 {
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+    for (size_t i = 0; qry_rc != 0 && i < sizeof codes / sizeof codes[0]; i++)
         if (codes[i].qry_rc == qry_rc)
             return codes[i].code;
-    return "index_error";
+    return "index_error";                      /* 0 too: a failure that said no code */
 }
 
 int srv_code_status(const char *code)

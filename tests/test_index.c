@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -173,6 +174,7 @@ static whole_ctx check_whole(void)
 static whole_ctx kill_after(int ms)
 {
     pid_t pid = fork();
+    cr_assert(pid >= 0, "fork: %s", strerror(errno));   /* never kill(-1, …) */
     if (pid == 0) {
         int devnull = open("/dev/null", 1);
         dup2(devnull, 1);

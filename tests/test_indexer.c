@@ -749,3 +749,22 @@ Test(indexer, a_short_line_finished_at_once_goes_on)
     cr_expect_not_null(find_passage(d, "柯诸高速"), "a caption stays searchable");
     idx_doc_free(d);
 }
+
+Test(indexer, a_long_lead_that_names_a_meeting_is_text_and_an_office_is_no_region)
+{
+    /* review: a paragraph with 年月日 and 会议上 right after the title was taken for a
+     * dateline and left out of the index; a 委员会 issuer gave the region
+     * 发展和改革委员会, not its city */
+    const char lead[] = "柯桥新闻\n\n2025年1月20日，在杭州市第十四届人民代表大会第四次会议上，市长作政府工作报告。"
+                        "报告指出，过去一年全市经济运行稳中有进，创新动能持续增强，民生福祉不断改善，"
+                        "全年地区生产总值增长百分之五以上，城乡居民收入稳步增长。\n";
+    idx_doc *d = model("news.txt", lead, sizeof lead - 1, 0);
+    cr_expect_not_null(find_passage(d, "报告指出"), "the lead is no passage");
+    idx_doc_free(d);
+    const char notice[] = "关于做好项目申报工作的通知\n\n绍兴市发展和改革委员会\n\n各区、县（市）发展改革局：现将有关事项通知如下。\n";
+    d = model("notice.txt", notice, sizeof notice - 1, 0);
+    const char *issuer = meta_of(d, "issuer", NULL), *region = meta_of(d, "region", NULL);
+    cr_expect_str_eq(issuer ? issuer : "(none)", "绍兴市发展和改革委员会");
+    cr_expect_str_eq(region ? region : "(none)", "绍兴市", "an office's place, not its name");
+    idx_doc_free(d);
+}
