@@ -750,7 +750,7 @@ Test(indexer, a_short_line_finished_at_once_goes_on)
     idx_doc_free(d);
 }
 
-Test(indexer, a_long_lead_that_names_a_meeting_is_text_and_an_office_is_no_region)
+Test(indexer, a_long_lead_that_names_a_meeting_is_text_and_an_office_s_region_is_its_city)
 {
     /* review: a paragraph with 年月日 and 会议上 right after the title was taken for a
      * dateline and left out of the index; a 委员会 issuer gave the region
