@@ -48,6 +48,12 @@ int idx_is_sentence_end(int32_t cp)
     return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '!' || cp == '?' || cp == 0xFF1B;
 }
 
+int idx_is_paragraph_end(int32_t cp)
+{
+    return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == ':' || cp == 0x201D || cp == 0xFF09 || cp == ')' ||
+           cp == 0x2026;
+}
+
 int idx_width(int32_t cp)
 {
     return idx_is_cjk(cp) ? 2 : 1;

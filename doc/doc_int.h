@@ -36,6 +36,7 @@ int idx_is_space(int32_t cp);        /* space, tab, U+3000, NBSP */
  * text (scraped pages are full of them). */
 int idx_is_zero_width(int32_t cp);
 int idx_is_sentence_end(int32_t cp); /* 。！？ and their ASCII forms */
+int idx_is_paragraph_end(int32_t cp); /* those, and what a paragraph may end on: ：” ） … */
 int idx_width(int32_t cp);           /* display width: 2 for CJK, 1 otherwise */
 /* The count of code points in s[0, len). */
 size_t idx_char_count(const char *s, size_t len);

@@ -43,9 +43,7 @@ static int ends_sentence(const idx_text *t, const idx_line *l)
     size_t k = l->end;
     if (k <= l->start)
         return 1;
-    int32_t cp = idx_cp_before(t->s, l->start, &k);
-    return idx_is_sentence_end(cp) || cp == 0xFF1A || cp == 0x201D || cp == ':' || cp == 0xFF09 || cp == ')' ||
-           cp == 0x2026;
+    return idx_is_paragraph_end(idx_cp_before(t->s, l->start, &k));
 }
 
 /* The line's last character opens a bracket or quote (《, （, “, 【), or is a

@@ -199,8 +199,7 @@ static int ends_sentence_mark(const char *s, size_t len)
 {
     size_t k = len;
     int32_t c = len ? idx_cp_before(s, 0, &k) : 0;
-    return idx_is_sentence_end(c) || c == 0xFF1A || c == ':' || c == 0x2026 || c == 0x201D || c == 0xFF09 || c == ')' ||
-           c == 0xFF0C || c == 0x3001;
+    return idx_is_paragraph_end(c) || c == 0xFF0C || c == 0x3001;
 }
 
 /* A heading without numbering in a document that numbers others: short, ending in
