@@ -37,7 +37,8 @@ static int32_t next_cp(const char *s, size_t len, size_t *p)
 typedef struct {
     block_kind kind;
     int level;
-    size_t marker_end;   /* bytes of the marker (Markdown #s are dropped from the heading) */
+    size_t marker_end;   /* bytes of the marker (一、, （1）, 1., ①, #s); Markdown #s are dropped
+                            from the heading */
 } marker;
 
 /* The numbering a paragraph opens with. */
@@ -67,6 +68,7 @@ static marker classify(const char *s, size_t len)
         if (d == 0x3001) {
             m.kind = BLOCK_HEADING;
             m.level = 1;
+            m.marker_end = q;
         }
         return m;
     }
@@ -80,6 +82,7 @@ static marker classify(const char *s, size_t len)
         if (d == 0xFF09 || d == ')') {
             m.kind = BLOCK_HEADING;
             m.level = cn ? 2 : 4;
+            m.marker_end = p;
         }
         return m;
     }
@@ -94,6 +97,7 @@ static marker classify(const char *s, size_t len)
             if (!is_digit(e)) {
                 m.kind = BLOCK_HEADING;
                 m.level = 3;
+                m.marker_end = q;
             }
         }
         return m;
@@ -101,6 +105,7 @@ static marker classify(const char *s, size_t len)
     if (c >= 0x2460 && c <= 0x2473) {                    /* ① … ⑳ */
         m.kind = BLOCK_HEADING;
         m.level = 5;
+        m.marker_end = p;
         return m;
     }
     if (len >= 6 && memcmp(s, "专栏", 6) == 0) {
@@ -161,19 +166,6 @@ static int has_inner_punct(const char *s, size_t len)
         int32_t c = next_cp(s, len, &p);
         if (idx_is_sentence_end(c) || c == 0xFF0C || c == 0xFF1A || c == 0x3001 || c == ',' || c == ':')
             return 1;
-    }
-    return 0;
-}
-
-/* Bytes of the numbering a numbered paragraph opens with (一、, 1., （1）, ①),
- * found within its first five characters; 0 when none ends there. */
-static size_t numbering_end(const char *s, size_t len)
-{
-    size_t p = 0;
-    for (int k = 0; k < 5 && p < len; k++) {
-        int32_t c = next_cp(s, len, &p);
-        if (c == 0x3001 || c == 0xFF0E || c == '.' || c == 0xFF09 || c == ')' || (c >= 0x2460 && c <= 0x2473))
-            return p;
     }
     return 0;
 }
@@ -363,9 +355,8 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             idx_buf_free(&buf);
             mk.kind = BLOCK_PARA;
         }
-        size_t numbered = numbering_end(rep, len);         /* its own 、 is no punctuation */
-        if (mk.kind == BLOCK_HEADING && mk.level >= 3 && rep[0] != '#' &&
-            (chars > SHORT_MAX_CHARS || has_inner_punct(rep + numbered, len - numbered)))
+        if (mk.kind == BLOCK_HEADING && mk.level >= 3 && rep[0] != '#' &&   /* its own 、 is no punctuation */
+            (chars > SHORT_MAX_CHARS || has_inner_punct(rep + mk.marker_end, len - mk.marker_end)))
             mk.kind = BLOCK_PARA;                          /* a numbered item, not a heading */
         if ((mk.kind == BLOCK_BOX_TITLE || mk.kind == BLOCK_TABLE_TITLE) && chars > HEADING_MAX_CHARS)
             mk.kind = BLOCK_PARA;
