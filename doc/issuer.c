@@ -66,11 +66,13 @@ static char *full_place(char *name)
     return name;
 }
 
+/* The administrative units a place's name ends in. */
+static const char *const units[] = {"省", "市", "区", "县", "州", "旗", "盟"};
+
 /* Whether name is a place: it ends in an administrative unit (省, 市, 区, 县, 州,
  * 旗, 盟) or is an autonomous region's short name (广西); 发展和改革委员会 is not. */
 static int is_place(const char *name)
 {
-    static const char *const units[] = {"省", "市", "区", "县", "州", "旗", "盟"};
     size_t len = name ? strlen(name) : 0;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (len > strlen(units[i]) && strcmp(name + len - strlen(units[i]), units[i]) == 0)
@@ -101,7 +103,6 @@ static char *region_of(const char *name)
     }
     if (len < 6 || idx_char_count(s, len) > 16)
         return NULL;
-    static const char *const units[] = {"省", "市", "区", "县", "州", "旗", "盟"};
     size_t place_end = 0;                  /* an office's place: up to its last unit (绍兴市发展和改革委员会) */
     for (size_t k = 0; k + 3 <= len; k++)
         for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
