@@ -274,8 +274,8 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         return idx_fail(err, IDX_EFORMAT, path, _("not a Word file (not a readable zip archive; truncated?)"));
     }
     lib.error_fini(&ze);
-    char *xml = NULL, *styles = NULL;
-    size_t xml_len = 0, styles_len = 0;
+    char *xml = NULL;
+    size_t xml_len = 0;
     int got = read_member(z, "word/document.xml", &xml, &xml_len), rc = 0;
     if (got == MEMBER_MISSING)
         rc = idx_fail(err, IDX_EFORMAT, path, _("not a Word file (no word/document.xml)"));
@@ -285,18 +285,14 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         rc = idx_fail(err, IDX_ENOMEM, path, NULL);
     else if (got == MEMBER_DAMAGED)
         rc = idx_fail(err, IDX_EFORMAT, path, _("word/document.xml cannot be read (damaged archive)"));
-    if (!rc && !strstr(xml, "lastRenderedPageBreak"))   /* pages to estimate: the default font size */
-        read_member(z, "word/styles.xml", &styles, &styles_len);
-    lib.close(z);
-    if (rc) {
-        free(xml);
-        return rc;
-    }
-    xmlDoc *doc = lib.xml->read_memory(xml, (int)xml_len, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *doc = rc ? NULL : lib.xml->read_memory(xml, (int)xml_len, "document.xml", NULL,
+                                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(xml);
-    if (!doc) {
-        free(styles);
-        return idx_fail(err, IDX_EFORMAT, path, _("word/document.xml is not well-formed XML"));
+    if (!rc && !doc)
+        rc = idx_fail(err, IDX_EFORMAT, path, _("word/document.xml is not well-formed XML"));
+    if (rc) {
+        lib.close(z);
+        return rc;
     }
     out_buf o = {0};
     xmlNode *root = lib.xml->root(doc), *body = NULL;
@@ -311,15 +307,19 @@ int idx_docx_extract(const char *path, const char *bytes, size_t len, char **tex
         for (const xmlNode *b = body->children; b; b = b->next)
             if (idx_xml_is(b, "sectPr"))
                 sect = b;
+        char *styles = NULL;                 /* the archive is still open: styles.xml's default size */
+        size_t styles_len = 0;
+        read_member(z, "word/styles.xml", &styles, &styles_len);
         idx_word_layout layout;
         idx_word_layout_init(&layout, sect, styles ? default_font_size(styles, styles_len) : 0);
+        free(styles);
         free(o.text.s);
         o = (out_buf){.layout = &layout};
         text_of(body->children, &o);
         *estimated = 1;
     }
     lib.xml->free_doc(doc);
-    free(styles);
+    lib.close(z);
     if (o.text.oom) {
         free(o.text.s);
         return idx_fail(err, IDX_ENOMEM, path, NULL);
