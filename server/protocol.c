@@ -15,11 +15,11 @@ const srv_count_field srv_search_counts[SRV_NCOUNTS] = {
     [SRV_TIMEOUT_MS] = {"timeout_ms", 3600000, 0},
 };
 
-int srv_count_check(srv_count c, long long v, char *msg, size_t len)
+int srv_whole_number(const char *name, size_t max, long long v, char *msg, size_t len)
 {
-    if (v >= 0 && (unsigned long long)v <= srv_search_counts[c].max)
+    if (v >= 0 && (unsigned long long)v <= max)
         return 0;
-    snprintf(msg, len, "\"%s\" must be a whole number from 0 to %zu", srv_search_counts[c].name, srv_search_counts[c].max);
+    snprintf(msg, len, "\"%s\" must be a whole number from 0 to %zu", name, max);
     return -1;
 }
 

@@ -5,6 +5,7 @@
  * {"id": …, "ok": false, "error": {"code", "message"}}, or HTTP's status and body. */
 #include "srv_int.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,8 @@ static int count_fields(srv_request *r, json_t *req)
         char msg[128];
         if (!v)
             continue;
-        if (srv_count_check((srv_count)c, json_is_integer(v) ? json_integer_value(v) : -1, msg, sizeof msg)) {
+        if (srv_whole_number(srv_search_counts[c].name, srv_search_counts[c].max,
+                             json_is_integer(v) ? json_integer_value(v) : -1, msg, sizeof msg)) {
             bad(r, "bad_request", msg);
             return -1;
         }
@@ -157,11 +159,10 @@ static int count_param(srv_request *r, const char *name, const char *v, size_t m
 {
     if (!v)
         return 0;
-    char *end;
+    char *end, msg[128];
     unsigned long long n = strtoull(v, &end, 10);
-    if (!*v || *end || *v == '-' || *v == '+' || n > max) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "\"%s\" must be a whole number from 0 to %zu", name, max);
+    int digits = *v && !*end && *v != '-' && *v != '+' && n <= (unsigned long long)LLONG_MAX;
+    if (srv_whole_number(name, max, digits ? (long long)n : -1, msg, sizeof msg)) {
         bad(r, "bad_request", msg);
         return -1;
     }

@@ -50,8 +50,9 @@ typedef struct {
     size_t max, fallback;
 } srv_count_field;
 extern const srv_count_field srv_search_counts[SRV_NCOUNTS];
-/* 0 when v is a valid value of c; else -1 with the error message in msg. */
-int srv_count_check(srv_count c, long long v, char *msg, size_t len);
+/* 0 when v is a whole number in [0, max] (-1 stands for anything that is not
+ * one); else -1 with the error message, naming the field, in msg. */
+int srv_whole_number(const char *name, size_t max, long long v, char *msg, size_t len);
 /* The error code answering a query side's failure (QRY_E*): "timeout", … */
 const char *srv_code_of(int qry_rc);
 /* The HTTP status of an error code (400 bad_request, 504 timeout, …; 500 for
