@@ -35,6 +35,7 @@ static int split_tsv(char *line, char **f, int max)
 }
 
 #define MANIFEST_MAX_BYTES (16u << 20)
+#define MANIFEST_PIECE 4096
 
 /* The manifest beside path (manifest.tsv, else manifest.csv) as UTF-8 (malloc'd): a
  * BOM dropped, GB18030 converted; *csv: comma-separated (its name says so, or its
@@ -120,7 +121,11 @@ char *idx_manifest_entry(const char *path)
     if (csv_init(&p, CSV_APPEND_NULL) == 0) {
         csv_set_delim(&p, csv ? CSV_COMMA : CSV_TAB);
         csv_set_quote(&p, csv ? CSV_QUOTE : 0);       /* TSV has no quoting */
-        csv_parse(&p, text, strlen(text), on_field, on_row, &r);
+        /* in pieces, to stop at the file's row (or a header naming no file column)
+         * instead of reading the rest of the manifest for each file */
+        size_t n = strlen(text);
+        for (size_t at = 0; at < n && !r.entry && !(r.rows > 0 && r.col_file < 0); at += MANIFEST_PIECE)
+            csv_parse(&p, text + at, n - at < MANIFEST_PIECE ? n - at : MANIFEST_PIECE, on_field, on_row, &r);
         csv_fini(&p, on_field, on_row, &r);
         csv_free(&p);
     }
