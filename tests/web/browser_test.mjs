@@ -10,12 +10,21 @@ const [url, shots] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'] });
 let failed = 0;
+// the page marks #results aria-busy from the moment a search starts (synchronously,
+// with the URL) until its answer is drawn: wait for that, never for hits alone,
+// which may still be the previous search's on a slow (sanitized) daemon
+async function settled(p) {
+  await p.waitForFunction(() => !document.getElementById('results').hasAttribute('aria-busy'));
+}
 async function step(name, fn) {
   try { await fn(); console.log('ok   ' + name); }
   catch (e) { failed++; console.log('FAIL ' + name + '\n     ' + (e.generatedMessage ? e.message.split('\n')[0] : e.message)); }
 }
 
 const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+// every search answers 300 ms late, as from a loaded or sanitized daemon: a step that
+// reads hits before the page has drawn its answer fails every run, not now and then
+await page.route(/\/search\?/, async r => { await new Promise(z => setTimeout(z, 300)); await r.continue(); });
 const errors = [];
 page.on('pageerror', e => errors.push(e.message));
 page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
@@ -35,6 +44,7 @@ await step('the page loads, in Chinese, with no script error', async () => {
 await step('a search shows results with highlights, and the URL holds the query', async () => {
   await page.fill('#q', '营商环境');
   await page.press('#q', 'Enter');
+  await settled(page);
   await page.waitForSelector('#hits li.hit');
   assert.ok(await page.locator('#hits li.hit').count() >= 5);
   assert.ok(await page.locator('#hits li.hit mark').count() >= 1, 'no highlighted words');
@@ -48,6 +58,7 @@ await step('a year facet filters the results', async () => {
   const year = page.locator('#facets button.facet-item', { hasText: '2021' }).first();
   await year.click();
   await page.waitForFunction(() => decodeURIComponent(location.search).includes('year=2021'));
+  await settled(page);
   await page.waitForSelector('#hits li.hit');
   const metas = await page.locator('#hits li.hit .hit-meta').allTextContents();
   assert.ok(metas.length > 0);
