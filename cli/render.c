@@ -122,6 +122,8 @@ void cli_render_results(FILE *f, json_t *result, int color)
     long long total = json_integer_value(json_object_get(result, "total"));
     if (total == 0 && json_array_size(hits) > 0)
         fputs(_("No passage holds every word of "), f);
+    else if (json_is_true(json_object_get(result, "total_is_estimate")))
+        fprintf(f, P_("about %lld result for ", "about %lld results for ", (unsigned long)total), total);
     else
         fprintf(f, P_("%lld result for ", "%lld results for ", (unsigned long)total), total);
     put_string(f, json_string_value(json_object_get(result, "query")));

@@ -114,6 +114,7 @@ static void count(json_t *obj, const char *key, size_t n)
 typedef struct {
     qry_engine *e;
     json_t *docs, *kinds, *years, *regions;
+    double scale;                /* the match counted a sample: its share of the whole */
 } facet_ctx;
 
 /* Counts n passages of file in the documents facet, and through its kind and year
@@ -121,6 +122,10 @@ typedef struct {
 static void count_file(void *ctx, const char *file, size_t n)
 {
     facet_ctx *c = ctx;
+    if (c->scale != 1) {
+        double scaled = (double)n * c->scale + 0.5;
+        n = scaled < 1 ? 1 : (size_t)scaled;
+    }
     json_t *info = qry_file_shared(c->e, file);
     count(c->docs, file, n);
     count(c->kinds, json_string_value(json_object_get(info, "kind")), n);
@@ -132,7 +137,8 @@ static void count_file(void *ctx, const char *file, size_t n)
 void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 {
     facet_ctx c = {e, json_object_get(facets, "documents"), json_object_get(facets, "kinds"),
-                   json_object_get(facets, "years"), json_object_get(facets, "regions")};
+                   json_object_get(facets, "years"), json_object_get(facets, "regions"),
+                   r->facet_scale > 0 ? r->facet_scale : 1};
     if (e->filemap)
         qry_filemap_drain(e->filemap, count_file, &c);
     for (size_t f = 0; f < r->nfacets; f++)

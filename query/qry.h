@@ -80,6 +80,8 @@ typedef struct {
 typedef struct {
     char *query;
     size_t total;
+    int total_is_estimate;       /* total and facets are estimates (a large index, or
+                                    more matches than were examined) */
     double took_ms;
     qry_hit *hits;
     size_t nhits;

@@ -1,6 +1,6 @@
 /* result.c — a search's typed result and its one JSON writer: the text of
  * INTERFACE.md's result object that `search --json`, the daemon's NDJSON answers
- * and HTTP bodies all carry. Key order: query, total, took_ms, hits, facets; a
+ * and HTTP bodies all carry. Key order: query, total, total_is_estimate, took_ms, hits, facets; a
  * hit's: rank, score, its record's fields, highlights, highlights_chars, doc_id,
  * match. */
 #include "qry.h"
@@ -108,6 +108,7 @@ int qry_result_write(qry_buf *b, const qry_result *r)
     qry_buf_string(b, r->query, strlen(r->query));
     qry_buf_puts(b, ",\"total\":");
     qry_buf_integer(b, (json_int_t)r->total);
+    qry_buf_puts(b, r->total_is_estimate ? ",\"total_is_estimate\":true" : ",\"total_is_estimate\":false");
     qry_buf_puts(b, ",\"took_ms\":");
     qry_buf_real(b, r->took_ms);
     qry_buf_puts(b, ",\"hits\":[");

@@ -22,8 +22,23 @@
 
 #define SMALL_INDEX 20000        /* passages: up to here totals and facets are exact */
 #define CHECK_AT_LEAST 5000      /* on a small index, matches examined for them */
-/* One tier's match: with facets when counted; docs is the index's passage count
- * (SIZE_MAX: the count does not matter, stop at the hits asked for). */
+#define COUNT_AT_LEAST 1000      /* on a large one, matches counted before estimating */
+
+/* Passages up to which an index is small: SMALL_INDEX, or WENSOU_EXACT_LIMIT. */
+static size_t small_index(void)
+{
+    const char *v = getenv("WENSOU_EXACT_LIMIT");
+    char *end;
+    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
+    return v && *v && !*end ? (size_t)n : SMALL_INDEX;
+}
+
+/* One tier's match: with facets when counted; docs is the index's passage count.
+ * On a small index every candidate is verified as Xapian matches it, and counted
+ * tiers examine at least CHECK_AT_LEAST matches: totals and facets are exact. On a
+ * large one only the ranked candidates are verified until the page is full, and
+ * totals and facets are estimates from them (xsh_search_opts.verify_ranked): the
+ * cost follows the page asked for, not the passages that match. */
 static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, int above_excluded, size_t docs,
                     size_t offset, size_t limit, size_t per_doc, int counted, unsigned long long deadline_ns,
                     xsh_result **out, qry_err *err)
@@ -36,8 +51,16 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     o.offset = offset;
     o.limit = limit;
     /* exact totals and facets on a small index (docs passages); on a large one
-     * Xapian's estimate (the tiers' cost then stays with the hits asked for) */
-    o.check_at_least = docs <= SMALL_INDEX ? CHECK_AT_LEAST : offset + limit;
+     * only the ranked candidates are verified (the cost stays with the page)... */
+    int small = docs <= small_index();
+    /* ...but a pasted quotation's bigrams are found apart more often than together:
+     * its candidates mostly fail, and Xapian verifies them in one pass */
+    o.verify_ranked = !small && !(v->p && v->p->pasted);
+    /* counted: exactly on a small index; on a large one the matches up to
+     * COUNT_AT_LEAST (by weight only: the facets count a verified sample) */
+    o.check_at_least = !counted ? offset + limit : small ? CHECK_AT_LEAST : COUNT_AT_LEAST;
+    if (!small && !o.verify_ranked)
+        o.check_at_least = offset + limit;     /* Xapian's estimate, as it verifies */
     o.facet_slots = facet_slots;
     o.nfacets = counted && !e->filemap ? 1 : 0;
     if (counted && e->filemap) {
@@ -63,15 +86,24 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         o.decider_slot = WENSOU_SLOT_NORM;
     }
     xsh_err xe;
-    if (getenv("WENSOU_DEBUG_QUERY")) {
+    int debug = getenv("WENSOU_DEBUG_QUERY") != NULL;
+    if (debug) {
         char *d = xsh_query_describe(q);
         fprintf(stderr, "tier %d%s: %s\n", tier, exact ? "" : " (verified)", d);
         free(d);
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = xsh_search(e->db, q, &o, out, &xe);
     if (rc == XSH_EMODIFIED) {               /* a commit went past us: reopen and retry once */
         if (xsh_db_reopen(e->db, &xe) == 0)
             rc = xsh_search(e->db, q, &o, out, &xe);
+    }
+    if (debug && rc == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        fprintf(stderr, "  %.3f ms, %zu hits of %zu asked, %zu estimated\n",
+                (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, (*out)->nhits,
+                limit, (*out)->estimated);
     }
     if (rc == XSH_ETIMEOUT)
         return qry_fail(err, QRY_ETIMEOUT, "%s", _("the search ran past its time limit; make the query narrower"));
@@ -272,6 +304,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             if (rc)
                 break;
             pg->res->total = c->estimated;
+            pg->res->total_is_estimate |= c->lower != c->upper;
             qry_add_facets(e, pg->res->facets, c);
             xsh_result_free(c);
         }
@@ -289,7 +322,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             lim = OUTLINE_MAX;
         }
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX, off,
+        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->docs, off,
                       lim, req->per_doc, counted, pg->deadline_ns, &r, err);
         /* a page crowded by one document: the top of the ranking again, to spread */
         if (!rc && crowd && (pg->skip > 0 || crowded(e, r))) {
@@ -299,7 +332,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
                 qry_filemap_drain(e->filemap, forget_count, NULL);
             off = 0;
             lim = pg->skip + pg->need > CROWD_WINDOW ? pg->skip + pg->need : CROWD_WINDOW;
-            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], counted ? pg->docs : SIZE_MAX, off,
+            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->docs, off,
                           lim, req->per_doc, counted, pg->deadline_ns, &r, err);
         } else
             crowd = 0;
@@ -313,6 +346,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             crowd_order(e, r, pg->skip, pg->need);
         if (counted) {
             pg->res->total += r->estimated;
+            pg->res->total_is_estimate |= r->lower != r->upper;
             qry_add_facets(e, pg->res->facets, r);
         }
         qry_append_hits(e, shown, p->n ? k : 3, r, pg->res, req->offset, req->per_doc, pg->per_file);

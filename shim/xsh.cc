@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <exception>
 #include <functional>
 #include <map>
@@ -336,6 +337,12 @@ class DocidSpy : public Xapian::MatchSpy {
     void (*fn_)(void *, unsigned);
     void *ctx_;
     Deadline deadline_;
+};
+
+/* Counts the documents a match's spies see. */
+struct SeenSpy : public Xapian::MatchSpy {
+    size_t count = 0;
+    void operator()(const Xapian::Document &, double) override { count++; }
 };
 
 /* Counts the values of one slot over the documents of a match (a facet). */
@@ -783,6 +790,97 @@ void xsh_result_free(xsh_result *r)
     std::free(r);
 }
 
+} // extern "C"
+
+namespace {
+
+/* A hit of the page before it is copied out. */
+struct Ranked {
+    Xapian::docid docid;
+    double weight;
+    std::vector<std::string> terms;
+};
+
+#define FIRST_BATCH 64            /* ranked candidates verified at least */
+
+/* The page of a large index's verified tier: Xapian ranks without the decider,
+ * and the top ranked candidates (twice offset + limit, at least FIRST_BATCH) are
+ * verified, in docid order. Returns false when they cannot fill the page and the
+ * match has more (then most candidates fail, and the caller lets Xapian run the
+ * decider over the whole match); *share is the verified share of those checked,
+ * *ran_out whether they were the whole match, verified the documents that passed;
+ * r's totals are the candidates estimated in that share. */
+bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xsh_search_opts &o,
+                      CDecider &decider, std::vector<Ranked> &page, double *share, bool *ran_out,
+                      std::vector<Xapian::Document> &verified, xsh_result *r)
+{
+    const size_t want = o.offset + o.limit;
+    const size_t batch = std::max<size_t>(2 * want, FIRST_BATCH);
+    Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(batch));
+    std::vector<std::pair<Xapian::docid, size_t>> by_docid;   /* probes read forward */
+    for (auto it = m.begin(); it != m.end(); ++it)
+        by_docid.emplace_back(*it, static_cast<size_t>(it.get_rank()));
+    std::sort(by_docid.begin(), by_docid.end());
+    std::vector<char> held(by_docid.size(), 0);
+    size_t kept = 0;
+    for (const auto &d : by_docid) {
+        Xapian::Document doc = db.get_document(d.first, Xapian::DOC_ASSUME_VALID);
+        if (decider(doc)) {
+            held[d.second] = 1;
+            kept++;
+            verified.push_back(doc);
+        }
+    }
+    *ran_out = m.size() < batch;
+    *share = m.empty() ? 1 : static_cast<double>(kept) / static_cast<double>(m.size());
+    if (kept < want && !*ran_out)
+        return false;
+    r->estimated = std::max<size_t>(kept, static_cast<size_t>(m.get_matches_estimated() * *share + 0.5));
+    r->lower = kept;
+    r->upper = std::max<size_t>(m.get_matches_upper_bound(), r->estimated);
+    size_t i = 0, k = 0;
+    for (auto it = m.begin(); it != m.end(); ++it, ++i) {
+        if (!held[i])
+            continue;
+        if (k >= o.offset && k < want) {
+            Ranked h{*it, it.get_weight(), {}};
+            if (o.matching_terms)
+                h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+            page.push_back(std::move(h));
+        }
+        k++;
+    }
+    return true;
+}
+
+/* A large index's count: the match unweighted in docid order, so Xapian stops
+ * after check_at_least; the counters see those matches. Sets the totals from the
+ * verified share of the ranked candidates (verified: that share was measured, or
+ * there is nothing to verify), and the facets' scale. */
+void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_search_opts &o,
+                  const std::vector<Xapian::MatchSpy *> &counters, double share, bool verified, xsh_result *r)
+{
+    Xapian::Enquire cnt(db);
+    cnt.set_query(q);
+    cnt.set_weighting_scheme(Xapian::BoolWeight());
+    cnt.set_docid_order(Xapian::Enquire::ASCENDING);
+    SeenSpy seen;
+    for (auto *spy : counters)
+        cnt.add_matchspy(spy);
+    cnt.add_matchspy(&seen);
+    Xapian::MSet m = cnt.get_mset(0, 0, static_cast<Xapian::doccount>(o.check_at_least));
+    bool exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() && share == 1 && verified;
+    r->estimated = static_cast<size_t>(static_cast<double>(m.get_matches_estimated()) * share + 0.5);
+    r->lower = exact ? r->estimated : static_cast<size_t>(static_cast<double>(m.get_matches_lower_bound()) * share);
+    r->upper = exact ? r->estimated : std::max<size_t>(m.get_matches_upper_bound(), r->estimated + 1);
+    if (seen.count)
+        r->facet_scale = static_cast<double>(r->estimated) / static_cast<double>(seen.count);
+}
+
+} // namespace
+
+extern "C" {
+
 int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_result **out, xsh_err *err)
 {
     *out = nullptr;
@@ -803,43 +901,71 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             enq.set_time_limit(static_cast<double>(o->deadline_ns - now) / 1e9);   /* check_at_least gives way */
         }
         std::vector<std::unique_ptr<StreamCountSpy>> spies;
+        std::vector<Xapian::MatchSpy *> counters;    /* every spy, facets and docids */
         for (size_t i = 0; i < o->nfacets; i++) {
             spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i], o->deadline_ns));
-            enq.add_matchspy(spies.back().get());
+            counters.push_back(spies.back().get());
         }
         std::unique_ptr<DocidSpy> docids;
         if (o->on_match) {
             docids.reset(new DocidSpy(o->on_match, o->on_match_ctx, o->deadline_ns));
-            enq.add_matchspy(docids.get());
+            counters.push_back(docids.get());
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)
             decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot, o->deadline_ns));
-        Xapian::MSet mset = enq.get_mset(o->offset, o->limit, o->check_at_least, nullptr, decider.get());
+        r->facet_scale = 1;
+        std::vector<Ranked> page;
+        /* a large index: the page by rank (verifying only its candidates), the
+         * totals and facets from a bounded count (count_sample) */
+        const bool large = o->verify_ranked && o->collapse_slot < 0;
+        double share = 1;
+        bool ran_out = false, ranked = false;
+        std::vector<Xapian::Document> verified;
+        if (large && decider && o->limit > 0)
+            ranked = rank_then_verify(enq, *db->db, *o, *decider, page, &share, &ran_out, verified, r);
+        if (!ranked) {
+            if (!large)
+                for (auto *spy : counters)
+                    enq.add_matchspy(spy);
+            Xapian::MSet mset = enq.get_mset(o->offset, o->limit, large ? o->offset + o->limit : o->check_at_least,
+                                             nullptr, decider.get());
+            r->estimated = mset.get_matches_estimated();
+            r->lower = mset.get_matches_lower_bound();
+            r->upper = mset.get_matches_upper_bound();
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                Ranked h{*it, it.get_weight(), {}};
+                if (o->matching_terms)
+                    h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+                page.push_back(std::move(h));
+            }
+        }
+        if (large && ran_out) {                  /* every candidate verified: exact */
+            r->estimated = r->lower = r->upper = verified.size();
+            for (const auto &doc : verified)
+                for (auto *spy : counters)
+                    (*spy)(doc, 0);
+        } else if (large && o->check_at_least > o->offset + o->limit) {
+            count_sample(*db->db, q->q, *o, counters, share, ranked || !decider, r);
+        }
         if (o->deadline_ns && monotonic_ns() > o->deadline_ns)
             throw DeadlinePassed();
-        r->estimated = mset.get_matches_estimated();
-        r->lower = mset.get_matches_lower_bound();
-        r->upper = mset.get_matches_upper_bound();
-        r->hits = static_cast<xsh_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(xsh_hit)));
+        r->hits = static_cast<xsh_hit *>(std::calloc(page.size() ? page.size() : 1, sizeof(xsh_hit)));
         if (!r->hits)
             throw std::bad_alloc();
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        for (const Ranked &p : page) {
             xsh_hit &h = r->hits[r->nhits++];
-            h.docid = *it;
-            h.weight = it.get_weight();
+            h.docid = p.docid;
+            h.weight = p.weight;
             if (!o->skip_data) {
-                std::string data = it.get_document().get_data();
+                std::string data = db->db->get_document(p.docid).get_data();
                 h.data = dup_string(data);
                 h.data_len = data.size();
             }
-            std::vector<std::string> terms;
-            if (o->matching_terms)
-                terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
-            h.terms = static_cast<char **>(std::calloc(terms.size() ? terms.size() : 1, sizeof(char *)));
+            h.terms = static_cast<char **>(std::calloc(p.terms.size() ? p.terms.size() : 1, sizeof(char *)));
             if (!h.terms)
                 throw std::bad_alloc();
-            for (const auto &t : terms)
+            for (const auto &t : p.terms)
                 h.terms[h.nterms++] = dup_string(t);
         }
         r->facets = static_cast<xsh_facet *>(std::calloc(spies.size() ? spies.size() : 1, sizeof(xsh_facet)));

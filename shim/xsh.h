@@ -137,6 +137,16 @@ typedef struct {
     int (*decider)(void *ctx, xsh_candidate *c);
     void *decider_ctx;
     int decider_slot;
+    /* Without collapse: Xapian ranks without the decider and the spies, counting
+     * check_at_least matches; the top ranked candidates (twice offset + limit, at
+     * least 64) are verified, and the verified ones are the sample the facets and
+     * on_match count (xsh_result.facet_scale). The cost follows the page, not the
+     * matches; totals are estimates (lower < upper) unless the match ran out. When
+     * the sample cannot fill the page, or no hit is asked for (a count: then
+     * unweighted, in docid order, so that Xapian stops after check_at_least), the
+     * decider and the spies run over the match as without this, and the spies'
+     * counts are scaled to the estimate. */
+    int verify_ranked;
     /* When set, called with each document the match counts (as facet_slots see
      * them), without reading it: for counts the caller derives from docids. */
     void (*on_match)(void *ctx, unsigned docid);
@@ -164,6 +174,8 @@ typedef struct {
     size_t estimated, lower, upper;           /* matches in the whole index */
     xsh_facet *facets;
     size_t nfacets;
+    double facet_scale;                       /* facets and on_match counted a sample: multiply
+                                                 by this for the whole match (1: counted whole) */
 } xsh_result;
 
 void xsh_search_opts_init(xsh_search_opts *o);

@@ -807,3 +807,64 @@ Test(query, region_filters_by_the_region_a_title_names, .init = setup, .fini = t
     cr_expect_eq(json_array_size(json_object_get(r, "hits")), 0);
     json_decref(r);
 }
+
+/* The hits' identities (file and start) of a result, one string. */
+static char *hit_keys(json_t *r)
+{
+    size_t i, len = 0;
+    json_t *h;
+    char *out = calloc(1, 1);
+    json_array_foreach(json_object_get(r, "hits"), i, h) {
+        const char *f = json_string_value(json_object_get(h, "file"));
+        char key[1200];
+        int n = snprintf(key, sizeof key, "%s@%lld;", f ? f : "?", json_integer_value(json_object_get(h, "start")));
+        out = realloc(out, len + (size_t)n + 1);
+        memcpy(out + len, key, (size_t)n + 1);
+        len += (size_t)n;
+    }
+    return out;
+}
+
+/* A large index verifies only the ranked candidates until the page is full
+ * (WENSOU_EXACT_LIMIT=0 makes this one "large"): every query of the benchmark's
+ * lists gets the same first page as when every candidate is verified, and its
+ * total, now marked an estimate when not every candidate was examined, stays within
+ * a factor of two of the exact one. */
+Test(query, verifying_only_the_ranked_candidates_gives_the_same_first_page, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    const char *lists[] = {WENSOU_TEST_CORPUS "/../bench/queries.txt", WENSOU_TEST_CORPUS "/../bench/queries-natural.txt"};
+    size_t compared = 0, estimated = 0;
+    for (size_t l = 0; l < 2; l++) {
+        FILE *f = fopen(lists[l], "r");
+        cr_assert_not_null(f, "%s", lists[l]);
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = 0;
+            if (!line[0])
+                continue;
+            unsetenv("WENSOU_EXACT_LIMIT");
+            json_t *exact = search(line, 10);
+            setenv("WENSOU_EXACT_LIMIT", "0", 1);
+            json_t *ranked = search(line, 10);
+            unsetenv("WENSOU_EXACT_LIMIT");
+            char *a = hit_keys(exact), *b = hit_keys(ranked);
+            cr_expect_str_eq(b, a, "the first page of \"%s\" differs", line);
+            cr_expect(json_is_false(json_object_get(exact, "total_is_estimate")), "%s: exact total marked", line);
+            size_t te = total(exact), tr = total(ranked);
+            cr_expect(tr <= 2 * te + 2 && te <= 2 * tr + 2, "%s: total %zu, exactly %zu", line, tr, te);
+            if (json_is_true(json_object_get(ranked, "total_is_estimate")))
+                estimated++;
+            else
+                cr_expect_eq(tr, te, "%s: a total not marked estimated is %zu, exactly %zu", line, tr, te);
+            free(a);
+            free(b);
+            json_decref(exact);
+            json_decref(ranked);
+            compared++;
+        }
+        fclose(f);
+    }
+    cr_expect_geq(compared, 80);
+    cr_expect_geq(estimated, 1, "no total was an estimate: the ranked path did not run");
+}

@@ -418,7 +418,7 @@ function renderResult(r) {
   }
   const note = r.total === 0 ? '（没有段落包含全部词语，以下是最接近的结果）' : '';
   const took = r.took_ms != null ? ` · 用时 ${Number(r.took_ms).toFixed(2)} 毫秒` : '';
-  $('totals').textContent = `共 ${r.total} 条${took}${note}`;
+  $('totals').textContent = `${r.total_is_estimate ? '约' : '共'} ${r.total} 条${took}${note}`;
   $('summary').hidden = false;
   $('hits').replaceChildren(...hits.map(renderHit));
   renderFacets(r);
