@@ -14,16 +14,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#define COMMIT_EVERY_FILES 16
-#define COMMIT_EVERY_BYTES (16u << 20)
+/* A commit rewrites the index blocks its changes touch, so committing often writes
+ * the index many times over (every 16 files: 18x its size at the corpus x1000);
+ * commits come by size and time instead: after this much text, or this many
+ * seconds after the last commit, so a crash loses at most that much work. */
+#define COMMIT_EVERY_BYTES (32u << 20)
+#define COMMIT_EVERY_SECONDS 30
 /* Disk a commit may need per byte of source text, and beyond it (an index is 8-10
  * times its text; a commit writes new blocks before the old ones are freed). */
 #define SPACE_PER_TEXT_BYTE 12
 #define SPACE_MARGIN (8u << 20)
+
+static time_t monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
 
 struct idx_writer {
     xsh_db *db;
@@ -31,6 +43,8 @@ struct idx_writer {
     seg_state *st;
     char *db_path;
     size_t pending_files, pending_bytes;
+    time_t last_commit;          /* CLOCK_MONOTONIC seconds of the last commit (or open) */
+    size_t commit_bytes;         /* COMMIT_EVERY_BYTES, or WENSOU_COMMIT_BYTES */
     char *context;               /* what shapes every file (idx_writer_set_context), or NULL */
     int rebuild;                 /* re-index every file given, whatever its stored fingerprint */
     int broken;                  /* a write failed: the files since the last commit are not
@@ -93,6 +107,11 @@ int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out,
         free(w);
         return idx_fail(err, IDX_ENOMEM, db_path, NULL);
     }
+    w->last_commit = monotonic_seconds();
+    const char *cb = getenv("WENSOU_COMMIT_BYTES");
+    char *end;
+    unsigned long long n = cb && *cb ? strtoull(cb, &end, 10) : 0;
+    w->commit_bytes = cb && *cb && !*end && n > 0 ? (size_t)n : COMMIT_EVERY_BYTES;
     w->dict = dict;
     xsh_err xe;
     if (xsh_db_open(db_path, XSH_WRITE, &w->db, &xe) != 0) {
@@ -137,7 +156,7 @@ static int stored_record(idx_writer *w, const char *key, char hash[65], size_t *
 
 static int maybe_commit(idx_writer *w, idx_err *err)
 {
-    if (w->pending_files < COMMIT_EVERY_FILES && w->pending_bytes < COMMIT_EVERY_BYTES)
+    if (w->pending_bytes < w->commit_bytes && monotonic_seconds() - w->last_commit < COMMIT_EVERY_SECONDS)
         return 0;
     return idx_writer_commit(w, err);
 }
@@ -334,6 +353,7 @@ int idx_writer_commit(idx_writer *w, idx_err *err)
         return index_fail(err, w->db_path, &xe);
     }
     w->pending_files = w->pending_bytes = 0;
+    w->last_commit = monotonic_seconds();
     return 0;
 }
 

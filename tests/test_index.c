@@ -192,6 +192,7 @@ static whole_ctx kill_after(int ms)
 
 Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = teardown, .timeout = 600)
 {
+    setenv("WENSOU_COMMIT_BYTES", "65536", 1);             /* commits within the batch */
     char cmd[512];                                         /* 40 files */
     snprintf(cmd, sizeof cmd, "cd '%s' && for i in 1 2 3 4 5 6 7; do for f in 20*.txt; do cp \"$f\" \"copy$i-$f\"; done; done", docs);
     cr_assert_eq(system(cmd), 0);
