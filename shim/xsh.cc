@@ -568,6 +568,16 @@ int xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err)
     return guarded(err, [&] { *out = db->db->get_termfreq(term); });
 }
 
+int xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t stop_at, size_t *out, xsh_err *err)
+{
+    return guarded(err, [&] {
+        *out = 0;
+        const std::string p(prefix, len);
+        for (auto t = db->db->allterms_begin(p); t != db->db->allterms_end(p) && *out <= stop_at; ++t)
+            *out += t.get_termfreq();
+    });
+}
+
 int xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err)
 {
     return guarded(err, [&] { *out = static_cast<unsigned long>(db->db->get_revision()); });
@@ -890,7 +900,10 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
     int rc = guarded(err, [&] {
         Xapian::Enquire enq(*db->db);
         enq.set_query(q->q);
-        if (o->k1 > 0 || o->b > 0)
+        if (o->unranked) {
+            enq.set_weighting_scheme(Xapian::BoolWeight());
+            enq.set_docid_order(Xapian::Enquire::ASCENDING);
+        } else if (o->k1 > 0 || o->b > 0)
             enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
         if (o->collapse_slot >= 0)
             enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);

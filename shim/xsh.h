@@ -53,6 +53,9 @@ int  xsh_db_begin_transaction(xsh_db *db, xsh_err *err);          /* unflushed: 
 int  xsh_db_commit_transaction(xsh_db *db, xsh_err *err);
 int  xsh_db_cancel_transaction(xsh_db *db, xsh_err *err);
 int  xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err);
+/* The postings of every term that begins with prefix, summed; *out passes
+ * stop_at as soon as the sum does (the rest is not read). */
+int  xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t stop_at, size_t *out, xsh_err *err);
 int  xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err);
 /* The revision a reader sees (changes with every commit it has reopened to). */
 int  xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err);
@@ -147,6 +150,8 @@ typedef struct {
      * decider and the spies run over the match as without this, and the spies'
      * counts are scaled to the estimate. */
     int verify_ranked;
+    /* Unweighted, in docid order (scores 0): Xapian stops after the page. */
+    int unranked;
     /* When set, called with each document the match counts (as facet_slots see
      * them), without reading it: for counts the caller derives from docids. */
     void (*on_match)(void *ctx, unsigned docid);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Scale benchmark (#15): the corpus repeated 1, 10, 100 and 1000 times (×1000 = 5,000
+# files, 208 MB of text, ~505,000 passages). Per scale: wensou's index time, size,
+# peak RSS and bytes written (write amplification = written / size) beside the CJK
+# n-gram peer's (python3-xapian, the same passages); then ROUNDS interleaved rounds of
+# query latency (bench/queries.txt, bench/queries-natural.txt and 的, each query
+# REPEAT times, in process) for wensou and the peer, and 的 alone; min / median / max
+# over the rounds of each system's median and p99, the load average, and the slope of
+# wensou's median latency against collection size (log10 of the ratio per decade).
+# usage: bench/scale.sh [BUILD_DIR] ["SCALES"] [ROUNDS] [REPEAT]   (from the repo root)
+set -euo pipefail
+build=${1:-build}
+scales=${2:-1 10 100 1000}
+rounds=${3:-3}
+repeat=${4:-3}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+cat bench/queries.txt bench/queries-natural.txt > "$tmp/all.txt"
+echo 的 >> "$tmp/all.txt"
+echo 的 > "$tmp/de.txt"
+dict="$build/dict"
+
+# stats "v1 v2 ...": min / median / max
+stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %9.1f  median %9.1f  max %9.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
+median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+declare -A wmed
+for s in $scales; do
+  docs="$tmp/docs$s"; mkdir -p "$docs"
+  for i in $(seq -w 1 "$s"); do for f in corpus/*.txt; do ln "$f" "$docs/k$i-$(basename "$f")" 2>/dev/null || cp "$f" "$docs/k$i-$(basename "$f")"; done; done
+  sync
+  text=$(cat "$docs"/* | wc -c)
+  echo "== corpus x $s: $(ls "$docs" | wc -l) files, $((text / 1000000)) MB of text"
+  /usr/bin/time -f "%e %U %S %M %O" -o "$tmp/time" "$build/wensou" index --quiet --db "$tmp/w$s.db" "$docs" > "$tmp/summary"
+  read -r secs user sys rss out < "$tmp/time"
+  size=$(du -sb "$tmp/w$s.db" | cut -f1)
+  passages=$(sed -n 's/.*; \([0-9]*\) passages;.*/\1/p' "$tmp/summary")
+  awk -v t="$text" -v s="$secs" -v u="$user" -v y="$sys" -v r="$rss" -v o="$out" -v z="$size" -v p="$passages" 'BEGIN {
+    printf "   %-28s %7.1f s  %5.2f MB/s  %5.2f MB per CPU-s  index %7.1f MB  peak RSS %6.0f MB  written %7.1f MB (%.2fx the index)  %s passages\n",
+      "wensou index", s, t/1e6/s, t/1e6/(u+y), z/1e6, r/1024, o*512/1e6, o*512/z, p }' | tee "$tmp/w.line"
+  read -r psecs psize prss < <(/usr/bin/python3 bench/scale_peer.py index "$build/wensou" "$tmp/p$s.db" "$s" corpus/*.txt)
+  awk -v t="$text" -v s="$psecs" -v z="$psize" -v r="$prss" 'BEGIN {
+    printf "   %-28s %7.1f s  %5.2f MB/s  index %7.1f MB  peak RSS %6.0f MB (passages given)\n", "n-gram peer index", s, t/1e6/s, z/1e6, r/1024 }'
+  awk -v a="$secs" -v b="$psecs" 'BEGIN { printf "   indexing: wensou %.2fx the peer'"'"'s speed\n", b/a }'
+  wm=""; wp=""; pm=""; pp=""; dm=""; dpm=""
+  for r in $(seq 1 "$rounds"); do
+    read -r m p < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
+    wm="$wm $m"; wp="$wp $p"
+    read -r m p < <(/usr/bin/python3 bench/scale_peer.py search "$tmp/p$s.db" "$tmp/all.txt" "$repeat")
+    pm="$pm $m"; pp="$pp $p"
+    read -r m p < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/de.txt" 9 | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1)}} END {print m, 0}')
+    dm="$dm $m"
+    read -r m p < <(/usr/bin/python3 bench/scale_peer.py search "$tmp/p$s.db" "$tmp/de.txt" 9)
+    dpm="$dpm $m"
+  done
+  echo "   search, $(wc -l < "$tmp/all.txt") queries x $repeat, $rounds rounds (us):"
+  echo "     wensou      median $(stats "$wm")   p99 $(stats "$wp")"
+  echo "     n-gram peer median $(stats "$pm")   p99 $(stats "$pp")"
+  echo "     的: wensou median $(stats "$dm");  peer median $(stats "$dpm")"
+  awk -v a="$(median "$wm")" -v b="$(median "$pm")" 'BEGIN { printf "     wensou %.2fx faster than the peer (medians)\n", b/a }'
+  echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  wmed[$s]=$(median "$wm")
+  rm -rf "$tmp/p$s.db"
+  prev=$s
+done
+echo "== slope of wensou's median latency per decade of collection size (target <= 0.3 from x100 to x1000)"
+last=""
+for s in $scales; do
+  if [ -n "$last" ]; then
+    awk -v a="${wmed[$last]}" -v b="${wmed[$s]}" -v x="$last" -v y="$s" 'BEGIN { printf "   x%s -> x%s: %.1f -> %.1f us, slope %.2f\n", x, y, a, b, log(b/a)/log(y/x) }'
+  fi
+  last=$s
+done
