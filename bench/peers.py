@@ -3,6 +3,7 @@
 issues compare wensou with. Imported by the scripts beside it."""
 import json
 import subprocess
+import time
 
 import xapian
 
@@ -44,6 +45,20 @@ def ngram_index(db_path, ps, with_sections=True):
             tg.index_text(s)
         doc.add_boolean_term("F" + p["file"])
     write_index(db_path, ps, add_terms)
+
+
+def latencies(fn, queries, repeat):
+    """Each query once to warm up, then every query repeat times: the latencies in
+    microseconds, sorted."""
+    for q in queries:
+        fn(q)
+    lat = []
+    for _ in range(repeat):
+        for q in queries:
+            t0 = time.perf_counter()
+            fn(q)
+            lat.append((time.perf_counter() - t0) * 1e6)
+    return sorted(lat)
 
 
 def ngram_searcher(db_path):

@@ -29,16 +29,7 @@ def index(wensou, db, copies, files):
 
 def search(db, qfile, repeat):
     queries = [l.strip() for l in open(qfile, encoding="utf-8") if l.strip()]
-    fn = peers.ngram_searcher(db)
-    for q in queries:
-        fn(q)
-    lat = []
-    for _ in range(repeat):
-        for q in queries:
-            t0 = time.perf_counter()
-            fn(q)
-            lat.append((time.perf_counter() - t0) * 1e6)
-    lat.sort()
+    lat = peers.latencies(peers.ngram_searcher(db), queries, repeat)
     print("%.1f %.1f" % (lat[len(lat) // 2], lat[int(len(lat) * 0.99)]))
 
 

@@ -5,7 +5,6 @@ inspect`), same queries, in process. usage: search_peers.py WENSOU QUERIES REPEA
 import os
 import sys
 import tempfile
-import time
 
 import peers
 
@@ -23,15 +22,7 @@ def main():
     path = os.path.join(tempfile.mkdtemp(), "ngram")
     peers.ngram_index(path, ps, with_sections=False)
     for name, fn in (("python3-xapian CJK n-gram", peers.ngram_searcher(path)), ("SQLite FTS5 trigram", peers.fts5_searcher(ps))):
-        for q in queries:
-            fn(q)
-        lat = []
-        for _ in range(repeat):
-            for q in queries:
-                t0 = time.perf_counter()
-                fn(q)
-                lat.append((time.perf_counter() - t0) * 1e6)
-        report(name, lat, len(queries), repeat)
+        report(name, peers.latencies(fn, queries, repeat), len(queries), repeat)
 
 
 if __name__ == "__main__":
