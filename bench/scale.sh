@@ -58,7 +58,7 @@ for s in $scales; do
   echo "     wensou      median $(stats "$wm")   p99 $(stats "$wp")"
   echo "     n-gram peer median $(stats "$pm")   p99 $(stats "$pp")"
   echo "     的: wensou median $(stats "$dm");  peer median $(stats "$dpm")"
-  awk -v a="$(median "$wm")" -v b="$(median "$pm")" 'BEGIN { printf "     wensou %.2fx faster than the peer (medians)\n", b/a }'
+  awk -v a="$(median "$wm")" -v b="$(median "$pm")" 'BEGIN { printf "     wensou'"'"'s median is %.2fx the peer'"'"'s\n", a/b }'
   echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   wmed[$s]=$(median "$wm")
   rm -rf "$tmp/p$s.db"
