@@ -111,7 +111,7 @@ int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out,
     const char *cb = getenv("WENSOU_COMMIT_BYTES");
     char *end;
     unsigned long long n = cb && *cb ? strtoull(cb, &end, 10) : 0;
-    w->commit_bytes = cb && *cb && !*end && n > 0 ? (size_t)n : COMMIT_EVERY_BYTES;
+    w->commit_bytes = cb && *cb && *cb != '-' && !*end && n > 0 ? (size_t)n : COMMIT_EVERY_BYTES;
     w->dict = dict;
     xsh_err xe;
     if (xsh_db_open(db_path, XSH_WRITE, &w->db, &xe) != 0) {

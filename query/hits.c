@@ -122,7 +122,9 @@ typedef struct {
 static void count_file(void *ctx, const char *file, size_t n)
 {
     facet_ctx *c = ctx;
-    if (c->scale != 1) {
+    if (c->scale != 1) {                 /* a sample: a file seen counts at least once */
+        if (c->scale <= 0)
+            return;
         double scaled = (double)n * c->scale + 0.5;
         n = scaled < 1 ? 1 : (size_t)scaled;
     }
@@ -138,7 +140,7 @@ void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
 {
     facet_ctx c = {e, json_object_get(facets, "documents"), json_object_get(facets, "kinds"),
                    json_object_get(facets, "years"), json_object_get(facets, "regions"),
-                   r->facet_scale > 0 ? r->facet_scale : 1};
+                   r->facet_scale};
     if (e->filemap)
         qry_filemap_drain(e->filemap, count_file, &c);
     for (size_t f = 0; f < r->nfacets; f++)

@@ -30,7 +30,7 @@ static size_t small_index(void)
     const char *v = getenv("WENSOU_EXACT_LIMIT");
     char *end;
     unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
-    return v && *v && !*end ? (size_t)n : SMALL_INDEX;
+    return v && *v && *v != '-' && !*end ? (size_t)n : SMALL_INDEX;
 }
 
 /* One tier's match: with facets when counted; docs is the index's passage count.
@@ -265,13 +265,15 @@ static void crowd_order(qry_engine *e, xsh_result *r, size_t skip, size_t need)
 
 #define WIDE_POSTINGS 100000    /* a character's bigrams this many postings together: too wide to rank */
 
-/* The query is one character alone, whose bigrams (and unigram) hold more than
- * WIDE_POSTINGS postings together: ranking them would walk every one (的: 548,000
+/* On a large index, the query is one Han character alone, whose bigrams (and
+ * unigram) hold more than WIDE_POSTINGS postings together: ranking them would walk every one (的: 548,000
  * on the corpus x1000, 46 ms), so its passages are listed in index order instead. */
-static int one_wide_character(qry_engine *e, const qry_parsed *p)
+static int one_wide_character(qry_engine *e, const qry_parsed *p, size_t docs)
 {
-    if (p->n != 1 || p->units[0].negated || strlen(p->units[0].norm) != 3 ||
-        (unsigned char)p->units[0].norm[0] < 0xE3)
+    if (docs <= small_index() || p->n != 1 || p->units[0].negated || strlen(p->units[0].norm) != 3)
+        return 0;
+    unsigned char lead = (unsigned char)p->units[0].norm[0];       /* U+4E00–U+9FFF */
+    if (lead < 0xE4 || lead > 0xE9)
         return 0;
     size_t postings = 0;
     xsh_err xe;
@@ -301,7 +303,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
     if (getenv("WENSOU_DEBUG_QUERY"))
         fprintf(stderr, "terms: %zu\n", terms);
-    int unranked = one_wide_character(e, p);
+    int unranked = one_wide_character(e, p, pg->docs);
     qry_verifier verifier;
     int rc = qry_verifier_init(&verifier, e->st, p) != 0 ? qry_fail(err, QRY_ENOMEM, "%s", _("out of memory")) : 0;
     if (!rc && terms > QRY_MAX_TERMS) {

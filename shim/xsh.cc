@@ -804,6 +804,19 @@ void xsh_result_free(xsh_result *r)
 
 namespace {
 
+/* Throws DeadlinePassed when deadline (CLOCK_MONOTONIC ns; 0: none) has passed, and
+ * gives the match what is left of it (Xapian's limit only switches off
+ * check_at_least; the decider and the spies check the deadline themselves). */
+void apply_deadline(Xapian::Enquire &enq, uint64_t deadline)
+{
+    if (!deadline)
+        return;
+    uint64_t now = monotonic_ns();
+    if (now >= deadline)
+        throw DeadlinePassed();
+    enq.set_time_limit(static_cast<double>(deadline - now) / 1e9);
+}
+
 /* A hit of the page before it is copied out. */
 struct Ranked {
     Xapian::docid docid;
@@ -863,28 +876,39 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
     return true;
 }
 
-/* A large index's count: the match unweighted in docid order, so Xapian stops
- * after check_at_least; the counters see those matches. Sets the totals from the
- * verified share of the ranked candidates (verified: that share was measured, or
- * there is nothing to verify), and the facets' scale. */
+/* A large index's count and facets: the match unweighted in docid order, so Xapian
+ * stops after check_at_least (or the page); the counters see those matches. What
+ * the page's match knew stays when it is exact (lower == upper), and the facets are
+ * scaled to it; else the total is the candidates counted times the verified share of
+ * the ranked ones (share < 0: not measured, the candidates as they are), never below
+ * the verified hits (r->lower). Unverified candidates of a decider are an estimate. */
 void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_search_opts &o,
-                  const std::vector<Xapian::MatchSpy *> &counters, double share, bool verified, xsh_result *r)
+                  const std::vector<Xapian::MatchSpy *> &counters, bool has_decider, double share, xsh_result *r)
 {
     Xapian::Enquire cnt(db);
     cnt.set_query(q);
     cnt.set_weighting_scheme(Xapian::BoolWeight());
     cnt.set_docid_order(Xapian::Enquire::ASCENDING);
+    apply_deadline(cnt, o.deadline_ns);
     SeenSpy seen;
     for (auto *spy : counters)
         cnt.add_matchspy(spy);
     cnt.add_matchspy(&seen);
-    Xapian::MSet m = cnt.get_mset(0, 0, static_cast<Xapian::doccount>(o.check_at_least));
-    bool exact = m.get_matches_lower_bound() == m.get_matches_upper_bound() && share == 1 && verified;
-    r->estimated = static_cast<size_t>(static_cast<double>(m.get_matches_estimated()) * share + 0.5);
-    r->lower = exact ? r->estimated : static_cast<size_t>(static_cast<double>(m.get_matches_lower_bound()) * share);
-    r->upper = exact ? r->estimated : std::max<size_t>(m.get_matches_upper_bound(), r->estimated + 1);
-    if (seen.count)
-        r->facet_scale = static_cast<double>(r->estimated) / static_cast<double>(seen.count);
+    Xapian::MSet m = cnt.get_mset(0, 0, static_cast<Xapian::doccount>(std::max(o.check_at_least, o.offset + o.limit)));
+    if (r->lower != r->upper) {
+        size_t lo = m.get_matches_lower_bound(), hi = m.get_matches_upper_bound();
+        double est = static_cast<double>(m.get_matches_estimated());
+        if (has_decider) {
+            est *= share >= 0 ? share : 1;
+            lo = r->lower;                        /* the verified ones, at least */
+        }
+        r->estimated = std::max<size_t>(r->lower, static_cast<size_t>(est + 0.5));
+        r->lower = std::max<size_t>(r->lower, lo);
+        r->upper = std::max<size_t>(hi, r->estimated);
+        if (has_decider && r->lower == r->upper && share < 0)
+            r->lower = 0;                         /* nothing was verified: an estimate */
+    }
+    r->facet_scale = seen.count ? static_cast<double>(r->estimated) / static_cast<double>(seen.count) : 1;
 }
 
 } // namespace
@@ -907,12 +931,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
         if (o->collapse_slot >= 0)
             enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);
-        if (o->deadline_ns) {
-            uint64_t now = monotonic_ns();
-            if (now >= o->deadline_ns)
-                throw DeadlinePassed();
-            enq.set_time_limit(static_cast<double>(o->deadline_ns - now) / 1e9);   /* check_at_least gives way */
-        }
+        apply_deadline(enq, o->deadline_ns);
         std::vector<std::unique_ptr<StreamCountSpy>> spies;
         std::vector<Xapian::MatchSpy *> counters;    /* every spy, facets and docids */
         for (size_t i = 0; i < o->nfacets; i++) {
@@ -958,8 +977,8 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             for (const auto &doc : verified)
                 for (auto *spy : counters)
                     (*spy)(doc, 0);
-        } else if (large && o->check_at_least > o->offset + o->limit) {
-            count_sample(*db->db, q->q, *o, counters, share, ranked || !decider, r);
+        } else if (large && !counters.empty()) {  /* a counted tier */
+            count_sample(*db->db, q->q, *o, counters, decider != nullptr, ranked || o->limit > 0 ? share : -1, r);
         }
         if (o->deadline_ns && monotonic_ns() > o->deadline_ns)
             throw DeadlinePassed();

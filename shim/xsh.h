@@ -140,15 +140,14 @@ typedef struct {
     int (*decider)(void *ctx, xsh_candidate *c);
     void *decider_ctx;
     int decider_slot;
-    /* Without collapse: Xapian ranks without the decider and the spies, counting
-     * check_at_least matches; the top ranked candidates (twice offset + limit, at
-     * least 64) are verified, and the verified ones are the sample the facets and
-     * on_match count (xsh_result.facet_scale). The cost follows the page, not the
-     * matches; totals are estimates (lower < upper) unless the match ran out. When
-     * the sample cannot fill the page, or no hit is asked for (a count: then
-     * unweighted, in docid order, so that Xapian stops after check_at_least), the
-     * decider and the spies run over the match as without this, and the spies'
-     * counts are scaled to the estimate. */
+    /* A large index, without collapse: the page's cost follows the page. Xapian
+     * ranks without the decider and only the top ranked candidates (twice offset +
+     * limit, at least 64) are verified; when they cannot fill the page, the decider
+     * runs over the match as without this. A counted tier (facets or on_match) is
+     * then counted by a second match, unweighted in docid order, stopping after
+     * check_at_least: its spies see those matches, the total is their count times the
+     * verified share, and xsh_result.facet_scale scales the spies' counts to it.
+     * Totals are estimates (lower < upper) unless known exactly. */
     int verify_ranked;
     /* Unweighted, in docid order (scores 0): Xapian stops after the page. */
     int unranked;

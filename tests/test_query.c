@@ -818,7 +818,9 @@ static char *hit_keys(json_t *r)
         const char *f = json_string_value(json_object_get(h, "file"));
         char key[1200];
         int n = snprintf(key, sizeof key, "%s@%lld;", f ? f : "?", json_integer_value(json_object_get(h, "start")));
+        cr_assert(n > 0 && (size_t)n < sizeof key);
         out = realloc(out, len + (size_t)n + 1);
+        cr_assert_not_null(out);
         memcpy(out + len, key, (size_t)n + 1);
         len += (size_t)n;
     }
