@@ -6,9 +6,10 @@ the files and folders given), `wensou inspect` models it; this counts, per file 
 in all:
   - cut: passages that end without sentence punctuation while the next passage of
     the same section goes on (a sentence cut across passages; table rows and
-    headings-only passages aside);
-  - boilerplate: passages that are a source, editor or licence notice
-    (来源：, 责任编辑：, (完), 版权所有, 转载请注明 ...), which should not be passages;
+    headings-only passages aside; a picture's captions stand beside the text, so
+    they are neither cut nor the next passage);
+  - boilerplate: passages that are a source, editor, licence or picture-credit notice
+    (来源：, 责任编辑：, (完), 版权所有, 转载请注明, 本版图片由…提供 ...), which should not be passages;
   - span: passages that run across a page boundary (page < page_end);
   - metadata: whether the title, date, kind, issuer and region are known (kind not
     the default 文档, date not null, title not the file name; a news story names no
@@ -25,7 +26,8 @@ import re
 import subprocess
 
 SENTENCE_END = tuple('。！？；：”」）)…!?;:')
-BOILERPLATE = re.compile(r'^(来源[:：]|责任编辑[:：]|编辑[:：]|（完）|\(完\)|版权所有|转载请注明|本文来源|声明[:：])')
+BOILERPLATE = re.compile(r'^(来源[:：]|责任编辑[:：]|编辑[:：]|（完）|\(完\)|版权所有|转载请注明|本文来源|声明[:：]|'
+                         r'[（(]?本版图片|[（(]?图片由|图片来源)')
 
 
 def model(binary, path):
@@ -37,7 +39,8 @@ def model(binary, path):
 
 
 def check(doc, passages, path):
-    cut = sum(1 for a, b in zip(passages, passages[1:])
+    flow = [p for p in passages if p.get('type') != 'caption']   # a picture's captions stand beside the text
+    cut = sum(1 for a, b in zip(flow, flow[1:])
               if '\t' not in a['text'] and not a['text'].rstrip().endswith(SENTENCE_END)
               and a['section'] == b['section'])
     boiler = sum(1 for p in passages if BOILERPLATE.match(p['text']))

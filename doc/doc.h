@@ -29,7 +29,7 @@ typedef enum {
 /* "pdf", "docx", "footer", "toc", "estimated", or NULL for IDX_PAGE_NONE. */
 const char *idx_page_source_name(idx_page_source s);
 
-typedef enum { IDX_PASSAGE_TEXT = 0, IDX_PASSAGE_TABLE_ROW, IDX_PASSAGE_BOX } idx_passage_kind;
+typedef enum { IDX_PASSAGE_TEXT = 0, IDX_PASSAGE_TABLE_ROW, IDX_PASSAGE_BOX, IDX_PASSAGE_CAPTION } idx_passage_kind;
 
 typedef struct {
     size_t start, end;        /* [start, end) in the source bytes (see idx_doc.text) */
@@ -105,7 +105,7 @@ int  idx_file_read(const char *path, char **abs, char **bytes, size_t *len, idx_
  * numbered items' own 、 (structure.c); a sentence up to 800 characters whole (passage.c).
  * 10: an HTML page's PubDate (html.c); long list items' lines and short lines finished at
  * once go on (layout.c); a long dateline-like paragraph stays text (structure.c). */
-#define IDX_MODEL_VERSION "10"
+#define IDX_MODEL_VERSION "11"
 
 int idx_fail(idx_err *err, int code, const char *path, const char *why);
 /* The manifest beside path (manifest.tsv, else manifest.csv): its header and the

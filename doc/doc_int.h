@@ -45,7 +45,8 @@ int idx_chars_over(const char *s, size_t len, size_t limit);
 
 /* ---- lines (lines.c) ---- */
 typedef enum {
-    LINE_BLANK = 0, LINE_TEXT, LINE_FOOTER, LINE_FORMFEED, LINE_TOC_TITLE, LINE_TOC_ENTRY
+    LINE_BLANK = 0, LINE_TEXT, LINE_FOOTER, LINE_FORMFEED, LINE_TOC_TITLE, LINE_TOC_ENTRY,
+    LINE_CAPTION           /* a picture's caption that a paragraph runs past (layout.c) */
 } line_kind;
 
 typedef struct {
@@ -60,6 +61,9 @@ typedef struct {
 
 /* Splits text into lines and classifies footers, form feeds, a table of contents. */
 int idx_lines_split(const idx_text *t, idx_line **out, size_t *n);
+/* The line is two phrases of at least min_chars characters each set apart by
+ * spaces, as a news subheading prints (厚植创新生态 护航企业成长; not 金燕翔 陈钟). */
+int idx_line_two_phrases(const idx_text *t, const idx_line *l, size_t min_chars);
 
 /* ---- blocks (layout.c, structure.c) ---- */
 typedef enum { BLOCK_PARA, BLOCK_HEADING, BLOCK_TABLE_TITLE, BLOCK_TABLE_HEADER, BLOCK_TABLE_ROW,
@@ -72,11 +76,14 @@ typedef struct {
     block_kind kind;
     int level;             /* headings: 1 outermost */
     int in_box;            /* inside a 专栏 box */
+    int caption;           /* a picture's caption (its own passage, never a heading) */
 } idx_block;
 
 /* Groups lines into paragraphs, joining hard-wrapped lines (and lines split by a
- * footer) back together. *wrapped tells whether the document is hard-wrapped. */
-int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nlines,
+ * footer) back together. *wrapped tells whether the document is hard-wrapped.
+ * Captions (short lines alone beside pictures) are blocks of their own; those a
+ * sentence runs past become LINE_CAPTION, and their blocks follow the paragraph. */
+int idx_layout_paragraphs(const idx_text *t, idx_line *lines, size_t nlines,
                           idx_block **out, size_t *n, int *wrapped);
 
 /* Classifies paragraphs: headings and their levels, tables, boxes, a title block.

@@ -6,7 +6,10 @@
  * (…落户大学生2万名。细化␠) continues too, and so does any line that ends opening a
  * bracket or quote (…在《) or a comma (，、), in any format. In text and PDF (not Word or HTML, whose paragraphs are
  * the file's own), a prose-wide line whose sentence is unfinished goes on unless the
- * next line starts a heading or list item or is a short line alone (a caption). */
+ * next line starts a heading or list item or is a short line alone (a caption).
+ * Captions are short lines alone beside other captions; a sentence unfinished
+ * before a picture's captions runs past them into the prose after (they become
+ * LINE_CAPTION, and blocks of their own after the paragraph). */
 #include "doc_int.h"
 
 #include <stdlib.h>
@@ -144,6 +147,71 @@ static int completes_at_once(const idx_text *t, const idx_line *l)
     return 0;
 }
 
+#define CAPTION_WIDTH 40     /* a caption is narrower (20 Chinese characters) */
+#define CAPTION_RUN 3        /* captions a sentence runs past at most */
+#define SUBHEADING_PHRASE 4  /* characters in each phrase of a news subheading (structure.c) */
+
+/* The next text line after i (blank lines, footers and form feeds skipped), or n. */
+static size_t next_text(const idx_line *lines, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && (lines[j].kind == LINE_BLANK || lines[j].kind == LINE_FOOTER || lines[j].kind == LINE_FORMFEED))
+        j++;
+    return j;
+}
+
+/* Whether s[a, b) has a comma, an enumeration comma, a semicolon or a colon: a
+ * clause, where a caption names a thing (一流营商环境, 柯桥平王线。). */
+static int has_clause_mark(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b;) {
+        int n;
+        int32_t cp = idx_cp_at(s, b, i, &n);
+        if (cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A || cp == ',' || cp == ';' || cp == ':')
+            return 1;
+        i += (size_t)n;
+    }
+    return 0;
+}
+
+/* Line i is short and alone between blank lines, names a thing (no clause), and is
+ * no table row, numbered heading, list item or news subheading (厚植创新生态
+ * 护航企业成长): a picture's caption, when pictures are around. */
+static int alone_short(const idx_text *t, const idx_line *lines, size_t n, size_t i)
+{
+    if (i >= n)
+        return 0;
+    const idx_line *l = &lines[i];
+    return l->kind == LINE_TEXT && !l->has_tab && l->width < CAPTION_WIDTH &&
+           (i == 0 || lines[i - 1].kind == LINE_BLANK) && (i + 1 == n || lines[i + 1].kind == LINE_BLANK) &&
+           !has_clause_mark(t->s, l->start, l->end) && !starts_with_heading_marker(t, l) &&
+           !starts_list_item(t, l) && !idx_line_two_phrases(t, l, SUBHEADING_PHRASE);
+}
+
+/* A prose line (at least min_width wide, not a heading or list item, no cells)
+ * that may continue a sentence. */
+static int prose_line(const idx_text *t, const idx_line *l, int min_width)
+{
+    return l->kind == LINE_TEXT && !l->has_tab && l->width >= min_width && !starts_with_heading_marker(t, l) &&
+           !starts_list_item(t, l);
+}
+
+/* A sentence left unfinished by line cur runs past up to CAPTION_RUN captions
+ * (j: the first) into the prose line after them (…决胜 / 大美鉴湖 / 全国“最美农村公路”
+ * ——柯桥平王线。 / 全年红，…): that line's index, or 0 when it does not. */
+static size_t past_captions(const idx_text *t, const idx_line *lines, size_t n, size_t cur, size_t j, int min_width)
+{
+    const idx_line *c = &lines[cur];
+    if (ends_sentence(t, c) || c->has_tab || c->width < min_width)
+        return 0;
+    for (int k = 0; k < CAPTION_RUN && alone_short(t, lines, n, j); k++) {
+        j = next_text(lines, n, j);
+        if (j < n && prose_line(t, &lines[j], min_width))
+            return j;
+    }
+    return 0;
+}
+
 /* Whether a paragraph whose line cur (first: its first line) does not end its
  * sentence goes on into the text line next: cur is at least min_width wide, is
  * not a heading's or a short list item's only line, and next starts neither and is no
@@ -165,7 +233,7 @@ static int sentence_goes_on(const idx_text *t, const idx_line *lines, size_t fir
     return !starts_with_heading_marker(t, n) && !starts_list_item(t, n);
 }
 
-int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nlines,
+int idx_layout_paragraphs(const idx_text *t, idx_line *lines, size_t nlines,
                           idx_block **out, size_t *n_out, int *wrapped)
 {
     size_t text_lines, near;
@@ -197,6 +265,8 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
     if (!b)
         return IDX_ENOMEM;
     size_t n = 0;
+    int min_width = *wrapped ? full * 6 / 10 : PROSE_LINE;
+    size_t last_caption = nlines;       /* the last caption standing on its own */
     for (size_t i = 0; i < nlines; i++) {
         if (lines[i].kind != LINE_TEXT)
             continue;
@@ -205,24 +275,51 @@ int idx_layout_paragraphs(const idx_text *t, const idx_line *lines, size_t nline
         p->kind = BLOCK_PARA;
         if (lines[i].has_tab)
             continue;
+        /* a caption: beside another (or a picture credit), or just after one */
+        if (by_sentence && i > body && alone_short(t, lines, nlines, i) &&
+            ((last_caption < nlines && next_text(lines, nlines, last_caption) == i) ||
+             alone_short(t, lines, nlines, next_text(lines, nlines, i)))) {
+            p->caption = 1;
+            last_caption = i;
+            continue;
+        }
         /* follow the paragraph while its last line fills the width, opens a
-         * bracket, or (wide enough) leaves its sentence unfinished */
-        size_t cur = i;
+         * bracket, or (wide enough) leaves its sentence unfinished, even past
+         * the captions of a picture set inside it */
+        size_t cur = i, captions = 0;
         for (;;) {
-            size_t j = cur + 1;
-            while (j < nlines && (lines[j].kind == LINE_BLANK || lines[j].kind == LINE_FOOTER || lines[j].kind == LINE_FORMFEED))
-                j++;
+            size_t j = next_text(lines, nlines, cur);
             if (j >= nlines || lines[j].kind != LINE_TEXT || lines[j].has_tab || starts_with_heading_marker(t, &lines[j]))
                 break;
             const idx_line *c = &lines[cur];
             int fills = *wrapped && ((!c->trailing_space && (space_marks_end || c->width >= full)) ||
                                      (c->trailing_space && c->width >= full && !ends_sentence(t, c)));
-            int unfinished = by_sentence && i > body && sentence_goes_on(t, lines, i, cur, j, *wrapped ? full * 6 / 10 : PROSE_LINE);
+            int unfinished = by_sentence && i > body && sentence_goes_on(t, lines, i, cur, j, min_width);
+            size_t past = !fills && !unfinished && by_sentence && i > body && !captions
+                              ? past_captions(t, lines, nlines, cur, j, min_width) : 0;
+            if (past) {
+                for (size_t k = j; k < past; k++)
+                    if (lines[k].kind == LINE_TEXT) {
+                        lines[k].kind = LINE_CAPTION;
+                        captions++;
+                    }
+                cur = past;
+                continue;
+            }
             if (!fills && !unfinished && !(ends_open(t, c) && !starts_list_item(t, &lines[j])))
                 break;
             cur = j;
         }
         p->last = cur;
+        /* the captions it ran past follow it, each a block */
+        for (size_t k = i; captions && k <= cur; k++)
+            if (lines[k].kind == LINE_CAPTION) {
+                idx_block *cb = &b[n++];
+                memset(cb, 0, sizeof *cb);
+                cb->first = cb->last = k;
+                cb->kind = BLOCK_PARA;
+                cb->caption = 1;
+            }
         i = cur;
     }
     *out = b;

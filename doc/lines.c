@@ -242,3 +242,25 @@ int idx_lines_split(const idx_text *t, idx_line **out, size_t *n_out)
     *n_out = n;
     return 0;
 }
+
+int idx_line_two_phrases(const idx_text *t, const idx_line *l, size_t min_chars)
+{
+    size_t before = 0, after = 0, gaps = 0;
+    int in_gap = 0;
+    for (size_t i = l->start; i < l->end;) {
+        int n;
+        int32_t cp = idx_cp_at(t->s, l->end, i, &n);
+        if (idx_is_space(cp)) {
+            gaps += !in_gap;
+            in_gap = 1;
+        } else {
+            in_gap = 0;
+            if (gaps == 0)
+                before++;
+            else
+                after++;
+        }
+        i += (size_t)n;
+    }
+    return gaps == 1 && before >= min_chars && after >= min_chars;
+}

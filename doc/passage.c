@@ -79,7 +79,8 @@ typedef struct {
 int idx_is_notice(const char *s, size_t len)
 {
     static const char *opens[] = {"来源：", "来源:", "责任编辑", "编辑：", "校对：", "审核：", "（完）", "(完)",
-                                  "版权所有", "转载请注明", "本文来源", "【责任编辑", "[责任编辑"};
+                                  "版权所有", "转载请注明", "本文来源", "【责任编辑", "[责任编辑",
+                                  "本版图片", "（本版图片", "(本版图片", "图片来源", "（图片由", "(图片由"};
     if (idx_chars_over(s, len, BOILERPLATE_MAX))
         return 0;
     for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++)
@@ -332,7 +333,7 @@ int idx_passages_build(const idx_text *t, const idx_line *lines, size_t nlines,
             rc = idx_repair_lines(t, lines, b, 0, &pb);
             if (!rc && pb.len && !idx_is_notice(pb.s, pb.len))
                 rc = add_paragraph(&bd, &pb, &path, b->in_box ? box : NULL,
-                                   b->in_box ? IDX_PASSAGE_BOX : IDX_PASSAGE_TEXT);
+                                   b->in_box ? IDX_PASSAGE_BOX : b->caption ? IDX_PASSAGE_CAPTION : IDX_PASSAGE_TEXT);
             idx_buf_free(&pb);
             break;
         }

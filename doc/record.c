@@ -43,7 +43,8 @@ json_t *idx_passage_json(const idx_doc *d, const idx_passage *p)
     if (p->table_header)
         json_object_set_new(o, "table_header", json_string(p->table_header));
     if (p->kind != IDX_PASSAGE_TEXT)
-        json_object_set_new(o, "type", json_string(p->kind == IDX_PASSAGE_TABLE_ROW ? "table_row" : "box"));
+        json_object_set_new(o, "type", json_string(p->kind == IDX_PASSAGE_TABLE_ROW ? "table_row"
+                                                   : p->kind == IDX_PASSAGE_CAPTION ? "caption" : "box"));
     json_t *meta = meta_json(d);
     if (meta)
         json_object_set_new(o, "meta", meta);

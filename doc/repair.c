@@ -56,7 +56,7 @@ int idx_repair_lines(const idx_text *t, const idx_line *lines, const idx_block *
     int first_line = 1;
     for (size_t li = blk->first; li <= blk->last; li++) {
         const idx_line *l = &lines[li];
-        if (l->kind != LINE_TEXT)
+        if (l->kind != LINE_TEXT && !(blk->caption && l->kind == LINE_CAPTION))
             continue;
         size_t a = l->start, e = l->end;
         if (li == blk->first && blk->skip > a)

@@ -9,6 +9,7 @@
 
 #define HEADING_MAX_CHARS 60
 #define SHORT_MAX_CHARS 40
+#define SUBHEADING_PHRASE 4      /* characters each phrase of a news subheading has at least */
 #define DATELINE_MAX_CHARS 60    /* a dateline longer than this is a paragraph that mentions a meeting */
 
 static int is_cn_numeral(int32_t cp)
@@ -170,6 +171,17 @@ static int has_inner_punct(const char *s, size_t len)
     return 0;
 }
 
+/* A headline's two parts around one full-width colon, and no other punctuation
+ * (柯桥区：一流营商环境点燃发展新引擎; not 各位代表：). s is NUL-terminated. */
+static int headline_colon(const char *s, size_t len)
+{
+    const char *c = strstr(s, "：");
+    if (!c || c == s || (size_t)(c - s) + 3 >= len)
+        return 0;                                /* none, or at either end */
+    size_t head = (size_t)(c - s), tail = len - head - 3;
+    return !has_inner_punct(s, head) && !has_inner_punct(c + 3, tail);
+}
+
 /* 附件 / 名词解释 / 前言 …: words that stand alone as a part's heading. */
 static int part_heading(const char *s, size_t len)
 {
@@ -206,19 +218,12 @@ static int unnumbered_heading(const char *s, size_t len, const char *next)
 }
 
 /* A news subheading: short, unpunctuated, two phrases set apart by a space
- * (厚植创新生态 护航企业成长) in the line as printed. */
+ * (厚植创新生态 护航企业成长) in the line as printed; two names (金燕翔 陈钟, a
+ * picture's photographers) are too short to be one. */
 static int news_subheading(const idx_text *t, const idx_line *l, const char *rep, size_t rep_len)
 {
-    if (idx_char_count(rep, rep_len) > SHORT_MAX_CHARS || has_inner_punct(rep, rep_len))
-        return 0;
-    for (size_t i = l->start; i < l->end;) {
-        int n;
-        int32_t cp = idx_cp_at(t->s, l->end, i, &n);
-        if (idx_is_space(cp) && i > l->start)
-            return 1;
-        i += (size_t)n;
-    }
-    return 0;
+    return idx_char_count(rep, rep_len) <= SHORT_MAX_CHARS && !has_inner_punct(rep, rep_len) &&
+           idx_line_two_phrases(t, l, SUBHEADING_PHRASE);
 }
 
 static int is_box_item(const char *s, size_t len)
@@ -281,6 +286,11 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
     for (size_t i = 0; i < n && !rc; i++) {
         idx_block b = in[i];
         const idx_line *first = &lines[b.first];
+        if (b.caption) {                          /* layout.c: beside a picture, not a heading */
+            b.kind = BLOCK_PARA;
+            out[m++] = b;
+            continue;
+        }
         if (first->has_tab) {
             b.kind = BLOCK_TABLE_ROW;
             out[m++] = b;
@@ -295,7 +305,7 @@ int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int w
             /* the title block: short unpunctuated lines before the text begins, and
              * the opening's notice, dateline and speaker (来源：甘肃日报 / ——2025年1月
              * 20日在…会议上 / 甘肃省省长 任振鹤) */
-            if (mk.kind == BLOCK_PARA && ((chars <= SHORT_MAX_CHARS && !has_inner_punct(rep, len)
+            if (mk.kind == BLOCK_PARA && ((chars <= SHORT_MAX_CHARS && (!has_inner_punct(rep, len) || headline_colon(rep, len))
                                            && !part_heading(rep, len)) ||
                                           idx_is_notice(rep, len) || (idx_is_dateline(rep) && chars <= DATELINE_MAX_CHARS) ||
                                           idx_is_speaker_line(rep))) {

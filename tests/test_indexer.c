@@ -117,18 +117,44 @@ Test(indexer, every_passage_range_holds_its_text_and_none_overlap)
         snprintf(path, sizeof path, "%s/%s", WENSOU_TEST_CORPUS, corpus_files[f]);
         char *bytes = test_slurp(path, &len);
         cr_expect_gt(d->npassages, 10, "%s: %zu passages", corpus_files[f], d->npassages);
-        size_t prev_end = 0;
+        size_t prev_start = 0, prev_end = 0;
         for (size_t i = 0; i < d->npassages; i++) {
             const idx_passage *p = &d->passages[i];
             cr_assert_leq(p->end, len);
+            if (p->kind == IDX_PASSAGE_CAPTION && p->start < prev_end) {
+                /* a caption a sentence ran past lies inside that sentence's passage */
+                cr_expect(p->start >= prev_start && p->end <= prev_end, "%s: caption %zu straddles a passage",
+                          corpus_files[f], i);
+                char *want = expected_text(bytes + p->start, p->end - p->start);
+                cr_expect_str_eq(p->text, want, "%s: caption %zu", corpus_files[f], i);
+                free(want);
+                continue;
+            }
             cr_expect_geq(p->start, prev_end, "%s: passage %zu overlaps the one before", corpus_files[f], i);
+            prev_start = p->start;
             prev_end = p->end;
             if (p->kind == IDX_PASSAGE_TABLE_ROW) {
                 cr_expect(p->text_len == p->end - p->start && memcmp(p->text, bytes + p->start, p->text_len) == 0,
                           "%s: table row %zu is not its bytes", corpus_files[f], i);
                 continue;
             }
-            char *want = expected_text(bytes + p->start, p->end - p->start);
+            /* its bytes less the captions of pictures set inside it (the passages after it) */
+            char *own = malloc(p->end - p->start + 1);
+            cr_assert_not_null(own);
+            size_t n = 0;
+            for (size_t k = p->start; k < p->end;) {
+                size_t skip = 0;
+                for (size_t c = i + 1; c < d->npassages && d->passages[c].kind == IDX_PASSAGE_CAPTION; c++)
+                    if (d->passages[c].start == k && d->passages[c].end <= p->end)
+                        skip = d->passages[c].end - k;
+                if (skip) {
+                    k += skip;
+                    continue;
+                }
+                own[n++] = bytes[k++];
+            }
+            char *want = expected_text(own, n);
+            free(own);
             cr_expect_str_eq(p->text, want, "%s: passage %zu [%zu, %zu)", corpus_files[f], i, p->start, p->end);
             free(want);
             cr_expect_null(strstr(p->text, "- 11 -"));
@@ -766,5 +792,40 @@ Test(indexer, a_long_lead_that_names_a_meeting_is_text_and_an_office_s_region_is
     const char *issuer = meta_of(d, "issuer", NULL), *region = meta_of(d, "region", NULL);
     cr_expect_str_eq(issuer ? issuer : "(none)", "绍兴市发展和改革委员会");
     cr_expect_str_eq(region ? region : "(none)", "绍兴市", "an office's place, not its name");
+    idx_doc_free(d);
+}
+
+Test(indexer, a_sentence_runs_past_a_picture_s_captions_and_captions_are_their_own_passages)
+{
+    /* #13: a scraped news page sets pictures with their captions inside a sentence
+     * (…奋战三季度、决胜 / 大美鉴湖 / 全国“最美农村公路”——柯桥平王线。 / 全年红，…) and
+     * credits them at the end; its headline's second line (区：…) is part of the title */
+    const char text[] =
+        "创新筑基 服务暖心\n\n柯桥区：一流营商环境点燃发展新引擎\n\n"
+        "初夏的鉴湖，水木两相滋养，孕育出盎然生机。柯桥区政企双向奔赴推动区域经济高质量发展。\n\n"
+        "会议明确提出，要紧盯综合实力全省竞跑，在提升指标上争一流，奋战三季度、决胜\n\n"
+        "大美鉴湖\n\n"
+        "全国“最美农村公路”——柯桥平王线。\n\n"
+        "全年红，以实际行动书写“全省竞跑、示范先行”高分答卷，让企业在柯桥安心发展。\n\n"
+        "交通出行便利惠民 “最美目的地”人气攀升\n\n"
+        "柯桥的交通网络日益完善，往来安全便捷，还为当地文旅发展带来不小助力，游客数量持续增长。\n\n"
+        "柯诸高速\n\n金燕翔 陈钟\n\n"
+        "本版图片由柯桥区委宣传部提供\n";
+    idx_doc *d = model("news.txt", text, sizeof text - 1, 0);
+    const idx_passage *s = find_passage(d, "奋战三季度、决胜全年红，以实际行动");
+    cr_expect_not_null(s, "the sentence around the pictures is not whole");
+    cr_expect(s && !strstr(s->text, "大美鉴湖") && !strstr(s->text, "平王线"), "a caption is inside the sentence");
+    /* (a repaired text drops the space between Chinese words: 金燕翔陈钟) */
+    const char *captions[] = {"大美鉴湖", "全国“最美农村公路”——柯桥平王线。", "柯诸高速", "金燕翔陈钟"};
+    for (size_t i = 0; i < sizeof captions / sizeof captions[0]; i++) {
+        const idx_passage *c = find_passage(d, captions[i]);
+        cr_expect(c && c->kind == IDX_PASSAGE_CAPTION && strcmp(c->text, captions[i]) == 0,
+                  "%s is no caption passage of its own", captions[i]);
+    }
+    const idx_passage *t = find_passage(d, "交通网络日益完善");
+    cr_expect(t && t->nsection == 1 && strstr(t->section[0], "交通出行便利惠民"),
+              "the news subheading heads its paragraph: %s", t ? path_of(t) : "");
+    cr_expect_null(find_passage(d, "本版图片"), "the picture credit is a passage");
+    cr_expect_null(find_passage(d, "点燃发展新引擎"), "the headline's second line is a passage");
     idx_doc_free(d);
 }
