@@ -160,14 +160,16 @@ static size_t next_text(const idx_line *lines, size_t n, size_t i)
     return j;
 }
 
-/* Whether s[a, b) has a comma, an enumeration comma, a semicolon or a colon: a
- * clause, where a caption names a thing (一流营商环境, 柯桥平王线。). */
+/* Whether s[a, b) has a comma, an enumeration comma, a semicolon or a colon, or a
+ * sentence's end before its last character: a clause, where a caption names a thing
+ * (大美鉴湖, 全国“最美农村公路”——柯桥平王线。). */
 static int has_clause_mark(const char *s, size_t a, size_t b)
 {
     for (size_t i = a; i < b;) {
         int n;
         int32_t cp = idx_cp_at(s, b, i, &n);
-        if (cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A || cp == ',' || cp == ';' || cp == ':')
+        if (cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A || cp == ',' || cp == ';' || cp == ':' ||
+            (idx_is_sentence_end(cp) && i + (size_t)n < b))
             return 1;
         i += (size_t)n;
     }

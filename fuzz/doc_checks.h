@@ -1,6 +1,8 @@
 /* doc_checks.h — what every fuzz target over the document model asserts: a file is
  * modelled or refused with a message; every passage lies inside the input, in
- * order, non-empty, with pages that never run backwards; the abbreviations mined
+ * order (a picture's caption that a sentence ran past follows that sentence's
+ * passages, before the text after them), non-empty, with pages that never run
+ * backwards; the abbreviations mined
  * from it are pairs of two short names. */
 #ifndef WENSOU_FUZZ_DOC_CHECKS_H
 #define WENSOU_FUZZ_DOC_CHECKS_H
@@ -17,12 +19,29 @@ static inline void check_document(int rc, idx_doc *d, const idx_err *err, size_t
         size_t prev = 0;
         for (size_t i = 0; i < d->npassages; i++) {
             const idx_passage *p = &d->passages[i];
-            if (p->start < prev || p->end > size || p->end <= p->start || p->text_len == 0) {
-                fprintf(stderr, "passage %zu: %zu..%zu of %zu (prev %zu), %zu bytes\n", i, p->start, p->end, size, prev, p->text_len);
+            if (p->end > size || p->end <= p->start || p->text_len == 0 || p->page_end < p->page) {
+                fprintf(stderr, "passage %zu: %zu..%zu of %zu, %zu bytes\n", i, p->start, p->end, size, p->text_len);
                 abort();
             }
-            if (p->page_end < p->page)
+            if (p->kind == IDX_PASSAGE_CAPTION) {
+                /* a caption a sentence ran past follows that sentence's passages: it
+                 * lies before the text that comes after them */
+                size_t k = i + 1;
+                while (k < d->npassages && d->passages[k].kind == IDX_PASSAGE_CAPTION)
+                    k++;
+                if (k < d->npassages && p->end > d->passages[k].start) {
+                    fprintf(stderr, "caption %zu: %zu..%zu after passage %zu at %zu\n", i, p->start, p->end, k,
+                            d->passages[k].start);
+                    abort();
+                }
+                if (p->start >= prev)
+                    prev = p->end;
+                continue;
+            }
+            if (p->start < prev) {
+                fprintf(stderr, "passage %zu: %zu..%zu of %zu (prev %zu)\n", i, p->start, p->end, size, prev);
                 abort();
+            }
             prev = p->end;
         }
     } else if (d != NULL || err->msg[0] == 0) {
