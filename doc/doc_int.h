@@ -64,6 +64,7 @@ int idx_lines_split(const idx_text *t, idx_line **out, size_t *n);
 /* The line is two phrases of at least min_chars characters each set apart by
  * spaces, as a news subheading prints (厚植创新生态 护航企业成长; not 金燕翔 陈钟). */
 int idx_line_two_phrases(const idx_text *t, const idx_line *l, size_t min_chars);
+#define SUBHEADING_PHRASE 4      /* characters in each phrase of a news subheading, at least */
 
 /* ---- blocks (layout.c, structure.c) ---- */
 typedef enum { BLOCK_PARA, BLOCK_HEADING, BLOCK_TABLE_TITLE, BLOCK_TABLE_HEADER, BLOCK_TABLE_ROW,

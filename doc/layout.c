@@ -149,7 +149,6 @@ static int completes_at_once(const idx_text *t, const idx_line *l)
 
 #define CAPTION_WIDTH 40     /* a caption is narrower (20 Chinese characters) */
 #define CAPTION_RUN 3        /* captions a sentence runs past at most */
-#define SUBHEADING_PHRASE 4  /* characters in each phrase of a news subheading (structure.c) */
 
 /* The next text line after i (blank lines, footers and form feeds skipped), or n. */
 static size_t next_text(const idx_line *lines, size_t n, size_t i)

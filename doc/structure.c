@@ -9,7 +9,6 @@
 
 #define HEADING_MAX_CHARS 60
 #define SHORT_MAX_CHARS 40
-#define SUBHEADING_PHRASE 4      /* characters each phrase of a news subheading has at least */
 #define DATELINE_MAX_CHARS 60    /* a dateline longer than this is a paragraph that mentions a meeting */
 
 static int is_cn_numeral(int32_t cp)
