@@ -1,4 +1,4 @@
-/* cmd_index.c — `wensou index [--db DIR] [--prune] [--quiet] PATH...`: files and
+/* cmd_index.c — `wensou index [--db DIR] [--prune] [--shards N] [--quiet] PATH...`: files and
  * folders (recursively) into the index. A file that fails is reported and skipped;
  * a progress bar on a terminal; a one-line summary; SIGINT/SIGTERM stop after the
  * current file with everything before it committed. */
@@ -269,83 +269,54 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
     return stop_requested != 0;
 }
 
+#define MAX_SHARDS 256
+
 static void usage(FILE *f)
 {
-    fputs(_("usage: wensou index [-d DIR] [--prune] [--rebuild] [-q] PATH...\n"
+    fputs(_("usage: wensou index [-d DIR] [--prune] [--rebuild] [--shards N] [-q] PATH...\n"
             "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx, *.html). Re-running changes only what changed.\n"
-            "  -d, --db DIR   the index (default $WENSOU_DB, else ./wensou.db)\n"
+            "  -d, --db DIR   the index (default $WENSOU_DB, else ./wensou.db); a shard set is written shard by shard\n"
             "      --prune    also remove the files that no longer exist\n"
             "      --rebuild  re-index every file given, changed or not\n"
+            "      --shards N make DIR a set of N indexes, each file in the one its path hashes to\n"
             "  -q, --quiet    no progress bar\n"), f);
 }
 
-int cmd_index(int argc, char **argv)
+/* What a run did, over every index it wrote (one, or each shard). */
+typedef struct {
+    file_counts saved;
+    size_t unchanged, bytes, removed;
+    int failed;
+} run_totals;
+
+/* Indexes files into the index at db (and prunes it when asked); adds what
+ * happened to t. Returns non-zero when the run must stop (interrupted, or the
+ * index could not be opened). */
+static int index_into(const char *db, const file_list *files, const seg_dict *dict, int rebuild, int prune, int quiet,
+                      run_totals *t)
 {
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"prune", no_argument, 0, 'p'},
-                                         {"rebuild", no_argument, 0, 'r'},
-                                         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *db = NULL;
-    int prune = 0, quiet = 0, rebuild = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'p': prune = 1; break;
-        case 'r': rebuild = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: return cli_getopt_error("index", c, optopt, argv[optind - 1]);
-        }
-    }
-    if (optind == argc && !prune)
-        return cli_usage_error("index", _("no PATH given"));
-    db = cli_db_path(db);
-
-    file_list files = {0};
-    int failed = 0;
-    for (int i = optind; i < argc; i++)
-        if (collect(&files, argv[i], 1, &failed) != 0) {
-            cli_error("index", _("out of memory"));
-            list_free(&files);
-            return CLI_FAILED;
-        }
-
-    seg_dict *dict;
-    if (cli_open_dict(1, &dict) != CLI_OK) {
-        list_free(&files);
-        return CLI_FAILED;
-    }
     idx_writer *w;
     idx_err err = {0};
     if (idx_writer_open(db, dict, &w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
-        seg_dict_close(dict);
-        list_free(&files);
-        return CLI_FAILED;
+        t->failed++;
+        return 1;
     }
     char context[65];
     if (cli_dict_fingerprint(context) != CLI_OK || idx_writer_set_context(w, context) != 0) {
         cli_error("index", _("out of memory"));
         idx_writer_close(w, NULL);
-        seg_dict_close(dict);
-        list_free(&files);
-        return CLI_FAILED;
+        t->failed++;
+        return 1;
     }
     idx_writer_set_rebuild(w, rebuild);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
     batch b;
     memset(&b, 0, sizeof b);
-    b.files = &files;
+    b.files = files;
     b.w = w;
     b.bar = !quiet && isatty(STDERR_FILENO);
     b.t0 = now();
-    if (idx_writer_add_files(w, files.paths, files.n, file_done, &b, &err) != 0 && !b.index_failed) {
+    if (idx_writer_add_files(w, files->paths, files->n, file_done, &b, &err) != 0 && !b.index_failed) {
         fprintf(stderr, "wensou: %s\n", err.msg);        /* before any file: the index itself */
         b.failed++;
     }
@@ -365,21 +336,125 @@ int cmd_index(int argc, char **argv)
     } else {
         settle(&b, 1);
     }
-    if (b.index_failed && b.reached < files.n) {
-        size_t left = files.n - b.reached;
+    if (b.index_failed && b.reached < files->n) {
+        size_t left = files->n - b.reached;
         fprintf(stderr, P_("wensou: %zu file was not tried: the index could not be written\n",
                            "wensou: %zu files were not tried: the index could not be written\n", left), left);
     }
+    t->saved.added += b.saved.added;
+    t->saved.updated += b.saved.updated;
+    t->saved.passages += b.saved.passages;
+    t->unchanged += b.unchanged;
+    t->bytes += b.bytes;
+    t->removed += removed;
+    t->failed += b.failed;
+    return stop_requested != 0;
+}
+
+/* Indexes files into each shard of a set: a file into the one its path hashes to. */
+static int index_shards(char *const *shards, size_t nshards, const file_list *files, const seg_dict *dict,
+                        int rebuild, int prune, int quiet, run_totals *t)
+{
+    file_list part = {0};                   /* borrows files' paths */
+    part.paths = calloc(files->n ? files->n : 1, sizeof *part.paths);
+    part.sizes = calloc(files->n ? files->n : 1, sizeof *part.sizes);
+    int stop = !part.paths || !part.sizes;
+    if (stop) {
+        cli_error("index", _("out of memory"));
+        t->failed++;
+    }
+    for (size_t s = 0; s < nshards && !stop; s++) {
+        part.n = part.total_bytes = 0;
+        for (size_t i = 0; i < files->n; i++)
+            if (idx_shard_of(files->paths[i], nshards) == s) {
+                part.paths[part.n] = files->paths[i];
+                part.sizes[part.n++] = files->sizes[i];
+                part.total_bytes += files->sizes[i];
+            }
+        stop = index_into(shards[s], &part, dict, rebuild, prune, quiet, t);   /* every shard, files or not */
+    }
+    free(part.paths);
+    free(part.sizes);
+    return stop;
+}
+
+int cmd_index(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"prune", no_argument, 0, 'p'},
+                                         {"rebuild", no_argument, 0, 'r'}, {"shards", required_argument, 0, 's'},
+                                         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL;
+    int prune = 0, quiet = 0, rebuild = 0, c;
+    size_t shard_count = 0;
+    char *end;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'p': prune = 1; break;
+        case 'r': rebuild = 1; break;
+        case 's':
+            shard_count = strtoul(optarg, &end, 10);
+            if (*end || optarg[0] < '1' || optarg[0] > '9' || shard_count > MAX_SHARDS)
+                return cli_usage_error("index", _("--shards takes a count from 1 to 256"));
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        default: return cli_getopt_error("index", c, optopt, argv[optind - 1]);
+        }
+    }
+    if (optind == argc && !prune)
+        return cli_usage_error("index", _("no PATH given"));
+    db = cli_db_path(db);
+
+    file_list files = {0};
+    int failed = 0;
+    for (int i = optind; i < argc; i++)
+        if (collect(&files, argv[i], 1, &failed) != 0) {
+            cli_error("index", _("out of memory"));
+            list_free(&files);
+            return CLI_FAILED;
+        }
+
+    char **shards = NULL;
+    size_t nshards = 0;
+    idx_err err = {0};
+    if (idx_shards_open(db, shard_count, &shards, &nshards, &err) != 0) {
+        fprintf(stderr, "wensou: %s\n", err.msg);
+        list_free(&files);
+        return CLI_FAILED;
+    }
+    seg_dict *dict;
+    if (cli_open_dict(1, &dict) != CLI_OK) {
+        idx_shards_free(shards, nshards);
+        list_free(&files);
+        return CLI_FAILED;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    run_totals t;
+    memset(&t, 0, sizeof t);
+    double t0 = now();
+    if (nshards)
+        index_shards(shards, nshards, &files, dict, rebuild, prune, quiet, &t);
+    else
+        index_into(db, &files, dict, rebuild, prune, quiet, &t);
     report_skipped(&files);
-    double dt = now() - b.t0;
+    double dt = now() - t0;
     if (stop_requested)
         fputs(_("interrupted: "), stdout);
-    printf(_("%zu added, %zu updated, %zu unchanged, %zu removed, %d failed"), b.saved.added, b.saved.updated,
-           b.unchanged, removed, failed + b.failed);
+    printf(_("%zu added, %zu updated, %zu unchanged, %zu removed, %d failed"), t.saved.added, t.saved.updated,
+           t.unchanged, t.removed, failed + t.failed);
     if (files.nskipped)
         printf(_(", %zu skipped"), files.nskipped);
-    printf(_("; %zu passages; %.2f s; %.1f MB/s\n"), b.saved.passages, dt, dt > 0 ? (double)b.bytes / 1e6 / dt : 0.0);
-    failed += b.failed;
+    printf(_("; %zu passages; %.2f s; %.1f MB/s\n"), t.saved.passages, dt, dt > 0 ? (double)t.bytes / 1e6 / dt : 0.0);
+    failed += t.failed;
+    idx_shards_free(shards, nshards);
     list_free(&files);
     seg_dict_close(dict);
     if (stop_requested)

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "intl.h"
 #include "qry.h"
+#include "xsh.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum { OPT_DB, OPT_CONNECT, OPT_LIMIT, OPT_OFFSET, OPT_PER_DOC, OPT_JSON, OPT_COLOR, OPT_HELP } option_id;
+typedef enum {
+    OPT_DB, OPT_CONNECT, OPT_LIMIT, OPT_OFFSET, OPT_PER_DOC, OPT_JSON, OPT_COLOR, OPT_REMOTE_SHARDS, OPT_HELP
+} option_id;
 
 /* The options, one row each: long name, short letter (0: none), takes a value. */
 static const struct {
@@ -23,7 +26,7 @@ static const struct {
 } options[] = {
     {"--db", 'd', 1, OPT_DB},         {"--connect", 0, 1, OPT_CONNECT}, {"--limit", 'n', 1, OPT_LIMIT},
     {"--offset", 0, 1, OPT_OFFSET},   {"--per-doc", 0, 1, OPT_PER_DOC}, {"--json", 'j', 0, OPT_JSON},
-    {"--color", 0, 1, OPT_COLOR},     {"--help", 'h', 0, OPT_HELP},
+    {"--color", 0, 1, OPT_COLOR},     {"--remote-shards", 0, 0, OPT_REMOTE_SHARDS}, {"--help", 'h', 0, OPT_HELP},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -47,6 +50,7 @@ static void usage(FILE *f)
             "      --per-doc N     at most N passages from one document\n"
             "  -j, --json          one JSON object (docs/INTERFACE.md)\n"
             "      --color WHEN    auto (default: on a terminal, unless NO_COLOR or TERM=dumb), always, never\n"
+            "      --remote-shards  DIR may be a shard set naming remote shards (xapian-tcpsrv): connect to them\n"
             "A word that starts with - and looks like an option goes after --.\n"),
           f);
 }
@@ -71,6 +75,7 @@ static int set_option(search_args *a, option_id id, const char *name, const char
     case OPT_OFFSET: return parse_count(name, v, 1000000, &a->req.offset);
     case OPT_PER_DOC: return parse_count(name, v, 1000, &a->req.per_doc);
     case OPT_JSON: a->json = 1; return CLI_OK;
+    case OPT_REMOTE_SHARDS: xsh_allow_remote_shards(1); return CLI_OK;
     case OPT_HELP: a->help = 1; return CLI_OK;
     case OPT_COLOR:
         return cli_color_parse(v, &a->color) == 0

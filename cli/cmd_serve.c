@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "intl.h"
 #include "srv.h"
+#include "xsh.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -19,7 +20,7 @@ static void usage(FILE *f)
 {
     fputs(_("usage: wensou serve [-d DIR] [--socket PATH] [--listen HOST:PORT] [--allow-remote] [--workers N]\n"
             "                    [--http HOST:PORT] [--token-file FILE] [--cors-origin ORIGIN] [--web DIR]\n"
-            "                    [--query-timeout MS] [--max-memory MB] [--verbose]\n"
+            "                    [--query-timeout MS] [--max-memory MB] [--remote-shards] [--verbose]\n"
             "Answers newline-delimited JSON requests ({\"id\":1,\"op\":\"search\",\"q\":\"营商环境\"}, ping, stats)\n"
             "on a Unix socket (default ./wensou.sock, mode 0660) and, with --listen, on TCP.\n"
             "  -d, --db DIR         the index (default $WENSOU_DB, else ./wensou.db)\n"
@@ -32,6 +33,7 @@ static void usage(FILE *f)
             "      --workers N      search threads (default: one per CPU)\n"
             "      --query-timeout MS  a search running longer is stopped with a timeout error (default 2000; 0: none)\n"
             "      --max-memory MB  answers held for all clients; past it large answers wait (default 128)\n"
+            "      --remote-shards  DIR may be a shard set naming remote shards (xapian-tcpsrv): connect to them\n"
             "  -v, --verbose        one log line per request\n"
             "SIGINT/SIGTERM stop it cleanly; new commits of the index are seen at the next request.\n"), f);
 }
@@ -73,7 +75,7 @@ int cmd_serve(int argc, char **argv)
         {"workers", required_argument, 0, 'w'}, {"query-timeout", required_argument, 0, 't'},
         {"max-memory", required_argument, 0, 'm'}, {"http", required_argument, 0, 'H'},
         {"token-file", required_argument, 0, 'T'}, {"cors-origin", required_argument, 0, 'C'},
-        {"web", required_argument, 0, 'W'},
+        {"web", required_argument, 0, 'W'}, {"remote-shards", no_argument, 0, 'R'},
         {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     srv_config cfg;
     srv_config_defaults(&cfg);
@@ -92,6 +94,7 @@ int cmd_serve(int argc, char **argv)
         case 's': cfg.socket_path = optarg; break;
         case 'l': cfg.listen_addr = optarg; break;
         case 'r': cfg.allow_remote = 1; break;
+        case 'R': xsh_allow_remote_shards(1); break;
         case 'v': cfg.verbose = 1; break;
         case 'w':
             if (whole_number(optarg, 1, 1024, &n))

@@ -45,6 +45,15 @@ size_t idx_writer_uncommitted(const idx_writer *w);
 /* Commits and closes; NULL-safe. Returns the commit's status. */
 int  idx_writer_close(idx_writer *w, idx_err *err);
 
+/* A shard set (shards.c): the index paths of the set at db_path, in order (each
+ * and the array malloc'd: idx_shards_free). *n is 0 when db_path is one index
+ * (or nothing yet and create is 0); with create > 0 a new set of create shards
+ * is made there, and an existing set must have that many. */
+int  idx_shards_open(const char *db_path, size_t create, char ***paths, size_t *n, idx_err *err);
+void idx_shards_free(char **paths, size_t n);
+/* The shard (of n) a file belongs to: a stable hash of its absolute path. */
+size_t idx_shard_of(const char *path, size_t n);
+
 /* The terms of one passage (exposed for tests): word terms, n-grams, headings. */
 typedef struct xsh_doc xsh_doc;
 int  idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, xsh_doc **out);

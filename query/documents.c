@@ -34,7 +34,8 @@ typedef struct {
 static json_t *passage_of(qry_engine *e, const json_t *meta, json_int_t i)
 {
     json_int_t first = json_integer_value(json_object_get(meta, "first"));
-    return first > 0 ? qry_record(e, (unsigned)(first + i)) : NULL;
+    size_t shard = (size_t)json_integer_value(json_object_get(meta, QRY_META_SHARD));
+    return first > 0 ? qry_record(e, xsh_db_shard_docid(e->db, shard, (unsigned)(first + i))) : NULL;
 }
 
 static int add_document(void *ctx, const char *key)

@@ -101,14 +101,17 @@ json_t *qry_file_record(qry_engine *e, const char *file)
 {
     size_t klen = strlen(WENSOU_META_FILE) + strlen(file) + 1;
     char *key = malloc(klen), *v = NULL;
+    size_t shard = 0;
     xsh_err xe;
     if (key) {
         snprintf(key, klen, "%s%s", WENSOU_META_FILE, file);
-        xsh_db_get_metadata(e->db, key, &v, &xe);
+        xsh_db_get_metadata_from(e->db, key, &v, &shard, &xe);
     }
     json_t *meta = v ? json_loads(v, 0, NULL) : NULL;
     free(key);
     free(v);
+    if (json_is_object(meta))                 /* its "first" docid counts in that shard */
+        json_object_set_new(meta, QRY_META_SHARD, json_integer((json_int_t)shard));
     return meta;
 }
 

@@ -55,8 +55,10 @@ int qry_title_region(const char *title, char *out, size_t cap);
 /* Fills p->region_files with the indexed files whose title's region holds one of
  * p->regions (none: the filter lets nothing through). 0 or QRY_ENOMEM. */
 int qry_region_files(qry_engine *e, qry_parsed *p);
-/* file's record in the index (its metadata, parsed: a new reference), or NULL. */
+/* file's record in the index (its metadata, parsed: a new reference), or NULL;
+ * with QRY_META_SHARD, the shard whose docids its "first" counts in. */
 json_t *qry_file_record(qry_engine *e, const char *file);
+#define QRY_META_SHARD "_shard"
 /* What file's passages share: {"title","date","kind","year"}, and its passage
  * count and mined abbreviations ("passages", "abbr") (borrowed). */
 json_t *qry_file_shared(qry_engine *e, const char *file);

@@ -44,8 +44,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
                     unsigned long long deadline_ns, xsh_result **out, qry_err *err)
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
-    if (counted && !e->filemap)
-        qry_filemap_load(e->db, &e->filemap);     /* without it, the facet reads the file slot */
+    if (counted && !e->filemap && !xsh_db_sharded(e->db))
+        qry_filemap_load(e->db, &e->filemap);     /* without it (a shard set), the facet reads the file slot */
     xsh_search_opts o;
     xsh_search_opts_init(&o);
     o.offset = offset;
@@ -110,7 +110,10 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         return qry_fail(err, QRY_ETIMEOUT, "%s", _("the search ran past its time limit; make the query narrower"));
     if (rc) {
         char msg[320];
-        snprintf(msg, sizeof msg, _("%s: cannot read the index (%s); re-index it"), e->db_path, xe.msg);
+        if (rc == XSH_ENETWORK)               /* nothing to re-index: a shard to bring back */
+            snprintf(msg, sizeof msg, "%s: %s", e->db_path, xe.msg);
+        else
+            snprintf(msg, sizeof msg, _("%s: cannot read the index (%s); re-index it"), e->db_path, xe.msg);
         return qry_fail(err, QRY_EINDEX, "%s", msg);
     }
     return 0;
@@ -433,6 +436,9 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
         pg.deadline_ns = (unsigned long long)(t0 * 1e6) + (unsigned long long)req->timeout_ms * 1000000ull;
     xsh_err ce;
     xsh_db_doc_count(e->db, &pg.docs, &ce);
+    /* a shard set's prefixes are spelled out, weighed over all its shards (until
+     * the end of this search: no return before it) */
+    xsh_query_expand_in(xsh_db_sharded(e->db) ? e->db : NULL);
     qry_naming nm;
     rc = qry_name_documents(e, &p, &nm);
     if (!rc && nm.n) {
@@ -457,6 +463,7 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
     qry_naming_free(&nm);
     json_decref(pg.per_file);
     qry_parsed_free(&p);
+    xsh_query_expand_in(NULL);
     if (rc) {
         qry_result_free(pg.res);
         return rc;

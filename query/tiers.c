@@ -269,7 +269,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         /* a quotation: its rarest words tell where it is from; the rest cost time */
         xsh_query *best;
         if (p->pasted) {
-            best = some.n ? xsh_query_combine(XSH_OP_ELITE_SET, some.q, some.n, r->quotation_words) : NULL;
+            best = some.n ? xsh_query_rarest(db, some.q, some.n, r->quotation_words) : NULL;
             for (size_t i = 0; i < some.n; i++)
                 xsh_query_free(some.q[i]);
             some.n = 0;

@@ -184,12 +184,29 @@ static int may_hold(qry_verifier *v, const qry_needle *nd)
     return 1;
 }
 
+/* holds() for a candidate whose terms cost a read (a shard set's): the same answer
+ * with the text looked at first. A needle in the text has its terms, so may_hold
+ * is skipped; a word term proves one only the text lacks (an outer heading's). */
+static int holds_text_first(qry_verifier *v, const qry_needle *nd, size_t n)
+{
+    if (load_text(v))
+        for (size_t k = 0; k < n; k++)
+            if (has(v->text, nd[k].text) || has(v->head, nd[k].text))
+                return 1;
+    for (size_t k = 0; k < n; k++)
+        if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
+            return 1;
+    return 0;
+}
+
 /* The text or its heading holds unit i, or with alts one of its synonyms: proved
  * by a word term, ruled out by a missing term, else looked up in the text. */
 static int holds(qry_verifier *v, size_t i, int alts)
 {
     const qry_needle *nd = &v->needles[v->first[i]];
     size_t n = 1 + (alts ? v->p->units[i].nalts : 0);
+    if (xsh_candidate_text_first(v->cand))
+        return holds_text_first(v, nd, n);
     for (size_t k = 0; k < n; k++)
         if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
             return 1;

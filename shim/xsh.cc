@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,11 @@ struct xsh_db {
     struct stat dir {};                             // the index folder when opened
     std::string uuid;                               // the index's, when opened
     unsigned generation = 0;                        // fresh opens after a replacement
+    /* A shard set (a stub listing several indexes, or remote ones): db searches them
+     * as one, shards holds each alone (its metadata, its docids). */
+    std::vector<Xapian::Database> shards;
+    bool sharded = false;
+    bool broken = false;                            // a shard stopped answering: reopen all
 };
 
 namespace {
@@ -38,12 +45,132 @@ bool stat_version(const xsh_db *db, struct stat *st)
     return !db->version_file.empty() && stat(db->version_file.c_str(), st) == 0;
 }
 
+/* One shard of a shard set: a local index or stub, or a remote index. */
+struct ShardSpec {
+    std::string path;                              // local: a glass folder
+    std::string host;                              // remote: xapian-tcpsrv's host and port
+    unsigned port = 0;
+};
+
+/* Whether path is a stub database: a file, or a folder holding XAPIANDB and no index. */
+bool is_stub(const std::string &path, std::string *file)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    if (S_ISREG(st.st_mode)) {
+        *file = path;
+        return true;
+    }
+    struct stat glass, stub;
+    if (S_ISDIR(st.st_mode) && stat((path + "/iamglass").c_str(), &glass) != 0
+        && stat((path + "/XAPIANDB").c_str(), &stub) == 0 && S_ISREG(stub.st_mode)) {
+        *file = path + "/XAPIANDB";
+        return true;
+    }
+    return false;
+}
+
+/* The shards a stub file lists, in order, nested stubs flattened (at most 8 deep:
+ * a stub naming itself ends there). Xapian's stub format, one shard a line:
+ * "auto PATH" or "glass PATH" (relative to the stub's folder), "remote HOST:PORT"
+ * (xapian-tcpsrv), also written "remote tcp HOST PORT"; # starts a comment.
+ * Throws DatabaseOpeningError naming the line it cannot take. */
+void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out)
+{
+    if (depth > 8)
+        throw Xapian::DatabaseOpeningError(file + ": stubs nested more than 8 deep (a loop?)");
+    FILE *f = std::fopen(file.c_str(), "r");
+    if (!f)
+        throw Xapian::DatabaseOpeningError(file + ": cannot read the stub", errno);
+    std::unique_ptr<FILE, int (*)(FILE *)> closer(f, std::fclose);
+    const std::string dir = file.substr(0, file.find_last_of('/') + 1);
+    char line[4096];
+    for (unsigned no = 1; std::fgets(line, sizeof line, f); no++) {
+        char type[32], a[2048], b[2048], c[64];
+        int fields = std::sscanf(line, " %31s %2047s %2047s %63s", type, a, b, c);
+        if (fields <= 0 || type[0] == '#')
+            continue;
+        const std::string where = file + ":" + std::to_string(no);
+        ShardSpec spec;
+        if (std::strcmp(type, "remote") == 0) {
+            std::string hostport = fields == 4 && std::strcmp(a, "tcp") == 0 ? std::string(b) + ":" + c
+                                   : fields == 2                            ? std::string(a) : std::string();
+            size_t colon = hostport.find_last_of(':');
+            char *end = nullptr;
+            unsigned long port = colon == std::string::npos ? 0 : std::strtoul(hostport.c_str() + colon + 1, &end, 10);
+            if (colon == std::string::npos || colon == 0 || !end || *end || port == 0 || port > 65535)
+                throw Xapian::DatabaseOpeningError(where + ": a remote shard is \"remote HOST:PORT\"");
+            spec.host = hostport.substr(0, colon);
+            spec.port = static_cast<unsigned>(port);
+            out.push_back(spec);
+            continue;
+        }
+        if ((std::strcmp(type, "auto") != 0 && std::strcmp(type, "glass") != 0) || fields != 2)
+            throw Xapian::DatabaseOpeningError(where + ": not a shard (auto PATH, glass PATH or remote HOST:PORT)");
+        spec.path = a[0] == '/' ? std::string(a) : dir + a;
+        std::string nested;
+        if (is_stub(spec.path, &nested))
+            parse_stub(nested, depth + 1, out);
+        else
+            out.push_back(spec);
+    }
+}
+
+/* Seconds a remote shard may take to connect or to answer: WENSOU_SHARD_TIMEOUT, else 10. */
+unsigned shard_timeout_ms()
+{
+    const char *v = std::getenv("WENSOU_SHARD_TIMEOUT");
+    char *end = nullptr;
+    double s = v && *v ? std::strtod(v, &end) : 10;
+    if (!v || !*v || !end || *end || !(s > 0) || s > 86400)
+        s = 10;
+    return static_cast<unsigned>(s * 1000 + 0.5);
+}
+
+bool remote_allowed = false;                       /* xsh_allow_remote_shards */
+
+/* Opens the shards the stub file lists, each alone and all as one. */
+void open_shards(xsh_db *db, const std::string &stub)
+{
+    std::vector<ShardSpec> specs;
+    parse_stub(stub, 0, specs);
+    if (specs.empty())
+        throw Xapian::DatabaseOpeningError(stub + ": a stub that lists no shard");
+    for (const auto &spec : specs)
+        if (spec.port && !remote_allowed)
+            throw Xapian::InvalidArgumentError(stub + " names a remote shard (" + spec.host + ":" +
+                                               std::to_string(spec.port) + "): connect to it with --remote-shards");
+    std::vector<Xapian::Database> shards;
+    Xapian::Database all;
+    bool remote = false;
+    const unsigned timeout = shard_timeout_ms();
+    for (const auto &spec : specs) {
+        if (spec.port) {
+            shards.push_back(Xapian::Remote::open(spec.host, spec.port, timeout, timeout));
+            remote = true;
+        } else {
+            shards.push_back(Xapian::Database(spec.path));
+        }
+        all.add_database(shards.back());
+    }
+    db->db.reset(new Xapian::Database(all));
+    db->shards = std::move(shards);
+    db->sharded = remote || db->shards.size() > 1;
+    db->broken = false;
+}
+
 /* Opens the database at db->path for reading into db, noting what tells a
  * replacement apart later: the version file and the folder (before opening, so a
  * commit in between is seen as one), and the UUID. Returns whether the version file
  * was there. Throws as Xapian does, leaving db as it was. */
 bool open_reader(xsh_db *db)
 {
+    std::string stub;
+    if (is_stub(db->path, &stub)) {
+        open_shards(db, stub);
+        return false;                               /* no version file: reopen on every refresh */
+    }
     struct stat seen {}, dir {};
     bool versioned = stat_version(db, &seen);
     stat(db->path.c_str(), &dir);
@@ -53,6 +180,8 @@ bool open_reader(xsh_db *db)
     db->dir = dir;
     db->uuid = uuid;
     db->db = std::move(fresh);
+    db->shards.clear();
+    db->sharded = false;
     return versioned;
 }
 
@@ -81,36 +210,6 @@ class Deadline {
     uint64_t at_;
     unsigned calls_ = 0;
 };
-/* Whether the stub database file at path (a file, or a folder's XAPIANDB), or a
- * stub it names, lists a remote database ("remote ..." lines: a TCP connection or
- * a program to run). */
-bool stub_names_remote(const std::string &path, int depth)
-{
-    struct stat st;
-    if (depth > 8 || stat(path.c_str(), &st) != 0)
-        return false;
-    if (S_ISDIR(st.st_mode))                       /* a folder Xapian opens through its XAPIANDB stub */
-        return stub_names_remote(path + "/XAPIANDB", depth + 1);
-    if (!S_ISREG(st.st_mode))
-        return false;
-    FILE *f = std::fopen(path.c_str(), "r");
-    if (!f)
-        return false;
-    std::string dir = path.substr(0, path.find_last_of('/') + 1);
-    char line[4096];
-    bool remote = false;
-    while (!remote && std::fgets(line, sizeof line, f)) {
-        char type[32], where[4000];
-        int fields = std::sscanf(line, " %31s %3999s", type, where);
-        if (fields >= 1 && std::strcmp(type, "remote") == 0)
-            remote = true;
-        else if (fields == 2)
-            remote = stub_names_remote(where[0] == '/' ? std::string(where) : dir + where, depth + 1);
-    }
-    std::fclose(f);
-    return remote;
-}
-
 /* Xapian 1.4 can throw from a destructor while unwinding a failed commit (a disk
  * filling up), which ends in std::terminate: say so in one line and exit 1. The
  * index keeps its last commit (a commit is atomic). */
@@ -190,6 +289,10 @@ template <typename F> int guarded(xsh_err *err, F f)
         return set_err(err, XSH_ENOTFOUND, "no such document: " + describe(e));
     } catch (const Xapian::DatabaseVersionError &e) {
         return set_err(err, XSH_EVERSION, "index of an unsupported format: " + describe(e));
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        return set_err(err, XSH_ENETWORK, "a shard did not answer in time: " + describe(e));
+    } catch (const Xapian::NetworkError &e) {
+        return set_err(err, XSH_ENETWORK, "a shard cannot be reached: " + describe(e));
     } catch (const Xapian::DatabaseError &e) {
         return set_err(err, disk_full(e) ? XSH_ENOSPACE : XSH_EIO, describe(e));
     } catch (const Xapian::InvalidArgumentError &e) {
@@ -295,16 +398,22 @@ class TermProbe {
     ForwardReader<Xapian::PostingIterator, std::function<Xapian::PostingIterator()>> reader_;
 };
 
-/* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate. */
+/* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate.
+ * Reading streams (postings and values in docid order), or, on a shard set
+ * (by_document), each candidate's own values and termlist: there a candidate is
+ * a document of one shard and its docid not the set's. */
 class CDecider : public Xapian::MatchDecider {
   public:
-    CDecider(const Xapian::Database &db, int (*fn)(void *, xsh_candidate *), void *ctx, int slot, uint64_t deadline)
-        : db_(db), fn_(fn), ctx_(ctx), deadline_(deadline)
+    CDecider(const Xapian::Database &db, int (*fn)(void *, xsh_candidate *), void *ctx, int slot, uint64_t deadline,
+             bool by_document)
+        : db_(db), fn_(fn), ctx_(ctx), slot_(slot), by_document_(by_document), deadline_(deadline)
     {
-        if (slot >= 0)
+        if (slot >= 0 && !by_document)
             values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot)));
     }
-    bool operator()(const Xapian::Document &doc) const override;
+    bool operator()(const Xapian::Document &doc) const override { return check(doc, doc.get_docid()); }
+    /* doc, as did of the database searched (a shard's document knows its own docid) */
+    bool check(const Xapian::Document &doc, Xapian::docid did) const;
     bool has_term(Xapian::docid did, const std::string &term)
     {
         auto it = probes_.find(term);
@@ -312,12 +421,20 @@ class CDecider : public Xapian::MatchDecider {
             it = probes_.emplace(term, std::unique_ptr<TermProbe>(new TermProbe(db_, term))).first;
         return it->second->has(did);
     }
-    std::string value(const Xapian::Document &doc) { return values_ ? values_->get(doc.get_docid()) : doc.get_data(); }
+    bool by_document() const { return by_document_; }
+    std::string value(const Xapian::Document &doc)
+    {
+        if (values_)
+            return values_->get(doc.get_docid());
+        return slot_ >= 0 ? doc.get_value(static_cast<Xapian::valueno>(slot_)) : doc.get_data();
+    }
 
   private:
     const Xapian::Database &db_;
     int (*fn_)(void *, xsh_candidate *);
     void *ctx_;
+    int slot_;
+    bool by_document_;
     std::unique_ptr<ValueStream> values_;
     std::map<std::string, std::unique_ptr<TermProbe>> probes_;
     mutable Deadline deadline_;
@@ -377,17 +494,21 @@ template <typename F> xsh_query *make_query(F f)
 struct xsh_candidate {
     CDecider *decider;
     const Xapian::Document *doc;
+    Xapian::docid did;
     bool read = false, failed = false;
     std::string value;
+    std::vector<std::string> terms;                /* by_document: its termlist, read once */
+    bool terms_read = false;
 };
 
 namespace {
 
-bool CDecider::operator()(const Xapian::Document &doc) const
+bool CDecider::check(const Xapian::Document &doc, Xapian::docid did) const
 {
     xsh_candidate c;
     c.decider = const_cast<CDecider *>(this);     /* probes and streams are caches */
     c.doc = &doc;
+    c.did = did;
     deadline_.check();
     return fn_(ctx_, &c) != 0;
 }
@@ -399,7 +520,18 @@ extern "C" {
 int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len)
 {
     int held = 0;
-    if (guarded(nullptr, [&] { held = c->decider->has_term(c->doc->get_docid(), std::string(term, len)); }))
+    if (guarded(nullptr, [&] {
+            const std::string t(term, len);
+            if (!c->decider->by_document()) {
+                held = c->decider->has_term(c->did, t);
+                return;
+            }
+            if (!c->terms_read) {                /* one read of a remote document's terms */
+                c->terms_read = true;
+                c->terms.assign(c->doc->termlist_begin(), c->doc->termlist_end());
+            }
+            held = std::binary_search(c->terms.begin(), c->terms.end(), t);
+        }))
         return 0;
     return held;
 }
@@ -416,7 +548,12 @@ const char *xsh_candidate_value(xsh_candidate *c, size_t *len)
 
 unsigned xsh_candidate_docid(const xsh_candidate *c)
 {
-    return c->doc->get_docid();
+    return c->did;
+}
+
+int xsh_candidate_text_first(const xsh_candidate *c)
+{
+    return c->decider->by_document();
 }
 
 const char *xsh_strerror(int code)
@@ -442,8 +579,9 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
     *out = nullptr;
     if (!path)
         return set_err(err, XSH_EINVAL, "no index path");
-    if (stub_names_remote(path, 0))
-        return set_err(err, XSH_EINVAL, "a stub file naming remote databases: wensou opens local indexes only");
+    std::string stub;
+    if ((flags & XSH_WRITE) && is_stub(path, &stub))
+        return set_err(err, XSH_EINVAL, "a shard set is written one shard at a time (wensou index does)");
     return guarded(err, [&] {
         std::unique_ptr<xsh_db> h(new xsh_db);
         if (flags & XSH_WRITE) {
@@ -458,6 +596,44 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
                 h->version_file.clear();         /* not a glass folder (a stub): reopen on every refresh */
         }
         *out = h.release();
+    });
+}
+
+void xsh_allow_remote_shards(int allow)
+{
+    remote_allowed = allow != 0;
+}
+
+int xsh_stub_shards(const char *path, char ***paths, size_t *n, xsh_err *err)
+{
+    *paths = nullptr;
+    *n = 0;
+    std::string stub;
+    if (!path || !is_stub(path, &stub))
+        return set_err(err, XSH_ENOTFOUND, "not a shard set");
+    std::vector<ShardSpec> specs;
+    int rc = guarded(err, [&] { parse_stub(stub, 0, specs); });
+    if (rc)
+        return set_err(err, XSH_EINVAL, err ? std::string(err->msg) : std::string());
+    for (const auto &s : specs)
+        if (s.port)
+            return set_err(err, XSH_EINVAL, stub + ": a remote shard is written where it is served");
+    return guarded(err, [&] {
+        char **out = static_cast<char **>(std::calloc(specs.size() ? specs.size() : 1, sizeof *out));
+        if (!out)
+            throw std::bad_alloc();
+        for (size_t i = 0; i < specs.size(); i++) {
+            out[i] = static_cast<char *>(std::malloc(specs[i].path.size() + 1));
+            if (!out[i]) {
+                while (i--)
+                    std::free(out[i]);
+                std::free(out);
+                throw std::bad_alloc();
+            }
+            std::memcpy(out[i], specs[i].path.c_str(), specs[i].path.size() + 1);
+        }
+        *paths = out;
+        *n = specs.size();
     });
 }
 
@@ -504,6 +680,8 @@ static int open_fresh(xsh_db *db, xsh_err *err)
 int xsh_db_refresh(xsh_db *db, xsh_err *err)
 {
     struct stat st, dir;
+    if (db->broken)
+        return open_fresh(db, err);                  /* a shard failed: connect to every one again */
     if (db->wdb || db->version_file.empty())
         return xsh_db_reopen(db, err);
     if (stat(db->path.c_str(), &dir) != 0 || !stat_version(db, &st))
@@ -580,13 +758,55 @@ int xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t st
 
 int xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err)
 {
-    return guarded(err, [&] { *out = static_cast<unsigned long>(db->db->get_revision()); });
+    return guarded(err, [&] {
+        if (db->shards.empty())
+            *out = static_cast<unsigned long>(db->db->get_revision());
+        else                                     /* remote shards tell no revision */
+            *out = static_cast<unsigned long>(db->db->get_lastdocid()) + db->db->get_doccount();
+    });
+}
+
+int xsh_db_sharded(const xsh_db *db)
+{
+    return db->sharded;
+}
+
+size_t xsh_db_shard_count(const xsh_db *db)
+{
+    return db->shards.empty() ? 1 : db->shards.size();
+}
+
+unsigned xsh_db_shard_docid(const xsh_db *db, size_t shard, unsigned local_docid)
+{
+    const size_t n = xsh_db_shard_count(db);   /* Xapian interleaves the shards' docids */
+    return static_cast<unsigned>((local_docid - 1) * n + shard + 1);
+}
+
+int xsh_db_get_metadata_from(xsh_db *db, const char *key, char **out, size_t *shard, xsh_err *err)
+{
+    *out = nullptr;
+    if (shard)
+        *shard = 0;
+    return guarded(err, [&] {
+        if (db->shards.empty()) {
+            *out = dup_string(db->db->get_metadata(key));
+            return;
+        }
+        for (size_t i = 0; i < db->shards.size(); i++) {
+            std::string v = db->shards[i].get_metadata(key);
+            if (!v.empty() || i + 1 == db->shards.size()) {
+                *out = dup_string(v);
+                if (shard && !v.empty())
+                    *shard = i;
+                return;
+            }
+        }
+    });
 }
 
 int xsh_db_get_metadata(xsh_db *db, const char *key, char **out, xsh_err *err)
 {
-    *out = nullptr;
-    return guarded(err, [&] { *out = dup_string(db->db->get_metadata(key)); });
+    return xsh_db_get_metadata_from(db, key, out, nullptr, err);
 }
 
 int xsh_db_set_metadata(xsh_db *db, const char *key, const char *value, xsh_err *err)
@@ -600,8 +820,16 @@ int xsh_db_metadata_keys(xsh_db *db, const char *prefix, int (*fn)(void *, const
 {
     return guarded(err, [&] {
         std::vector<std::string> keys;              // collected first: fn may write to the index
-        for (auto it = db->db->metadata_keys_begin(prefix); it != db->db->metadata_keys_end(prefix); ++it)
-            keys.push_back(*it);
+        if (db->shards.empty()) {
+            for (auto it = db->db->metadata_keys_begin(prefix); it != db->db->metadata_keys_end(prefix); ++it)
+                keys.push_back(*it);
+        } else {                                    /* Xapian reads the first shard's only */
+            std::set<std::string> all;
+            for (auto &shard : db->shards)
+                for (auto it = shard.metadata_keys_begin(prefix); it != shard.metadata_keys_end(prefix); ++it)
+                    all.insert(*it);
+            keys.assign(all.begin(), all.end());
+        }
         for (const auto &k : keys)
             if (fn(ctx, k.c_str()))
                 break;
@@ -675,11 +903,13 @@ int xsh_db_delete_by_term(xsh_db *db, const char *term, xsh_err *err)
 int xsh_db_get_data(xsh_db *db, unsigned docid, char **data, size_t *len, xsh_err *err)
 {
     *data = nullptr;
-    return guarded(err, [&] {
+    int rc = guarded(err, [&] {
         std::string d = db->db->get_document(docid).get_data();
         *data = dup_string(d);
         *len = d.size();
     });
+    db->broken |= rc == XSH_ENETWORK;
+    return rc;
 }
 
 /* ---- queries: constructors return NULL on failure ---- */
@@ -689,11 +919,25 @@ xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned p
     return make_query([&] { return Xapian::Query(std::string(term, len), wqf ? wqf : 1, pos); });
 }
 
+static thread_local xsh_db *expand_in;            /* xsh_query_expand_in's database */
+
+void xsh_query_expand_in(xsh_db *db)
+{
+    expand_in = db;
+}
+
 xsh_query *xsh_query_prefix(const char *prefix, size_t len)
 {
     return make_query([&] {
-        return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len), 0,
-                             Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM);
+        const std::string p(prefix, len);
+        if (!expand_in)
+            return Xapian::Query(Xapian::Query::OP_WILDCARD, p, 0, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                                 Xapian::Query::OP_SYNONYM);
+        std::vector<Xapian::Query> terms;
+        const Xapian::Database &db = *expand_in->db;
+        for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t)
+            terms.emplace_back(*t);
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
     });
 }
 
@@ -722,6 +966,53 @@ xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsign
 xsh_query *xsh_query_scale(const xsh_query *q, double factor)
 {
     return make_query([&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor); });
+}
+
+namespace {
+/* Passages that can match q at most, as xsh_query_rarest counts them. */
+Xapian::doccount rarity(const Xapian::Database &db, const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        auto t = q.get_terms_begin();
+        return t == q.get_terms_end() ? db.get_doccount() : db.get_termfreq(*t);
+    }
+    case Xapian::Query::OP_AND: {
+        Xapian::doccount least = db.get_doccount();
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            least = std::min(least, rarity(db, q.get_subquery(i)));
+        return least;
+    }
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_num_subqueries() ? rarity(db, q.get_subquery(0)) : db.get_doccount();
+    default:
+        return db.get_doccount();
+    }
+}
+} // namespace
+
+xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t k)
+{
+    return make_query([&] {
+        std::vector<std::pair<Xapian::doccount, size_t>> by_rarity;
+        for (size_t i = 0; i < n; i++)
+            if (subs[i])
+                by_rarity.emplace_back(rarity(*db->db, subs[i]->q), i);
+        std::stable_sort(by_rarity.begin(), by_rarity.end(),
+                         [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
+                             return a.first < b.first;
+                         });
+        if (by_rarity.size() > k)
+            by_rarity.resize(k);
+        std::sort(by_rarity.begin(), by_rarity.end(),
+                  [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
+                      return a.second < b.second;
+                  });
+        std::vector<Xapian::Query> chosen;
+        for (const auto &r : by_rarity)
+            chosen.push_back(subs[r.second]->q);
+        return Xapian::Query(Xapian::Query::OP_OR, chosen.begin(), chosen.end());
+    });
 }
 
 xsh_query *xsh_query_copy(const xsh_query *q)
@@ -826,44 +1117,54 @@ struct Ranked {
 
 #define FIRST_BATCH 64            /* ranked candidates verified at least */
 
-/* The page of a large index's verified tier: Xapian ranks without the decider,
- * and the top ranked candidates (twice offset + limit, at least FIRST_BATCH) are
- * verified, in docid order. Returns false when they cannot fill the page and the
- * match has more (then most candidates fail, and the caller lets Xapian run the
- * decider over the whole match); *share is the verified share of those checked,
- * *ran_out whether they were the whole match, verified the documents that passed;
- * r's totals are the candidates estimated in that share. */
-bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xsh_search_opts &o,
+/* The page of a verified tier ranked first: Xapian ranks without the decider,
+ * and the top batch of ranked candidates is verified, in docid order (a shard
+ * set's in rank order, fetched together). With collapse_slot, a candidate past
+ * collapse_max of its key is left out (a shard set collapses here, after
+ * verifying). Returns false when they cannot fill the page and the match has more
+ * (the caller verifies a larger batch, or lets Xapian run the decider over the
+ * whole match); *share is the verified share of those checked, *ran_out whether
+ * they were the whole match, verified the documents that passed; r's totals are
+ * the candidates estimated in that share (r->lower: the verified ones, collapsed). */
+bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xsh_search_opts &o, size_t batch,
                       CDecider &decider, std::vector<Ranked> &page, double *share, bool *ran_out,
                       std::vector<Xapian::Document> &verified, xsh_result *r)
 {
     const size_t want = o.offset + o.limit;
-    const size_t batch = std::max<size_t>(2 * want, FIRST_BATCH);
     Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(batch));
-    std::vector<std::pair<Xapian::docid, size_t>> by_docid;   /* probes read forward */
+    std::vector<Xapian::Document> docs(m.size());
+    std::vector<Xapian::docid> dids(m.size());
     for (auto it = m.begin(); it != m.end(); ++it)
-        by_docid.emplace_back(*it, static_cast<size_t>(it.get_rank()));
-    std::sort(by_docid.begin(), by_docid.end());
-    std::vector<char> held(by_docid.size(), 0);
-    size_t kept = 0;
-    for (const auto &d : by_docid) {
-        Xapian::Document doc = db.get_document(d.first, Xapian::DOC_ASSUME_VALID);
-        if (decider(doc)) {
-            held[d.second] = 1;
-            kept++;
-            verified.push_back(doc);
-        }
+        dids[it.get_rank()] = *it;
+    if (decider.by_document()) {
+        m.fetch();                                 /* a remote shard's documents in one round */
+        for (auto it = m.begin(); it != m.end(); ++it)
+            docs[it.get_rank()] = it.get_document();
+    } else {
+        std::vector<std::pair<Xapian::docid, size_t>> by_docid;   /* probes read forward */
+        for (auto it = m.begin(); it != m.end(); ++it)
+            by_docid.emplace_back(*it, static_cast<size_t>(it.get_rank()));
+        std::sort(by_docid.begin(), by_docid.end());
+        for (const auto &d : by_docid)
+            docs[d.second] = db.get_document(d.first, Xapian::DOC_ASSUME_VALID);
     }
+    std::vector<char> held(docs.size(), 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < docs.size(); i++)
+        if (decider.check(docs[i], dids[i])) {
+            held[i] = 1;
+            kept++;
+            verified.push_back(docs[i]);
+        }
     *ran_out = m.size() < batch;
     *share = m.empty() ? 1 : static_cast<double>(kept) / static_cast<double>(m.size());
-    if (kept < want && !*ran_out)
-        return false;
-    r->estimated = std::max<size_t>(kept, static_cast<size_t>(m.get_matches_estimated() * *share + 0.5));
-    r->lower = kept;
-    r->upper = std::max<size_t>(m.get_matches_upper_bound(), r->estimated);
+    std::map<std::string, unsigned> per_key;       /* hits of each collapse key */
     size_t i = 0, k = 0;
     for (auto it = m.begin(); it != m.end(); ++it, ++i) {
         if (!held[i])
+            continue;
+        if (o.collapse_slot >= 0
+            && ++per_key[docs[i].get_value(static_cast<Xapian::valueno>(o.collapse_slot))] > std::max(o.collapse_max, 1u))
             continue;
         if (k >= o.offset && k < want) {
             Ranked h{*it, it.get_weight(), {}};
@@ -873,6 +1174,11 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         }
         k++;
     }
+    if (k < want && !*ran_out)
+        return false;
+    r->estimated = std::max<size_t>(k, static_cast<size_t>(m.get_matches_estimated() * *share + 0.5));
+    r->lower = k;
+    r->upper = std::max<size_t>(m.get_matches_upper_bound(), r->estimated);
     return true;
 }
 
@@ -883,7 +1189,8 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
  * the ranked ones (share < 0: not measured, the candidates as they are), never below
  * the verified hits (r->lower). Unverified candidates of a decider are an estimate. */
 void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_search_opts &o,
-                  const std::vector<Xapian::MatchSpy *> &counters, bool has_decider, double share, xsh_result *r)
+                  const std::vector<Xapian::MatchSpy *> &counters, bool has_decider, double share, bool sharded,
+                  xsh_result *r)
 {
     Xapian::Enquire cnt(db);
     cnt.set_query(q);
@@ -893,7 +1200,8 @@ void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_
     SeenSpy seen;
     for (auto *spy : counters)
         cnt.add_matchspy(spy);
-    cnt.add_matchspy(&seen);
+    if (!sharded)                                  /* a shard set's spies are Xapian's, which count */
+        cnt.add_matchspy(&seen);
     Xapian::MSet m = cnt.get_mset(0, 0, static_cast<Xapian::doccount>(std::max(o.check_at_least, o.offset + o.limit)));
     if (r->lower != r->upper) {
         size_t lo = m.get_matches_lower_bound(), hi = m.get_matches_upper_bound();
@@ -908,6 +1216,8 @@ void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_
         if (has_decider && r->lower == r->upper && share < 0)
             r->lower = 0;                         /* nothing was verified: an estimate */
     }
+    if (sharded)
+        seen.count = static_cast<Xapian::ValueCountMatchSpy *>(counters.front())->get_total();
     r->facet_scale = seen.count ? static_cast<double>(r->estimated) / static_cast<double>(seen.count) : 1;
 }
 
@@ -922,6 +1232,11 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
     if (!r)
         return set_err(err, XSH_ENOMEM, "out of memory");
     int rc = guarded(err, [&] {
+        if (db->sharded && o->on_match)
+            throw Xapian::InvalidArgumentError("on_match counts the docids of one index, not of a shard set");
+        /* a shard set's decider runs here, on the ranked candidates (Xapian's remote
+         * match takes none), and collapses after it */
+        const bool client = db->sharded && o->decider;
         Xapian::Enquire enq(*db->db);
         enq.set_query(q->q);
         if (o->unranked) {
@@ -929,13 +1244,16 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
         } else if (o->k1 > 0 || o->b > 0)
             enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
-        if (o->collapse_slot >= 0)
+        if (o->collapse_slot >= 0 && !client)
             enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);
         apply_deadline(enq, o->deadline_ns);
-        std::vector<std::unique_ptr<StreamCountSpy>> spies;
+        std::vector<std::unique_ptr<Xapian::MatchSpy>> spies;
         std::vector<Xapian::MatchSpy *> counters;    /* every spy, facets and docids */
         for (size_t i = 0; i < o->nfacets; i++) {
-            spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i], o->deadline_ns));
+            if (db->sharded)                          /* Xapian's: it runs on remote shards */
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[i]));
+            else
+                spies.emplace_back(new StreamCountSpy(*db->db, o->facet_slots[i], o->deadline_ns));
             counters.push_back(spies.back().get());
         }
         std::unique_ptr<DocidSpy> docids;
@@ -945,17 +1263,26 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)
-            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot, o->deadline_ns));
+            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot, o->deadline_ns, db->sharded));
         r->facet_scale = 1;
         std::vector<Ranked> page;
         /* a large index: the page by rank (verifying only its candidates), the
          * totals and facets from a bounded count (count_sample) */
-        const bool large = o->verify_ranked && o->collapse_slot < 0;
+        const bool large = (o->verify_ranked && o->collapse_slot < 0) || client;
         double share = 1;
         bool ran_out = false, ranked = false;
         std::vector<Xapian::Document> verified;
-        if (large && decider && o->limit > 0)
-            ranked = rank_then_verify(enq, *db->db, *o, *decider, page, &share, &ran_out, verified, r);
+        if (large && decider && (o->limit > 0 || !o->verify_ranked)) {
+            /* a small shard set verifies the whole match: exact, as one index is */
+            size_t batch = client && !o->verify_ranked ? static_cast<size_t>(db->db->get_doccount()) + 1
+                                                       : std::max<size_t>(2 * (o->offset + o->limit), FIRST_BATCH);
+            while (!(ranked = rank_then_verify(enq, *db->db, *o, batch, *decider, page, &share, &ran_out, verified, r))
+                   && client) {
+                page.clear();                        /* too few passed: a larger batch */
+                verified.clear();
+                batch *= 4;
+            }
+        }
         if (!ranked) {
             if (!large)
                 for (auto *spy : counters)
@@ -973,12 +1300,13 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             }
         }
         if (large && ran_out) {                  /* every candidate verified: exact */
-            r->estimated = r->lower = r->upper = verified.size();
+            r->estimated = r->upper = r->lower;
             for (const auto &doc : verified)
                 for (auto *spy : counters)
                     (*spy)(doc, 0);
         } else if (large && !counters.empty()) {  /* a counted tier */
-            count_sample(*db->db, q->q, *o, counters, decider != nullptr, ranked || o->limit > 0 ? share : -1, r);
+            count_sample(*db->db, q->q, *o, counters, decider != nullptr, ranked || o->limit > 0 ? share : -1,
+                         db->sharded, r);
         }
         if (o->deadline_ns && monotonic_ns() > o->deadline_ns)
             throw DeadlinePassed();
@@ -1006,7 +1334,13 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         for (size_t i = 0; i < spies.size(); i++) {
             xsh_facet &f = r->facets[r->nfacets++];
             f.slot = o->facet_slots[i];
-            const auto &counts = spies[i]->counts();
+            std::map<std::string, size_t> counted;
+            if (db->sharded) {
+                auto *spy = static_cast<Xapian::ValueCountMatchSpy *>(spies[i].get());
+                for (auto v = spy->values_begin(); v != spy->values_end(); ++v)
+                    counted[*v] = v.get_termfreq();
+            }
+            const auto &counts = db->sharded ? counted : static_cast<StreamCountSpy *>(spies[i].get())->counts();
             f.values = static_cast<xsh_facet_value *>(std::calloc(counts.size() ? counts.size() : 1, sizeof(xsh_facet_value)));
             if (!f.values)
                 throw std::bad_alloc();
@@ -1018,6 +1352,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         }
     });
     if (rc) {
+        db->broken |= rc == XSH_ENETWORK;
         xsh_result_free(r);
         return rc;
     }

@@ -23,6 +23,7 @@ extern "C" {
 #define XSH_EOTHER     (-9)
 #define XSH_ETIMEOUT  (-10)   /* a search ran past its deadline */
 #define XSH_ENOSPACE  (-11)   /* the disk is full (writing, committing) */
+#define XSH_ENETWORK  (-12)   /* a remote shard cannot be reached or did not answer in time */
 
 typedef struct { int code; char msg[256]; } xsh_err;   /* caller-owned: reporting never allocates */
 
@@ -34,7 +35,22 @@ typedef struct xsh_db xsh_db;
 #define XSH_READ    0
 #define XSH_WRITE   1   /* open or create for writing; fails with XSH_ELOCKED when another writer holds it */
 
+/* path: an index folder, or (reading) a shard set: a stub file, or a folder holding
+ * one as XAPIANDB, in Xapian's stub format, one shard a line: "auto PATH" (an index
+ * or a stub, relative to the stub's folder) or "remote HOST:PORT" (an index served
+ * by xapian-tcpsrv; also "remote tcp HOST PORT"). The shards are searched as one,
+ * with statistics over all of them. A remote shard that does not connect or answer
+ * within WENSOU_SHARD_TIMEOUT seconds (default 10) fails with XSH_ENETWORK; the
+ * next xsh_db_refresh opens every shard again. */
 int  xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err);
+/* Process-wide, off at start: whether a stub may name remote shards. Until it is
+ * on, opening one is refused (XSH_EINVAL) before any connection is made, so a
+ * --db never opens a network connection unless the user asked for it. */
+void xsh_allow_remote_shards(int allow);
+/* The local indexes a shard set's stub at path lists, in order (*paths and each
+ * path malloc'd; the caller frees them): XSH_ENOTFOUND when path is no stub (an
+ * index, or nothing), XSH_EINVAL when it lists a remote shard or cannot be read. */
+int  xsh_stub_shards(const char *path, char ***paths, size_t *n, xsh_err *err);
 void xsh_db_close(xsh_db *db);                                   /* NULL-safe; a writer commits first */
 /* Closes a writer without committing: the index stays at its last commit (after a
  * failed write, when committing again could only fail). NULL-safe. */
@@ -57,13 +73,27 @@ int  xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err);
  * stop_at as soon as the sum does (the rest is not read). */
 int  xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t stop_at, size_t *out, xsh_err *err);
 int  xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err);
-/* The revision a reader sees (changes with every commit it has reopened to). */
+/* The revision a reader sees (changes with every commit it has reopened to; a
+ * shard set: its last docids and documents summed, which every commit that adds or
+ * removes passages changes). */
 int  xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err);
+/* Whether db is a shard set (several indexes, or a remote one). A search there
+ * verifies candidates on this side (no decider inside Xapian's match) and counts
+ * facets with Xapian's own value counter; on_match is refused. */
+int  xsh_db_sharded(const xsh_db *db);
+/* The shards (1 for an index). */
+size_t xsh_db_shard_count(const xsh_db *db);
+/* Document local_docid of shard (0-based) as a docid of the whole set. */
+unsigned xsh_db_shard_docid(const xsh_db *db, size_t shard, unsigned local_docid);
 
-/* Metadata: *out is malloc'd (empty string when the key is unset). */
+/* Metadata: *out is malloc'd (empty string when the key is unset). A shard set
+ * gives the first shard's value that is set; *shard (may be NULL) which shard
+ * that is (0 when none is). */
 int  xsh_db_get_metadata(xsh_db *db, const char *key, char **out, xsh_err *err);
+int  xsh_db_get_metadata_from(xsh_db *db, const char *key, char **out, size_t *shard, xsh_err *err);
 int  xsh_db_set_metadata(xsh_db *db, const char *key, const char *value, xsh_err *err);
-/* Calls fn for every metadata key starting with prefix; fn returns non-zero to stop. */
+/* Calls fn for every metadata key starting with prefix (a shard set: every
+ * shard's, each once, in order); fn returns non-zero to stop. */
 int  xsh_db_metadata_keys(xsh_db *db, const char *prefix, int (*fn)(void *ctx, const char *key), void *ctx, xsh_err *err);
 /* Calls fn for every term starting with prefix. */
 int  xsh_db_terms(xsh_db *db, const char *prefix, int (*fn)(void *ctx, const char *term, size_t len), void *ctx, xsh_err *err);
@@ -95,13 +125,23 @@ typedef enum {
 
 xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned pos);
 /* Every term that begins with prefix, weighed as one term (Xapian's wildcard with
- * the synonym combiner, no limit on the expansion). */
+ * the synonym combiner, no limit on the expansion; while xsh_query_expand_in has
+ * set a database for this thread, the synonym of that database's terms). */
 xsh_query *xsh_query_prefix(const char *prefix, size_t len);
+/* Queries built on this thread from now on spell out prefixes over db's terms
+ * (NULL: Xapian's wildcard again). A shard set needs it: each shard would expand
+ * a wildcard over its own terms, with its own statistics, and weigh it apart. */
+void xsh_query_expand_in(xsh_db *db);
 xsh_query *xsh_query_match_all(void);
 xsh_query *xsh_query_match_nothing(void);
 /* op over subs[0, n); window for PHRASE/NEAR (0: the number of subqueries). */
 xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsigned window);
 xsh_query *xsh_query_scale(const xsh_query *q, double factor);
+/* The OR of the k of subs[0, n) that are rarest in db (the fewest passages: a
+ * term's count, an AND's rarest part; any other kind counts as every passage),
+ * ties in order: a long query's telling words, chosen the same on one index and
+ * on a shard set (Xapian's elite set chooses by each shard's own bounds). */
+xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t k);
 xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
@@ -123,6 +163,9 @@ int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len);
 const char *xsh_candidate_value(xsh_candidate *c, size_t *len);
 /* Its document id. */
 unsigned xsh_candidate_docid(const xsh_candidate *c);
+/* Whether a term probe costs a read of its whole termlist (a shard set's
+ * candidate): the caller had better look in its value first. */
+int xsh_candidate_text_first(const xsh_candidate *c);
 
 typedef struct {
     size_t offset, limit;
