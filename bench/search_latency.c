@@ -3,6 +3,7 @@
  * usage: search_latency DB DICT USERDICT SYNONYMS QUERIES [REPEAT] [--each]
  * --each also prints each query's median (where the time goes). */
 #include "qry.h"
+#include "xsh.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: search_latency DB DICT USERDICT SYNONYMS QUERIES [REPEAT]\n");
         return 2;
     }
+    xsh_allow_remote_shards(1);           /* DB may be a shard set with remote shards (bench/shards.sh) */
     int repeat = argc > 6 ? atoi(argv[6]) : 50;
     int each = argc > 7 && strcmp(argv[7], "--each") == 0;
     if (repeat < 1)

@@ -56,6 +56,7 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     /* ...but a pasted quotation's bigrams are found apart more often than together:
      * its candidates mostly fail, and Xapian verifies them in one pass */
     o.verify_ranked = !small && !(v->p && v->p->pasted);
+    o.verify_all = small;                    /* a shard set: every candidate, as here */
     /* counted: exactly on a small index; on a large one the matches up to
      * COUNT_AT_LEAST (by weight only: the facets count a verified sample) */
     o.check_at_least = !counted ? offset + limit : small ? CHECK_AT_LEAST : COUNT_AT_LEAST;

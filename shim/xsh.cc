@@ -71,8 +71,10 @@ bool is_stub(const std::string &path, std::string *file)
     return false;
 }
 
+#define MAX_SHARDS 1024      /* a set's shards at most: each holds files open */
+
 /* The shards a stub file lists, in order, nested stubs flattened (at most 8 deep:
- * a stub naming itself ends there). Xapian's stub format, one shard a line:
+ * a stub naming itself ends there; at most MAX_SHARDS). Xapian's stub format, one shard a line:
  * "auto PATH" or "glass PATH" (relative to the stub's folder), "remote HOST:PORT"
  * (xapian-tcpsrv), also written "remote tcp HOST PORT"; # starts a comment.
  * Throws DatabaseOpeningError naming the line it cannot take. */
@@ -92,6 +94,8 @@ void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out)
         if (fields <= 0 || type[0] == '#')
             continue;
         const std::string where = file + ":" + std::to_string(no);
+        if (out.size() >= MAX_SHARDS)
+            throw Xapian::DatabaseOpeningError(where + ": more than " + std::to_string(MAX_SHARDS) + " shards");
         ShardSpec spec;
         if (std::strcmp(type, "remote") == 0) {
             std::string hostport = fields == 4 && std::strcmp(a, "tcp") == 0 ? std::string(b) + ":" + c
@@ -1272,10 +1276,10 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         double share = 1;
         bool ran_out = false, ranked = false;
         std::vector<Xapian::Document> verified;
-        if (large && decider && (o->limit > 0 || !o->verify_ranked)) {
+        if (large && decider && (o->limit > 0 || (client && o->verify_all))) {
             /* a small shard set verifies the whole match: exact, as one index is */
-            size_t batch = client && !o->verify_ranked ? static_cast<size_t>(db->db->get_doccount()) + 1
-                                                       : std::max<size_t>(2 * (o->offset + o->limit), FIRST_BATCH);
+            size_t batch = client && o->verify_all ? static_cast<size_t>(db->db->get_doccount()) + 1
+                                                   : std::max<size_t>(2 * (o->offset + o->limit), FIRST_BATCH);
             while (!(ranked = rank_then_verify(enq, *db->db, *o, batch, *decider, page, &share, &ran_out, verified, r))
                    && client) {
                 page.clear();                        /* too few passed: a larger batch */

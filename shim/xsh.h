@@ -194,6 +194,10 @@ typedef struct {
     int verify_ranked;
     /* Unweighted, in docid order (scores 0): Xapian stops after the page. */
     int unranked;
+    /* A shard set, where the decider runs on this side: verify every candidate of
+     * the match (exact totals and facets, as on a small index); else only the
+     * ranked ones, as verify_ranked does, in growing batches until the page fills. */
+    int verify_all;
     /* When set, called with each document the match counts (as facet_slots see
      * them), without reading it: for counts the caller derives from docids. */
     void (*on_match)(void *ctx, unsigned docid);

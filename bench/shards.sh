@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Shard benchmark (#17): the corpus repeated SCALE times, indexed as one index and
+# as shard sets of 2 and 4 (wensou index --shards), each shard served by Debian's
+# xapian-tcpsrv on loopback. ROUNDS interleaved rounds of query latency
+# (bench/queries.txt and bench/queries-natural.txt, each query REPEAT times, in
+# process: bench/search_latency) over: the one index, the local 4-shard set, the
+# one index served remote (one shard: the cost of the network), and the remote
+# 2- and 4-shard sets. min / median / max over the rounds of each one's median
+# and p99, and the load average.
+# usage: bench/shards.sh [BUILD_DIR] [SCALE] [ROUNDS] [REPEAT]   (from the repo root)
+set -euo pipefail
+build=${1:-build}
+scale=${2:-100}
+rounds=${3:-3}
+repeat=${4:-3}
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+cat bench/queries.txt bench/queries-natural.txt > "$tmp/all.txt"
+dict="$build/dict"
+stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %8.1f  median %8.1f  max %8.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
+
+docs="$tmp/docs"; mkdir -p "$docs"
+for i in $(seq -w 1 "$scale"); do for f in corpus/*.txt; do ln "$f" "$docs/k$i-$(basename "$f")" 2>/dev/null || cp "$f" "$docs/k$i-$(basename "$f")"; done; done
+echo "== corpus x $scale: $(ls "$docs" | wc -l) files, $(($(cat "$docs"/* | wc -c) / 1000000)) MB of text"
+for n in 1 2 4; do
+  db="$tmp/one.db"; opt=()
+  [ "$n" = 1 ] || { db="$tmp/set$n"; opt=(--shards "$n"); }
+  /usr/bin/time -f "%e" -o "$tmp/time" "$build/wensou" index --quiet "${opt[@]}" --db "$db" "$docs" > "$tmp/summary"
+  echo "   index $(basename "$db"): $(cat "$tmp/time") s, $(du -sb "$db" | cut -f1 | awk '{printf "%.1f MB", $1/1e6}'), $(sed -n 's/.*; \([0-9]*\) passages;.*/\1/p' "$tmp/summary") passages"
+done
+
+# serve: each shard of each set, and the one index, on its own port
+port=$((20000 + RANDOM % 20000))
+serve() {  # serve DIR: prints its stub line
+  xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" > /dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+  echo "remote 127.0.0.1:$port"
+  port=$((port + 1))
+}
+serve "$tmp/one.db" > "$tmp/remote1.stub"
+for n in 2 4; do
+  : > "$tmp/remote$n.stub"
+  for d in "$tmp/set$n"/shard-*; do serve "$d" >> "$tmp/remote$n.stub"; done
+done
+
+configs="one.db set4 remote1.stub remote2.stub remote4.stub"
+declare -A med p99
+for r in $(seq 1 "$rounds"); do
+  for c in $configs; do
+    read -r m p < <("$build/bench/search_latency" "$tmp/$c" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
+    med[$c]="${med[$c]:-} $m"; p99[$c]="${p99[$c]:-} $p"
+  done
+done
+echo "   search, $(wc -l < "$tmp/all.txt") queries x $repeat, $rounds interleaved rounds (us):"
+for c in $configs; do
+  case $c in
+    one.db) label="one index, local";;
+    set4) label="4 shards, local";;
+    remote1.stub) label="1 shard (the index), remote";;
+    remote2.stub) label="2 shards, remote";;
+    remote4.stub) label="4 shards, remote";;
+  esac
+  printf "     %-30s median %s   p99 %s\n" "$label" "$(stats "${med[$c]}")" "$(stats "${p99[$c]}")"
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
