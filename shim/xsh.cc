@@ -1120,19 +1120,25 @@ struct Ranked {
 };
 
 #define FIRST_BATCH 64            /* ranked candidates verified at least */
+#define LAST_BATCH 1024           /* a shard set's at most, past the first (each is fetched) */
 
 /* The page of a verified tier ranked first: Xapian ranks without the decider,
  * and the top batch of ranked candidates is verified, in docid order (a shard
  * set's in rank order, fetched together). With collapse_slot, a candidate past
  * collapse_max of its key is left out (a shard set collapses here, after
  * verifying). Returns false when they cannot fill the page and the match has more
- * (the caller verifies a larger batch, or lets Xapian run the decider over the
- * whole match); *share is the verified share of those checked, *ran_out whether
- * they were the whole match, verified the documents that passed; r's totals are
- * the candidates estimated in that share (r->lower: the verified ones, collapsed). */
+ * (the caller verifies a larger batch; a shard set's up to LAST_BATCH, then takes
+ * what passed; one index lets Xapian run the decider over the whole match);
+ * *share is the verified share of those checked, *ran_out whether they were the
+ * whole match, verified the documents that passed; r's totals are the candidates
+ * estimated in that share (r->lower: the verified ones, collapsed). */
+/* Candidates a shard set's earlier, smaller batch checked: whether each passed, and
+ * its document (a larger batch fetches and checks only the others). */
+typedef std::map<Xapian::docid, std::pair<bool, Xapian::Document>> Checked;
+
 bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xsh_search_opts &o, size_t batch,
                       CDecider &decider, std::vector<Ranked> &page, double *share, bool *ran_out,
-                      std::vector<Xapian::Document> &verified, xsh_result *r)
+                      std::vector<Xapian::Document> &verified, Checked &checked, xsh_result *r)
 {
     const size_t want = o.offset + o.limit;
     Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(batch));
@@ -1140,10 +1146,25 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
     std::vector<Xapian::docid> dids(m.size());
     for (auto it = m.begin(); it != m.end(); ++it)
         dids[it.get_rank()] = *it;
+    std::vector<char> held(docs.size(), 0);
+    std::vector<char> known(docs.size(), 0);
     if (decider.by_document()) {
-        m.fetch();                                 /* a remote shard's documents in one round */
-        for (auto it = m.begin(); it != m.end(); ++it)
-            docs[it.get_rank()] = it.get_document();
+        size_t first_new = docs.size();
+        for (size_t i = 0; i < docs.size(); i++) {
+            auto c = checked.find(dids[i]);
+            if (c == checked.end()) {
+                first_new = std::min(first_new, i);
+                continue;
+            }
+            known[i] = 1;
+            held[i] = c->second.first;
+            docs[i] = c->second.second;
+        }
+        if (first_new < docs.size())               /* the others' documents in one round */
+            m.fetch(m[static_cast<Xapian::doccount>(first_new)], m.end());
+        for (size_t i = first_new; i < docs.size(); i++)
+            if (!known[i])
+                docs[i] = m[static_cast<Xapian::doccount>(i)].get_document();
     } else {
         std::vector<std::pair<Xapian::docid, size_t>> by_docid;   /* probes read forward */
         for (auto it = m.begin(); it != m.end(); ++it)
@@ -1152,14 +1173,18 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         for (const auto &d : by_docid)
             docs[d.second] = db.get_document(d.first, Xapian::DOC_ASSUME_VALID);
     }
-    std::vector<char> held(docs.size(), 0);
     size_t kept = 0;
-    for (size_t i = 0; i < docs.size(); i++)
-        if (decider.check(docs[i], dids[i])) {
-            held[i] = 1;
+    for (size_t i = 0; i < docs.size(); i++) {
+        if (!known[i]) {
+            held[i] = decider.check(docs[i], dids[i]);
+            if (decider.by_document())
+                checked.emplace(dids[i], std::make_pair(held[i] != 0, docs[i]));
+        }
+        if (held[i]) {
             kept++;
             verified.push_back(docs[i]);
         }
+    }
     *ran_out = m.size() < batch;
     *share = m.empty() ? 1 : static_cast<double>(kept) / static_cast<double>(m.size());
     std::map<std::string, unsigned> per_key;       /* hits of each collapse key */
@@ -1178,12 +1203,10 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         }
         k++;
     }
-    if (k < want && !*ran_out)
-        return false;
     r->estimated = std::max<size_t>(k, static_cast<size_t>(m.get_matches_estimated() * *share + 0.5));
     r->lower = k;
     r->upper = std::max<size_t>(m.get_matches_upper_bound(), r->estimated);
-    return true;
+    return k >= want || *ran_out;
 }
 
 /* A large index's count and facets: the match unweighted in docid order, so Xapian
@@ -1276,18 +1299,26 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         double share = 1;
         bool ran_out = false, ranked = false;
         std::vector<Xapian::Document> verified;
+        Checked checked;
         if (large && decider && (o->limit > 0 || (client && o->verify_all))) {
             /* a small shard set verifies the whole match: exact, as one index is */
             size_t batch = client && o->verify_all ? static_cast<size_t>(db->db->get_doccount()) + 1
                                                    : std::max<size_t>(2 * (o->offset + o->limit), FIRST_BATCH);
-            while (!(ranked = rank_then_verify(enq, *db->db, *o, batch, *decider, page, &share, &ran_out, verified, r))
+            while (!(ranked = rank_then_verify(enq, *db->db, *o, batch, *decider, page, &share, &ran_out, verified,
+                                               checked, r))
                    && client) {
+                if (batch >= LAST_BATCH && !o->verify_all) {
+                    ranked = true;                   /* what passed, and totals estimated from it */
+                    break;
+                }
                 page.clear();                        /* too few passed: a larger batch */
                 verified.clear();
                 batch *= 4;
             }
         }
         if (!ranked) {
+            page.clear();                            /* a ranked batch that could not fill it */
+            verified.clear();
             if (!large)
                 for (auto *spy : counters)
                     enq.add_matchspy(spy);
