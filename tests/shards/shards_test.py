@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 BUILD, SOURCE = sys.argv[1], sys.argv[2]
 WENSOU = os.path.join(BUILD, "wensou")
@@ -85,14 +86,21 @@ def queries():
 class Daemon:
     """wensou serve on a Unix socket, asked one request at a time."""
 
-    def __init__(self, db, folder):
-        self.path = os.path.join(folder, "wensou.sock")
+    def __init__(self, db, folder, name):
+        self.path = os.path.join(folder, name + ".sock")
+        self.http = free_port()
         self.proc = subprocess.Popen([WENSOU, "serve", "--remote-shards", "--db", db, "--socket", self.path,
-                                      "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                      "--http", "127.0.0.1:%d" % self.http, "--workers", "1"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 20
         while not os.path.exists(self.path) and time.time() < deadline and self.proc.poll() is None:
             time.sleep(0.05)
         self.n = 0
+
+    def get(self, path):
+        """The JSON answer to an HTTP GET."""
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (self.http, path), timeout=30) as r:
+            return json.loads(r.read())
 
     def search(self, q):
         self.n += 1
@@ -210,8 +218,17 @@ def main():
         # the daemon over the remote set: it answers as one index does, sees a
         # new commit on a shard at its next request, and after a shard's restart
         # connects again
-        daemon = Daemon(remote, tmp)
+        daemon, single = Daemon(remote, tmp, "set"), Daemon(one, tmp, "one")
         try:
+            # the documents list and a document's text (passages found by their
+            # shard's docids) as one index gives them
+            docs = daemon.get("/documents")
+            if docs != single.get("/documents"):
+                fail("daemon /documents differs from one index's")
+            for d in (docs.get("documents") or [])[:6]:
+                path = "/documents/%s/text" % d["id"]
+                if daemon.get(path) != single.get(path):
+                    fail("daemon %s differs from one index's" % path)
             for q in ("营商环境", "数字经济 柯桥", "“最多跑一次”"):
                 want, _ = search(one, [q])
                 got = daemon.search(q)
@@ -246,6 +263,7 @@ def main():
             print("the daemon over the remote set: same answers, a new commit seen, a shard down and back")
         finally:
             daemon.stop()
+            single.stop()
 
         # a shard that hangs, then one that is gone: a one-line error within the timeout
         env = dict(os.environ, WENSOU_SHARD_TIMEOUT="2")
