@@ -32,14 +32,21 @@ for n in 1 2 4; do
   echo "   index $(basename "$db"): $(cat "$tmp/time") s, $(du -sb "$db" | cut -f1 | awk '{printf "%.1f MB", $1/1e6}'), $(sed -n 's/.*; \([0-9]*\) passages;.*/\1/p' "$tmp/summary") passages"
 done
 
-# serve: each shard of each set, and the one index, on its own port
-port=$((20000 + RANDOM % 20000))
+# serve: each shard of each set, and the one index, on its own port (below the
+# ephemeral range, so no client connection holds it; a busy one is passed over)
+port=$((20000 + RANDOM % 10000))
 serve() {  # serve DIR: prints its stub line
-  xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" > /dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
-  echo "remote 127.0.0.1:$port"
-  port=$((port + 1))
+  for _ in $(seq 20); do
+    port=$((port + 1))
+    xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" > /dev/null 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "remote 127.0.0.1:$port"; return; fi
+      kill -0 "${pids[-1]}" 2>/dev/null || break
+      sleep 0.05
+    done
+  done
+  echo "shards.sh: cannot serve $1" >&2; exit 1
 }
 serve "$tmp/one.db" > "$tmp/remote1.stub"
 for n in 2 4; do
@@ -52,6 +59,7 @@ declare -A med p99
 for r in $(seq 1 "$rounds"); do
   for c in $configs; do
     read -r m p < <("$build/bench/search_latency" "$tmp/$c" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
+    [ -n "$m" ] || { echo "shards.sh: no figures for $c" >&2; exit 1; }
     med[$c]="${med[$c]:-} $m"; p99[$c]="${p99[$c]:-} $p"
   done
 done

@@ -139,6 +139,24 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     return info;
 }
 
+/* docid's record from its document data, into the cache (a borrowed reference),
+ * or NULL when the data is no record. */
+static json_t *cache_record(qry_engine *e, unsigned docid, const char *data, size_t len)
+{
+    cached_record *slot = &e->cache[docid % RECORD_CACHE];
+    json_t *rec = json_loadb(data, len, 0, NULL);
+    if (!json_is_object(rec) || !json_is_string(json_object_get(rec, "file"))) {
+        json_decref(rec);
+        return NULL;
+    }
+    json_decref(slot->rec);
+    json_decref(slot->frag);
+    slot->frag = NULL;
+    slot->rec = rec;
+    slot->docid = docid;
+    return rec;
+}
+
 /* The passage record of docid as a hit shows it (its document data), read once
  * per revision (a borrowed reference). */
 json_t *qry_record(qry_engine *e, unsigned docid)
@@ -151,18 +169,16 @@ json_t *qry_record(qry_engine *e, unsigned docid)
     xsh_err xe;
     if (xsh_db_get_data(e->db, docid, &data, &len, &xe) != 0)
         return NULL;
-    json_t *rec = json_loadb(data, len, 0, NULL);
+    json_t *rec = cache_record(e, docid, data, len);
     free(data);
-    if (!json_is_object(rec) || !json_is_string(json_object_get(rec, "file"))) {
-        json_decref(rec);
-        return NULL;
-    }
-    json_decref(slot->rec);
-    json_decref(slot->frag);
-    slot->frag = NULL;
-    slot->rec = rec;
-    slot->docid = docid;
     return rec;
+}
+
+void qry_record_offer(qry_engine *e, unsigned docid, const char *data, size_t len)
+{
+    cached_record *slot = &e->cache[docid % RECORD_CACHE];
+    if (data && !(slot->rec && slot->docid == docid))
+        cache_record(e, docid, data, len);
 }
 
 void qry_engine_close(qry_engine *e)

@@ -46,6 +46,9 @@ void qry_engine_check_revision(qry_engine *e);
 /* The passage record of docid as a hit shows it (borrowed; valid until the next
  * record is read into its cache slot), or NULL. */
 json_t *qry_record(qry_engine *e, unsigned docid);
+/* docid's document data, read already (a shard set's hits carry it), into the
+ * record cache, so qry_record does not ask the shard again. */
+void qry_record_offer(qry_engine *e, unsigned docid, const char *data, size_t len);
 /* That record's fields as compact JSON text without braces (a borrowed string), or NULL
  * when the record is not in the cache. */
 json_t *qry_record_fragment(qry_engine *e, unsigned docid);

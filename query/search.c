@@ -69,7 +69,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         o.on_match_ctx = e->filemap;
     }
     o.unranked = unranked;
-    o.skip_data = 1;                         /* records come from the engine's cache */
+    o.skip_data = !xsh_db_sharded(e->db);    /* records come from the engine's cache (a shard
+                                                set's hits bring theirs: a round less each) */
     o.deadline_ns = deadline_ns;
     const qry_rank *rank = qry_rank_default();   /* rank.h: BM25's parameters */
     o.k1 = rank->k1;
@@ -101,6 +102,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
         if (xsh_db_reopen(e->db, &xe) == 0)
             rc = xsh_search(e->db, q, &o, out, &xe);
     }
+    for (size_t i = 0; rc == 0 && i < (*out)->nhits; i++)
+        qry_record_offer(e, (*out)->hits[i].docid, (*out)->hits[i].data, (*out)->hits[i].data_len);
     if (debug && rc == 0) {
         clock_gettime(CLOCK_MONOTONIC, &t1);
         fprintf(stderr, "  %.3f ms, %zu hits of %zu asked, %zu estimated\n",

@@ -1117,10 +1117,13 @@ struct Ranked {
     Xapian::docid docid;
     double weight;
     std::vector<std::string> terms;
+    Xapian::Document doc;                          /* when fetched already (a shard set's) */
+    bool fetched;
 };
 
 #define FIRST_BATCH 64            /* ranked candidates verified at least */
 #define LAST_BATCH 1024           /* a shard set's at most, past the first (each is fetched) */
+#define FIRST_FETCHED 16          /* a shard set's first batch at least: fetching costs a round each */
 
 /* The page of a verified tier ranked first: Xapian ranks without the decider,
  * and the top batch of ranked candidates is verified, in docid order (a shard
@@ -1196,7 +1199,7 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
             && ++per_key[docs[i].get_value(static_cast<Xapian::valueno>(o.collapse_slot))] > std::max(o.collapse_max, 1u))
             continue;
         if (k >= o.offset && k < want) {
-            Ranked h{*it, it.get_weight(), {}};
+            Ranked h{*it, it.get_weight(), {}, docs[i], decider.by_document()};
             if (o.matching_terms)
                 h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
             page.push_back(std::move(h));
@@ -1303,7 +1306,8 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         if (large && decider && (o->limit > 0 || (client && o->verify_all))) {
             /* a small shard set verifies the whole match: exact, as one index is */
             size_t batch = client && o->verify_all ? static_cast<size_t>(db->db->get_doccount()) + 1
-                                                   : std::max<size_t>(2 * (o->offset + o->limit), FIRST_BATCH);
+                                                   : std::max<size_t>(2 * (o->offset + o->limit),
+                                                                      client ? FIRST_FETCHED : FIRST_BATCH);
             while (!(ranked = rank_then_verify(enq, *db->db, *o, batch, *decider, page, &share, &ran_out, verified,
                                                checked, r))
                    && client) {
@@ -1327,8 +1331,11 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             r->estimated = mset.get_matches_estimated();
             r->lower = mset.get_matches_lower_bound();
             r->upper = mset.get_matches_upper_bound();
+            const bool fetch = db->sharded && !o->skip_data;
+            if (fetch)
+                mset.fetch();                        /* the page's documents in one round */
             for (auto it = mset.begin(); it != mset.end(); ++it) {
-                Ranked h{*it, it.get_weight(), {}};
+                Ranked h{*it, it.get_weight(), {}, fetch ? it.get_document() : Xapian::Document(), fetch};
                 if (o->matching_terms)
                     h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
                 page.push_back(std::move(h));
@@ -1353,7 +1360,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             h.docid = p.docid;
             h.weight = p.weight;
             if (!o->skip_data) {
-                std::string data = db->db->get_document(p.docid).get_data();
+                std::string data = (p.fetched ? p.doc : db->db->get_document(p.docid)).get_data();
                 h.data = dup_string(data);
                 h.data_len = data.size();
             }
