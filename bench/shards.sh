@@ -6,13 +6,17 @@
 # process: bench/search_latency) over: the one index, the local 4-shard set, the
 # one index served remote (one shard: the cost of the network), and the remote
 # 2- and 4-shard sets. min / median / max over the rounds of each one's median
-# and p99, and the load average.
-# usage: bench/shards.sh [BUILD_DIR] [SCALE] [ROUNDS] [REPEAT]   (from the repo root)
+# and p99, and the load average. With BIG copies, then one shard of BIG x the
+# one index's passages (xapian-compact merges the copies: ×1000 and 11 make
+# 5.1 million), in the page cache, matched in process and served by
+# xapian-tcpsrv, interleaved: the per-shard cost docs/SCALE.md rests on.
+# usage: bench/shards.sh [BUILD_DIR] [SCALE] [ROUNDS] [REPEAT] [BIG]   (from the repo root)
 set -euo pipefail
 build=${1:-build}
 scale=${2:-100}
 rounds=${3:-3}
 repeat=${4:-3}
+big=${5:-0}
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
@@ -74,4 +78,23 @@ for c in $configs; do
   esac
   printf "     %-30s median %s   p99 %s\n" "$label" "$(stats "${med[$c]}")" "$(stats "${p99[$c]}")"
 done
+if [ "$big" -gt 0 ]; then
+  rm -rf "$tmp/set2" "$tmp/set4"
+  /usr/bin/time -f "%e" -o "$tmp/time" xapian-compact --multipass $(for _ in $(seq "$big"); do echo "$tmp/one.db"; done) "$tmp/big.db" > /dev/null
+  passages=$(/usr/bin/python3 -c "import sys, xapian; print(xapian.Database(sys.argv[1]).get_doccount())" "$tmp/big.db")
+  echo "== one shard of $big copies: $passages passages, $(du -sb "$tmp/big.db" | cut -f1 | awk '{printf "%.2f GB", $1/1e9}') compacted ($(cat "$tmp/time") s)"
+  cat "$tmp/big.db"/*.glass > /dev/null       # in the page cache, as on a serving host
+  serve "$tmp/big.db" > "$tmp/big.stub"
+  bm=""; bp=""; rm_=""; rp=""
+  for r in $(seq 1 "$rounds"); do
+    for c in big.db big.stub; do
+      read -r m p < <("$build/bench/search_latency" "$tmp/$c" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
+      [ -n "$m" ] || { echo "shards.sh: no figures for $c" >&2; exit 1; }
+      if [ "$c" = big.db ]; then bm="$bm $m"; bp="$bp $p"; else rm_="$rm_ $m"; rp="$rp $p"; fi
+    done
+  done
+  echo "   one match on it, $rounds interleaved rounds (us):"
+  printf "     %-30s median %s   p99 %s\n" "in process" "$(stats "$bm")" "$(stats "$bp")"
+  printf "     %-30s median %s   p99 %s\n" "served remote" "$(stats "$rm_")" "$(stats "$rp")"
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -248,6 +248,20 @@ def main():
                 fail("daemon after a commit on a shard: %s" % json.dumps(got, ensure_ascii=False)[:300])
             else:
                 same_answer("daemon after a commit", want, got["result"])
+            # a file replaced, then pruned: on its shard, as on one index
+            with open(os.path.join(news, "shard-news.txt"), "w", encoding="utf-8") as f:
+                f.write("分片新闻\n\n柯桥区召开分片检索验证会，部署青铜编钟修缮工作。\n")
+            for db in (one, sset):
+                subprocess.run([WENSOU, "index", "-q", "-d", db, news], check=True, stdout=subprocess.DEVNULL)
+            totals = [daemon.search(q).get("result", {}).get("total") for q in ("琉璃瓦片", "青铜编钟")]
+            if totals != [0, 1]:
+                fail("daemon after a file was replaced on its shard: totals %s, want [0, 1]" % totals)
+            os.remove(os.path.join(news, "shard-news.txt"))
+            for db in (one, sset):
+                subprocess.run([WENSOU, "index", "-q", "--prune", "-d", db], check=True, stdout=subprocess.DEVNULL)
+            got = daemon.search("青铜编钟")
+            if got.get("result", {}).get("total") != 0 or daemon.get("/documents") != single.get("/documents"):
+                fail("daemon after a file was pruned from its shard: %s" % json.dumps(got, ensure_ascii=False)[:200])
             signal_shard(procs[0], signal.SIGKILL)
             got = daemon.search("营商环境")
             if got.get("ok") or got.get("error", {}).get("code") != "index_error":
