@@ -290,8 +290,8 @@ typedef struct {
 } run_totals;
 
 /* Indexes files into the index at db (and prunes it when asked); adds what
- * happened to t. Returns non-zero when the run must stop (interrupted, or the
- * index could not be opened). */
+ * happened to t. Returns non-zero when the run must stop: 1 interrupted, 2 the
+ * index could not be opened (said on stderr). */
 static int index_into(const char *db, const file_list *files, const seg_dict *dict, int rebuild, int prune, int quiet,
                       run_totals *t)
 {
@@ -300,7 +300,7 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
     if (idx_writer_open(db, dict, &w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         t->failed++;
-        return 1;
+        return 2;
     }
     char context[65];
     if (cli_dict_fingerprint(context) != CLI_OK || idx_writer_set_context(w, context) != 0) {
@@ -358,7 +358,10 @@ static int index_shards(char *const *shards, size_t nshards, const file_list *fi
     file_list part = {0};                   /* borrows files' paths */
     part.paths = calloc(files->n ? files->n : 1, sizeof *part.paths);
     part.sizes = calloc(files->n ? files->n : 1, sizeof *part.sizes);
-    int stop = !part.paths || !part.sizes;
+    size_t *shard_of = calloc(files->n ? files->n : 1, sizeof *shard_of);
+    int stop = !part.paths || !part.sizes || !shard_of;
+    for (size_t i = 0; !stop && i < files->n; i++)
+        shard_of[i] = idx_shard_of(files->paths[i], nshards);   /* one realpath a file */
     if (stop) {
         cli_error("index", _("out of memory"));
         t->failed++;
@@ -366,7 +369,7 @@ static int index_shards(char *const *shards, size_t nshards, const file_list *fi
     for (size_t s = 0; s < nshards && !stop; s++) {
         part.n = part.total_bytes = 0;
         for (size_t i = 0; i < files->n; i++)
-            if (idx_shard_of(files->paths[i], nshards) == s) {
+            if (shard_of[i] == s) {
                 part.paths[part.n] = files->paths[i];
                 part.sizes[part.n++] = files->sizes[i];
                 part.total_bytes += files->sizes[i];
@@ -375,6 +378,7 @@ static int index_shards(char *const *shards, size_t nshards, const file_list *fi
     }
     free(part.paths);
     free(part.sizes);
+    free(shard_of);
     return stop;
 }
 
@@ -442,8 +446,11 @@ int cmd_index(int argc, char **argv)
     double t0 = now();
     if (nshards)
         index_shards(shards, nshards, &files, dict, rebuild, prune, quiet, &t);
-    else
-        index_into(db, &files, dict, rebuild, prune, quiet, &t);
+    else if (index_into(db, &files, dict, rebuild, prune, quiet, &t) == 2) {
+        seg_dict_close(dict);                  /* one index that cannot be opened: no summary */
+        list_free(&files);
+        return CLI_FAILED;
+    }
     report_skipped(&files);
     double dt = now() - t0;
     if (stop_requested)

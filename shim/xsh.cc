@@ -78,7 +78,9 @@ bool is_stub(const std::string &path, std::string *file)
  * "auto PATH" or "glass PATH" (relative to the stub's folder), "remote HOST:PORT"
  * (xapian-tcpsrv), also written "remote tcp HOST PORT"; # starts a comment.
  * Throws DatabaseOpeningError naming the line it cannot take. */
-void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out)
+#define MAX_STUB_LINES 100000   /* lines read over a stub and all it nests */
+
+void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out, size_t &lines)
 {
     if (depth > 8)
         throw Xapian::DatabaseOpeningError(file + ": stubs nested more than 8 deep (a loop?)");
@@ -89,6 +91,10 @@ void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out)
     const std::string dir = file.substr(0, file.find_last_of('/') + 1);
     char line[4096];
     for (unsigned no = 1; std::fgets(line, sizeof line, f); no++) {
+        if (++lines > MAX_STUB_LINES)
+            throw Xapian::DatabaseOpeningError(file + ": stubs of more than " + std::to_string(MAX_STUB_LINES) + " lines");
+        if (!std::strchr(line, '\n') && !std::feof(f))
+            throw Xapian::DatabaseOpeningError(file + ":" + std::to_string(no) + ": a line over 4 KB");
         char type[32], a[2048], b[2048], c[64];
         int fields = std::sscanf(line, " %31s %2047s %2047s %63s", type, a, b, c);
         if (fields <= 0 || type[0] == '#')
@@ -115,7 +121,7 @@ void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out)
         spec.path = a[0] == '/' ? std::string(a) : dir + a;
         std::string nested;
         if (is_stub(spec.path, &nested))
-            parse_stub(nested, depth + 1, out);
+            parse_stub(nested, depth + 1, out, lines);
         else
             out.push_back(spec);
     }
@@ -138,7 +144,8 @@ bool remote_allowed = false;                       /* xsh_allow_remote_shards */
 void open_shards(xsh_db *db, const std::string &stub)
 {
     std::vector<ShardSpec> specs;
-    parse_stub(stub, 0, specs);
+    size_t lines = 0;
+    parse_stub(stub, 0, specs, lines);
     if (specs.empty())
         throw Xapian::DatabaseOpeningError(stub + ": a stub that lists no shard");
     for (const auto &spec : specs)
@@ -531,8 +538,8 @@ int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len)
                 return;
             }
             if (!c->terms_read) {                /* one read of a remote document's terms */
-                c->terms_read = true;
                 c->terms.assign(c->doc->termlist_begin(), c->doc->termlist_end());
+                c->terms_read = true;
             }
             held = std::binary_search(c->terms.begin(), c->terms.end(), t);
         }))
@@ -583,10 +590,10 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
     *out = nullptr;
     if (!path)
         return set_err(err, XSH_EINVAL, "no index path");
-    std::string stub;
-    if ((flags & XSH_WRITE) && is_stub(path, &stub))
-        return set_err(err, XSH_EINVAL, "a shard set is written one shard at a time (wensou index does)");
     return guarded(err, [&] {
+        std::string stub;
+        if ((flags & XSH_WRITE) && is_stub(path, &stub))
+            throw Xapian::InvalidArgumentError("a shard set is written one shard at a time (wensou index does)");
         std::unique_ptr<xsh_db> h(new xsh_db);
         if (flags & XSH_WRITE) {
             std::set_terminate(on_terminate);
@@ -612,17 +619,23 @@ int xsh_stub_shards(const char *path, char ***paths, size_t *n, xsh_err *err)
 {
     *paths = nullptr;
     *n = 0;
-    std::string stub;
-    if (!path || !is_stub(path, &stub))
-        return set_err(err, XSH_ENOTFOUND, "not a shard set");
-    std::vector<ShardSpec> specs;
-    int rc = guarded(err, [&] { parse_stub(stub, 0, specs); });
-    if (rc)
-        return set_err(err, XSH_EINVAL, err ? std::string(err->msg) : std::string());
-    for (const auto &s : specs)
-        if (s.port)
-            return set_err(err, XSH_EINVAL, stub + ": a remote shard is written where it is served");
-    return guarded(err, [&] {
+    bool found = true;
+    int rc = guarded(err, [&] {
+        std::string stub;
+        if (!path || !is_stub(path, &stub)) {
+            found = false;
+            return;
+        }
+        std::vector<ShardSpec> specs;
+        size_t lines = 0;
+        try {
+            parse_stub(stub, 0, specs, lines);
+        } catch (const Xapian::DatabaseError &e) {
+            throw Xapian::InvalidArgumentError(describe(e));
+        }
+        for (const auto &spec : specs)
+            if (spec.port)
+                throw Xapian::InvalidArgumentError(stub + ": a remote shard is written where it is served");
         char **out = static_cast<char **>(std::calloc(specs.size() ? specs.size() : 1, sizeof *out));
         if (!out)
             throw std::bad_alloc();
@@ -639,6 +652,9 @@ int xsh_stub_shards(const char *path, char ***paths, size_t *n, xsh_err *err)
         *paths = out;
         *n = specs.size();
     });
+    if (rc == XSH_EOK && !found)
+        return set_err(err, XSH_ENOTFOUND, "not a shard set");
+    return rc;
 }
 
 void xsh_db_close(xsh_db *db)
@@ -763,10 +779,19 @@ int xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t st
 int xsh_db_revision(xsh_db *db, unsigned long *out, xsh_err *err)
 {
     return guarded(err, [&] {
-        if (db->shards.empty())
+        if (db->shards.empty()) {
             *out = static_cast<unsigned long>(db->db->get_revision());
-        else                                     /* remote shards tell no revision */
-            *out = static_cast<unsigned long>(db->db->get_lastdocid()) + db->db->get_doccount();
+            return;
+        }
+        unsigned long sum = 0;                   /* each shard's: any commit on any shard changes it */
+        for (auto &shard : db->shards) {
+            sum += static_cast<unsigned long>(shard.get_lastdocid()) + shard.get_doccount();
+            try {
+                sum += static_cast<unsigned long>(shard.get_revision());
+            } catch (const Xapian::UnimplementedError &) {
+            }                                    /* a remote shard tells no revision */
+        }
+        *out = sum;
     });
 }
 
@@ -1037,13 +1062,40 @@ xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi)
     });
 }
 
+namespace {
+/* The distinct terms of q into terms; a synonym of terms only (a prefix spelled
+ * out over a shard set's terms) counts once, as Xapian's wildcard does. */
+void collect_terms(const Xapian::Query &q, std::set<std::string> &terms)
+{
+    const size_t n = q.get_num_subqueries();
+    if (n == 0) {
+        for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
+            terms.insert(*it);
+        return;
+    }
+    if (q.get_type() == Xapian::Query::OP_SYNONYM) {
+        bool all_terms = true;
+        for (size_t i = 0; i < n && all_terms; i++)
+            all_terms = q.get_subquery(i).get_type() == Xapian::Query::LEAF_TERM;
+        if (all_terms) {
+            auto first = q.get_subquery(0).get_terms_begin();
+            terms.insert(std::string("\x01") + (first != q.get_subquery(0).get_terms_end() ? *first : ""));
+            return;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        collect_terms(q.get_subquery(i), terms);
+}
+} // namespace
+
 size_t xsh_query_term_count(const xsh_query *q)
 {
     size_t n = 0;
     if (q)
         guarded(nullptr, [&] {
-            for (auto it = q->q.get_unique_terms_begin(); it != q->q.get_unique_terms_end(); ++it)
-                n++;
+            std::set<std::string> terms;
+            collect_terms(q->q, terms);
+            n = terms.size();
         });
     return n;
 }
@@ -1151,6 +1203,9 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         dids[it.get_rank()] = *it;
     std::vector<char> held(docs.size(), 0);
     std::vector<char> known(docs.size(), 0);
+    std::vector<size_t> order(docs.size());        /* the ranks in the order they are checked */
+    for (size_t i = 0; i < order.size(); i++)
+        order[i] = i;
     if (decider.by_document()) {
         size_t first_new = docs.size();
         for (size_t i = 0; i < docs.size(); i++) {
@@ -1173,11 +1228,13 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         for (auto it = m.begin(); it != m.end(); ++it)
             by_docid.emplace_back(*it, static_cast<size_t>(it.get_rank()));
         std::sort(by_docid.begin(), by_docid.end());
-        for (const auto &d : by_docid)
-            docs[d.second] = db.get_document(d.first, Xapian::DOC_ASSUME_VALID);
+        for (size_t i = 0; i < by_docid.size(); i++) {
+            docs[by_docid[i].second] = db.get_document(by_docid[i].first, Xapian::DOC_ASSUME_VALID);
+            order[i] = by_docid[i].second;         /* docid order: probes and streams read forward */
+        }
     }
     size_t kept = 0;
-    for (size_t i = 0; i < docs.size(); i++) {
+    for (size_t i : order) {
         if (!known[i]) {
             held[i] = decider.check(docs[i], dids[i]);
             if (decider.by_document())
@@ -1206,7 +1263,8 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         }
         k++;
     }
-    r->estimated = std::max<size_t>(k, static_cast<size_t>(m.get_matches_estimated() * *share + 0.5));
+    const double collapsed = kept ? static_cast<double>(k) / static_cast<double>(kept) : 1;   /* per_doc */
+    r->estimated = std::max<size_t>(k, static_cast<size_t>(m.get_matches_estimated() * *share * collapsed + 0.5));
     r->lower = k;
     r->upper = std::max<size_t>(m.get_matches_upper_bound(), r->estimated);
     return k >= want || *ran_out;
@@ -1303,7 +1361,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         bool ran_out = false, ranked = false;
         std::vector<Xapian::Document> verified;
         Checked checked;
-        if (large && decider && (o->limit > 0 || (client && o->verify_all))) {
+        if (large && decider && (o->limit > 0 || client)) {     /* a set never hands Xapian the decider */
             /* a small shard set verifies the whole match: exact, as one index is */
             size_t batch = client && o->verify_all ? static_cast<size_t>(db->db->get_doccount()) + 1
                                                    : std::max<size_t>(2 * (o->offset + o->limit),

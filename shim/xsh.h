@@ -146,7 +146,8 @@ xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
 int  xsh_query_is_empty(const xsh_query *q);
-/* The distinct terms the query names (a wildcard counts once). */
+/* The distinct terms the query names (a wildcard, or a prefix spelled out by
+ * xsh_query_expand_in, counts once). */
 size_t xsh_query_term_count(const xsh_query *q);
 void xsh_query_free(xsh_query *q);                                /* NULL-safe */
 /* Xapian's own description of the query, malloc'd (for debugging and tests). */

@@ -288,3 +288,70 @@ Test(shim, error_paths_have_their_own_codes, .init = make_dir, .fini = remove_di
     }
     cr_expect(rc == XSH_ECORRUPT || rc == XSH_EIO, "corruption reported as %d: %s", rc, err.msg);
 }
+
+/* Writes text to dir/name; returns the path (static). */
+static const char *stub_file(const char *name, const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+Test(shim, hostile_stubs_are_refused_in_one_line_and_soon, .init = make_dir, .fini = remove_dir)
+{
+    char shard[96];
+    snprintf(shard, sizeof shard, "%s/shard", dir);
+    xsh_db *db;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(shard, XSH_WRITE, &db, &err), 0, "%s", err.msg);
+    xsh_db_close(db);
+    /* eight stubs, each naming the next 1,000 times, the last naming nothing: a
+     * billion billion opens unless the parse has a budget */
+    char name[16], text[16000];
+    for (int i = 0; i < 8; i++) {
+        text[0] = 0;
+        for (int k = 0; k < 1000 && i < 7; k++) {
+            char line[32];
+            snprintf(line, sizeof line, "auto n%d\n", i + 1);
+            strcat(text, line);
+        }
+        snprintf(name, sizeof name, "n%d", i);
+        stub_file(name, text);
+    }
+    char long_line[6000];
+    memset(long_line, '#', sizeof long_line - 1);
+    long_line[sizeof long_line - 1] = 0;
+    strcpy(long_line + 5000, "\nremote 127.0.0.1:1\n");   /* a comment's tail must not be read as a line */
+    const struct {
+        const char *name, *text, *says;
+    } cases[] = {
+        {"self", "auto self\n", "nested more than 8"},
+        {"n0", NULL, "more than 100000 lines"},
+        {"long", long_line, "over 4 KB"},
+        {"bad", "auto shard extra words\n", "not a shard"},
+        {"remote", "auto shard\nremote 127.0.0.1:1\n", "--remote-shards"},
+        {"empty", "# nothing\n", "lists no shard"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].text)
+            stub_file(cases[i].name, cases[i].text);
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", dir, cases[i].name);
+        db = NULL;
+        int rc = xsh_db_open(p, XSH_READ, &db, &err);
+        cr_expect_neq(rc, 0, "%s opened", cases[i].name);
+        cr_expect_neq(rc, XSH_ENETWORK, "%s: a connection was tried", cases[i].name);
+        cr_expect_not_null(strstr(err.msg, cases[i].says), "%s: %s", cases[i].name, err.msg);
+        cr_expect_null(strchr(err.msg, '\n'), "%s: one line", cases[i].name);
+        xsh_db_close(db);
+    }
+    /* a good stub of the one shard opens and reads its metadata */
+    const char *good = stub_file("good", "# one shard\nauto shard\n");
+    cr_assert_eq(xsh_db_open(good, XSH_READ, &db, &err), 0, "%s", err.msg);
+    cr_expect_eq(xsh_db_shard_count(db), 1);
+    xsh_db_close(db);
+}
