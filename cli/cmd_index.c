@@ -273,13 +273,35 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
 
 static void usage(FILE *f)
 {
-    fputs(_("usage: wensou index [-d DIR] [--prune] [--rebuild] [--shards N] [-q] PATH...\n"
+    fputs(_("usage: wensou index [-d DIR] [--prune] [--rebuild] [--shards N | --shard K/N] [-q] PATH...\n"
             "Indexes files and folders (recursively: *.txt, *.md, *.pdf, *.docx, *.html). Re-running changes only what changed.\n"
             "  -d, --db DIR   the index (default $WENSOU_DB, else ./wensou.db); a shard set is written shard by shard\n"
             "      --prune    also remove the files that no longer exist\n"
             "      --rebuild  re-index every file given, changed or not\n"
             "      --shards N make DIR a set of N indexes, each file in the one its path hashes to\n"
+            "      --shard K/N  DIR is shard K (from 0) of N, on its own: only the files hashing to it\n"
             "  -q, --quiet    no progress bar\n"), f);
+}
+
+/* Keeps in l the files whose path hashes to shard k of n (--shard K/N: one host
+ * indexes its shard's share); returns how many were left for the others. */
+static size_t keep_own_shard(file_list *l, size_t k, size_t n)
+{
+    size_t kept = 0, others = 0;
+    l->total_bytes = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (idx_shard_of(l->paths[i], n) != k) {
+            free(l->paths[i]);
+            others++;
+            continue;
+        }
+        l->paths[kept] = l->paths[i];
+        l->sizes[kept] = l->sizes[i];
+        l->total_bytes += l->sizes[i];
+        kept++;
+    }
+    l->n = kept;
+    return others;
 }
 
 /* What a run did, over every index it wrote (one, or each shard). */
@@ -386,10 +408,11 @@ int cmd_index(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"prune", no_argument, 0, 'p'},
                                          {"rebuild", no_argument, 0, 'r'}, {"shards", required_argument, 0, 's'},
+                                         {"shard", required_argument, 0, 'k'},
                                          {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL;
     int prune = 0, quiet = 0, rebuild = 0, c;
-    size_t shard_count = 0;
+    size_t shard_count = 0, own_shard = 0, own_of = 0;   /* --shard K/N: K of N, N 0 when not given */
     char *end;
     optind = 1;
     opterr = 0;
@@ -403,6 +426,15 @@ int cmd_index(int argc, char **argv)
             if (*end || optarg[0] < '1' || optarg[0] > '9' || shard_count > MAX_SHARDS)
                 return cli_usage_error("index", _("--shards takes a count from 1 to 256"));
             break;
+        case 'k':
+            own_shard = strtoul(optarg, &end, 10);
+            own_of = *end == '/' && end > optarg && optarg[0] >= '0' && optarg[0] <= '9' && end[1] >= '1'
+                             && end[1] <= '9'
+                         ? strtoul(end + 1, &end, 10)
+                         : 0;
+            if (*end || own_of == 0 || own_of > MAX_SHARDS || own_shard >= own_of)
+                return cli_usage_error("index", _("--shard takes K/N: shard K (from 0) of N, N from 1 to 256"));
+            break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         default: return cli_getopt_error("index", c, optopt, argv[optind - 1]);
@@ -410,6 +442,8 @@ int cmd_index(int argc, char **argv)
     }
     if (optind == argc && !prune)
         return cli_usage_error("index", _("no PATH given"));
+    if (own_of && shard_count)
+        return cli_usage_error("index", _("--shard and --shards do not go together"));
     db = cli_db_path(db);
 
     file_list files = {0};
@@ -421,11 +455,16 @@ int cmd_index(int argc, char **argv)
             return CLI_FAILED;
         }
 
+    size_t others = own_of ? keep_own_shard(&files, own_shard, own_of) : 0;
     char **shards = NULL;
     size_t nshards = 0;
     idx_err err = {0};
-    if (idx_shards_open(db, shard_count, &shards, &nshards, &err) != 0) {
-        fprintf(stderr, "wensou: %s\n", err.msg);
+    if (idx_shards_open(db, shard_count, &shards, &nshards, &err) != 0 || (own_of && nshards)) {
+        if (own_of && nshards)
+            cli_error(db, _("a shard set: --shard writes one shard's own index"));
+        else
+            fprintf(stderr, "wensou: %s\n", err.msg);
+        idx_shards_free(shards, nshards);
         list_free(&files);
         return CLI_FAILED;
     }
@@ -459,6 +498,8 @@ int cmd_index(int argc, char **argv)
            t.unchanged, t.removed, failed + t.failed);
     if (files.nskipped)
         printf(_(", %zu skipped"), files.nskipped);
+    if (others)
+        printf(_(", %zu for other shards"), others);
     printf(_("; %zu passages; %.2f s; %.1f MB/s\n"), t.saved.passages, dt, dt > 0 ? (double)t.bytes / 1e6 / dt : 0.0);
     failed += t.failed;
     idx_shards_free(shards, nshards);

@@ -72,7 +72,7 @@ _wensou()
                     ;;
             esac
             ;;
-        -n | --limit | --offset | --per-doc | --shards | --listen | --http | --cors-origin | --workers | --query-timeout | --max-memory)
+        -n | --limit | --offset | --per-doc | --shards | --shard | --listen | --http | --cors-origin | --workers | --query-timeout | --max-memory)
             case $cmd in
                 search | serve | index) COMPREPLY=(); return 0 ;;
             esac
@@ -85,7 +85,7 @@ _wensou()
     case $cmd in
         segment) opts="--mode --no-hmm --no-user-dict -j --json --help -h" ;;
         inspect) opts="--text --help -h" ;;
-        index) opts="-d --db --prune --rebuild --shards -q --quiet --help -h" ;;
+        index) opts="-d --db --prune --rebuild --shards --shard -q --quiet --help -h" ;;
         search) opts="-d --db --connect -n --limit --offset --per-doc -j --json --color= --remote-shards --help -h" ;;
         serve) opts="-d --db --socket --listen --allow-remote --http --token-file --cors-origin --web --workers --query-timeout --max-memory --remote-shards -v --verbose --help -h" ;;
         *) return 0 ;;

@@ -157,6 +157,17 @@ def same_answer(label, want, got):
                            json.dumps([a.get(k) for k in fields], ensure_ascii=False)[:300]))
 
 
+def answers_as_one(label, one, db, cases):
+    """db answers each search of cases as the one index does."""
+    for args in cases:
+        want, _ = search(one, args)
+        got, err = search(db, args)
+        if got is None:
+            fail("%s: %s: %s" % (label, args, err))
+        else:
+            same_answer("%s %s" % (label, " ".join(args)), want, got)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="wensou-shards-")
     procs = []
@@ -209,6 +220,19 @@ def main():
             same_answer("large remote set " + " ".join(args), want, got)
         print("compared 40 searches as a large index and a large remote set")
 
+        # the same shards indexed apart, as hosts would (--shard K/N), joined by a stub
+        apart = os.path.join(tmp, "apart.stub")
+        with open(apart, "w") as f:
+            for k in range(SHARDS):
+                d = os.path.join(tmp, "apart-%d" % k)
+                r = subprocess.run([WENSOU, "index", "-q", "--shard", "%d/%d" % (k, SHARDS), "-d", d, corpus],
+                                   capture_output=True, text=True, check=True)
+                if "for other shards" not in r.stdout:
+                    fail("--shard %d/%d: %s" % (k, SHARDS, r.stdout.strip()))
+                f.write("auto %s\n" % d)
+        answers_as_one("shards indexed apart", one, apart, cases[:20])
+        print("searched %d shards indexed apart with --shard K/N" % SHARDS)
+
         # a replica of shard 0, kept by xapian-replicate, stands in for it
         rport = free_port()
         procs.append(start(["xapian-replicate-server", "--interface", "127.0.0.1", "--port", str(rport), sset], rport))
@@ -220,13 +244,7 @@ def main():
         with_replica = os.path.join(tmp, "replica.stub")
         with open(with_replica, "w") as f:
             f.write("auto %s\n" % replica + "".join("remote 127.0.0.1:%d\n" % p for p in ports[1:]))
-        for args in cases[:20]:
-            want, _ = search(one, args)
-            got, err = search(with_replica, args)
-            if got is None:
-                fail("replica: %s: %s" % (args, err))
-            else:
-                same_answer("replica " + " ".join(args), want, got)
+        answers_as_one("replica", one, with_replica, cases[:20])
         print("searched a replica of shard 0 beside two remote shards")
 
         # the daemon over the remote set: it answers as one index does, sees a
