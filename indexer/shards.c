@@ -4,6 +4,7 @@
  * re-indexing finds them there). */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "indexer.h"
+#include "schema.h"
 #include "xsh.h"
 
 #include <errno.h>
@@ -89,10 +90,5 @@ size_t idx_shard_of(const char *path, size_t n)
 {
     char abs[PATH_MAX];
     const char *p = realpath(path, abs) ? abs : path;   /* the path the index records */
-    unsigned long long h = 1469598103934665603ull;     /* FNV-1a */
-    for (; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ull;
-    }
-    return n ? (size_t)(h % n) : 0;
+    return n ? (size_t)(wensou_path_hash(p) % n) : 0;
 }

@@ -14,12 +14,7 @@
 
 void qry_document_id(const char *file, char out[17])
 {
-    unsigned long long h = 1469598103934665603ull;     /* FNV-1a, 64 bits */
-    for (const unsigned char *p = (const unsigned char *)file; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    snprintf(out, 17, "%016llx", h);
+    snprintf(out, 17, "%016llx", wensou_path_hash(file));
 }
 
 typedef struct {

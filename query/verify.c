@@ -184,6 +184,16 @@ static int may_hold(qry_verifier *v, const qry_needle *nd)
     return 1;
 }
 
+/* One of needles nd[0, n) that is a word is a term of the candidate (which proves
+ * the passage holds it, in its text or in a heading above). */
+static int held_as_word(qry_verifier *v, const qry_needle *nd, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
+            return 1;
+    return 0;
+}
+
 /* holds() for a candidate whose terms cost a read (a shard set's): the same answer
  * with the text looked at first. A needle in the text has its terms, so may_hold
  * is skipped; a word term proves one only the text lacks (an outer heading's). */
@@ -193,10 +203,7 @@ static int holds_text_first(qry_verifier *v, const qry_needle *nd, size_t n)
         for (size_t k = 0; k < n; k++)
             if (has(v->text, nd[k].text) || has(v->head, nd[k].text))
                 return 1;
-    for (size_t k = 0; k < n; k++)
-        if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
-            return 1;
-    return 0;
+    return held_as_word(v, nd, n);
 }
 
 /* The text or its heading holds unit i, or with alts one of its synonyms: proved
@@ -207,9 +214,8 @@ static int holds(qry_verifier *v, size_t i, int alts)
     size_t n = 1 + (alts ? v->p->units[i].nalts : 0);
     if (xsh_candidate_text_first(v->cand))
         return holds_text_first(v, nd, n);
-    for (size_t k = 0; k < n; k++)
-        if (nd[k].word && xsh_candidate_has_term(v->cand, nd[k].text, strlen(nd[k].text)))
-            return 1;
+    if (held_as_word(v, nd, n))
+        return 1;
     /* tier 0's candidates match every positive literal's query: nothing to rule out */
     int settled = v->tier == 0 && !v->p->units[i].negated;
     unsigned char *possible = &v->possible[v->first[i]];

@@ -42,6 +42,18 @@ static inline int wensou_ngram_char(int32_t cp)
  * to the passage (（一）打造最佳营商环境 → every passage under it holds 营商环境).
  * One set of n-gram terms for both keeps the index and each query's terms fewer. */
 
+/* The 64-bit FNV-1a hash of a file's absolute path: a document's id (query/
+ * documents.c) and the shard a file goes to (indexer/shards.c) both follow it. */
+static inline unsigned long long wensou_path_hash(const char *path)
+{
+    unsigned long long h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
 /* Boolean terms for filters. */
 #define WENSOU_PREFIX_FILE    "F"   /* absolute path: every passage of one file (delete, doc:) */
 #define WENSOU_PREFIX_KIND    "K"   /* 政府工作报告 */

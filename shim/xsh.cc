@@ -71,15 +71,15 @@ bool is_stub(const std::string &path, std::string *file)
     return false;
 }
 
-#define MAX_SHARDS 1024      /* a set's shards at most: each holds files open */
-
-/* The shards a stub file lists, in order, nested stubs flattened (at most 8 deep:
- * a stub naming itself ends there; at most MAX_SHARDS). Xapian's stub format, one shard a line:
- * "auto PATH" or "glass PATH" (relative to the stub's folder), "remote HOST:PORT"
- * (xapian-tcpsrv), also written "remote tcp HOST PORT"; # starts a comment.
- * Throws DatabaseOpeningError naming the line it cannot take. */
+#define MAX_SHARDS 1024         /* a set's shards at most: each holds files open */
 #define MAX_STUB_LINES 100000   /* lines read over a stub and all it nests */
 
+/* The shards a stub file lists, in order, nested stubs flattened (at most 8 deep:
+ * a stub naming itself ends there; at most MAX_SHARDS; lines counts those read, at
+ * most MAX_STUB_LINES). Xapian's stub format, one shard a line: "auto PATH" or
+ * "glass PATH" (relative to the stub's folder), "remote HOST:PORT" (xapian-tcpsrv),
+ * also written "remote tcp HOST PORT"; # starts a comment. Throws
+ * DatabaseOpeningError naming the line it cannot take. */
 void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out, size_t &lines)
 {
     if (depth > 8)
@@ -127,6 +127,15 @@ void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out,
     }
 }
 
+/* The shards the stub file lists (parse_stub from its top). */
+std::vector<ShardSpec> list_shards(const std::string &stub)
+{
+    std::vector<ShardSpec> specs;
+    size_t lines = 0;
+    parse_stub(stub, 0, specs, lines);
+    return specs;
+}
+
 /* Seconds a remote shard may take to connect or to answer: WENSOU_SHARD_TIMEOUT, else 10. */
 unsigned shard_timeout_ms()
 {
@@ -143,9 +152,7 @@ bool remote_allowed = false;                       /* xsh_allow_remote_shards */
 /* Opens the shards the stub file lists, each alone and all as one. */
 void open_shards(xsh_db *db, const std::string &stub)
 {
-    std::vector<ShardSpec> specs;
-    size_t lines = 0;
-    parse_stub(stub, 0, specs, lines);
+    const std::vector<ShardSpec> specs = list_shards(stub);
     if (specs.empty())
         throw Xapian::DatabaseOpeningError(stub + ": a stub that lists no shard");
     for (const auto &spec : specs)
@@ -627,9 +634,8 @@ int xsh_stub_shards(const char *path, char ***paths, size_t *n, xsh_err *err)
             return;
         }
         std::vector<ShardSpec> specs;
-        size_t lines = 0;
         try {
-            parse_stub(stub, 0, specs, lines);
+            specs = list_shards(stub);
         } catch (const Xapian::DatabaseError &e) {
             throw Xapian::InvalidArgumentError(describe(e));
         }
@@ -640,14 +646,14 @@ int xsh_stub_shards(const char *path, char ***paths, size_t *n, xsh_err *err)
         if (!out)
             throw std::bad_alloc();
         for (size_t i = 0; i < specs.size(); i++) {
-            out[i] = static_cast<char *>(std::malloc(specs[i].path.size() + 1));
-            if (!out[i]) {
+            try {
+                out[i] = dup_string(specs[i].path);
+            } catch (const std::bad_alloc &) {
                 while (i--)
                     std::free(out[i]);
                 std::free(out);
-                throw std::bad_alloc();
+                throw;
             }
-            std::memcpy(out[i], specs[i].path.c_str(), specs[i].path.size() + 1);
         }
         *paths = out;
         *n = specs.size();
@@ -1173,9 +1179,24 @@ struct Ranked {
     bool fetched;
 };
 
+/* The hit at it, with the query terms it matched when asked for, and its document
+ * when fetched already. */
+Ranked ranked_hit(Xapian::Enquire &enq, const Xapian::MSetIterator &it, const xsh_search_opts &o,
+                  const Xapian::Document &doc, bool fetched)
+{
+    Ranked h{*it, it.get_weight(), {}, doc, fetched};
+    if (o.matching_terms)
+        h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+    return h;
+}
+
 #define FIRST_BATCH 64            /* ranked candidates verified at least */
 #define LAST_BATCH 1024           /* a shard set's at most, past the first (each is fetched) */
 #define FIRST_FETCHED 16          /* a shard set's first batch at least: fetching costs a round each */
+
+/* Candidates a shard set's earlier, smaller batch checked: whether each passed, and
+ * its document (a larger batch fetches and checks only the others). */
+typedef std::map<Xapian::docid, std::pair<bool, Xapian::Document>> Checked;
 
 /* The page of a verified tier ranked first: Xapian ranks without the decider,
  * and the top batch of ranked candidates is verified, in docid order (a shard
@@ -1187,9 +1208,6 @@ struct Ranked {
  * *share is the verified share of those checked, *ran_out whether they were the
  * whole match, verified the documents that passed; r's totals are the candidates
  * estimated in that share (r->lower: the verified ones, collapsed). */
-/* Candidates a shard set's earlier, smaller batch checked: whether each passed, and
- * its document (a larger batch fetches and checks only the others). */
-typedef std::map<Xapian::docid, std::pair<bool, Xapian::Document>> Checked;
 
 bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xsh_search_opts &o, size_t batch,
                       CDecider &decider, std::vector<Ranked> &page, double *share, bool *ran_out,
@@ -1255,12 +1273,8 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
         if (o.collapse_slot >= 0
             && ++per_key[docs[i].get_value(static_cast<Xapian::valueno>(o.collapse_slot))] > std::max(o.collapse_max, 1u))
             continue;
-        if (k >= o.offset && k < want) {
-            Ranked h{*it, it.get_weight(), {}, docs[i], decider.by_document()};
-            if (o.matching_terms)
-                h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
-            page.push_back(std::move(h));
-        }
+        if (k >= o.offset && k < want)
+            page.push_back(ranked_hit(enq, it, o, docs[i], decider.by_document()));
         k++;
     }
     const double collapsed = kept ? static_cast<double>(k) / static_cast<double>(kept) : 1;   /* per_doc */
@@ -1392,12 +1406,8 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             const bool fetch = db->sharded && !o->skip_data;
             if (fetch)
                 mset.fetch();                        /* the page's documents in one round */
-            for (auto it = mset.begin(); it != mset.end(); ++it) {
-                Ranked h{*it, it.get_weight(), {}, fetch ? it.get_document() : Xapian::Document(), fetch};
-                if (o->matching_terms)
-                    h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
-                page.push_back(std::move(h));
-            }
+            for (auto it = mset.begin(); it != mset.end(); ++it)
+                page.push_back(ranked_hit(enq, it, *o, fetch ? it.get_document() : Xapian::Document(), fetch));
         }
         if (large && ran_out) {                  /* every candidate verified: exact */
             r->estimated = r->upper = r->lower;
