@@ -94,7 +94,7 @@ void parse_stub(const std::string &file, int depth, std::vector<ShardSpec> &out,
         if (++lines > MAX_STUB_LINES)
             throw Xapian::DatabaseOpeningError(file + ": stubs of more than " + std::to_string(MAX_STUB_LINES) + " lines");
         if (!std::strchr(line, '\n') && !std::feof(f))
-            throw Xapian::DatabaseOpeningError(file + ":" + std::to_string(no) + ": a line over 4 KB");
+            throw Xapian::DatabaseOpeningError(file + ":" + std::to_string(no) + ": a line over 4 KB, or with a NUL byte");
         char type[32], a[2048], b[2048], c[64];
         int fields = std::sscanf(line, " %31s %2047s %2047s %63s", type, a, b, c);
         if (fields <= 0 || type[0] == '#')
