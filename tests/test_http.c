@@ -44,27 +44,49 @@ static int tcp_connect(void)
     return -1;
 }
 
-/* Starts the daemon with --http on a free-ish port and up to four more arguments. */
+/* A port the kernel has just called free (bound to port 0, then let go). */
+static int free_port(void)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sin;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+              getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
+    close(fd);
+    return ntohs(sin.sin_port);
+}
+
+/* Starts the daemon with --http on a free port and up to four more arguments; a
+ * daemon that exits before it listens (another process took the port meanwhile)
+ * is started again on another. */
 static void start(const char *a, const char *b, const char *c, const char *d)
 {
-    port = 20000 + (getpid() * 7 + (int)time(NULL)) % 30000;
-    char http[32];
-    snprintf(http, sizeof http, "127.0.0.1:%d", port);
-    daemon_pid = fork();
-    if (daemon_pid == 0) {
-        FILE *log = freopen(logpath, "a", stderr);
-        (void)log;
-        execl(WENSOU_TEST_BINARY, WENSOU_TEST_BINARY, "serve", "--db", db, "--socket", sock, "--http", http,
-              "--verbose", a, b, c, d, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 400; i++) {
-        int fd = tcp_connect();
-        if (fd >= 0) {
-            close(fd);
-            return;
+    char http[32] = "";
+    for (int attempt = 0; attempt < 5; attempt++) {
+        port = free_port();
+        snprintf(http, sizeof http, "127.0.0.1:%d", port);
+        daemon_pid = fork();
+        if (daemon_pid == 0) {
+            FILE *log = freopen(logpath, "a", stderr);
+            (void)log;
+            execl(WENSOU_TEST_BINARY, WENSOU_TEST_BINARY, "serve", "--db", db, "--socket", sock, "--http", http,
+                  "--verbose", a, b, c, d, (char *)NULL);
+            _exit(127);
         }
-        sleep_ms(25);
+        for (int i = 0; i < 400; i++) {
+            if (waitpid(daemon_pid, NULL, WNOHANG) == daemon_pid) {
+                daemon_pid = 0;
+                break;                          /* it exited: the port was taken */
+            }
+            int fd = tcp_connect();
+            if (fd >= 0) {
+                close(fd);
+                return;
+            }
+            sleep_ms(25);
+        }
+        if (daemon_pid > 0)
+            break;                              /* alive but not listening: a real failure */
     }
     cr_assert_fail("the daemon did not listen on %s", http);
 }
