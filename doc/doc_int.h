@@ -91,6 +91,9 @@ int idx_layout_paragraphs(const idx_text *t, idx_line *lines, size_t nlines,
  * May split a paragraph whose first sentence is an inline heading. */
 int idx_structure(const idx_text *t, const idx_line *lines, size_t nlines, int wrapped,
                   idx_block **blocks, size_t *n);
+/* Whether s[0, len) opens with a section number of the two upper levels: 一、 十二、
+ * （三） (三) — what ends a paragraph before it (structure.c reads the numbering). */
+int idx_opens_section_number(const char *s, size_t len);
 
 /* ---- repaired text (repair.c) ---- */
 typedef struct {
@@ -211,6 +214,8 @@ int idx_is_speaker_line(const char *s);
 /* A publishing notice, not the document's text: 来源：…, 责任编辑：…, （完）,
  * 版权所有…, 转载请注明… (short paragraphs that open with one of these; passage.c). */
 int idx_is_notice(const char *s, size_t len);
+/* A notice crediting a page's pictures (本版图片由…提供, 图片来源…): captions may follow. */
+int idx_is_picture_credit(const char *s, size_t len);
 
 /* ---- who issues a document, and for where (issuer.c) ---- */
 /* The issuer, speaker, region and document number the text states, each unless the

@@ -7,7 +7,8 @@
  * bracket or quote (…在《) or a comma (，、), in any format. In text and PDF (not Word or HTML, whose paragraphs are
  * the file's own), a prose-wide line whose sentence is unfinished goes on unless the
  * next line starts a heading or list item or is a short line alone (a caption).
- * Captions are short lines alone beside other captions; a sentence unfinished
+ * Captions are short lines alone beside other captions, or lines alone after a
+ * picture credit (本版图片由…提供) that each name a thing; a sentence unfinished
  * before a picture's captions runs past them into the prose after (they become
  * LINE_CAPTION, and blocks of their own after the paragraph). */
 #include "doc_int.h"
@@ -66,9 +67,9 @@ static int starts_with_heading_marker(const idx_text *t, const idx_line *l)
 {
     const char *s = t->s + l->start;
     size_t len = l->end - l->start;
-    static const char *markers[] = {"一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、",
-                                    "（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）",
-                                    "（九）", "（十）", "专栏", "表 ", "附件"};
+    if (idx_opens_section_number(s, len))
+        return 1;
+    static const char *markers[] = {"专栏", "表 ", "附件"};
     for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
         size_t m = strlen(markers[i]);
         if (len >= m && memcmp(s, markers[i], m) == 0)
@@ -149,6 +150,7 @@ static int completes_at_once(const idx_text *t, const idx_line *l)
 
 #define CAPTION_WIDTH 40     /* a caption is narrower (20 Chinese characters) */
 #define CAPTION_RUN 3        /* captions a sentence runs past at most */
+#define CREDITED_CAPTION_WIDTH 100  /* after a picture credit, a caption may be 50 characters */
 
 /* The next text line after i (blank lines, footers and form feeds skipped), or n. */
 static size_t next_text(const idx_line *lines, size_t n, size_t i)
@@ -175,18 +177,24 @@ static int has_clause_mark(const char *s, size_t a, size_t b)
     return 0;
 }
 
-/* Line i is short and alone between blank lines, names a thing (no clause), and is
- * no table row, numbered heading, list item or news subheading (厚植创新生态
- * 护航企业成长): a picture's caption, when pictures are around. */
-static int alone_short(const idx_text *t, const idx_line *lines, size_t n, size_t i)
+/* Line i is narrower than max_width and alone between blank lines, names a thing
+ * (no clause), and is no table row, numbered heading, list item or news subheading
+ * (厚植创新生态 护航企业成长): a picture's caption, when pictures are around. */
+static int alone_caption(const idx_text *t, const idx_line *lines, size_t n, size_t i, int max_width)
 {
     if (i >= n)
         return 0;
     const idx_line *l = &lines[i];
-    return l->kind == LINE_TEXT && !l->has_tab && l->width < CAPTION_WIDTH &&
+    return l->kind == LINE_TEXT && !l->has_tab && l->width < max_width &&
            (i == 0 || lines[i - 1].kind == LINE_BLANK) && (i + 1 == n || lines[i + 1].kind == LINE_BLANK) &&
            !has_clause_mark(t->s, l->start, l->end) && !starts_with_heading_marker(t, l) &&
            !starts_list_item(t, l) && !idx_line_two_phrases(t, l, SUBHEADING_PHRASE);
+}
+
+/* A short caption line: one beside others is a caption. */
+static int alone_short(const idx_text *t, const idx_line *lines, size_t n, size_t i)
+{
+    return alone_caption(t, lines, n, i, CAPTION_WIDTH);
 }
 
 /* A prose line (at least min_width wide, not a heading or list item, no cells)
@@ -268,6 +276,7 @@ int idx_layout_paragraphs(const idx_text *t, idx_line *lines, size_t nlines,
     size_t n = 0;
     int min_width = *wrapped ? full * 6 / 10 : PROSE_LINE;
     size_t last_caption = nlines;       /* the last caption standing on its own */
+    int after_credit = 0;               /* only captions since a picture credit (本版图片由…提供) */
     for (size_t i = 0; i < nlines; i++) {
         if (lines[i].kind != LINE_TEXT)
             continue;
@@ -276,6 +285,17 @@ int idx_layout_paragraphs(const idx_text *t, idx_line *lines, size_t nlines,
         p->kind = BLOCK_PARA;
         if (lines[i].has_tab)
             continue;
+        /* the lines after a credit that each name a thing, alone, are its pictures'
+         * captions (总投资100亿元的…项目效果图。), up to the first that is not */
+        if (after_credit && alone_caption(t, lines, nlines, i, CREDITED_CAPTION_WIDTH)) {
+            p->caption = 1;
+            last_caption = i;
+            continue;
+        }
+        after_credit = by_sentence && i > body &&
+                       idx_is_picture_credit(t->s + lines[i].start, lines[i].end - lines[i].start);
+        if (after_credit)
+            continue;                           /* a notice of its own (passage.c drops it) */
         /* a caption: beside another (or a picture credit), or just after one */
         if (by_sentence && i > body && alone_short(t, lines, nlines, i) &&
             ((last_caption < nlines && next_text(lines, nlines, last_caption) == i) ||

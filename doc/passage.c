@@ -76,17 +76,42 @@ typedef struct {
 
 #define BOILERPLATE_MAX 60       /* characters: a notice, not a paragraph */
 
+/* The notices' openings; a picture credit (本版图片由…提供) also says that
+ * captions may follow it. */
+static const struct {
+    const char *opening;
+    int picture;
+} notices[] = {
+    {"来源：", 0}, {"来源:", 0}, {"责任编辑", 0}, {"编辑：", 0}, {"校对：", 0}, {"审核：", 0}, {"（完）", 0},
+    {"(完)", 0}, {"版权所有", 0}, {"转载请注明", 0}, {"本文来源", 0}, {"【责任编辑", 0}, {"[责任编辑", 0},
+    {"本版图片", 1}, {"（本版图片", 1}, {"(本版图片", 1}, {"图片来源", 1}, {"（图片由", 1}, {"(图片由", 1},
+};
+
+/* The notice s[0, len) is, or NULL. */
+static const char *notice_opening(const char *s, size_t len, int *picture)
+{
+    if (idx_chars_over(s, len, BOILERPLATE_MAX))
+        return NULL;
+    for (size_t i = 0; i < sizeof notices / sizeof notices[0]; i++) {
+        size_t n = strlen(notices[i].opening);
+        if (len >= n && memcmp(s, notices[i].opening, n) == 0) {
+            *picture = notices[i].picture;
+            return notices[i].opening;
+        }
+    }
+    return NULL;
+}
+
 int idx_is_notice(const char *s, size_t len)
 {
-    static const char *opens[] = {"来源：", "来源:", "责任编辑", "编辑：", "校对：", "审核：", "（完）", "(完)",
-                                  "版权所有", "转载请注明", "本文来源", "【责任编辑", "[责任编辑",
-                                  "本版图片", "（本版图片", "(本版图片", "图片来源", "（图片由", "(图片由"};
-    if (idx_chars_over(s, len, BOILERPLATE_MAX))
-        return 0;
-    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++)
-        if (len >= strlen(opens[i]) && memcmp(s, opens[i], strlen(opens[i])) == 0)
-            return 1;
-    return 0;
+    int picture;
+    return notice_opening(s, len, &picture) != NULL;
+}
+
+int idx_is_picture_credit(const char *s, size_t len)
+{
+    int picture = 0;
+    return notice_opening(s, len, &picture) && picture;
 }
 
 static int add_one(builder *bd, const idx_buf *buf, size_t a, size_t b, const path_stack *path,

@@ -123,6 +123,14 @@ static marker classify(const char *s, size_t len)
     return m;
 }
 
+int idx_opens_section_number(const char *s, size_t len)
+{
+    if (len && s[0] == '#')
+        return 0;                                        /* Markdown: a list item's kind (layout.c) */
+    marker m = classify(s, len);
+    return m.kind == BLOCK_HEADING && m.level <= 2;
+}
+
 /* The value of a Chinese numeral heading number: 一 → 1, 十二 → 12; 0 if none. */
 static int cn_value(const char *s, size_t len)
 {

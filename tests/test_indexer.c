@@ -837,3 +837,82 @@ Test(indexer, a_sentence_runs_past_a_picture_s_captions_and_captions_are_their_o
     cr_expect_null(find_passage(d, "点燃发展新引擎"), "the headline's second line is a passage");
     idx_doc_free(d);
 }
+
+Test(indexer, the_lines_after_a_picture_credit_that_name_a_thing_are_captions)
+{
+    /* #13: a scraped page credits its pictures and then lists their captions, some
+     * over 20 characters (总投资…项目效果图。); they are no text, and a sentence the
+     * page itself leaves unfinished is not joined to them */
+    const char text[] =
+        "城乡发展提质扩面 打造全民共享的“柯桥经验”\n\n"
+        "柯桥区深入推进城乡融合发展，农村人居环境持续改善，共同富裕基本单元建设全面铺开。\n\n"
+        "5月12日,全国农村宅基地管理与\n\n"
+        "(本版图片由绍兴市柯桥区委宣传部提供)\n\n"
+        "总投资100亿元的日月光能新能源光伏电池片智能制造项目效果图。\n\n"
+        "2023中国绍兴柯桥国际纺织面料辅料博览会(春季)——纺织面料流行趋势发布会。\n\n"
+        "中国轻纺城\n\n"
+        "这是一段说明，它有逗号，所以是正文而不是图片说明文字，应当作为普通段落收录。\n";
+    idx_doc *d = model("review.txt", text, sizeof text - 1, 0);
+    const char *captions[] = {"总投资100亿元的日月光能新能源光伏电池片智能制造项目效果图。",
+                              "2023中国绍兴柯桥国际纺织面料辅料博览会(春季)——纺织面料流行趋势发布会。", "中国轻纺城"};
+    for (size_t i = 0; i < sizeof captions / sizeof captions[0]; i++) {
+        const idx_passage *c = find_passage(d, captions[i]);
+        cr_expect(c && c->kind == IDX_PASSAGE_CAPTION && strcmp(c->text, captions[i]) == 0,
+                  "%s is no caption passage of its own", captions[i]);
+    }
+    const idx_passage *cut = find_passage(d, "全国农村宅基地管理与");
+    cr_expect(cut && cut->kind == IDX_PASSAGE_TEXT && !strstr(cut->text, "效果图"),
+              "the unfinished sentence was joined to a caption");
+    const idx_passage *prose = find_passage(d, "这是一段说明");
+    cr_expect(prose && prose->kind == IDX_PASSAGE_TEXT, "a clause after the captions is a caption");
+    cr_expect_null(find_passage(d, "本版图片"), "the picture credit is a passage");
+    idx_doc_free(d);
+}
+
+/* Appends para to text as a typesetter sets it, 30 characters a line: its first
+ * 119 characters (prefix, then filler over and over) and 。, four full lines. */
+static void set_full_paragraph(char *text, size_t *o, const char *prefix)
+{
+    const char *filler = "推动经济社会高质量发展取得新成效，";
+    const char *src = prefix;
+    for (int ch = 0; ch < 119; ch++) {
+        if (!*src)
+            src = filler;
+        size_t n = ((unsigned char)*src >= 0xE0) ? 3 : 1;
+        memcpy(text + *o, src, n);
+        *o += n;
+        src += n;
+        if (ch % 30 == 29)
+            text[(*o)++] = '\n';
+    }
+    memcpy(text + *o, "。\n", 4);
+    *o += 4;
+}
+
+Test(indexer, a_section_number_after_a_full_line_starts_a_section)
+{
+    /* #13: in a typeset report, a paragraph's last line that fills the width went on
+     * into the next line even when that was a heading numbered (三) in ASCII brackets
+     * or 十一、, which only （一）…（十） and 一、…十、 stopped */
+    char text[16384];
+    size_t o = 0;
+    for (int i = 0; i < 3; i++)
+        set_full_paragraph(text, &o, "过去一年，");
+    o += (size_t)sprintf(text + o, "(三)持续挖掘投资消费潜能\n");
+    set_full_paragraph(text, &o, "统筹好总供给和总需求的关系，");
+    set_full_paragraph(text, &o, "过去一年，");
+    o += (size_t)sprintf(text + o, "十一、深化改革开放\n");
+    set_full_paragraph(text, &o, "紧紧围绕国之大者，");
+    set_full_paragraph(text, &o, "过去一年，");
+    idx_doc *d = model("wrapped.txt", text, o, 0);
+    const char *headings[][2] = {{"统筹好总供给", "持续挖掘投资消费潜能"}, {"紧紧围绕国之大者", "深化改革开放"}};
+    for (size_t h = 0; h < 2; h++) {
+        const idx_passage *p = find_passage(d, headings[h][0]);
+        cr_expect(p && p->nsection && strstr(p->section[p->nsection - 1], headings[h][1]),
+                  "%s is not the section of %s: %s", headings[h][1], headings[h][0], p ? path_of(p) : "(none)");
+    }
+    for (size_t i = 0; i < d->npassages; i++)
+        cr_expect(!strstr(d->passages[i].text, "持续挖掘") && !strstr(d->passages[i].text, "深化改革开放"),
+                  "a heading was joined to a paragraph: %s", d->passages[i].text);
+    idx_doc_free(d);
+}
