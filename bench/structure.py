@@ -16,7 +16,13 @@ in all:
     issuer or region, and none is asked of it).
 Target (#13): 0 cut sentences, 0 boilerplate passages, metadata for every document.
 
-usage: /usr/bin/python3 bench/structure.py [--build DIR] [PATH...]   (from the repo root)
+With --pdf, each document is also typeset as a printer would (tests/mkpdf --typeset:
+its title, its headings and its paragraphs as wensou models them, justified, over
+pages under a running head and over "- N -" footers; table rows left out) and the
+PDF is checked the same way: the repair must find the same sentences in the drawn
+lines. A generated PDF has no manifest and no dateline, so only its title is asked.
+
+usage: /usr/bin/python3 bench/structure.py [--build DIR] [--pdf] [PATH...]   (from the repo root)
 """
 import argparse
 import glob
@@ -24,6 +30,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 
 SENTENCE_END = tuple('。！？；：”」）)…!?;:')
 BOILERPLATE = re.compile(r'^(来源[:：]|责任编辑[:：]|编辑[:：]|（完）|\(完\)|版权所有|转载请注明|本文来源|声明[:：]|'
@@ -57,9 +64,30 @@ def check(doc, passages, path):
     return cut, boiler, span, meta
 
 
+def typeset(build, doc, passages, out):
+    """Typesets a modelled document into the PDF out: title, headings, paragraphs."""
+    lines, shown = [doc.get('title') or ''], []
+    for p in passages:
+        if '\t' in p['text']:
+            continue
+        section = p.get('section') or []
+        for depth, heading in enumerate(section):
+            if depth >= len(shown) or shown[depth] != heading:
+                lines.append(heading)
+        shown = section
+        lines.append(p['text'].replace('\n', ''))
+    with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False) as f:
+        f.write('\n'.join(lines) + '\n')
+    try:
+        subprocess.run([os.path.join(build, 'tests', 'mkpdf'), out, '--typeset', f.name], check=True)
+    finally:
+        os.unlink(f.name)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default='build')
+    ap.add_argument('--pdf', action='store_true', help='also check a typeset PDF of each document')
     ap.add_argument('paths', nargs='*')
     a = ap.parse_args()
     binary = os.path.join(a.build, 'wensou')
@@ -68,6 +96,7 @@ def main():
     for p in paths:
         files += sorted(glob.glob(os.path.join(p, '**', '*'), recursive=True)) if os.path.isdir(p) else [p]
     totals = [0, 0, 0, 0]
+    pdf_totals = [0, 0, 0, 0, 0]          # files, passages, cut, boilerplate, no title
     missing = {'title': 0, 'date': 0, 'kind': 0, 'issuer': 0, 'region': 0}
     print(f"{'file':58} {'passages':>8} {'cut':>4} {'boiler':>6} {'span':>5}  metadata")
     for f in files:
@@ -83,8 +112,21 @@ def main():
             missing[k] += not ok
         flags = ' '.join(k if ok else f'-{k}' for k, ok in meta.items())
         print(f'{f[-58:]:58} {len(passages):8} {cut:4} {boiler:6} {span:5}  {flags}')
+        if a.pdf:
+            with tempfile.TemporaryDirectory(dir=os.environ.get("KEEP_PDF")) as tmp:
+                pdf = os.path.join(tmp, os.path.splitext(os.path.basename(f))[0] + '.pdf')
+                typeset(a.build, doc, passages, pdf)
+                pdoc, pps = model(binary, pdf)
+                pcut, pboiler, pspan, pmeta = check(pdoc or {}, pps, pdf)
+            pdf_totals = [pdf_totals[0] + 1, pdf_totals[1] + len(pps), pdf_totals[2] + pcut, pdf_totals[3] + pboiler,
+                          pdf_totals[4] + (not pmeta['title'])]
+            print(f"{'  typeset as PDF':58} {len(pps):8} {pcut:4} {pboiler:6} {pspan:5}  "
+                  f"{'title' if pmeta['title'] else '-title'}")
     print(f"{'all':58} {totals[0]:8} {totals[1]:4} {totals[2]:6} {totals[3]:5}  "
           "missing: " + ', '.join(f'{k} {n}' for k, n in missing.items()))
+    if a.pdf:
+        print(f"{'all typeset as PDF (' + str(pdf_totals[0]) + ' files)':58} {pdf_totals[1]:8} {pdf_totals[2]:4} "
+              f"{pdf_totals[3]:6}        missing: title {pdf_totals[4]}")
 
 
 if __name__ == '__main__':

@@ -198,6 +198,14 @@ void idx_word_layout_page_break(idx_word_layout *l);   /* an explicit one */
 /* *labels[i]: the printed number of page i + 1 (its own index when it has no numeric label). */
 int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
                     int **labels, int *npages, idx_err *err);
+/* A character's box on a page, in points, y downwards (poppler's PopplerRectangle). */
+typedef struct {
+    double x1, y1, x2, y2;
+} idx_box;
+/* Reorders the lines of one page's text (boxes[i]: its i-th code point's box) so that
+ * within a column no line comes after one drawn below it (pdforder.c); text
+ * whose code points the boxes do not match is left as it is. 0 or IDX_ENOMEM. */
+int idx_pdf_order_lines(char *text, const idx_box *boxes, size_t nboxes);
 
 /* ---- metadata (manifest.c) ---- */
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,

@@ -22,6 +22,7 @@ static struct {
     int (*document_get_n_pages)(PopplerDocument *);
     PopplerPage *(*document_get_page)(PopplerDocument *, int);
     char *(*page_get_text)(PopplerPage *);
+    gboolean (*page_get_text_layout)(PopplerPage *, PopplerRectangle **, guint *);
     gchar *(*page_get_label)(PopplerPage *);
     GQuark (*error_quark)(void);
     GBytes *(*bytes_new)(gconstpointer, gsize);
@@ -44,6 +45,7 @@ static void load_poppler(void)
 #define SYM(field, name) (*(void **)&pp.field = dlsym(h, name))
     int ok = SYM(document_new_from_bytes, "poppler_document_new_from_bytes") && SYM(document_get_n_pages, "poppler_document_get_n_pages")
           && SYM(document_get_page, "poppler_document_get_page") && SYM(page_get_text, "poppler_page_get_text")
+          && SYM(page_get_text_layout, "poppler_page_get_text_layout")
           && SYM(page_get_label, "poppler_page_get_label") && SYM(error_quark, "poppler_error_quark")
           && SYM(bytes_new, "g_bytes_new") && SYM(bytes_unref, "g_bytes_unref") && SYM(gfree, "g_free")
           && SYM(error_free, "g_error_free") && SYM(object_unref, "g_object_unref");
@@ -138,6 +140,25 @@ static void drop_running_lines(pages_text *p)
     }
 }
 
+/* Puts the page's lines in drawn order where poppler's reading order misplaced one
+ * (pdforder.c). */
+static int order_lines(PopplerPage *page, char *text)
+{
+    PopplerRectangle *rects = NULL;
+    guint n = 0;
+    if (!pp.page_get_text_layout(page, &rects, &n) || !rects)
+        return 0;
+    idx_box *boxes = malloc((n ? n : 1) * sizeof *boxes);
+    int rc = boxes ? 0 : IDX_ENOMEM;
+    for (guint i = 0; boxes && i < n; i++)
+        boxes[i] = (idx_box){rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2};
+    if (boxes)
+        rc = idx_pdf_order_lines(text, boxes, n);
+    free(boxes);
+    pp.gfree(rects);
+    return rc;
+}
+
 int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text, size_t *text_len,
                     int **labels, int *npages, idx_err *err)
 {
@@ -173,6 +194,8 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
         lab[i] = (label && *label && !*end && v > 0 && v < 100000) ? (int)v : i + 1;
         pp.gfree(label);
         p.text[i] = strdup(t ? t : "");
+        if (p.text[i] && page && t)
+            rc = order_lines(page, p.text[i]);
         for (const char *c = t; c && *c; c++)
             chars += !isspace((unsigned char)*c);
         pp.gfree(t);

@@ -298,6 +298,24 @@ Test(formats, a_word_file_that_records_no_pages_gets_them_laid_out_from_its_page
     idx_doc_free(d);
 }
 
+/* Opens the text a typeset PDF is made of (one paragraph a line); typeset() makes it. */
+static FILE *typeset_input(char *text, size_t cap)
+{
+    snprintf(text, cap, "%s/report.txt.in", dir);
+    FILE *f = fopen(text, "w");
+    cr_assert_not_null(f);
+    return f;
+}
+
+/* Typesets text into dir/name as a printer sets a report (tests/mkpdf --typeset). */
+static void typeset(const char *text, const char *name, char *path, size_t cap)
+{
+    char cmd[1200];
+    snprintf(path, cap, "%s/%s", dir, name);
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' '%s' --typeset '%s'", WENSOU_TEST_MKPDF, path, text);
+    cr_assert_eq(system(cmd), 0, "mkpdf failed");
+}
+
 Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fini = teardown)
 {
     /* #13: lines of a PDF that hold digits and Latin letters are set narrower and
@@ -314,17 +332,13 @@ Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fi
         ("围绕CPI、PPI、PMI等指标加强监测，推动ESG信息披露，支持REITs扩大试点，深化QFII、RQFII制度改革，全年实际"
          "使用外资8262.5亿元，货物进出口总额43.85万亿元、增长5%，服务贸易总额7.5万亿元、增长14.4%。"),
     };
-    char text[512], path[512], cmd[1200];
-    snprintf(text, sizeof text, "%s/report.txt.in", dir);
-    FILE *f = fopen(text, "w");
-    cr_assert_not_null(f);
+    char text[512], path[512];
+    FILE *f = typeset_input(text, sizeof text);
     for (int copy = 0; copy < 8; copy++)           /* several pages of them */
         for (size_t i = 0; i < sizeof paras / sizeof paras[0]; i++)
             fprintf(f, "%s\n", paras[i]);
     fclose(f);
-    snprintf(path, sizeof path, "%s/typeset.pdf", dir);
-    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' '%s' --typeset '%s'", WENSOU_TEST_MKPDF, path, text);
-    cr_assert_eq(system(cmd), 0, "mkpdf failed");
+    typeset(text, "typeset.pdf", path, sizeof path);
     idx_err err = {0};
     idx_doc *d = load(path, 0, &err);
     cr_assert_gt(d->pages, 1);
@@ -338,6 +352,48 @@ Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fi
             found++;
     }
     cr_expect_eq(found, 8, "the sentence is whole in %zu of 8 copies", found);
+    idx_doc_free(d);
+}
+
+Test(formats, a_pdf_paragraph_s_one_character_last_line_stays_in_its_place, .init = setup, .fini = teardown)
+{
+    /* #13: poppler's reading order put the one-character last line of an indented
+     * paragraph (…各州、市人民政 / 府) before the paragraph, so 府 ended the passage
+     * before and 人民政府 was not found; a heading that wraps (…支柱产 / 业) lost its
+     * last character to the paragraph above */
+    static const char *const paras[] = {
+        "一、2025年工作安排",
+        "（六）以北疆文化建设提升行动为引领，把文旅业打造成支柱产业",
+        "北疆文化是一座“精神富矿”，要坚持以文塑旅、以旅彰文，推动文化、旅游、体育、赛事、演艺、会展、商业融合发展，加快建设文旅强区。",
+        "年度目标：全省农村劳动力转移就业1500万人以上，实现城镇新增就业50万人以上；对10类重点就业群体新发放创业担保贷款不低于80亿元，支持不低于4万人创业。",
+        "主办单位：省人力资源社会保障厅、省财政厅，各州、市人民政府",
+        "年度目标：全省城镇职工基本养老保险参保人数达970万人，基本养老保险参保率稳定在95%以上。",
+    };
+    char text[512], path[512];
+    FILE *f = typeset_input(text, sizeof text);
+    for (int i = 0; i < 6; i++)                    /* a body of full lines before them */
+        fprintf(f, "过去一年，我们坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，"
+                   "着力推动高质量发展，经济运行总体平稳、稳中有进，社会大局保持稳定，各项事业取得新进展。\n");
+    for (size_t i = 0; i < sizeof paras / sizeof paras[0]; i++)
+        fprintf(f, "%s\n", paras[i]);
+    fclose(f);
+    typeset(text, "order.pdf", path, sizeof path);
+    idx_err err = {0};
+    idx_doc *d = load(path, 0, &err);
+    cr_assert_not_null(d, "%s", err.msg);
+    int whole = 0, heading = 0;
+    for (size_t i = 0; i < d->npassages; i++) {
+        const idx_passage *p = &d->passages[i];
+        whole += strstr(p->text, "各州、市人民政府") != NULL ||             /* as text, or heading what follows */
+                 (p->nsection && strstr(p->section[p->nsection - 1], "各州、市人民政府") && !strstr(p->text, "主办单位"));
+        cr_expect(strcmp(p->text, "府") != 0 && strcmp(p->text, "业") != 0, "a last line is a passage of its own");
+        cr_expect(!strstr(p->text, "强区。业") && !strstr(p->text, "创业。府"), "a last line went to the passage above: %s",
+                  p->text);
+        if (strstr(p->text, "北疆文化是一座"))
+            heading = p->nsection > 0 && strstr(p->section[p->nsection - 1], "打造成支柱产业") != NULL;
+    }
+    cr_expect_geq(whole, 1, "人民政府 is cut");
+    cr_expect(heading, "the wrapped heading lost its last line");
     idx_doc_free(d);
 }
 
