@@ -22,13 +22,18 @@ pages under a running head and over "- N -" footers; table rows left out) and th
 PDF is checked the same way: the repair must find the same sentences in the drawn
 lines. A generated PDF has no manifest and no dateline, so only its title is asked.
 
-usage: /usr/bin/python3 bench/structure.py [--build DIR] [--pdf] [PATH...]   (from the repo root)
+With --no-manifest, each file is modelled from a folder of its own, so that no
+manifest.tsv gives its metadata: what the text alone says (each field's source is
+in the model's "from").
+
+usage: /usr/bin/python3 bench/structure.py [--build DIR] [--pdf] [--no-manifest] [PATH...]   (from the repo root)
 """
 import argparse
 import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -37,7 +42,13 @@ BOILERPLATE = re.compile(r'^(来源[:：]|责任编辑[:：]|编辑[:：]|（完
                          r'[（(]?本版图片|[（(]?图片由|图片来源)')
 
 
-def model(binary, path):
+def model(binary, path, alone=False):
+    if alone:                                   # no manifest beside it
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, os.path.basename(path))
+            shutil.copyfile(path, copy)
+            doc, passages = model(binary, copy)
+        return doc, passages
     out = subprocess.run([binary, 'inspect', path], capture_output=True, text=True)
     lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith('{')]
     if not lines:
@@ -88,6 +99,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default='build')
     ap.add_argument('--pdf', action='store_true', help='also check a typeset PDF of each document')
+    ap.add_argument('--no-manifest', action='store_true', help='metadata from the text alone')
     ap.add_argument('paths', nargs='*')
     a = ap.parse_args()
     binary = os.path.join(a.build, 'wensou')
@@ -102,7 +114,7 @@ def main():
     for f in files:
         if not os.path.isfile(f) or os.path.basename(f) == 'manifest.tsv':
             continue
-        doc, passages = model(binary, f)
+        doc, passages = model(binary, f, a.no_manifest)
         if doc is None:
             print(f'{f[-58:]:58} (not modelled)')
             continue

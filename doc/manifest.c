@@ -208,26 +208,106 @@ static char *date_from_name(const char *path)
     return NULL;
 }
 
-/* The first 2020年1月8日 (spaces allowed) in the text's first 20,000 bytes. */
+/* The value of the Chinese digit cp (〇 一 … 九), or -1. */
+static int cn_digit(int32_t cp)
+{
+    static const int32_t digits[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
+    for (int v = 0; v < 10; v++)
+        if (cp == digits[v] || (v == 0 && cp == 0x96F6))   /* 〇, or 零 */
+            return v;
+    return -1;
+}
+
+/* A number at s[*i]: ASCII digits (at most max_digits), Chinese digits read one by
+ * one (二〇二一), or a count with 十 (十二, 二十五); spaces before it skipped. -1 if none. */
+static int date_number(const char *s, size_t len, size_t *i, int max_digits)
+{
+    while (*i < len && s[*i] == ' ')
+        (*i)++;
+    int v = 0, n = 0, cn;
+    if (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        while (*i < len && s[*i] >= '0' && s[*i] <= '9' && n < max_digits) {
+            v = v * 10 + (s[(*i)++] - '0');
+            n++;
+        }
+        return v;
+    }
+    int tens = 0;
+    for (;;) {
+        int32_t cp = *i < len ? idx_cp_at(s, len, *i, &cn) : 0;
+        int d = cn_digit(cp);
+        if (cp == 0x5341 && !tens && n <= 1) {            /* 十: 十二 = 12, 二十五 = 25 */
+            tens = 1;
+            v = (n ? v : 1) * 10;
+        } else if (d >= 0 && n < max_digits) {
+            v = tens ? v + d : v * 10 + d;
+            n++;
+        } else
+            break;
+        *i += (size_t)cn;
+    }
+    return n || tens ? v : -1;
+}
+
+/* Whether s[*i] holds the character c (spaces before it skipped); moves past it. */
+static int date_mark(const char *s, size_t len, size_t *i, const char *c)
+{
+    while (*i < len && s[*i] == ' ')
+        (*i)++;
+    size_t n = strlen(c);
+    if (*i + n > len || memcmp(s + *i, c, n) != 0)
+        return 0;
+    *i += n;
+    return 1;
+}
+
+/* A date at s[0, len): 2020年1月8日, 2020 年 1 月 8 日, 二〇二一年二月, 二〇二五年一月十四日.
+ * Writes "YYYY-MM-DD" or "YYYY-MM" to out; returns its bytes in s, or 0. */
+static size_t parse_date(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t i = 0;
+    int y = date_number(s, len, &i, 4);
+    if (y < 1900 || y > 2199 || !date_mark(s, len, &i, "年"))
+        return 0;
+    int m = date_number(s, len, &i, 2);
+    if (m < 1 || m > 12 || !date_mark(s, len, &i, "月"))
+        return 0;
+    size_t month_end = i;
+    int d = date_number(s, len, &i, 2);
+    if (d >= 1 && d <= 31 && date_mark(s, len, &i, "日")) {
+        snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        return i;
+    }
+    snprintf(out, cap, "%04d-%02d", y, m);
+    return month_end;
+}
+
+/* The text's date, from its first 20,000 bytes: the first full date (a report's
+ * dateline: 2020年1月8日在…会议上), else a line that is a year and month and nothing
+ * more (a plan's 二〇二一年二月 under its issuer). */
 static char *date_from_text(const idx_text *t)
 {
-    char compact[64];
-    for (size_t i = 0; i + 4 < t->len && i < 20000; i++) {
-        if (!(t->s[i] >= '1' && t->s[i] <= '2'))
+    char out[32], month[32] = "";
+    size_t limit = t->len < 20000 ? t->len : 20000;
+    for (size_t i = 0; i < limit; i++) {
+        unsigned char c = (unsigned char)t->s[i];
+        if (!((c >= '1' && c <= '2') || c >= 0xE0))
             continue;
-        size_t o = 0;
-        for (size_t j = i; j < t->len && o < sizeof compact - 1 && j < i + 40; j++)
-            if (t->s[j] != ' ')
-                compact[o++] = t->s[j];
-        compact[o] = 0;
-        int y, m, d, n = 0;
-        if (sscanf(compact, "%4d年%2d月%2d日%n", &y, &m, &d, &n) == 3 && n > 0 && y > 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-            char out[32];
-            snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+        size_t n = parse_date(t->s + i, t->len - i, out, sizeof out);
+        if (!n)
+            continue;
+        if (strlen(out) == 10)
             return strdup(out);
-        }
+        size_t a = i, b = i + n;               /* a month alone on its line */
+        while (a > 0 && (t->s[a - 1] == ' ' || t->s[a - 1] == '\t'))
+            a--;
+        while (b < t->len && (t->s[b] == ' ' || t->s[b] == '\t' || t->s[b] == '\r'))
+            b++;
+        if (!month[0] && (a == 0 || t->s[a - 1] == '\n') && (b == t->len || t->s[b] == '\n'))
+            memcpy(month, out, sizeof month);
+        i += n - 1;
     }
-    return NULL;
+    return month[0] ? strdup(month) : NULL;
 }
 
 int idx_is_dateline(const char *s)
@@ -324,10 +404,61 @@ static int news_marks(const idx_text *t)
     return 0;
 }
 
+#define HEADLINE_LINES 4         /* the opening's first text lines a headline may be on */
+#define HEADLINE_MAX_CHARS 40
+
+/* Whether line l is set as a newspaper sets a headline: two or more phrases of at
+ * least two characters each, parted by spaces, no punctuation that ends a clause
+ * (国际纺都 杭绍名城; 以创新深化 改革攻坚 开放提升 谋求更高质量发展). A government
+ * document's title runs on unspaced (关于…的通知), or spaces out every character
+ * (政 府 工 作 报 告). */
+static int headline_line(const idx_text *t, const idx_line *l)
+{
+    size_t i = l->start, phrases = 0, chars = 0, phrase = 0;
+    while (i < l->end && t->s[i] == '#')          /* a Markdown title */
+        i++;
+    for (; i <= l->end; i++) {
+        int n = 1;
+        int32_t cp = i < l->end ? idx_cp_at(t->s, l->end, i, &n) : ' ';
+        if (idx_is_space(cp)) {
+            if (phrase == 1)
+                return 0;
+            phrases += phrase > 0;
+            phrase = 0;
+        } else if (idx_is_paragraph_end(cp) || cp == 0xFF0C || cp == ',' || cp == 0x3001 || ++chars > HEADLINE_MAX_CHARS) {
+            return 0;
+        } else {
+            phrase++;
+        }
+        i += (size_t)n - 1;
+    }
+    return phrases >= 2;
+}
+
+/* Whether one of the opening's first lines is a headline (headline_line) and none
+ * is a government document's: an issuer (…人民政府), a red header (…文件), a
+ * document number (柯政发〔2021〕12号). */
+static int headline_opening(const idx_text *t, const idx_line *lines, size_t nlines)
+{
+    int headline = 0;
+    for (size_t i = 0, seen = 0; i < nlines && seen < HEADLINE_LINES; i++) {
+        if (lines[i].kind != LINE_TEXT)
+            continue;
+        const idx_line *l = &lines[i];
+        char *s = g_strndup(t->s + l->start, l->end - l->start);
+        int official = !s || idx_is_issuer_line(s) || strstr(s, "〔") || g_str_has_suffix(s, "文件");
+        g_free(s);
+        if (official)
+            return 0;
+        headline |= headline_line(t, l);
+        seen++;
+    }
+    return headline;
+}
+
 int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, size_t nlines,
                  const idx_block *blocks, size_t nblocks, idx_doc *doc)
 {
-    (void)nlines;
     from_manifest(path, doc);
     doc->title_from = doc->title ? "manifest" : NULL;
     doc->date_from = doc->date ? "manifest" : NULL;
@@ -335,10 +466,10 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
     if (!doc->title && t && (doc->title = infer_title(t, lines, blocks, nblocks)))
         doc->title_from = "text";
     if (!doc->date) {
-        /* the name's date (2025, 2021-02), or the text's full one when it agrees
-         * (a report's dateline: 2025年1月14日在…会议上) */
+        /* the name's date (2025, 2021-02), or the text's when it agrees (a report's
+         * dateline: 2025年1月14日在…会议上; a plan's 二〇二一年二月) */
         char *named = date_from_name(path), *dated = t ? date_from_text(t) : NULL;
-        if (named && dated && strlen(dated) > strlen(named) && strncmp(dated, named, strlen(named)) == 0) {
+        if (named && dated && strlen(dated) >= strlen(named) && strncmp(dated, named, strlen(named)) == 0) {
             free(named);
             named = NULL;
         }
@@ -349,7 +480,9 @@ int idx_metadata(const char *path, const idx_text *t, const idx_line *lines, siz
     }
     if (!doc->kind) {
         const char *kind = infer_kind(doc->title);
-        doc->kind_from = strcmp(kind, "文档") != 0 ? "title" : news_marks(t) ? "text" : "default";
+        doc->kind_from = strcmp(kind, "文档") != 0                                          ? "title"
+                         : news_marks(t) || (t && headline_opening(t, lines, nlines)) ? "text"
+                                                                                       : "default";
         doc->kind = strdup(strcmp(doc->kind_from, "text") == 0 ? "新闻报道" : kind);
     }
     if (!doc->title) {

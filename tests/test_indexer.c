@@ -916,3 +916,47 @@ Test(indexer, a_section_number_after_a_full_line_starts_a_section)
                   "a heading was joined to a paragraph: %s", d->passages[i].text);
     idx_doc_free(d);
 }
+
+Test(indexer, a_date_in_chinese_numerals_or_with_spaces_comes_from_the_text)
+{
+    /* #13: a plan dated 二〇二一年二月 under its issuer, and a report whose dateline is
+     * spaced (2020 年 1 月 8 日在…) took their dates from the file name, or had none */
+    const char plan[] = "某某区国民经济和社会发展\n第十四个五年规划和二〇三五年\n远景目标纲要\n\n某某区人民政府\n\n二〇二一年二月\n\n"
+                        "第一章 发展基础\n\n“十三五”时期，全区经济社会发展取得显著成就。\n";
+    idx_doc *d = model("plan.txt", plan, sizeof plan - 1, 0);
+    cr_expect_str_eq(d->date ? d->date : "(none)", "2021-02", "二〇三五年 is no date; 二〇二一年二月 is");
+    cr_expect_str_eq(d->date_from ? d->date_from : "(none)", "text");
+    idx_doc_free(d);
+    const char report[] = "政 府 工 作 报 告\n\n2020 年 1 月 8 日在某某区\n\n第一届人民代表大会第四次会议上\n\n"
+                          "各位代表：\n\n现在，我代表区人民政府，向大会报告工作，请予审议。\n";
+    d = model("2020-01-08-report.txt", report, sizeof report - 1, 0);
+    cr_expect_str_eq(d->date ? d->date : "(none)", "2020-01-08");
+    cr_expect_str_eq(d->date_from ? d->date_from : "(none)", "text", "the text and the name agree: the text says it");
+    idx_doc_free(d);
+    const char later[] = "二〇二五年一月十四日\n\n关于做好2025年项目申报工作的通知\n\n各有关单位：现将有关事项通知如下。\n";
+    d = model("notice.txt", later, sizeof later - 1, 0);
+    cr_expect_str_eq(d->date ? d->date : "(none)", "2025-01-14");
+    idx_doc_free(d);
+}
+
+Test(indexer, a_story_set_with_a_newspaper_headline_is_a_news_story_and_a_red_header_is_not)
+{
+    /* #13: a feature story with no newspaper marks (记者, 本报讯…) got the kind 文档
+     * without a manifest; its headline's spaced phrases are a newspaper's setting */
+    const char story[] = "# 柯桥 奋力打造中国式现代化县域样板\n\n## 以创新深化 改革攻坚 开放提升 谋求更高质量发展\n\n"
+                         "风催春来,万物焕新。城市与人,再次启程。\n\n以实干求创新。新,就是生命力。\n";
+    idx_doc *d = model("story.txt", story, sizeof story - 1, 0);
+    cr_expect_str_eq(d->kind, "新闻报道");
+    cr_expect_str_eq(d->kind_from, "text");
+    idx_doc_free(d);
+    const char *official[] = {
+        "绍兴市柯桥区人民政府 文件\n\n柯政发〔2021〕12号\n\n区政府 关于 做好 有关工作\n\n各镇人民政府：现将有关事项明确如下。\n",
+        "政 府 工 作 报 告\n\n各位代表：\n\n现在，我代表区人民政府，向大会报告工作。\n",
+        "某某区人民政府\n\n数字经济 五年计划\n\n为加快数字经济发展，制定本计划。\n",
+    };
+    for (size_t i = 0; i < sizeof official / sizeof official[0]; i++) {
+        d = model("official.txt", official[i], strlen(official[i]), 0);
+        cr_expect_str_neq(d->kind, "新闻报道", "an official document is a news story: %s", official[i]);
+        idx_doc_free(d);
+    }
+}
