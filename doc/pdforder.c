@@ -2,9 +2,9 @@
  * poppler's reading order misplaced one. Poppler groups lines into blocks by their
  * left edges, so the short last line of a paragraph whose first line is indented
  * (…支柱产 / 业) can come out before the line above it. A line that comes after
- * one drawn just below it (within a line's height) is moved above it. Columns and
- * a page's far parts are left in poppler's order: the bottom of one column and the
- * top of the next are not near. */
+ * one drawn just below it (within a line's height) is moved above it, on a page of
+ * one column: a page with lines side by side (columns, a table) is left in
+ * poppler's order, which reads each column whole. */
 #include "doc_int.h"
 
 #include <stdlib.h>
@@ -28,6 +28,28 @@ static int lies_below(const page_line *a, const page_line *b)
 static int just_below(const page_line *a, const page_line *b)
 {
     return lies_below(a, b) && b->box.y1 - a->box.y2 < a->box.y2 - a->box.y1;
+}
+
+#define SIDE_BY_SIDE_MAX_LINES 2000   /* lines a page is checked for columns over */
+
+/* Whether two inked lines stand side by side, on one height and apart: columns, or
+ * a table's cells. Such a page is left in poppler's order, which reads a column or
+ * a cell whole; only a page of one column is put in drawn order. */
+static int side_by_side(const page_line *l, size_t n)
+{
+    if (n > SIDE_BY_SIDE_MAX_LINES)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && l[i].inked; j++) {
+            const idx_box *a = &l[i].box, *b = &l[j].box;
+            if (!l[j].inked)
+                continue;
+            double top = a->y1 > b->y1 ? a->y1 : b->y1, bottom = a->y2 < b->y2 ? a->y2 : b->y2;
+            double ha = a->y2 - a->y1, hb = b->y2 - b->y1;
+            if (bottom - top > (ha < hb ? ha : hb) / 2 && (a->x2 <= b->x1 || b->x2 <= a->x1))
+                return 1;
+        }
+    return 0;
 }
 
 int idx_pdf_order_lines(char *text, const idx_box *boxes, size_t nboxes)
@@ -69,8 +91,8 @@ int idx_pdf_order_lines(char *text, const idx_box *boxes, size_t nboxes)
         if (i < len && ((unsigned char)text[i] & 0xC0) != 0x80)
             cp++;
     }
-    int moved = 0;
-    for (size_t i = 1; i < n; i++) {
+    int moved = 0, columns = side_by_side(l, n);
+    for (size_t i = 1; i < n && !columns; i++) {
         /* move line i above the lines before it that are drawn just below it */
         size_t k = i;
         while (k > 0 && l[k].inked && l[k - 1].inked && just_below(&l[k], &l[k - 1])) {

@@ -4,9 +4,11 @@
  * over a running footer, and carries the printed page label N.
  * usage: mkpdf OUT.pdf PAGES FIRST_LABEL [--no-text]
  *        mkpdf OUT.pdf --typeset TEXT_FILE
+ *        mkpdf OUT.pdf --columns TEXT_FILE
  * The second form typesets a report as a printer would: each line of TEXT_FILE a
  * paragraph, justified, its first line indented two characters, flowing over
- * pages under a running header and over a "- N -" footer. */
+ * pages under a running header and over a "- N -" footer. The third sets it in two
+ * columns, as a newspaper does; a line "|" ends a column early. */
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -38,9 +40,11 @@ static void show_text(cairo_t *cr, const PangoFontDescription *font, const char 
     g_object_unref(l);
 }
 
-/* TEXT_FILE's paragraphs set over as many pages as they take. */
-static int typeset(const char *out, const char *text_file)
+/* TEXT_FILE's paragraphs set over as many pages (and columns, 1 or 2) as they take. */
+static int typeset(const char *out, const char *text_file, int columns)
 {
+    double width = columns == 2 ? 215 : 450;
+    int column = 0;
     FILE *f = fopen(text_file, "rb");
     if (!f)
         return 2;
@@ -54,23 +58,31 @@ static int typeset(const char *out, const char *text_file)
         para[strcspn(para, "\r\n")] = 0;
         if (!para[0])
             continue;
+        if (strcmp(para, "|") == 0) {          /* the next column */
+            y = bottom + 1;
+            continue;
+        }
         PangoLayout *l = pango_cairo_create_layout(cr);
         pango_layout_set_font_description(l, font);
-        pango_layout_set_width(l, 450 * PANGO_SCALE);
+        pango_layout_set_width(l, (int)width * PANGO_SCALE);
         pango_layout_set_wrap(l, PANGO_WRAP_CHAR);
         pango_layout_set_justify(l, TRUE);
         pango_layout_set_indent(l, 22 * PANGO_SCALE);
         pango_layout_set_text(l, para, -1);
         for (int i = 0; i < pango_layout_get_line_count(l); i++) {
-            if (y > bottom) {                  /* the footer, then a new page */
+            if (y > bottom && column + 1 < columns) {  /* the next column */
+                column++;
+                y = 90;
+            } else if (y > bottom) {           /* the footer, then a new page */
                 snprintf(label, sizeof label, "- %d -", page++);
                 show_text(cr, font, label, 280, 810);
                 cairo_show_page(cr);
                 y = 90;
+                column = 0;
             }
-            if (y == 90)
+            if (y == 90 && column == 0)
                 show_text(cr, font, "政府工作报告", 250, 40);
-            cairo_move_to(cr, 72 + (i == 0 ? 22 : 0), y);
+            cairo_move_to(cr, 72 + column * (width + 20) + (i == 0 ? 22 : 0), y);
             pango_cairo_show_layout_line(cr, pango_layout_get_line_readonly(l, i));
             y += 20;
         }
@@ -92,7 +104,9 @@ static int typeset(const char *out, const char *text_file)
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[2], "--typeset") == 0)
-        return typeset(argv[1], argv[3]);
+        return typeset(argv[1], argv[3], 1);
+    if (argc == 4 && strcmp(argv[2], "--columns") == 0)
+        return typeset(argv[1], argv[3], 2);
     if (argc < 4)
         return 2;
     int pages = atoi(argv[2]), first = atoi(argv[3]), no_text = argc > 4 && strcmp(argv[4], "--no-text") == 0;

@@ -307,13 +307,19 @@ static FILE *typeset_input(char *text, size_t cap)
     return f;
 }
 
-/* Typesets text into dir/name as a printer sets a report (tests/mkpdf --typeset). */
-static void typeset(const char *text, const char *name, char *path, size_t cap)
+/* Typesets text into dir/name as a printer sets a report (tests/mkpdf --typeset),
+ * or a newspaper in two columns (how = "--columns"). */
+static void typeset_as(const char *how, const char *text, const char *name, char *path, size_t cap)
 {
     char cmd[1200];
     snprintf(path, cap, "%s/%s", dir, name);
-    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' '%s' --typeset '%s'", WENSOU_TEST_MKPDF, path, text);
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' '%s' %s '%s'", WENSOU_TEST_MKPDF, path, how, text);
     cr_assert_eq(system(cmd), 0, "mkpdf failed");
+}
+
+static void typeset(const char *text, const char *name, char *path, size_t cap)
+{
+    typeset_as("--typeset", text, name, path, cap);
 }
 
 Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fini = teardown)
@@ -394,6 +400,39 @@ Test(formats, a_pdf_paragraph_s_one_character_last_line_stays_in_its_place, .ini
     }
     cr_expect_geq(whole, 1, "人民政府 is cut");
     cr_expect(heading, "the wrapped heading lost its last line");
+    idx_doc_free(d);
+}
+
+Test(formats, a_two_column_pdf_page_keeps_each_column_s_paragraphs_whole, .init = setup, .fini = teardown)
+{
+    /* #13: putting lines in drawn order must not interleave columns: on a page whose
+     * lines stand side by side, each column is read whole as poppler reads it */
+    static const char *const paras[] = {
+        "柯桥区深入实施营商环境优化提升一号改革工程，企业开办、项目审批、要素保障、政务服务全面提速，经营主体活力持续增强。",
+        "数字经济创新提质一号发展工程扎实推进，产业大脑、未来工厂、智能制造加快发展，数字经济核心产业增加值较快增长。",
+        "地瓜经济提能升级一号开放工程成效明显，海外仓网络不断完善，纺织服装出口规模稳中有进，外贸新业态蓬勃发展。",
+    };
+    char text[512], path[512];
+    FILE *f = typeset_input(text, sizeof text);
+    for (int copy = 0; copy < 12; copy++)          /* over both columns of a page and on */
+        fprintf(f, "%s\n", paras[copy % 3]);
+    fclose(f);
+    typeset_as("--columns", text, "columns.pdf", path, sizeof path);
+    idx_err err = {0};
+    idx_doc *d = load(path, 0, &err);
+    cr_assert_not_null(d, "%s", err.msg);
+    size_t whole[3] = {0, 0, 0};
+    for (size_t i = 0; i < d->npassages; i++) {
+        const char *t = d->passages[i].text;
+        size_t n = strlen(t);
+        cr_expect(n >= 3 && strcmp(t + n - 3, "。") == 0, "passage %zu ends mid-sentence: …%s", i,
+                  t + (n > 30 ? n - 30 : 0));
+        for (int k = 0; k < 3; k++)
+            for (const char *at = strstr(t, paras[k]); at; at = strstr(at + 1, paras[k]))
+                whole[k]++;
+    }
+    for (int k = 0; k < 3; k++)
+        cr_expect_eq(whole[k], 4, "paragraph %d is whole %zu times of 4", k, whole[k]);
     idx_doc_free(d);
 }
 
