@@ -255,6 +255,28 @@ static xsh_query *terms_containing(xsh_db *db, const char *prefix, char **needle
     return qry_combine_free(XSH_OP_OR, c.terms, c.n);
 }
 
+#define YEAR_TERMS_MAX 64       /* years a year: range lists as terms; wider, a value range */
+
+/* The passages of years lo..hi: their Y terms, whose posting lists the match skips
+ * along (a value range reads every candidate's value: 11 ms under 柯桥 at x1000). */
+static xsh_query *years(int lo, int hi)
+{
+    if (hi - lo >= YEAR_TERMS_MAX) {
+        char a[16], b[16];
+        snprintf(a, sizeof a, "%04d", lo);
+        snprintf(b, sizeof b, "%04d", hi);
+        return xsh_query_value_range(WENSOU_SLOT_YEAR, a, b);
+    }
+    xsh_query *each[YEAR_TERMS_MAX];
+    size_t n = 0;
+    for (int y = lo; y <= hi; y++) {
+        char term[16];
+        int len = snprintf(term, sizeof term, "%s%04d", WENSOU_PREFIX_YEAR, y);
+        each[n++] = xsh_query_term(term, (size_t)len, 1, 0);
+    }
+    return qry_combine_free(XSH_OP_OR, each, n);
+}
+
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
 {
     xsh_query *parts[8];
@@ -282,12 +304,8 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
         snprintf(hi, sizeof hi, "%06d", p->page_hi);
         parts[n++] = xsh_query_value_range(WENSOU_SLOT_PAGE, lo, hi);
     }
-    if (p->year_lo) {
-        char lo[8], hi[8];
-        snprintf(lo, sizeof lo, "%04d", p->year_lo);
-        snprintf(hi, sizeof hi, "%04d", p->year_hi);
-        parts[n++] = xsh_query_value_range(WENSOU_SLOT_YEAR, lo, hi);
-    }
+    if (p->year_lo)
+        parts[n++] = years(p->year_lo, p->year_hi);
     for (size_t i = 0; i < p->nsections && n < 8; i++) {
         xsh_query *s = all_words(st, p->sections[i], WENSOU_PREFIX_SECTION);
         parts[n++] = s ? s : xsh_query_match_nothing();
