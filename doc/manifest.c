@@ -7,6 +7,7 @@
 
 #include <csv.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -37,45 +38,49 @@ static int split_tsv(char *line, char **f, int max)
 #define MANIFEST_MAX_BYTES (16u << 20)
 #define MANIFEST_PIECE 4096
 
-/* The manifest beside path (manifest.tsv, else manifest.csv) as UTF-8 (malloc'd): a
- * BOM dropped, GB18030 converted; *csv: comma-separated (its name says so, or its
- * first line has commas and no tab). NULL when there is none or it is neither. */
-static char *manifest_text(const char *path, int *csv)
+/* The manifest beside path: manifest.tsv, else manifest.csv, the first that is a
+ * regular file of at most MANIFEST_MAX_BYTES; its path (g_free) and stat, or NULL. */
+static char *manifest_file(const char *path, struct stat *st)
 {
     const char *slash = strrchr(path, '/');
     size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
     static const char *const names[] = {"manifest.tsv", "manifest.csv"};
     for (int k = 0; k < 2; k++) {
         char *file = g_strdup_printf("%.*s%s", (int)dl, path, names[k]);
-        gchar *raw = NULL;
-        gsize len = 0;
-        struct stat st;
-        int ok = stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MANIFEST_MAX_BYTES &&
-                 g_file_get_contents(file, &raw, &len, NULL);
+        if (stat(file, st) == 0 && S_ISREG(st->st_mode) && st->st_size <= MANIFEST_MAX_BYTES)
+            return file;
         g_free(file);
-        if (!ok)
-            continue;
-        const char *text = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? raw + 3 : raw;
-        gsize tlen = len - (gsize)(text - raw);
-        char *utf8 = g_utf8_validate(text, (gssize)tlen, NULL) ? g_strndup(text, tlen)
-                                                             : g_convert(text, (gssize)tlen, "UTF-8", "GB18030", NULL, NULL, NULL);
-        g_free(raw);
-        if (!utf8)
-            return NULL;                           /* neither UTF-8 nor GB18030 */
-        size_t first = strcspn(utf8, "\n");
-        *csv = k == 1 || (!memchr(utf8, '\t', first) && memchr(utf8, ',', first));
-        return utf8;
     }
     return NULL;
 }
 
-/* Rows as libcsv reads them: the header's fields, then the row naming the file. */
+/* The manifest file as UTF-8 (g_free): a BOM dropped, GB18030 converted; *csv:
+ * comma-separated (its name says so, or its first line has commas and no tab).
+ * NULL when it cannot be read or is neither encoding. */
+static char *manifest_text(const char *file, int *csv)
+{
+    gchar *raw = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(file, &raw, &len, NULL))
+        return NULL;
+    const char *text = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? raw + 3 : raw;
+    size_t tlen = len - (size_t)(text - raw);
+    char *utf8 = g_utf8_validate(text, (gssize)tlen, NULL) ? g_strndup(text, tlen)
+                                                         : g_convert(text, (gssize)tlen, "UTF-8", "GB18030", NULL, NULL, NULL);
+    g_free(raw);
+    if (!utf8)
+        return NULL;                               /* neither UTF-8 nor GB18030 */
+    size_t first = strcspn(utf8, "\n");
+    *csv = g_str_has_suffix(file, ".csv") || (!memchr(utf8, '\t', first) && memchr(utf8, ',', first));
+    return utf8;
+}
+
+/* Rows as libcsv reads them: the header's fields, then each row naming a file. */
 typedef struct {
     GPtrArray *row;              /* the fields of the row being read */
     char *header;                /* the first row, its fields joined by tabs */
     int col_file;                /* its "file" column (-1: none, not a manifest) */
-    const char *base;            /* the file's name */
-    char *entry;                 /* header \n the file's row, once found */
+    GHashTable *entries;         /* file name → "header \n row" (the first row naming it) */
     int rows;
 } reading;
 
@@ -100,41 +105,82 @@ static void on_row(int c, void *ctx)
         for (int i = 0; f[i] && i < MANIFEST_COLUMNS; i++)
             if (g_ascii_strcasecmp(g_strstrip(f[i]), "file") == 0 && r->col_file < 0)
                 r->col_file = i;
-    } else if (!r->entry && r->col_file >= 0 && (guint)r->col_file < r->row->len - 1 &&
-               strcmp(f[r->col_file], r->base) == 0) {
+    } else if (r->col_file >= 0 && (guint)r->col_file < r->row->len - 1 &&
+               !g_hash_table_contains(r->entries, f[r->col_file])) {
         char *row = g_strjoinv("\t", f);
-        r->entry = g_strdup_printf("%s\n%s", r->header, row);
+        g_hash_table_insert(r->entries, g_strdup(f[r->col_file]), g_strdup_printf("%s\n%s", r->header, row));
         g_free(row);
     }
     g_ptr_array_set_size(r->row, 0);
 }
 
-char *idx_manifest_entry(const char *path)
+/* The entries of the manifest file (an empty table when it names no file column or
+ * cannot be read). */
+static GHashTable *manifest_entries(const char *file)
 {
+    GHashTable *entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     int csv = 0;
-    char *text = manifest_text(path, &csv);
+    char *text = manifest_text(file, &csv);
     if (!text)
-        return NULL;
-    const char *slash = strrchr(path, '/');
-    reading r = {g_ptr_array_new_with_free_func(g_free), NULL, -1, slash ? slash + 1 : path, NULL, 0};
+        return entries;
+    reading r = {g_ptr_array_new_with_free_func(g_free), NULL, -1, entries, 0};
     struct csv_parser p;
     if (csv_init(&p, CSV_APPEND_NULL) == 0) {
         csv_set_delim(&p, csv ? CSV_COMMA : CSV_TAB);
         csv_set_quote(&p, csv ? CSV_QUOTE : 0);       /* TSV has no quoting */
-        /* in pieces, to stop at the file's row (or a header naming no file column)
-         * instead of reading the rest of the manifest for each file */
+        /* in pieces, to stop at a header naming no file column */
         size_t n = strlen(text);
-        for (size_t at = 0; at < n && !r.entry && !(r.rows > 0 && r.col_file < 0); at += MANIFEST_PIECE)
+        for (size_t at = 0; at < n && !(r.rows > 0 && r.col_file < 0); at += MANIFEST_PIECE)
             csv_parse(&p, text + at, n - at < MANIFEST_PIECE ? n - at : MANIFEST_PIECE, on_field, on_row, &r);
         csv_fini(&p, on_field, on_row, &r);
         csv_free(&p);
     }
     g_free(text);
     g_ptr_array_free(r.row, TRUE);
-    char *entry = r.entry ? strdup(r.entry) : NULL;   /* the caller frees with free() */
-    g_free(r.entry);
     g_free(r.header);
-    return entry;
+    return entries;
+}
+
+/* The last manifest read, parsed once for all the files beside it (each file asked
+ * for its row twice, for its fingerprint and its metadata: reading the manifest
+ * each time made indexing a folder quadratic in its files). A manifest that changes
+ * (another inode, size, modification or change time) is read again. */
+static struct {
+    char *file;
+    struct stat st;
+    GHashTable *entries;
+} last;
+static pthread_mutex_t last_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+char *idx_manifest_entry(const char *path)
+{
+    struct stat st;
+    char *file = manifest_file(path, &st);
+    if (!file)
+        return NULL;
+    const char *slash = strrchr(path, '/');
+    pthread_mutex_lock(&last_lock);
+    if (!last.file || strcmp(last.file, file) != 0 || !same_file(&last.st, &st)) {
+        g_free(last.file);
+        if (last.entries)
+            g_hash_table_destroy(last.entries);
+        last.file = file;
+        last.st = st;
+        last.entries = manifest_entries(file);
+        file = NULL;
+    }
+    const char *entry = g_hash_table_lookup(last.entries, slash ? slash + 1 : path);
+    char *copy = entry ? strdup(entry) : NULL;   /* the caller frees with free() */
+    pthread_mutex_unlock(&last_lock);
+    g_free(file);
+    return copy;
 }
 
 void idx_doc_add_meta(idx_doc *doc, const char *key, const char *value, const char *from)
