@@ -31,6 +31,12 @@ int idx_is_cjk(int32_t cp)
         || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x2026 || cp == 0x2014;
 }
 
+int idx_is_han(int32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || cp == 0x3007;
+}
+
 int idx_is_space(int32_t cp)
 {
     return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0 || cp == '\v' || cp == '\r'

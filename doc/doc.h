@@ -112,6 +112,8 @@ int idx_fail(idx_err *err, int code, const char *path, const char *why);
  * row naming the file, fields joined by tabs, the two joined by a newline (malloc'd),
  * or NULL when none lists it. What the row says is part of the file's fingerprint. */
 char *idx_manifest_entry(const char *path);
+/* Lets go of the manifests idx_manifest_entry keeps parsed (after a batch). */
+void idx_manifest_forget(void);
 
 /* ---- the passage record as JSON (record.c): `wensou inspect` and the index's
  * document data ---- */

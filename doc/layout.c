@@ -151,6 +151,7 @@ static int completes_at_once(const idx_text *t, const idx_line *l)
 #define CAPTION_WIDTH 40     /* a caption is narrower (20 Chinese characters) */
 #define CAPTION_RUN 3        /* captions a sentence runs past at most */
 #define CREDITED_CAPTION_WIDTH 100  /* after a picture credit, a caption may be 50 characters */
+#define CREDITED_CAPTIONS 8          /* captions after a credit at most */
 
 /* The next text line after i (blank lines, footers and form feeds skipped), or n. */
 static size_t next_text(const idx_line *lines, size_t n, size_t i)
@@ -276,20 +277,26 @@ int idx_layout_paragraphs(const idx_text *t, idx_line *lines, size_t nlines,
     size_t n = 0;
     int min_width = *wrapped ? full * 6 / 10 : PROSE_LINE;
     size_t last_caption = nlines;       /* the last caption standing on its own */
-    int after_credit = 0;               /* only captions since a picture credit (本版图片由…提供) */
+    int after_credit = 0;               /* captions since a picture credit (本版图片由…提供) */
     for (size_t i = 0; i < nlines; i++) {
+        if (lines[i].kind == LINE_FORMFEED || lines[i].kind == LINE_FOOTER)
+            after_credit = 0;               /* a credit's captions stay on its page */
         if (lines[i].kind != LINE_TEXT)
             continue;
         idx_block *p = &b[n++];
         p->first = p->last = i;
         p->kind = BLOCK_PARA;
-        if (lines[i].has_tab)
+        if (lines[i].has_tab) {
+            after_credit = 0;
             continue;
+        }
         /* the lines after a credit that each name a thing, alone, are its pictures'
          * captions (总投资100亿元的…项目效果图。), up to the first that is not */
-        if (after_credit && alone_caption(t, lines, nlines, i, CREDITED_CAPTION_WIDTH)) {
+        if (after_credit && after_credit <= CREDITED_CAPTIONS &&
+            alone_caption(t, lines, nlines, i, CREDITED_CAPTION_WIDTH)) {
             p->caption = 1;
             last_caption = i;
+            after_credit++;
             continue;
         }
         after_credit = by_sentence && i > body &&

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MANIFEST_COLUMNS 32
 
@@ -80,7 +81,7 @@ typedef struct {
     GPtrArray *row;              /* the fields of the row being read */
     char *header;                /* the first row, its fields joined by tabs */
     int col_file;                /* its "file" column (-1: none, not a manifest) */
-    GHashTable *entries;         /* file name → "header \n row" (the first row naming it) */
+    GHashTable *rows_by_name;    /* file name → its row, fields joined by tabs (the first naming it) */
     int rows;
 } reading;
 
@@ -106,24 +107,41 @@ static void on_row(int c, void *ctx)
             if (g_ascii_strcasecmp(g_strstrip(f[i]), "file") == 0 && r->col_file < 0)
                 r->col_file = i;
     } else if (r->col_file >= 0 && (guint)r->col_file < r->row->len - 1 &&
-               !g_hash_table_contains(r->entries, f[r->col_file])) {
-        char *row = g_strjoinv("\t", f);
-        g_hash_table_insert(r->entries, g_strdup(f[r->col_file]), g_strdup_printf("%s\n%s", r->header, row));
-        g_free(row);
+               !g_hash_table_contains(r->rows_by_name, f[r->col_file])) {
+        g_hash_table_insert(r->rows_by_name, g_strdup(f[r->col_file]), g_strjoinv("\t", f));
     }
     g_ptr_array_set_size(r->row, 0);
 }
 
-/* The entries of the manifest file (an empty table when it names no file column or
- * cannot be read). */
-static GHashTable *manifest_entries(const char *file)
+/* One manifest, parsed: its header and its rows by file name. */
+typedef struct {
+    char *file;                  /* its path (NULL: the slot is free) */
+    struct stat st;              /* as it was when read */
+    int settled;                 /* its times were over MANIFEST_SETTLED s old when read */
+    char *header;                /* the header's fields joined by tabs (NULL: no file column) */
+    GHashTable *rows_by_name;
+    unsigned long used;          /* when it was last asked (a counter) */
+} parsed_manifest;
+
+static void parsed_free(parsed_manifest *m)
 {
-    GHashTable *entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_free(m->file);
+    g_free(m->header);
+    if (m->rows_by_name)
+        g_hash_table_destroy(m->rows_by_name);
+    memset(m, 0, sizeof *m);
+}
+
+/* Parses the manifest file into m (no rows when it names no file column or cannot
+ * be read). */
+static void parse_manifest(const char *file, parsed_manifest *m)
+{
+    m->rows_by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     int csv = 0;
     char *text = manifest_text(file, &csv);
     if (!text)
-        return entries;
-    reading r = {g_ptr_array_new_with_free_func(g_free), NULL, -1, entries, 0};
+        return;
+    reading r = {g_ptr_array_new_with_free_func(g_free), NULL, -1, m->rows_by_name, 0};
     struct csv_parser p;
     if (csv_init(&p, CSV_APPEND_NULL) == 0) {
         csv_set_delim(&p, csv ? CSV_COMMA : CSV_TAB);
@@ -137,26 +155,51 @@ static GHashTable *manifest_entries(const char *file)
     }
     g_free(text);
     g_ptr_array_free(r.row, TRUE);
-    g_free(r.header);
-    return entries;
+    m->header = r.header;
 }
 
-/* The last manifest read, parsed once for all the files beside it (each file asked
- * for its row twice, for its fingerprint and its metadata: reading the manifest
- * each time made indexing a folder quadratic in its files). A manifest that changes
- * (another inode, size, modification or change time) is read again. */
-static struct {
-    char *file;
-    struct stat st;
-    GHashTable *entries;
-} last;
-static pthread_mutex_t last_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The manifests read last, parsed once for all the files beside them: each file
+ * asks for its row twice (its fingerprint, its metadata), and reading the manifest
+ * each time made indexing a folder quadratic in its files. A few are kept, as a walk
+ * goes back and forth between a folder and its subfolders. One that changed
+ * (another inode, size, modification or change time) is read again; one changed
+ * within MANIFEST_SETTLED s of being read is read again every time, as a change in
+ * the same clock tick would keep its times (git's "racy" files). */
+#define MANIFESTS_KEPT 4
+#define MANIFEST_SETTLED 2
+static parsed_manifest kept[MANIFESTS_KEPT];
+static unsigned long asked;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
            a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
            a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The kept manifest for file as st says it is now, read (again) when needed. */
+static parsed_manifest *kept_manifest(char *file, const struct stat *st)
+{
+    parsed_manifest *slot = &kept[0];
+    for (int i = 0; i < MANIFESTS_KEPT; i++) {
+        if (kept[i].file && strcmp(kept[i].file, file) == 0) {
+            slot = &kept[i];
+            break;
+        }
+        if (kept[i].used < slot->used)
+            slot = &kept[i];                    /* else the one asked least lately */
+    }
+    if (!slot->file || strcmp(slot->file, file) != 0 || !slot->settled || !same_file(&slot->st, st)) {
+        parsed_free(slot);
+        time_t now = time(NULL);
+        slot->settled = now - st->st_mtim.tv_sec > MANIFEST_SETTLED && now - st->st_ctim.tv_sec > MANIFEST_SETTLED;
+        slot->file = g_strdup(file);
+        slot->st = *st;
+        parse_manifest(file, slot);
+    }
+    slot->used = ++asked;
+    return slot;
 }
 
 char *idx_manifest_entry(const char *path)
@@ -166,21 +209,23 @@ char *idx_manifest_entry(const char *path)
     if (!file)
         return NULL;
     const char *slash = strrchr(path, '/');
-    pthread_mutex_lock(&last_lock);
-    if (!last.file || strcmp(last.file, file) != 0 || !same_file(&last.st, &st)) {
-        g_free(last.file);
-        if (last.entries)
-            g_hash_table_destroy(last.entries);
-        last.file = file;
-        last.st = st;
-        last.entries = manifest_entries(file);
-        file = NULL;
-    }
-    const char *entry = g_hash_table_lookup(last.entries, slash ? slash + 1 : path);
-    char *copy = entry ? strdup(entry) : NULL;   /* the caller frees with free() */
-    pthread_mutex_unlock(&last_lock);
+    pthread_mutex_lock(&kept_lock);
+    parsed_manifest *m = kept_manifest(file, &st);
+    const char *row = m->header ? g_hash_table_lookup(m->rows_by_name, slash ? slash + 1 : path) : NULL;
+    char *entry = NULL;                          /* the caller frees with free() */
+    if (row && (entry = malloc(strlen(m->header) + strlen(row) + 2)))
+        sprintf(entry, "%s\n%s", m->header, row);
+    pthread_mutex_unlock(&kept_lock);
     g_free(file);
-    return copy;
+    return entry;
+}
+
+void idx_manifest_forget(void)
+{
+    pthread_mutex_lock(&kept_lock);
+    for (int i = 0; i < MANIFESTS_KEPT; i++)
+        parsed_free(&kept[i]);
+    pthread_mutex_unlock(&kept_lock);
 }
 
 void idx_doc_add_meta(idx_doc *doc, const char *key, const char *value, const char *from)
@@ -328,15 +373,19 @@ static size_t parse_date(const char *s, size_t len, char *out, size_t cap)
     return month_end;
 }
 
+#define DATE_MONTH_LINES 30      /* the opening's lines a year-and-month line may date */
+
 /* The text's date, from its first 20,000 bytes: the first full date (a report's
- * dateline: 2020年1月8日在…会议上), else a line that is a year and month and nothing
- * more (a plan's 二〇二一年二月 under its issuer). */
+ * dateline: 2020年1月8日在…会议上), else a line of the opening's first
+ * DATE_MONTH_LINES that is a year and month and nothing more (a plan's 二〇二一年二月
+ * under its issuer). */
 static char *date_from_text(const idx_text *t)
 {
     char out[32], month[32] = "";
-    size_t limit = t->len < 20000 ? t->len : 20000;
+    size_t limit = t->len < 20000 ? t->len : 20000, line = 0;
     for (size_t i = 0; i < limit; i++) {
         unsigned char c = (unsigned char)t->s[i];
+        line += c == '\n';
         if (!((c >= '1' && c <= '2') || c >= 0xE0))
             continue;
         size_t n = parse_date(t->s + i, t->len - i, out, sizeof out);
@@ -349,7 +398,7 @@ static char *date_from_text(const idx_text *t)
             a--;
         while (b < t->len && (t->s[b] == ' ' || t->s[b] == '\t' || t->s[b] == '\r'))
             b++;
-        if (!month[0] && (a == 0 || t->s[a - 1] == '\n') && (b == t->len || t->s[b] == '\n'))
+        if (!month[0] && line < DATE_MONTH_LINES && (a == 0 || t->s[a - 1] == '\n') && (b == t->len || t->s[b] == '\n'))
             memcpy(month, out, sizeof month);
         i += n - 1;
     }
@@ -454,10 +503,10 @@ static int news_marks(const idx_text *t)
 #define HEADLINE_MAX_CHARS 40
 
 /* Whether line l is set as a newspaper sets a headline: two or more phrases of at
- * least two characters each, parted by spaces, no punctuation that ends a clause
- * (国际纺都 杭绍名城; 以创新深化 改革攻坚 开放提升 谋求更高质量发展). A government
- * document's title runs on unspaced (关于…的通知), or spaces out every character
- * (政 府 工 作 报 告). */
+ * least two Han characters each (and nothing else), parted by spaces (国际纺都
+ * 杭绍名城; 以创新深化 改革攻坚 开放提升 谋求更高质量发展). A government document's
+ * title runs on unspaced (关于…的通知), or spaces out every character (政 府 工 作
+ * 报 告); 柯桥区 2023年工作总结 and Annual Report 2021 are no headlines. */
 static int headline_line(const idx_text *t, const idx_line *l)
 {
     size_t i = l->start, phrases = 0, chars = 0, phrase = 0;
@@ -471,7 +520,7 @@ static int headline_line(const idx_text *t, const idx_line *l)
                 return 0;
             phrases += phrase > 0;
             phrase = 0;
-        } else if (idx_is_paragraph_end(cp) || cp == 0xFF0C || cp == ',' || cp == 0x3001 || ++chars > HEADLINE_MAX_CHARS) {
+        } else if (!idx_is_han(cp) || ++chars > HEADLINE_MAX_CHARS) {
             return 0;
         } else {
             phrase++;

@@ -120,5 +120,6 @@ int idx_writer_add_files(idx_writer *w, char *const *paths, size_t n, idx_file_d
     pthread_mutex_destroy(&pl.lock);
     seg_state_free(pl.st);
     g_hash_table_destroy(pl.stored);
+    idx_manifest_forget();
     return rc;
 }

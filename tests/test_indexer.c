@@ -951,7 +951,8 @@ Test(indexer, a_story_set_with_a_newspaper_headline_is_a_news_story_and_a_red_he
     idx_doc_free(d);
     const char *official[] = {
         "绍兴市柯桥区人民政府 文件\n\n柯政发〔2021〕12号\n\n区政府 关于 做好 有关工作\n\n各镇人民政府：现将有关事项明确如下。\n",
-        "政 府 工 作 报 告\n\n各位代表：\n\n现在，我代表区人民政府，向大会报告工作。\n",
+        "柯桥区 数字经济 提质行动\n\n柯政办发〔2021〕12号\n\n为加快数字经济发展，制定本行动。\n",
+        "柯桥区 2023年工作总结\n\n一、主要成绩\n\n全年完成地区生产总值增长目标。\n",
         "某某区人民政府\n\n数字经济 五年计划\n\n为加快数字经济发展，制定本计划。\n",
     };
     for (size_t i = 0; i < sizeof official / sizeof official[0]; i++) {
@@ -959,4 +960,27 @@ Test(indexer, a_story_set_with_a_newspaper_headline_is_a_news_story_and_a_red_he
         cr_expect_str_neq(d->kind, "新闻报道", "an official document is a news story: %s", official[i]);
         idx_doc_free(d);
     }
+}
+
+Test(indexer, a_manifest_rewritten_at_once_is_read_again)
+{
+    /* the manifest is kept parsed between files: one rewritten at once (same inode
+     * and size, maybe the same clock tick) must not give the old row */
+    char folder[] = "/tmp/wensou-manifest-XXXXXX", manifest[96], doc[96];
+    cr_assert_not_null(mkdtemp(folder));
+    snprintf(manifest, sizeof manifest, "%s/manifest.tsv", folder);
+    snprintf(doc, sizeof doc, "%s/a.txt", folder);
+    const char *titles[] = {"甲", "乙", "丙"};
+    for (int round = 0; round < 3; round++) {
+        FILE *f = fopen(manifest, "w");
+        cr_assert_not_null(f);
+        fprintf(f, "file\ttitle\na.txt\t%s年报告\n", titles[round]);
+        fclose(f);
+        char *entry = idx_manifest_entry(doc);
+        cr_expect(entry && strstr(entry, titles[round]), "round %d: %s", round, entry ? entry : "(none)");
+        free(entry);
+    }
+    idx_manifest_forget();
+    unlink(manifest);
+    rmdir(folder);
 }
