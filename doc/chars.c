@@ -31,6 +31,20 @@ int idx_is_cjk(int32_t cp)
         || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x2026 || cp == 0x2014;
 }
 
+int idx_cn_digit(int32_t cp)
+{
+    static const int32_t digits[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
+    for (int v = 0; v < 10; v++)
+        if (cp == digits[v])
+            return v;
+    return cp == 0x96F6 ? 0 : -1;                        /* 零 */
+}
+
+int idx_is_cn_numeral(int32_t cp)
+{
+    return idx_cn_digit(cp) >= 0 || cp == 0x5341 || cp == 0x767E;   /* 十 百 */
+}
+
 int idx_is_han(int32_t cp)
 {
     return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||

@@ -31,6 +31,8 @@ int32_t idx_cp_at(const char *s, size_t len, size_t i, int *n);   /* decodes one
 int32_t idx_cp_before(const char *s, size_t from, size_t *at);
 int idx_is_cjk(int32_t cp);          /* Han, CJK punctuation, full-width forms */
 int idx_is_han(int32_t cp);          /* a Han character (〇 too) */
+int idx_cn_digit(int32_t cp);        /* 〇/零 一 … 九 → 0 … 9; -1 for any other */
+int idx_is_cn_numeral(int32_t cp);   /* a Chinese digit, 十 or 百 */
 int idx_is_space(int32_t cp);        /* space, tab, U+3000, NBSP */
 /* Zero-width spaces and joiners, word joiner, BOM, and a form feed inside a line (a
  * page mark): they count as spaces, and a run of them alone is dropped from passage

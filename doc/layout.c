@@ -81,7 +81,6 @@ static int starts_with_heading_marker(const idx_text *t, const idx_line *l)
 /* The line starts a numbered article or chapter: 第十二条, 第3章. */
 static int starts_article(const char *s, size_t len)
 {
-    static const char numerals[] = "一二三四五六七八九十百零〇";
     if (len < 3 || memcmp(s, "第", 3) != 0)
         return 0;
     size_t k = 3, count = 0;
@@ -89,8 +88,8 @@ static int starts_article(const char *s, size_t len)
         if (s[k] >= '0' && s[k] <= '9') {
             k++;
         } else if (k + 3 <= len && (unsigned char)s[k] >= 0xE0) {
-            char ch[4] = {s[k], s[k + 1], s[k + 2], 0};
-            if (!strstr(numerals, ch))
+            int n;
+            if (!idx_is_cn_numeral(idx_cp_at(s, len, k, &n)) || n != 3)
                 break;
             k += 3;
         } else {

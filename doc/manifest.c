@@ -299,16 +299,6 @@ static char *date_from_name(const char *path)
     return NULL;
 }
 
-/* The value of the Chinese digit cp (〇 一 … 九), or -1. */
-static int cn_digit(int32_t cp)
-{
-    static const int32_t digits[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
-    for (int v = 0; v < 10; v++)
-        if (cp == digits[v] || (v == 0 && cp == 0x96F6))   /* 〇, or 零 */
-            return v;
-    return -1;
-}
-
 /* A number at s[*i]: ASCII digits (at most max_digits), Chinese digits read one by
  * one (二〇二一), or a count with 十 (十二, 二十五); spaces before it skipped. -1 if none. */
 static int date_number(const char *s, size_t len, size_t *i, int max_digits)
@@ -326,7 +316,7 @@ static int date_number(const char *s, size_t len, size_t *i, int max_digits)
     int tens = 0;
     for (;;) {
         int32_t cp = *i < len ? idx_cp_at(s, len, *i, &cn) : 0;
-        int d = cn_digit(cp);
+        int d = idx_cn_digit(cp);
         if (cp == 0x5341 && !tens && n <= 1) {            /* 十: 十二 = 12, 二十五 = 25 */
             tens = 1;
             v = (n ? v : 1) * 10;

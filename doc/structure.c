@@ -11,16 +11,6 @@
 #define SHORT_MAX_CHARS 40
 #define DATELINE_MAX_CHARS 60    /* a dateline longer than this is a paragraph that mentions a meeting */
 
-static int is_cn_numeral(int32_t cp)
-{
-    static const int32_t d[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D,
-                                0x5341, 0x767E, 0x96F6, 0x3007};
-    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
-        if (cp == d[i])
-            return 1;
-    return 0;
-}
-
 static int is_digit(int32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
 
 /* Reads code points from s; p advances. */
@@ -60,10 +50,10 @@ static marker classify(const char *s, size_t len)
         }
         return m;
     }
-    if (is_cn_numeral(c)) {                              /* 一、 */
+    if (idx_is_cn_numeral(c)) {                              /* 一、 */
         size_t q = p;
         int32_t d;
-        while (is_cn_numeral(d = next_cp(s, len, &q)))
+        while (idx_is_cn_numeral(d = next_cp(s, len, &q)))
             p = q;
         if (d == 0x3001) {
             m.kind = BLOCK_HEADING;
@@ -74,10 +64,10 @@ static marker classify(const char *s, size_t len)
     }
     if (c == 0xFF08 || c == '(') {                       /* （一） or （1） */
         int32_t d = next_cp(s, len, &p);
-        int cn = is_cn_numeral(d), dg = is_digit(d);
+        int cn = idx_is_cn_numeral(d), dg = is_digit(d);
         if (!cn && !dg)
             return m;
-        while ((cn && is_cn_numeral(d)) || (dg && is_digit(d)))
+        while ((cn && idx_is_cn_numeral(d)) || (dg && is_digit(d)))
             d = next_cp(s, len, &p);
         if (d == 0xFF09 || d == ')') {
             m.kind = BLOCK_HEADING;
@@ -111,7 +101,7 @@ static marker classify(const char *s, size_t len)
     if (len >= 6 && memcmp(s, "专栏", 6) == 0) {
         size_t q = 6;
         int32_t d = next_cp(s, len, &q);
-        if (is_cn_numeral(d) || is_digit(d))
+        if (idx_is_cn_numeral(d) || is_digit(d))
             m.kind = BLOCK_BOX_TITLE;
         return m;
     }
@@ -134,15 +124,11 @@ int idx_opens_section_number(const char *s, size_t len)
 /* The value of a Chinese numeral heading number: 一 → 1, 十二 → 12; 0 if none. */
 static int cn_value(const char *s, size_t len)
 {
-    static const int32_t d[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
     int value = 0, digit = 0;
     size_t p = 0;
     while (p < len) {
         int32_t c = next_cp(s, len, &p);
-        int k = -1;
-        for (int i = 0; i < 9; i++)
-            if (c == d[i])
-                k = i + 1;
+        int k = idx_cn_digit(c);
         if (k > 0)
             digit = k;
         else if (c == 0x5341) {                         /* 十 */
