@@ -62,12 +62,8 @@ int idx_pdf_order_lines(char *text, const idx_box *boxes, size_t nboxes)
     if (cps != nboxes)
         return 0;                               /* not the layout of this text: leave it */
     page_line *l = calloc(nlines, sizeof *l);
-    char *out = malloc(len + 1);
-    if (!l || !out) {
-        free(l);
-        free(out);
+    if (!l)
         return IDX_ENOMEM;
-    }
     size_t n = 0, cp = 0;
     l[0].start = 0;
     for (size_t i = 0; i <= len; i++) {
@@ -91,30 +87,37 @@ int idx_pdf_order_lines(char *text, const idx_box *boxes, size_t nboxes)
         if (i < len && ((unsigned char)text[i] & 0xC0) != 0x80)
             cp++;
     }
-    int moved = 0, columns = side_by_side(l, n);
-    for (size_t i = 1; i < n && !columns; i++) {
-        /* move line i above the lines before it that are drawn just below it */
-        size_t k = i;
-        while (k > 0 && l[k].inked && l[k - 1].inked && just_below(&l[k], &l[k - 1])) {
-            page_line tmp = l[k - 1];
-            l[k - 1] = l[k];
-            l[k] = tmp;
-            k--;
-            moved = 1;
+    /* a line that comes after one drawn just below it: only then is the page looked
+     * at for columns (a quadratic look, skipped on the pages in order) */
+    size_t misplaced = 1;
+    while (misplaced < n && !(l[misplaced].inked && l[misplaced - 1].inked &&
+                              just_below(&l[misplaced], &l[misplaced - 1])))
+        misplaced++;
+    int rc = 0;
+    if (misplaced < n && !side_by_side(l, n)) {
+        for (size_t i = misplaced; i < n; i++) {
+            /* move line i above the lines before it that are drawn just below it */
+            for (size_t k = i; k > 0 && l[k].inked && l[k - 1].inked && just_below(&l[k], &l[k - 1]); k--) {
+                page_line tmp = l[k - 1];
+                l[k - 1] = l[k];
+                l[k] = tmp;
+            }
         }
-    }
-    if (moved) {
-        size_t o = 0;
-        for (size_t i = 0; i < n; i++) {
-            memcpy(out + o, text + l[i].start, l[i].end - l[i].start);
-            o += l[i].end - l[i].start;
-            if (i + 1 < n)
-                out[o++] = '\n';
-        }
-        out[o] = 0;
-        memcpy(text, out, o + 1);
+        char *out = malloc(len + 1);
+        if (out) {
+            size_t o = 0;
+            for (size_t i = 0; i < n; i++) {
+                memcpy(out + o, text + l[i].start, l[i].end - l[i].start);
+                o += l[i].end - l[i].start;
+                if (i + 1 < n)
+                    out[o++] = '\n';
+            }
+            out[o] = 0;
+            memcpy(text, out, o + 1);
+            free(out);
+        } else
+            rc = IDX_ENOMEM;
     }
     free(l);
-    free(out);
-    return 0;
+    return rc;
 }
