@@ -78,40 +78,38 @@ typedef struct {
 
 /* The notices' openings; a picture credit (本版图片由…提供) also says that
  * captions may follow it. */
-static const struct {
+typedef struct {
     const char *opening;
     int picture;
-} notices[] = {
+} notice;
+static const notice notices[] = {
     {"来源：", 0}, {"来源:", 0}, {"责任编辑", 0}, {"编辑：", 0}, {"校对：", 0}, {"审核：", 0}, {"（完）", 0},
     {"(完)", 0}, {"版权所有", 0}, {"转载请注明", 0}, {"本文来源", 0}, {"【责任编辑", 0}, {"[责任编辑", 0},
     {"本版图片", 1}, {"（本版图片", 1}, {"(本版图片", 1}, {"图片来源", 1}, {"（图片由", 1}, {"(图片由", 1},
 };
 
 /* The notice s[0, len) is, or NULL. */
-static const char *notice_opening(const char *s, size_t len, int *picture)
+static const notice *notice_of(const char *s, size_t len)
 {
     if (idx_chars_over(s, len, BOILERPLATE_MAX))
         return NULL;
     for (size_t i = 0; i < sizeof notices / sizeof notices[0]; i++) {
         size_t n = strlen(notices[i].opening);
-        if (len >= n && memcmp(s, notices[i].opening, n) == 0) {
-            *picture = notices[i].picture;
-            return notices[i].opening;
-        }
+        if (len >= n && memcmp(s, notices[i].opening, n) == 0)
+            return &notices[i];
     }
     return NULL;
 }
 
 int idx_is_notice(const char *s, size_t len)
 {
-    int picture;
-    return notice_opening(s, len, &picture) != NULL;
+    return notice_of(s, len) != NULL;
 }
 
 int idx_is_picture_credit(const char *s, size_t len)
 {
-    int picture = 0;
-    return notice_opening(s, len, &picture) && picture;
+    const notice *n = notice_of(s, len);
+    return n && n->picture;
 }
 
 static int add_one(builder *bd, const idx_buf *buf, size_t a, size_t b, const path_stack *path,
