@@ -57,6 +57,21 @@ static double run_wensou(seg_state *st, const char *text, size_t len, enum seg_m
     return now() - t0;
 }
 
+/* The line s[0, n) as UTF-16 in *u (grown as needed, *cap its room); its length. */
+static int32_t to_utf16(const char *s, size_t n, UChar **u, int32_t *cap)
+{
+    int32_t need = 0;
+    UErrorCode err = U_ZERO_ERROR;
+    u_strFromUTF8(*u, *cap, &need, s, (int32_t)n, &err);
+    if (err == U_BUFFER_OVERFLOW_ERROR || need >= *cap) {
+        *cap = need + 1;
+        *u = realloc(*u, (size_t)*cap * sizeof **u);
+        err = U_ZERO_ERROR;
+        u_strFromUTF8(*u, *cap, &need, s, (int32_t)n, &err);
+    }
+    return need;
+}
+
 static double run_icu(const char *text, size_t len, size_t *tokens)
 {
     double t0 = now();
@@ -67,15 +82,7 @@ static double run_icu(const char *text, size_t len, size_t *tokens)
     for (size_t p = 0; p < len;) {
         const char *nl = memchr(text + p, '\n', len - p);
         size_t e = nl ? (size_t)(nl - text) : len;
-        int32_t need = 0;
-        err = U_ZERO_ERROR;
-        u_strFromUTF8(u, ucap, &need, text + p, (int32_t)(e - p), &err);
-        if (err == U_BUFFER_OVERFLOW_ERROR || need >= ucap) {
-            ucap = need + 1;
-            u = realloc(u, (size_t)ucap * sizeof *u);
-            err = U_ZERO_ERROR;
-            u_strFromUTF8(u, ucap, &need, text + p, (int32_t)(e - p), &err);
-        }
+        int32_t need = to_utf16(text + p, e - p, &u, &ucap);
         err = U_ZERO_ERROR;
         ubrk_setText(bi, u, need, &err);
         for (int32_t b = ubrk_first(bi); b != UBRK_DONE; b = ubrk_next(bi))
@@ -102,15 +109,7 @@ static int icu_process(const char *path)
     for (size_t p = 0; p < len;) {
         const char *nl = memchr(text + p, '\n', len - p);
         size_t e = nl ? (size_t)(nl - text) : len;
-        int32_t need = 0;
-        err = U_ZERO_ERROR;
-        u_strFromUTF8(u, ucap, &need, text + p, (int32_t)(e - p), &err);
-        if (err == U_BUFFER_OVERFLOW_ERROR || need >= ucap) {
-            ucap = need + 1;
-            u = realloc(u, (size_t)ucap * sizeof *u);
-            err = U_ZERO_ERROR;
-            u_strFromUTF8(u, ucap, &need, text + p, (int32_t)(e - p), &err);
-        }
+        int32_t need = to_utf16(text + p, e - p, &u, &ucap);
         if (ocap < (size_t)need * 8 + 16) {
             ocap = (size_t)need * 8 + 16;
             out = realloc(out, ocap);

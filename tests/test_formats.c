@@ -322,6 +322,27 @@ static void typeset(const char *text, const char *name, char *path, size_t cap)
     typeset_as("--typeset", text, name, path, cap);
 }
 
+/* Every passage of d ends a sentence (with 。). */
+static void expect_sentences_end_passages(const idx_doc *d)
+{
+    for (size_t i = 0; i < d->npassages; i++) {
+        const char *t = d->passages[i].text;
+        size_t n = strlen(t);
+        cr_expect(n >= 3 && strcmp(t + n - 3, "。") == 0, "passage %zu ends mid-sentence: …%s", i,
+                  t + (n > 30 ? n - 30 : 0));
+    }
+}
+
+/* How many times s stands whole in d's passages. */
+static size_t occurrences(const idx_doc *d, const char *s)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < d->npassages; i++)
+        for (const char *at = strstr(d->passages[i].text, s); at; at = strstr(at + 1, s))
+            found++;
+    return found;
+}
+
 Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fini = teardown)
 {
     /* #13: lines of a PDF that hold digits and Latin letters are set narrower and
@@ -348,15 +369,8 @@ Test(formats, a_typeset_pdf_report_keeps_its_sentences_whole, .init = setup, .fi
     idx_err err = {0};
     idx_doc *d = load(path, 0, &err);
     cr_assert_gt(d->pages, 1);
-    size_t found = 0;
-    for (size_t i = 0; i < d->npassages; i++) {
-        const char *t = d->passages[i].text;
-        size_t n = strlen(t);
-        cr_expect(n >= 3 && strcmp(t + n - 3, "。") == 0, "passage %zu ends mid-sentence: …%s", i,
-                  t + (n > 30 ? n - 30 : 0));
-        for (const char *k = strstr(t, "居民消费价格上涨0.2%"); k; k = strstr(k + 1, "居民消费价格上涨0.2%"))
-            found++;
-    }
+    expect_sentences_end_passages(d);
+    size_t found = occurrences(d, "居民消费价格上涨0.2%");
     cr_expect_eq(found, 8, "the sentence is whole in %zu of 8 copies", found);
     idx_doc_free(d);
 }
@@ -421,18 +435,11 @@ Test(formats, a_two_column_pdf_page_keeps_each_column_s_paragraphs_whole, .init 
     idx_err err = {0};
     idx_doc *d = load(path, 0, &err);
     cr_assert_not_null(d, "%s", err.msg);
-    size_t whole[3] = {0, 0, 0};
-    for (size_t i = 0; i < d->npassages; i++) {
-        const char *t = d->passages[i].text;
-        size_t n = strlen(t);
-        cr_expect(n >= 3 && strcmp(t + n - 3, "。") == 0, "passage %zu ends mid-sentence: …%s", i,
-                  t + (n > 30 ? n - 30 : 0));
-        for (int k = 0; k < 3; k++)
-            for (const char *at = strstr(t, paras[k]); at; at = strstr(at + 1, paras[k]))
-                whole[k]++;
+    expect_sentences_end_passages(d);
+    for (int k = 0; k < 3; k++) {
+        size_t whole = occurrences(d, paras[k]);
+        cr_expect_eq(whole, 4, "paragraph %d is whole %zu times of 4", k, whole);
     }
-    for (int k = 0; k < 3; k++)
-        cr_expect_eq(whole[k], 4, "paragraph %d is whole %zu times of 4", k, whole[k]);
     idx_doc_free(d);
 }
 
