@@ -604,6 +604,13 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
         std::unique_ptr<xsh_db> h(new xsh_db);
         if (flags & XSH_WRITE) {
             std::set_terminate(on_terminate);
+            /* Xapian merges its buffered postings into the index every this many
+             * documents (10,000 by default; read from the environment at open).
+             * Passages are small, and a smaller buffer stays in the CPU's caches:
+             * the corpus x100 indexes in 13.2 s at 2,000 against 15.7 s at 10,000
+             * (medians of 3 interleaved runs), with the same bytes written. A value
+             * the user set is kept. */
+            setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
             auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             h->db.reset(w);
             h->wdb = w;

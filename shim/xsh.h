@@ -33,7 +33,9 @@ const char *xsh_strerror(int code);
 typedef struct xsh_db xsh_db;
 
 #define XSH_READ    0
-#define XSH_WRITE   1   /* open or create for writing; fails with XSH_ELOCKED when another writer holds it */
+#define XSH_WRITE   1   /* open or create for writing; fails with XSH_ELOCKED when another writer holds it.
+                           Sets XAPIAN_FLUSH_THRESHOLD unless set (setenv: open writers
+                           before starting threads) */
 
 /* path: an index folder, or (reading) a shard set: a stub file, or a folder holding
  * one as XAPIANDB, in Xapian's stub format, one shard a line: "auto PATH" (an index
