@@ -168,7 +168,12 @@ void open_shards(xsh_db *db, const std::string &stub)
             shards.push_back(Xapian::Remote::open(spec.host, spec.port, timeout, timeout));
             remote = true;
         } else {
-            shards.push_back(Xapian::Database(spec.path));
+            try {
+                shards.push_back(Xapian::Database(spec.path));
+            } catch (const Xapian::DatabaseNotFoundError &) {   /* the stub is there: not "no index" */
+                throw Xapian::DatabaseOpeningError("its shard " + spec.path +
+                                                   " is not there: index it or take it out of the stub");
+            }
         }
         all.add_database(shards.back());
     }

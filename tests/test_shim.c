@@ -335,6 +335,7 @@ Test(shim, hostile_stubs_are_refused_in_one_line_and_soon, .init = make_dir, .fi
         {"bad", "auto shard extra words\n", "not a shard"},
         {"remote", "auto shard\nremote 127.0.0.1:1\n", "--remote-shards"},
         {"empty", "# nothing\n", "lists no shard"},
+        {"gone", "auto shard\nauto gone-shard\n", "gone-shard is not there"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (cases[i].text)
