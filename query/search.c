@@ -33,13 +33,14 @@ static size_t small_index(void)
     return v && *v && *v != '-' && !*end ? (size_t)n : SMALL_INDEX;
 }
 
-/* One tier's match: with facets when counted; docs is the index's passage count.
+/* One tier's match: with facets when counted; small: the index is small (its
+ * passages at most small_index()).
  * On a small index every candidate is verified as Xapian matches it, and counted
  * tiers examine at least CHECK_AT_LEAST matches: totals and facets are exact. On a
  * large one only the ranked candidates are verified until the page is full, and
  * totals and facets are estimates from them (xsh_search_opts.verify_ranked): the
  * cost follows the page asked for, not the passages that match. */
-static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, int above_excluded, size_t docs,
+static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int exact, int above_excluded, int small,
                     size_t offset, size_t limit, size_t per_doc, int counted, int unranked,
                     unsigned long long deadline_ns, xsh_result **out, qry_err *err)
 {
@@ -50,9 +51,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     xsh_search_opts_init(&o);
     o.offset = offset;
     o.limit = limit;
-    /* exact totals and facets on a small index (docs passages); on a large one
-     * only the ranked candidates are verified (the cost stays with the page)... */
-    int small = docs <= small_index();
+    /* exact totals and facets on a small index; on a large one only the ranked
+     * candidates are verified (the cost stays with the page)... */
     /* ...but a pasted quotation's bigrams are found apart more often than together:
      * its candidates mostly fail, and Xapian verifies them in one pass */
     o.verify_ranked = !small && !(v->p && v->p->pasted);
@@ -128,7 +128,7 @@ typedef struct {
     qry_result *res;                  /* its hits, total and facets */
     json_t *per_file;                 /* hits of each file so far (per_doc) */
     size_t skip, need;                /* passes' skip and room */
-    size_t docs;                      /* passages in the index */
+    int small;                        /* the index is small: exact totals and facets */
     unsigned long long deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
     size_t named_passages;            /* of the documents the query names (their records) */
 } page;
@@ -275,9 +275,9 @@ static void crowd_order(qry_engine *e, xsh_result *r, size_t skip, size_t need)
 /* On a large index, the query is one Han character alone, whose bigrams (and
  * unigram) hold more than WIDE_POSTINGS postings together: ranking them would walk every one (的: 548,000
  * on the corpus x1000, 46 ms), so its passages are listed in index order instead. */
-static int one_wide_character(qry_engine *e, const qry_parsed *p, size_t docs)
+static int one_wide_character(qry_engine *e, const qry_parsed *p, int small)
 {
-    if (docs <= small_index() || p->n != 1 || p->units[0].negated || strlen(p->units[0].norm) != 3)
+    if (small || p->n != 1 || p->units[0].negated || strlen(p->units[0].norm) != 3)
         return 0;
     unsigned char lead = (unsigned char)p->units[0].norm[0];       /* U+4E00–U+9FFF */
     if (lead < 0xE4 || lead > 0xE9)
@@ -310,7 +310,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
     if (getenv("WENSOU_DEBUG_QUERY"))
         fprintf(stderr, "terms: %zu\n", terms);
-    int unranked = one_wide_character(e, p, pg->docs);
+    int unranked = one_wide_character(e, p, pg->small);
     qry_verifier verifier;
     int rc = qry_verifier_init(&verifier, e->st, p) != 0 ? qry_fail(err, QRY_ENOMEM, "%s", _("out of memory")) : 0;
     if (!rc && terms > QRY_MAX_TERMS) {
@@ -327,7 +327,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             /* no passage holds the literals: total and the facets count those
              * holding every content word (its words apart, synonyms, fields) */
             xsh_result *c = NULL;
-            rc = run_tier(e, t.every, &verifier, k, 1, 0, pg->docs, 0, 0, 0, 1, 0, pg->deadline_ns, &c, err);
+            rc = run_tier(e, t.every, &verifier, k, 1, 0, pg->small, 0, 0, 0, 1, 0, pg->deadline_ns, &c, err);
             if (rc)
                 break;
             pg->res->total = c->estimated;
@@ -349,7 +349,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             lim = OUTLINE_MAX;
         }
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->docs, off,
+        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->small, off,
                       lim, req->per_doc, counted, unranked, pg->deadline_ns, &r, err);
         /* a page crowded by one document: the top of the ranking again, to spread */
         if (!rc && crowd && (pg->skip > 0 || crowded(e, r))) {
@@ -359,7 +359,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
                 qry_filemap_drain(e->filemap, forget_count, NULL);
             off = 0;
             lim = pg->skip + pg->need > CROWD_WINDOW ? pg->skip + pg->need : CROWD_WINDOW;
-            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->docs, off,
+            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->small, off,
                           lim, req->per_doc, counted, unranked, pg->deadline_ns, &r, err);
         } else
             crowd = 0;
@@ -439,7 +439,9 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
     if (req->timeout_ms)
         pg.deadline_ns = (unsigned long long)(t0 * 1e6) + (unsigned long long)req->timeout_ms * 1000000ull;
     xsh_err ce;
-    xsh_db_doc_count(e->db, &pg.docs, &ce);
+    size_t docs = 0;
+    xsh_db_doc_count(e->db, &docs, &ce);
+    pg.small = docs <= small_index();         /* read once a search */
     /* a shard set's prefixes are spelled out, weighed over all its shards (until
      * the end of this search: no return before it) */
     xsh_query_expand_in(xsh_db_sharded(e->db) ? e->db : NULL);
