@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,9 +312,133 @@ typedef struct {
     int failed;
 } run_totals;
 
+/* Says how many of a batch's files were not tried when its index failed. */
+static void report_untried(const batch *b)
+{
+    if (b->index_failed && b->reached < b->files->n) {
+        size_t left = b->files->n - b->reached;
+        fprintf(stderr, P_("wensou: %zu file was not tried: the index could not be written\n",
+                           "wensou: %zu files were not tried: the index could not be written\n", left), left);
+    }
+}
+
+/* Adds what a batch did to t. */
+static void add_totals(run_totals *t, const batch *b)
+{
+    t->saved.added += b->saved.added;
+    t->saved.updated += b->saved.updated;
+    t->saved.passages += b->saved.passages;
+    t->unchanged += b->unchanged;
+    t->bytes += b->bytes;
+    t->failed += b->failed;
+}
+
+/* A batch of at least this many bytes into a new index is written by two writers
+ * at once (halves.c), on a machine of two cores or more: the corpus x100 (20 MB)
+ * in 10.3 s against 13.7 s with one. WENSOU_HALVES_BYTES sets another size. */
+#define HALVES_BYTES (8u << 20)
+
+static size_t halves_bytes(void)
+{
+    const char *v = getenv("WENSOU_HALVES_BYTES");
+    char *end;
+    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
+    return v && *v && *v != '-' && !*end ? (size_t)n : HALVES_BYTES;
+}
+
+/* The second writer of a new index: the files after the first part, into the side
+ * index, on a thread of its own. */
+typedef struct {
+    file_list files;             /* a view of the batch's tail (borrows its paths) */
+    idx_writer *w;
+    batch b;
+    idx_err err;
+    int rc;
+} half_run;
+
+static void *write_half(void *arg)
+{
+    half_run *h = arg;
+    h->rc = idx_writer_add_files(h->w, h->files.paths, h->files.n, file_done, &h->b, &h->err);
+    return NULL;
+}
+
+/* Starts the second writer on the files from the byte middle of the batch on, when
+ * the index is new and the batch large; *first is then the head the caller writes.
+ * Returns whether it started. */
+static int start_half(idx_writer *w, const char *db, const file_list *files, const seg_dict *dict,
+                      const char *context, int rebuild, file_list *first, half_run *h, pthread_t *thread)
+{
+    *first = *files;
+    memset(h, 0, sizeof *h);
+    if (files->n < 2 || files->total_bytes < halves_bytes() || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+        !idx_writer_empty(w))
+        return 0;
+    size_t k = 0, bytes = 0;
+    while (k < files->n - 1 && 2 * (bytes + files->sizes[k]) <= files->total_bytes)
+        bytes += files->sizes[k++];
+    k = k ? k : 1;
+    char half[4096 + 32];
+    if (idx_half_path(db, half, sizeof half) != 0 || idx_writer_open(half, dict, &h->w, &h->err) != 0 ||
+        idx_writer_set_context(h->w, context) != 0) {
+        idx_writer_close(h->w, NULL);        /* one writer, then */
+        h->w = NULL;
+        idx_halves_clean(db);
+        return 0;
+    }
+    idx_writer_set_rebuild(h->w, rebuild);
+    first->n = k;
+    first->total_bytes = bytes;
+    h->files = *files;
+    h->files.paths = files->paths + k;
+    h->files.sizes = files->sizes + k;
+    h->files.n = files->n - k;
+    h->files.total_bytes = files->total_bytes - bytes;
+    h->b.files = &h->files;
+    h->b.w = h->w;
+    h->b.t0 = now();
+    if (pthread_create(thread, NULL, write_half, h) != 0) {
+        idx_writer_close(h->w, NULL);
+        h->w = NULL;
+        idx_halves_clean(db);
+        *first = *files;
+        return 0;
+    }
+    return 1;
+}
+
+/* Waits for the second writer and merges its index into db (w committed first);
+ * its files count as saved only then. */
+static void finish_half(idx_writer *w, const char *db, half_run *h, pthread_t thread, int main_failed)
+{
+    pthread_join(thread, NULL);
+    batch *b = &h->b;
+    if (h->rc != 0 && !b->index_failed) {
+        fprintf(stderr, "wensou: %s\n", h->err.msg);
+        b->failed++;
+    }
+    idx_err err = {0};
+    int closed = idx_writer_close(h->w, &err) == 0;
+    if (!closed && err.msg[0])
+        fprintf(stderr, "wensou: %s\n", err.msg);
+    settle(b, closed);
+    report_untried(b);
+    size_t held = b->saved.added + b->saved.updated;
+    if (held && (main_failed || !closed || idx_halves_merge(w, db, &err) != 0)) {
+        if (!main_failed && closed)
+            fprintf(stderr, "wensou: %s\n", err.msg);
+        fprintf(stderr, P_("wensou: %zu file was not saved; the index keeps its last commit\n",
+                           "wensou: %zu files were not saved; the index keeps its last commit\n", held), held);
+        b->failed += (int)held;
+        memset(&b->saved, 0, sizeof b->saved);
+    }
+    idx_halves_clean(db);
+}
+
 /* Indexes files into the index at db (and prunes it when asked); adds what
- * happened to t. Returns non-zero when the run must stop: 1 interrupted, 2 the
- * index could not be opened (said on stderr). */
+ * happened to t. A large batch into a new index is written by two writers at
+ * once (start_half). Returns non-zero when the run must stop: 1 interrupted, 2
+ * the index could not be opened (said on stderr). */
 static int index_into(const char *db, const file_list *files, const seg_dict *dict, int rebuild, int prune, int quiet,
                       run_totals *t)
 {
@@ -324,6 +449,7 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
         t->failed++;
         return 2;
     }
+    idx_halves_clean(db);                    /* what a run that died left beside it */
     char context[65];
     if (cli_dict_fingerprint(context) != CLI_OK || idx_writer_set_context(w, context) != 0) {
         cli_error("index", _("out of memory"));
@@ -332,13 +458,18 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
         return 1;
     }
     idx_writer_set_rebuild(w, rebuild);
+    file_list first;
+    half_run half;
+    pthread_t thread;
+    int halves = start_half(w, db, files, dict, context, rebuild, &first, &half, &thread);
     batch b;
     memset(&b, 0, sizeof b);
-    b.files = files;
+    b.files = &first;
     b.w = w;
     b.bar = !quiet && isatty(STDERR_FILENO);
     b.t0 = now();
-    if (idx_writer_add_files(w, files->paths, files->n, file_done, &b, &err) != 0 && !b.index_failed) {
+    int unwritable = idx_writer_add_files(w, first.paths, first.n, file_done, &b, &err) != 0;
+    if (unwritable && !b.index_failed) {
         fprintf(stderr, "wensou: %s\n", err.msg);        /* before any file: the index itself */
         b.failed++;
     }
@@ -349,6 +480,8 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
         fprintf(stderr, "wensou: %s\n", err.msg);
         b.failed++;
     }
+    if (halves)
+        finish_half(w, db, &half, thread, unwritable || b.index_failed);
     if (idx_writer_close(w, &err) != 0) {
         if (err.msg[0])
             fprintf(stderr, "wensou: %s\n", err.msg);
@@ -358,18 +491,11 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
     } else {
         settle(&b, 1);
     }
-    if (b.index_failed && b.reached < files->n) {
-        size_t left = files->n - b.reached;
-        fprintf(stderr, P_("wensou: %zu file was not tried: the index could not be written\n",
-                           "wensou: %zu files were not tried: the index could not be written\n", left), left);
-    }
-    t->saved.added += b.saved.added;
-    t->saved.updated += b.saved.updated;
-    t->saved.passages += b.saved.passages;
-    t->unchanged += b.unchanged;
-    t->bytes += b.bytes;
+    report_untried(&b);
+    add_totals(t, &b);
+    if (halves)
+        add_totals(t, &half.b);
     t->removed += removed;
-    t->failed += b.failed;
     return stop_requested != 0;
 }
 

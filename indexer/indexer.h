@@ -45,6 +45,21 @@ size_t idx_writer_uncommitted(const idx_writer *w);
 /* Commits and closes; NULL-safe. Returns the commit's status. */
 int  idx_writer_close(idx_writer *w, idx_err *err);
 
+/* A new index written by two writers at once (halves.c): the caller writes the
+ * first part of a batch into db and the rest, on another thread, into the side
+ * index at idx_half_path (opened fresh: remove it first with idx_halves_clean),
+ * then merges it in with idx_halves_merge before closing db's writer w: w is
+ * committed, both are compacted into a new index whose file records are given
+ * their passages' new docids, and it takes db's place in one rename. Until then db
+ * holds the first part's commits, whole files as always; a run that dies leaves
+ * the side folders, which the next writer of db removes (idx_halves_clean, called
+ * holding db's writer). A failed merge leaves db as the first part made it. */
+int  idx_half_path(const char *db, char *out, size_t cap);
+void idx_halves_clean(const char *db);
+int  idx_halves_merge(idx_writer *w, const char *db, idx_err *err);
+/* Whether the index holds no passage. */
+int  idx_writer_empty(idx_writer *w);
+
 /* A shard set (shards.c): the index paths of the set at db_path, in order (each
  * and the array malloc'd: idx_shards_free). *n is 0 when db_path is one index
  * (or nothing yet and create is 0); with create > 0 a new set of create shards

@@ -357,6 +357,13 @@ int idx_writer_commit(idx_writer *w, idx_err *err)
     return 0;
 }
 
+int idx_writer_empty(idx_writer *w)
+{
+    size_t n = 1;
+    xsh_err xe;
+    return xsh_db_doc_count(w->db, &n, &xe) == 0 && n == 0;
+}
+
 size_t idx_writer_uncommitted(const idx_writer *w)
 {
     return w->pending_files;

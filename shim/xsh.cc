@@ -784,6 +784,26 @@ int xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err)
     return guarded(err, [&] { *out = db->db->get_termfreq(term); });
 }
 
+int xsh_db_first_posting(xsh_db *db, const char *term, size_t len, unsigned *out, xsh_err *err)
+{
+    return guarded(err, [&] {
+        Xapian::PostingIterator it = db->db->postlist_begin(std::string(term, len));
+        *out = it == db->db->postlist_end(std::string(term, len)) ? 0 : *it;
+    });
+}
+
+int xsh_compact(const char *const *sources, size_t n, const char *dest, xsh_err *err)
+{
+    return guarded(err, [&] {
+        if (n == 0)
+            throw Xapian::InvalidArgumentError("nothing to compact");
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(sources[i]));
+        all.compact(dest);
+    });
+}
+
 int xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t stop_at, size_t *out, xsh_err *err)
 {
     return guarded(err, [&] {

@@ -75,6 +75,14 @@ int  xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err);
  * stop_at as soon as the sum does (the rest is not read). */
 int  xsh_db_prefix_postings(xsh_db *db, const char *prefix, size_t len, size_t stop_at, size_t *out, xsh_err *err);
 int  xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err);
+/* The lowest docid holding term (0 when none does). */
+int  xsh_db_first_posting(xsh_db *db, const char *term, size_t len, unsigned *out, xsh_err *err);
+/* Writes the indexes at sources[0, n), in order, as one new compacted index at dest
+ * (which must not exist): the documents of sources[k] follow those of sources[k-1]
+ * with their docids moved up past them; metadata set in several keeps the first
+ * source's value. Fails with dest's folder left behind half written (the caller
+ * removes it). */
+int  xsh_compact(const char *const *sources, size_t n, const char *dest, xsh_err *err);
 /* The revision a reader sees (changes with every commit it has reopened to; a
  * shard set: its last docids and documents summed, which every commit that adds or
  * removes passages changes). */

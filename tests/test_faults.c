@@ -53,6 +53,31 @@ static long total_of(const char *db)
     return n;
 }
 
+/* Indexes the disk's first copy into db: the passages of 发展 one file has. */
+static long index_one_copy(const small_disk *d, const char *db)
+{
+    char one[128];
+    snprintf(one, sizeof one, "%s/docs/r1.txt", d->dir);
+    run_result r = run_env_args(english, "", "index", "-q", "--db", db, one, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    long n = total_of(db);
+    cr_assert_gt(n, 0);
+    return n;
+}
+
+/* A full-disk run's result: exit 1 with "No space left on device" and no abort;
+ * the files it says were added. */
+static unsigned long stopped_for_space(const run_result *r)
+{
+    cr_expect_eq(r->status, 1, "exit %d; stderr: %s", r->status, r->err);      /* not 134: no abort */
+    cr_expect(strstr(r->err, "No space left on device") != NULL, "%s", r->err);
+    cr_expect(strstr(r->err, "terminate") == NULL, "%s", r->err);
+    unsigned long added = 99;
+    cr_expect_eq(sscanf(r->out, "%lu added,", &added), 1, "%s", r->out);
+    return added;
+}
+
 Test(faults, a_full_disk_stops_the_batch_with_no_space_and_keeps_the_last_commit, .timeout = 120)
 {
     small_disk d;
@@ -60,26 +85,40 @@ Test(faults, a_full_disk_stops_the_batch_with_no_space_and_keeps_the_last_commit
         small_disk_remove(&d);
         cr_skip_test("needs root to mount a small tmpfs");
     }
-    char one[128];
-    snprintf(one, sizeof one, "%s/docs/r1.txt", d.dir);
-    run_result r = run_env_args(english, "", "index", "-q", "--db", d.db, one, (char *)NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    run_free(&r);
-    long before = total_of(d.db);
-    cr_assert_gt(before, 0);
-
+    long before = index_one_copy(&d, d.db);
     char docs[96];
     snprintf(docs, sizeof docs, "%s/docs", d.dir);
-    r = run_env_args(english, "", "index", "-q", "--db", d.db, docs, (char *)NULL);
-    cr_expect_eq(r.status, 1, "exit %d; stderr: %s", r.status, r.err);      /* not 134: no abort */
-    cr_expect(strstr(r.err, "No space left on device") != NULL, "%s", r.err);
-    cr_expect(strstr(r.err, "terminate") == NULL, "%s", r.err);
+    run_result r = run_env_args(english, "", "index", "-q", "--db", d.db, docs, (char *)NULL);
     /* the summary counts only what the index holds */
-    unsigned long added = 99;
-    cr_expect_eq(sscanf(r.out, "%lu added,", &added), 1, "%s", r.out);
+    unsigned long added = stopped_for_space(&r);
     long after = total_of(d.db);
     cr_expect_eq(after, before * (long)(added + 1), "summary said %lu added; 发展 in %ld passages, one file has %ld",
                  added, after, before);
     run_free(&r);
+    small_disk_remove(&d);
+}
+
+Test(faults, a_disk_too_full_to_merge_two_writers_halves_keeps_what_the_index_holds, .timeout = 120)
+{
+    small_disk d;
+    if (small_disk_make(&d, 14, "17m") != 0) {      /* room for both halves (7 files each), not their merge */
+        small_disk_remove(&d);
+        cr_skip_test("needs root to mount a small tmpfs");
+    }
+    char one_db[128], docs[96];
+    snprintf(one_db, sizeof one_db, "%s/one-db", d.dir);           /* beside the small disk */
+    long per_file = index_one_copy(&d, one_db);
+    /* a new index, every batch written in two halves that must be merged at the end */
+    char *const env[] = {"LANGUAGE=en", "LC_ALL=C.UTF-8", "WENSOU_HALVES_BYTES=1", "WENSOU_COMMIT_BYTES=65536", NULL};
+    snprintf(docs, sizeof docs, "%s/docs", d.dir);
+    run_result r = run_env_args(env, "", "index", "-q", "--db", d.db, docs, (char *)NULL);
+    unsigned long added = stopped_for_space(&r);
+    cr_expect_gt(added, 0, "the first half's files were lost: %s", r.out);
+    cr_expect_eq(total_of(d.db), per_file * (long)added, "summary said %lu added; one file has %ld passages of 发展",
+                 added, per_file);
+    run_free(&r);
+    char half[160];
+    snprintf(half, sizeof half, "%s.wensou-half", d.db);
+    cr_expect(access(half, F_OK) != 0, "the side index was left on the full disk");
     small_disk_remove(&d);
 }

@@ -190,13 +190,13 @@ static whole_ctx kill_after(int ms)
     return check_whole();
 }
 
-Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = teardown, .timeout = 600)
+/* Makes docs 40 files (copies of the corpus') and indexes them into a probe index:
+ * how long a whole run takes here, in ms. */
+static long forty_files_and_a_whole_run_ms(void)
 {
-    setenv("WENSOU_COMMIT_BYTES", "65536", 1);             /* commits within the batch */
-    char cmd[512];                                         /* 40 files */
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "cd '%s' && for i in 1 2 3 4 5 6 7; do for f in 20*.txt; do cp \"$f\" \"copy$i-$f\"; done; done", docs);
     cr_assert_eq(system(cmd), 0);
-    /* kill at fractions of how long a whole run takes here (sanitizers slow it down) */
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char probe[160];
@@ -205,7 +205,14 @@ Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = tea
     cr_assert_eq(pr.status, 0, "%s", pr.err);
     run_free(&pr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    long whole_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    return (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+}
+
+Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = teardown, .timeout = 600)
+{
+    setenv("WENSOU_COMMIT_BYTES", "65536", 1);             /* commits within the batch */
+    /* kill at fractions of how long a whole run takes here (sanitizers slow it down) */
+    long whole_ms = forty_files_and_a_whole_run_ms();
     int delays_ms[] = {(int)(whole_ms / 10), (int)(whole_ms * 3 / 10), (int)(whole_ms / 2),
                        (int)(whole_ms * 7 / 10), (int)(whole_ms * 9 / 10)};
     size_t seen_listed = 0;
@@ -243,4 +250,129 @@ Test(index, sigkill_at_any_moment_leaves_whole_files, .init = setup, .fini = tea
     r = index_run(NULL);
     cr_expect(strncmp(r.out, "0 added, 0 updated, 40 unchanged,", 33) == 0, "%s", r.out);
     run_free(&r);
+}
+
+/* The "first" and "passages" of every file record of the index at path, as text
+ * lines sorted by file. */
+typedef struct { xsh_db *db; char out[8192]; } records_ctx;
+
+static int note_record(void *ctx, const char *key)
+{
+    records_ctx *c = ctx;
+    xsh_err err;
+    char *v = NULL;
+    if (xsh_db_get_metadata(c->db, key, &v, &err) != 0)
+        return 1;
+    const char *first = strstr(v, "\"first\":"), *passages = strstr(v, "\"passages\":");
+    size_t len = strlen(c->out);
+    snprintf(c->out + len, sizeof c->out - len, "%s first %lu passages %lu\n", strrchr(key, '/'),
+             first ? strtoul(first + 8, NULL, 10) : 0, passages ? strtoul(passages + 11, NULL, 10) : 0);
+    free(v);
+    return 0;
+}
+
+static void file_records(const char *path, char *out, size_t cap)
+{
+    static records_ctx c;
+    memset(&c, 0, sizeof c);
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(path, XSH_READ, &c.db, &err), 0, "%s", err.msg);
+    cr_assert_eq(xsh_db_metadata_keys(c.db, WENSOU_META_FILE, note_record, &c, &err), 0);
+    xsh_db_close(c.db);
+    snprintf(out, cap, "%s", c.out);
+}
+
+/* A search's JSON without its timing. */
+static char *search_json(const char *path, const char *q)
+{
+    run_result r = run_args("", "search", "--json", "-n", "20", "--db", path, q, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *s = strdup(r.out), *t = strstr(s, "\"took_ms\":");
+    if (t) {
+        size_t n = strcspn(t, ",}");
+        memmove(t, t + n, strlen(t + n) + 1);
+    }
+    run_free(&r);
+    return s;
+}
+
+static int exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+Test(index, a_new_index_written_by_two_writers_reads_as_one_written_by_one, .init = setup, .fini = teardown,
+     .timeout = 300)
+{
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        cr_skip_test("one core: a batch is written by one writer");
+    char one[160], half[160], merged[160];
+    snprintf(one, sizeof one, "%s/one-writer", dir);
+    snprintf(half, sizeof half, "%s.wensou-half", db);
+    snprintf(merged, sizeof merged, "%s.wensou-merged", db);
+    setenv("WENSOU_HALVES_BYTES", "999999999999", 1);
+    run_result r = run_args("", "index", "--quiet", "--db", one, docs, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    setenv("WENSOU_HALVES_BYTES", "1", 1);                /* every batch of two files or more */
+    r = index_run(NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "5 added, 0 updated, 0 unchanged, 0 removed, 0 failed;", 52) == 0, "%s", r.out);
+    run_free(&r);
+    cr_expect(!exists(half) && !exists(merged), "the side folders were left behind");
+    /* the same passages under the same docids, so the same answers */
+    char a[8192], b[8192];
+    file_records(one, a, sizeof a);
+    file_records(db, b, sizeof b);
+    cr_expect_str_eq(b, a);
+    const char *queries[] = {"营商环境", "柯桥 year:2021", "经济发展", "纺城", "柯桥区常住人口有多少"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char *x = search_json(one, queries[i]), *y = search_json(db, queries[i]);
+        cr_expect_str_eq(y, x, "%s", queries[i]);
+        free(x);
+        free(y);
+    }
+    /* and it is an index like any other: unchanged files stay, changed ones are replaced */
+    r = index_run(NULL);
+    cr_expect(strncmp(r.out, "0 added, 0 updated, 5 unchanged,", 32) == 0, "%s", r.out);
+    run_free(&r);
+    size_t before = doc_count();
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "for f in '%s'/*.txt; do printf '\\n新增的一段：柯桥区推出新的惠企政策。\\n' >> \"$f\"; done", docs);
+    cr_assert_eq(system(cmd), 0);
+    r = index_run(NULL);
+    cr_expect(strncmp(r.out, "0 added, 5 updated, 0 unchanged,", 32) == 0, "%s", r.out);
+    run_free(&r);
+    cr_expect_eq(doc_count(), before + 5);
+    whole_ctx c = check_whole();
+    cr_expect(!c.bad);
+    cr_expect_eq(c.listed, 5);
+    unsetenv("WENSOU_HALVES_BYTES");
+}
+
+Test(index, sigkill_while_two_writers_write_leaves_whole_files, .init = setup, .fini = teardown, .timeout = 600)
+{
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        cr_skip_test("one core: a batch is written by one writer");
+    setenv("WENSOU_HALVES_BYTES", "1", 1);
+    setenv("WENSOU_COMMIT_BYTES", "65536", 1);             /* commits within each half */
+    char cmd[512], half[160];
+    snprintf(half, sizeof half, "%s.wensou-half", db);
+    long whole_ms = forty_files_and_a_whole_run_ms();
+    int fractions[] = {2, 5, 8};                               /* tenths of a whole run */
+    for (size_t k = 0; k < sizeof fractions / sizeof fractions[0]; k++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", db, half);  /* each kill on a new index */
+        cr_assert_eq(system(cmd), 0);
+        whole_ctx c = kill_after((int)(whole_ms * fractions[k] / 10));
+        cr_expect(!c.bad, "after SIGKILL at %d/10 of %ld ms: a file is not whole in the index", fractions[k], whole_ms);
+        /* the same command finishes the batch, and the side index is gone */
+        run_result r = index_run(NULL);
+        cr_expect_eq(r.status, 0, "%s", r.err);
+        run_free(&r);
+        c = check_whole();
+        cr_expect(!c.bad);
+        cr_expect_eq(c.listed, 40);
+        cr_expect(!exists(half), "the side index of the killed run was left behind");
+    }
+    unsetenv("WENSOU_HALVES_BYTES");
 }

@@ -1,0 +1,230 @@
+/* halves.c — a new index written by two writers at once (see indexer.h): the side
+ * index DB.wensou-half and its merge into DB. Xapian writes one index from one
+ * thread, and the writer thread is what bounds indexing; two writers, each with its
+ * own reading thread, keep both cores busy, and compaction joins their indexes
+ * in a fraction of the time (0.3 s for the corpus x100). */
+#define _GNU_SOURCE              /* renameat2 */
+#include "indexer.h"
+#include "intl.h"
+#include "schema.h"
+#include "xsh.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#define HALF_SUFFIX ".wensou-half"
+#define MERGED_SUFFIX ".wensou-merged"
+#define SPACE_MARGIN (8u << 20)
+
+/* The folder beside db named db's name and suffix (db/ is db); -1 when db names no
+ * folder of its own to stand beside (., .., /) or out is too small. */
+static int sibling(const char *db, const char *suffix, char *out, size_t cap)
+{
+    size_t len = strlen(db);
+    while (len > 1 && db[len - 1] == '/')
+        len--;
+    const char *base = db + len;
+    while (base > db && base[-1] != '/')
+        base--;
+    size_t blen = (size_t)(db + len - base);
+    if (blen == 0 || (blen == 1 && base[0] == '.') || (blen == 2 && base[0] == '.' && base[1] == '.') ||
+        (blen == 1 && base[0] == '/'))
+        return -1;
+    int n = snprintf(out, cap, "%.*s%s", (int)len, db, suffix);
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+int idx_half_path(const char *db, char *out, size_t cap)
+{
+    return sibling(db, HALF_SUFFIX, out, cap);
+}
+
+/* Removes folder and the files in it (an index folder holds no folders). */
+static void remove_folder(const char *folder)
+{
+    DIR *d = opendir(folder);
+    if (!d)
+        return;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char p[4096 + 256];
+        snprintf(p, sizeof p, "%s/%s", folder, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(folder);
+}
+
+void idx_halves_clean(const char *db)
+{
+    char p[4096 + 32];
+    if (sibling(db, HALF_SUFFIX, p, sizeof p) == 0)
+        remove_folder(p);
+    if (sibling(db, MERGED_SUFFIX, p, sizeof p) == 0)
+        remove_folder(p);
+}
+
+typedef struct {
+    xsh_db *half, *merged;
+    char **keys;
+    size_t n, cap;
+    int oom;
+} records;
+
+static int collect_key(void *ctx, const char *key)
+{
+    records *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        char **k = realloc(r->keys, cap * sizeof *k);
+        if (!k)
+            return r->oom = 1;
+        r->keys = k;
+        r->cap = cap;
+    }
+    if (!(r->keys[r->n] = strdup(key)))
+        return r->oom = 1;
+    r->n++;
+    return 0;
+}
+
+/* The half's files' records in merged, each with "first" set to the docid its
+ * first passage has there (compaction moved them up). */
+static int renumber_records(const char *half_path, xsh_db *merged, const char *db, idx_err *err)
+{
+    records r = {0};
+    xsh_db *half = NULL;
+    xsh_err xe;
+    int rc = xsh_db_open(half_path, XSH_READ, &half, &xe) ||
+                     xsh_db_metadata_keys(half, WENSOU_META_FILE, collect_key, &r, &xe)
+                 ? idx_fail(err, IDX_EINDEX, half_path, xe.msg)
+                 : r.oom ? idx_fail(err, IDX_ENOMEM, db, NULL) : 0;
+    xsh_db_close(half);
+    for (size_t i = 0; i < r.n && !rc; i++) {
+        const char *abs = r.keys[i] + strlen(WENSOU_META_FILE);
+        char term[4096 + 8];
+        int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, abs);
+        char *v = NULL;
+        unsigned first = 0;
+        if (len <= 0 || (size_t)len >= sizeof term || xsh_db_get_metadata(merged, r.keys[i], &v, &xe) ||
+            xsh_db_first_posting(merged, term, (size_t)len, &first, &xe)) {
+            rc = idx_fail(err, IDX_EINDEX, db, xe.msg);
+        } else {
+            json_t *o = json_loads(v, 0, NULL);
+            char *out = NULL;
+            if (json_is_object(o) && first && !json_object_set_new(o, "first", json_integer(first)))
+                out = json_dumps(o, JSON_COMPACT);
+            if (!out || xsh_db_set_metadata(merged, r.keys[i], out, &xe))
+                rc = out ? idx_fail(err, IDX_EINDEX, db, xe.msg)
+                         : idx_fail(err, IDX_EINDEX, db, _("a merged file's record is not readable"));
+            free(out);
+            json_decref(o);
+        }
+        free(v);
+    }
+    for (size_t i = 0; i < r.n; i++)
+        free(r.keys[i]);
+    free(r.keys);
+    return rc;
+}
+
+/* The bytes of the files in folder. */
+static double folder_bytes(const char *folder)
+{
+    double sum = 0;
+    DIR *d = opendir(folder);
+    for (struct dirent *de; d && (de = readdir(d)) != NULL;) {
+        char p[4096 + 256];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", folder, de->d_name);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            sum += (double)st.st_size;
+    }
+    if (d)
+        closedir(d);
+    return sum;
+}
+
+/* Refuses before compacting when the disk cannot hold the merged copy of db and
+ * half (Xapian can abort the process when a disk fills as it writes). */
+static int check_space(const char *db, const char *half, idx_err *err)
+{
+    struct statvfs fs;
+    if (statvfs(db, &fs) != 0)
+        return 0;                            /* unknown: let the write say */
+    double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+    double need = (folder_bytes(db) + folder_bytes(half)) * 1.1 + SPACE_MARGIN;
+    if (avail >= need)
+        return 0;
+    char why[200];
+    snprintf(why, sizeof why, _("No space left on device to merge the two halves (%.1f MB free, %.1f MB needed)"),
+             avail / 1e6, need / 1e6);
+    return idx_fail(err, IDX_EINDEX, db, why);
+}
+
+/* Puts the folder merged in db's place, in one step where the file system can. */
+static int take_place(const char *merged, const char *db)
+{
+    if (renameat2(AT_FDCWD, merged, AT_FDCWD, db, RENAME_EXCHANGE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    char old[4096 + 32];                     /* no exchange here: db aside, merged in, old out */
+    if (sibling(db, ".wensou-old", old, sizeof old) != 0)
+        return -1;
+    remove_folder(old);
+    if (rename(db, old) != 0)
+        return -1;
+    if (rename(merged, db) != 0) {
+        rename(old, db);
+        return -1;
+    }
+    return rename(old, merged);
+}
+
+int idx_halves_merge(idx_writer *w, const char *db, idx_err *err)
+{
+    char half[4096 + 32], merged[4096 + 32];
+    if (sibling(db, HALF_SUFFIX, half, sizeof half) || sibling(db, MERGED_SUFFIX, merged, sizeof merged))
+        return idx_fail(err, IDX_EINDEX, db, _("no folder beside the index to merge in"));
+    int rc = idx_writer_commit(w, err);
+    if (rc)
+        return rc;
+    remove_folder(merged);
+    xsh_err xe;
+    const char *sources[2] = {db, half};
+    xsh_db *m = NULL;
+    size_t n_db = 0, n_half = 0, n_merged = 0;
+    xsh_db *probe = NULL;
+    if ((rc = check_space(db, half, err)) != 0) {
+        ;
+    } else if (xsh_compact(sources, 2, merged, &xe) || xsh_db_open(merged, XSH_WRITE, &m, &xe)) {
+        rc = idx_fail(err, IDX_EINDEX, db, xe.msg);
+    } else if (!(rc = renumber_records(half, m, db, err)) && xsh_db_commit(m, &xe)) {
+        rc = idx_fail(err, IDX_EINDEX, db, xe.msg);
+    }
+    if (!rc) {                               /* every passage of both is there */
+        xsh_db_doc_count(m, &n_merged, &xe);
+        for (int k = 0; k < 2; k++)
+            if (xsh_db_open(sources[k], XSH_READ, &probe, &xe) == 0) {
+                xsh_db_doc_count(probe, k ? &n_half : &n_db, &xe);
+                xsh_db_close(probe);
+            }
+        if (n_merged != n_db + n_half)
+            rc = idx_fail(err, IDX_EINDEX, db, _("the merged index lacks passages"));
+    }
+    xsh_db_close(m);
+    if (!rc && take_place(merged, db) != 0)
+        rc = idx_fail(err, IDX_EIO, db, strerror(errno));
+    idx_halves_clean(db);                    /* the half, and db's old folder or a failed merge */
+    return rc;
+}
