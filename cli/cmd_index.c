@@ -2,6 +2,7 @@
  * folders (recursively) into the index. A file that fails is reported and skipped;
  * a progress bar on a terminal; a one-line summary; SIGINT/SIGTERM stop after the
  * current file with everything before it committed. */
+#define _GNU_SOURCE              /* sched_getaffinity */
 #include "cli.h"
 #include "intl.h"
 #include "indexer.h"
@@ -10,6 +11,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +228,8 @@ typedef struct {
     size_t unchanged, bytes;
     size_t reached;              /* files the batch got to (a failed index stops it) */
     int failed, index_failed;
+    atomic_int *halt;            /* two writers: set when the first part's index fails, which
+                                    stops the second (its files could not be merged); or NULL */
 } batch;
 
 /* The pending files are in the index (committed) or lost (the commit failed). */
@@ -253,6 +258,8 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
         fprintf(stderr, "wensou: %s\n", err->msg);
         b->failed++;
         b->index_failed |= rc == IDX_EINDEX || rc == IDX_ELOCKED;
+        if (b->index_failed && b->halt)
+            atomic_store(b->halt, 1);
     } else if (outcome == IDX_UNCHANGED) {
         b->unchanged++;
         b->saved.passages += passages;
@@ -267,7 +274,7 @@ static int file_done(void *ctx, size_t i, int rc, const idx_err *err, idx_outcom
     b->reached = i + 1;
     if (b->bar)
         progress(i + 1, b->files->n, b->bytes, b->files->total_bytes, b->saved.passages + b->pending.passages, b->t0);
-    return stop_requested != 0;
+    return stop_requested != 0 || (b->halt && atomic_load(b->halt));
 }
 
 #define MAX_SHARDS 256
@@ -363,16 +370,51 @@ static void *write_half(void *arg)
     return NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether two of the files are one (a file named twice, or through a link): one
+ * writer finds the second unchanged, two would each add it. -1: out of memory. */
+static int names_a_file_twice(const file_list *files)
+{
+    char **real = calloc(files->n, sizeof *real);
+    int twice = real ? 0 : -1;
+    for (size_t i = 0; real && i < files->n && twice == 0; i++) {
+        real[i] = realpath(files->paths[i], NULL);
+        if (!real[i] && !(real[i] = strdup(files->paths[i])))
+            twice = -1;
+    }
+    if (twice == 0) {
+        qsort(real, files->n, sizeof *real, cmp_str);
+        for (size_t i = 1; i < files->n && !twice; i++)
+            twice = strcmp(real[i - 1], real[i]) == 0;
+    }
+    for (size_t i = 0; real && i < files->n; i++)
+        free(real[i]);
+    free(real);
+    return twice;
+}
+
+/* The CPUs this process may run on. */
+static int usable_cpus(void)
+{
+    cpu_set_t set;
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 /* Starts the second writer on the files from the byte middle of the batch on, when
  * the index is new and the batch large; *first is then the head the caller writes.
  * Returns whether it started. */
 static int start_half(idx_writer *w, const char *db, const file_list *files, const seg_dict *dict,
-                      const char *context, int rebuild, file_list *first, half_run *h, pthread_t *thread)
+                      const char *context, int rebuild, atomic_int *halt, file_list *first, half_run *h,
+                      pthread_t *thread)
 {
     *first = *files;
     memset(h, 0, sizeof *h);
-    if (files->n < 2 || files->total_bytes < halves_bytes() || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
-        !idx_writer_empty(w))
+    if (files->n < 2 || files->total_bytes < halves_bytes() || usable_cpus() < 2 || !idx_writer_empty(w) ||
+        !idx_halves_possible(db) || names_a_file_twice(files) != 0)
         return 0;
     size_t k = 0, bytes = 0;
     while (k < files->n - 1 && 2 * (bytes + files->sizes[k]) <= files->total_bytes)
@@ -396,6 +438,7 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
     h->files.total_bytes = files->total_bytes - bytes;
     h->b.files = &h->files;
     h->b.w = h->w;
+    h->b.halt = halt;
     h->b.t0 = now();
     if (pthread_create(thread, NULL, write_half, h) != 0) {
         idx_writer_close(h->w, NULL);
@@ -461,11 +504,13 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
     file_list first;
     half_run half;
     pthread_t thread;
-    int halves = start_half(w, db, files, dict, context, rebuild, &first, &half, &thread);
+    atomic_int halt = 0;
+    int halves = start_half(w, db, files, dict, context, rebuild, &halt, &first, &half, &thread);
     batch b;
     memset(&b, 0, sizeof b);
     b.files = &first;
     b.w = w;
+    b.halt = halves ? &halt : NULL;
     b.bar = !quiet && isatty(STDERR_FILENO);
     b.t0 = now();
     int unwritable = idx_writer_add_files(w, first.paths, first.n, file_done, &b, &err) != 0;

@@ -33,6 +33,9 @@ static struct {
     int loaded;
 } pp;
 static pthread_once_t pp_once = PTHREAD_ONCE_INIT;
+/* One document at a time: poppler-glib does not document that documents may be
+ * read on several threads at once, and two writers' reader threads do (halves.c). */
+static pthread_mutex_t pp_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void load_poppler(void)
 {
@@ -168,10 +171,12 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
     if (!pp.loaded)
         return idx_fail(err, IDX_EFORMAT, path, _("cannot read PDF files: libpoppler-glib is not installed"));
     GError *gerr = NULL;
+    pthread_mutex_lock(&pp_lock);
     GBytes *gb = pp.bytes_new(bytes, len);
     PopplerDocument *doc = pp.document_new_from_bytes(gb, NULL, &gerr);
     pp.bytes_unref(gb);
     if (!doc) {
+        pthread_mutex_unlock(&pp_lock);
         int encrypted = gerr && gerr->domain == pp.error_quark() && gerr->code == POPPLER_ERROR_ENCRYPTED;
         char why[200];
         snprintf(why, sizeof why, "%s%s", encrypted ? _("encrypted PDF (a password is needed)") : _("not a readable PDF: "),
@@ -205,6 +210,7 @@ int idx_pdf_extract(const char *path, const char *bytes, size_t len, char **text
             rc = IDX_ENOMEM;
     }
     pp.object_unref(doc);
+    pthread_mutex_unlock(&pp_lock);
     /* printed labels are page numbers only when they run forwards (5, 6, 7); labels
      * that jump back (5, then an unlabelled 2) would give a passage's pages backwards */
     for (int i = 1; i < n && lab && !rc; i++)

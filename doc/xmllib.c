@@ -21,7 +21,11 @@ static void load(void)
     loaded = SYM(read_memory, "xmlReadMemory") && SYM(html_read_memory, "htmlReadMemory")
         && SYM(root, "xmlDocGetRootElement") && SYM(free_doc, "xmlFreeDoc") && SYM(content, "xmlNodeGetContent")
         && SYM(xml_free, "xmlFree");
+    void (*init_parser)(void);
+    *(void **)&init_parser = dlsym(x, "xmlInitParser");
 #undef SYM
+    if (loaded && init_parser)
+        init_parser();                 /* before threads parse (two writers' readers do) */
 }
 
 const idx_xmllib *idx_xmllib_get(void)

@@ -22,7 +22,7 @@
 
 #define HALF_SUFFIX ".wensou-half"
 #define MERGED_SUFFIX ".wensou-merged"
-#define SPACE_MARGIN (8u << 20)
+#define SPACE_MARGIN (8u << 20)   /* as the writer's check (writer.c) */
 
 /* The folder beside db named db's name and suffix (db/ is db); -1 when db names no
  * folder of its own to stand beside (., .., /) or out is too small. */
@@ -71,10 +71,13 @@ void idx_halves_clean(const char *db)
         remove_folder(p);
     if (sibling(db, MERGED_SUFFIX, p, sizeof p) == 0)
         remove_folder(p);
+    if (sibling(db, ".wensou-probe-a", p, sizeof p) == 0)
+        rmdir(p);
+    if (sibling(db, ".wensou-probe-b", p, sizeof p) == 0)
+        rmdir(p);
 }
 
 typedef struct {
-    xsh_db *half, *merged;
     char **keys;
     size_t n, cap;
     int oom;
@@ -97,18 +100,16 @@ static int collect_key(void *ctx, const char *key)
     return 0;
 }
 
-/* The half's files' records in merged, each with "first" set to the docid its
- * first passage has there (compaction moved them up). */
-static int renumber_records(const char *half_path, xsh_db *merged, const char *db, idx_err *err)
+/* Every file record of merged with "first" set to the docid its first passage has
+ * there: compaction moved the half's up past db's, and db's own down when its
+ * first docids were unused. */
+static int renumber_records(xsh_db *merged, const char *db, idx_err *err)
 {
     records r = {0};
-    xsh_db *half = NULL;
     xsh_err xe;
-    int rc = xsh_db_open(half_path, XSH_READ, &half, &xe) ||
-                     xsh_db_metadata_keys(half, WENSOU_META_FILE, collect_key, &r, &xe)
-                 ? idx_fail(err, IDX_EINDEX, half_path, xe.msg)
+    int rc = xsh_db_metadata_keys(merged, WENSOU_META_FILE, collect_key, &r, &xe)
+                 ? idx_fail(err, IDX_EINDEX, db, xe.msg)
                  : r.oom ? idx_fail(err, IDX_ENOMEM, db, NULL) : 0;
-    xsh_db_close(half);
     for (size_t i = 0; i < r.n && !rc; i++) {
         const char *abs = r.keys[i] + strlen(WENSOU_META_FILE);
         char term[4096 + 8];
@@ -171,24 +172,23 @@ static int check_space(const char *db, const char *half, idx_err *err)
     return idx_fail(err, IDX_EINDEX, db, why);
 }
 
-/* Puts the folder merged in db's place, in one step where the file system can. */
-static int take_place(const char *merged, const char *db)
+int idx_halves_possible(const char *db)
 {
-    if (renameat2(AT_FDCWD, merged, AT_FDCWD, db, RENAME_EXCHANGE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS)
-        return -1;
-    char old[4096 + 32];                     /* no exchange here: db aside, merged in, old out */
-    if (sibling(db, ".wensou-old", old, sizeof old) != 0)
-        return -1;
-    remove_folder(old);
-    if (rename(db, old) != 0)
-        return -1;
-    if (rename(merged, db) != 0) {
-        rename(old, db);
-        return -1;
-    }
-    return rename(old, merged);
+    char a[4096 + 32], b[4096 + 32], parent[4096 + 32];
+    struct stat st, pst;
+    if (sibling(db, ".wensou-probe-a", a, sizeof a) || sibling(db, ".wensou-probe-b", b, sizeof b) ||
+        lstat(db, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;                            /* a link: the exchange would move the link */
+    snprintf(parent, sizeof parent, "%s/..", db);
+    if (stat(parent, &pst) != 0 || pst.st_dev != st.st_dev)
+        return 0;                            /* a mount point: nothing beside it is on its disk */
+    rmdir(a);
+    rmdir(b);
+    int ok = mkdir(a, 0700) == 0 && mkdir(b, 0700) == 0 &&
+             renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0;
+    rmdir(a);
+    rmdir(b);
+    return ok;
 }
 
 int idx_halves_merge(idx_writer *w, const char *db, idx_err *err)
@@ -209,7 +209,7 @@ int idx_halves_merge(idx_writer *w, const char *db, idx_err *err)
         ;
     } else if (xsh_compact(sources, 2, merged, &xe) || xsh_db_open(merged, XSH_WRITE, &m, &xe)) {
         rc = idx_fail(err, IDX_EINDEX, db, xe.msg);
-    } else if (!(rc = renumber_records(half, m, db, err)) && xsh_db_commit(m, &xe)) {
+    } else if (!(rc = renumber_records(m, db, err)) && xsh_db_commit(m, &xe)) {
         rc = idx_fail(err, IDX_EINDEX, db, xe.msg);
     }
     if (!rc) {                               /* every passage of both is there */
@@ -222,9 +222,14 @@ int idx_halves_merge(idx_writer *w, const char *db, idx_err *err)
         if (n_merged != n_db + n_half)
             rc = idx_fail(err, IDX_EINDEX, db, _("the merged index lacks passages"));
     }
-    xsh_db_close(m);
-    if (!rc && take_place(merged, db) != 0)
-        rc = idx_fail(err, IDX_EIO, db, strerror(errno));
+    if (rc)
+        xsh_db_discard(m);                   /* no commit of a half-renumbered copy */
+    else
+        xsh_db_close(m);
+    if (!rc && renameat2(AT_FDCWD, merged, AT_FDCWD, db, RENAME_EXCHANGE) != 0)
+        rc = idx_fail(err, IDX_EINDEX, db, strerror(errno));
+    if (!rc)
+        idx_writer_moved(w);                 /* db's path is the merged index now */
     idx_halves_clean(db);                    /* the half, and db's old folder or a failed merge */
     return rc;
 }

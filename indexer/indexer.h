@@ -50,15 +50,21 @@ int  idx_writer_close(idx_writer *w, idx_err *err);
  * index at idx_half_path (opened fresh: remove it first with idx_halves_clean),
  * then merges it in with idx_halves_merge before closing db's writer w: w is
  * committed, both are compacted into a new index whose file records are given
- * their passages' new docids, and it takes db's place in one rename. Until then db
- * holds the first part's commits, whole files as always; a run that dies leaves
- * the side folders, which the next writer of db removes (idx_halves_clean, called
- * holding db's writer). A failed merge leaves db as the first part made it. */
+ * their passages' new docids, and it takes db's place in one
+ * renameat2(RENAME_EXCHANGE), while w holds db's lock; w then closes without
+ * writing (idx_writer_moved). Until then db holds the first part's commits, whole
+ * files as always; a run that dies leaves the side folders, which the next writer
+ * of db removes (idx_halves_clean, called holding db's writer). A failed merge
+ * leaves db as the first part made it. idx_halves_possible: db is a folder (not a
+ * link, not a mount point) whose file system exchanges folders. */
 int  idx_half_path(const char *db, char *out, size_t cap);
+int  idx_halves_possible(const char *db);
 void idx_halves_clean(const char *db);
 int  idx_halves_merge(idx_writer *w, const char *db, idx_err *err);
 /* Whether the index holds no passage. */
 int  idx_writer_empty(idx_writer *w);
+/* Its folder is no longer at its path (merged away): close discards, writing nothing. */
+void idx_writer_moved(idx_writer *w);
 
 /* A shard set (shards.c): the index paths of the set at db_path, in order (each
  * and the array malloc'd: idx_shards_free). *n is 0 when db_path is one index

@@ -10,6 +10,7 @@
 #include "xsh.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,10 @@
 #define SPACE_PER_TEXT_BYTE 12
 #define SPACE_MARGIN (8u << 20)
 
+/* The text every open writer of this process holds uncommitted: writers on one
+ * disk (halves.c) check for room for all of it, not each for its own. */
+static atomic_size_t all_pending;
+
 static time_t monotonic_seconds(void)
 {
     struct timespec ts;
@@ -49,6 +54,7 @@ struct idx_writer {
     int rebuild;                 /* re-index every file given, whatever its stored fingerprint */
     int broken;                  /* a write failed: the files since the last commit are not
                                     committed, and the writer is closed without committing */
+    int moved;                   /* its folder was put aside (idx_writer_moved): close writes nothing */
 };
 
 static int index_fail(idx_err *err, const char *what, const xsh_err *xe)
@@ -58,14 +64,16 @@ static int index_fail(idx_err *err, const char *what, const xsh_err *xe)
 }
 
 /* Refuses before Xapian writes when the disk cannot hold what the next commit
- * would write (Xapian 1.4 can abort the process when a disk fills inside a commit). */
+ * would write (Xapian 1.4 can abort the process when a disk fills inside a commit),
+ * nor what the process's other writers hold uncommitted. */
 static int check_space(idx_writer *w, size_t more, idx_err *err)
 {
     struct statvfs fs;
     if (statvfs(w->db_path, &fs) != 0)
         return 0;                /* unknown: let the write say */
     double avail = (double)fs.f_bavail * (double)fs.f_frsize;
-    double need = (double)(w->pending_bytes + more) * SPACE_PER_TEXT_BYTE + SPACE_MARGIN;
+    size_t pending = atomic_load(&all_pending);     /* this writer's among them */
+    double need = (double)(pending + more) * SPACE_PER_TEXT_BYTE + SPACE_MARGIN;
     if (avail >= need)
         return 0;
     char why[200];
@@ -213,6 +221,7 @@ static int replace_file(idx_writer *w, const char *abs, const char *key, xsh_doc
     }
     w->pending_files++;
     w->pending_bytes += size;
+    atomic_fetch_add(&all_pending, size);
     return maybe_commit(w, err);
 }
 
@@ -352,6 +361,7 @@ int idx_writer_commit(idx_writer *w, idx_err *err)
         w->broken = 1;           /* the files since the last commit stay counted as uncommitted */
         return index_fail(err, w->db_path, &xe);
     }
+    atomic_fetch_sub(&all_pending, w->pending_bytes);
     w->pending_files = w->pending_bytes = 0;
     w->last_commit = monotonic_seconds();
     return 0;
@@ -369,18 +379,27 @@ size_t idx_writer_uncommitted(const idx_writer *w)
     return w->pending_files;
 }
 
+void idx_writer_moved(idx_writer *w)
+{
+    w->moved = 1;
+}
+
 int idx_writer_close(idx_writer *w, idx_err *err)
 {
     if (!w)
         return 0;
     int rc = 0;
-    if (w->broken) {             /* said already: nothing more to save */
+    if (w->moved) {              /* nothing pending (merged); a commit would write into db's path */
+        xsh_db_discard(w->db);
+        w->db = NULL;
+    } else if (w->broken) {             /* said already: nothing more to save */
         rc = IDX_EINDEX;
         if (err)
             err->msg[0] = 0;
     } else if (w->db && (w->pending_files || w->pending_bytes)) {
         rc = idx_writer_commit(w, err);          /* a failure marks it broken */
     }
+    atomic_fetch_sub(&all_pending, w->pending_bytes);
     if (w->broken)
         xsh_db_discard(w->db);
     else

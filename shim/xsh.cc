@@ -172,7 +172,8 @@ void open_shards(xsh_db *db, const std::string &stub)
                 shards.push_back(Xapian::Database(spec.path));
             } catch (const Xapian::DatabaseNotFoundError &) {   /* the stub is there: not "no index" */
                 throw Xapian::DatabaseOpeningError("its shard " + spec.path +
-                                                   " is not there: index it or take it out of the stub");
+                                                   " is not there or is not an index: index it or take it out "
+                                                   "of the stub");
             }
         }
         all.add_database(shards.back());

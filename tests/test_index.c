@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -375,4 +376,64 @@ Test(index, sigkill_while_two_writers_write_leaves_whole_files, .init = setup, .
         cr_expect(!exists(half), "the side index of the killed run was left behind");
     }
     unsetenv("WENSOU_HALVES_BYTES");
+}
+
+/* Indexes docs (and extra, when given) into path with every batch given to two
+ * writers where they may write it; fails the test when the run does. */
+static void index_halves(const char *path, const char *extra)
+{
+    setenv("WENSOU_HALVES_BYTES", "1", 1);
+    run_result r = extra ? run_args("", "index", "--quiet", "--db", path, docs, extra, (char *)NULL)
+                         : run_args("", "index", "--quiet", "--db", path, docs, (char *)NULL);
+    unsetenv("WENSOU_HALVES_BYTES");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+}
+
+Test(index, two_writers_give_one_writer_s_index_for_a_linked_folder_a_file_named_twice_and_an_emptied_index,
+     .init = setup, .fini = teardown, .timeout = 300)
+{
+    char one[160], real[160], link[160], a[8192], b[8192], cmd[512];
+    snprintf(one, sizeof one, "%s/one-writer", dir);
+    run_result r = run_args("", "index", "--quiet", "--db", one, docs, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    file_records(one, a, sizeof a);
+    /* an index reached through a link stays where the link points */
+    snprintf(real, sizeof real, "%s/elsewhere", dir);
+    snprintf(link, sizeof link, "%s/linked", dir);
+    cr_assert_eq(mkdir(real, 0700), 0);
+    cr_assert_eq(symlink(real, link), 0);
+    index_halves(link, NULL);
+    struct stat st;
+    cr_expect(lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "the link was replaced by a folder");
+    file_records(real, b, sizeof b);
+    cr_expect_str_eq(b, a);
+    /* a file named twice (in its folder, and alone) is in the index once */
+    char twice[256];
+    snprintf(twice, sizeof twice, "%s/2026-keqiao-business-environment.txt", docs);
+    index_halves(db, twice);
+    file_records(db, b, sizeof b);
+    cr_expect_str_eq(b, a);
+    whole_ctx c = check_whole();
+    cr_expect(!c.bad, "a file's passages are there twice");
+    /* an index emptied by --prune has used docids; the records follow the passages */
+    snprintf(cmd, sizeof cmd, "mkdir '%s/aside' && mv '%s'/*.txt '%s/aside/'", dir, docs, dir);
+    cr_assert_eq(system(cmd), 0);
+    r = index_run("--prune");
+    cr_expect(strstr(r.out, "5 removed") != NULL, "%s", r.out);
+    run_free(&r);
+    cr_expect_eq(doc_count(), 0);
+    snprintf(cmd, sizeof cmd, "mv '%s/aside'/*.txt '%s/'", dir, docs);
+    cr_assert_eq(system(cmd), 0);
+    index_halves(db, NULL);
+    file_records(db, b, sizeof b);
+    cr_expect_str_eq(b, a, "the records do not give the passages' docids");
+    c = check_whole();
+    cr_expect(!c.bad);
+    cr_expect_eq(c.listed, 5);
+    char *x = search_json(one, "营商环境"), *y = search_json(db, "营商环境");
+    cr_expect_str_eq(y, x, "the emptied index's answers differ from a new one's");
+    free(x);
+    free(y);
 }
