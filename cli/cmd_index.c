@@ -4,6 +4,7 @@
  * current file with everything before it committed. */
 #define _GNU_SOURCE              /* sched_getaffinity */
 #include "cli.h"
+#include "env_count.h"
 #include "intl.h"
 #include "indexer.h"
 
@@ -345,14 +346,6 @@ static void add_totals(run_totals *t, const batch *b)
  * in 10.3 s against 13.7 s with one. WENSOU_HALVES_BYTES sets another size. */
 #define HALVES_BYTES (8u << 20)
 
-static size_t halves_bytes(void)
-{
-    const char *v = getenv("WENSOU_HALVES_BYTES");
-    char *end;
-    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
-    return v && *v && *v != '-' && !*end ? (size_t)n : HALVES_BYTES;
-}
-
 /* The second writer of a new index: the files after the first part, into the side
  * index, on a thread of its own. */
 typedef struct {
@@ -413,7 +406,7 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
 {
     *first = *files;
     memset(h, 0, sizeof *h);
-    if (files->n < 2 || files->total_bytes < halves_bytes() || usable_cpus() < 2 || !idx_writer_empty(w) ||
+    if (files->n < 2 || files->total_bytes < wensou_env_count("WENSOU_HALVES_BYTES", HALVES_BYTES, 0) || usable_cpus() < 2 || !idx_writer_empty(w) ||
         !idx_halves_possible(db) || names_a_file_twice(files) != 0)
         return 0;
     size_t k = 0, bytes = 0;
@@ -470,10 +463,9 @@ static void finish_half(idx_writer *w, const char *db, half_run *h, pthread_t th
     if (held && (main_failed || !closed || idx_halves_merge(w, db, &err) != 0)) {
         if (!main_failed && closed)
             fprintf(stderr, "wensou: %s\n", err.msg);
-        fprintf(stderr, P_("wensou: %zu file was not saved; the index keeps its last commit\n",
-                           "wensou: %zu files were not saved; the index keeps its last commit\n", held), held);
-        b->failed += (int)held;
+        b->pending = b->saved;               /* in the side index only: lost, as a failed commit's */
         memset(&b->saved, 0, sizeof b->saved);
+        settle(b, 0);
     }
     idx_halves_clean(db);
 }

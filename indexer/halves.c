@@ -5,6 +5,8 @@
  * in a fraction of the time (0.3 s for the corpus x100). */
 #define _GNU_SOURCE              /* renameat2 */
 #include "indexer.h"
+#include "index_bytes.h"
+#include "indexer_int.h"
 #include "intl.h"
 #include "schema.h"
 #include "xsh.h"
@@ -22,7 +24,6 @@
 
 #define HALF_SUFFIX ".wensou-half"
 #define MERGED_SUFFIX ".wensou-merged"
-#define SPACE_MARGIN (8u << 20)   /* as the writer's check (writer.c) */
 
 /* The folder beside db named db's name and suffix (db/ is db); -1 when db names no
  * folder of its own to stand beside (., .., /) or out is too small. */
@@ -138,23 +139,6 @@ static int renumber_records(xsh_db *merged, const char *db, idx_err *err)
     return rc;
 }
 
-/* The bytes of the files in folder. */
-static double folder_bytes(const char *folder)
-{
-    double sum = 0;
-    DIR *d = opendir(folder);
-    for (struct dirent *de; d && (de = readdir(d)) != NULL;) {
-        char p[4096 + 256];
-        struct stat st;
-        snprintf(p, sizeof p, "%s/%s", folder, de->d_name);
-        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-            sum += (double)st.st_size;
-    }
-    if (d)
-        closedir(d);
-    return sum;
-}
-
 /* Refuses before compacting when the disk cannot hold the merged copy of db and
  * half (Xapian can abort the process when a disk fills as it writes). */
 static int check_space(const char *db, const char *half, idx_err *err)
@@ -163,7 +147,7 @@ static int check_space(const char *db, const char *half, idx_err *err)
     if (statvfs(db, &fs) != 0)
         return 0;                            /* unknown: let the write say */
     double avail = (double)fs.f_bavail * (double)fs.f_frsize;
-    double need = (folder_bytes(db) + folder_bytes(half)) * 1.1 + SPACE_MARGIN;
+    double need = (double)(wensou_index_bytes(db) + wensou_index_bytes(half)) * 1.1 + SPACE_MARGIN;
     if (avail >= need)
         return 0;
     char why[200];

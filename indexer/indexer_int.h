@@ -32,6 +32,8 @@ int  idx_prepare_model(seg_state *st, idx_prepared *p);
 void idx_prepared_clear(idx_prepared *p);   /* frees everything; zeroes it */
 
 /* ---- the writer's side (writer.c) ---- */
+/* Free disk a write must leave beyond what it needs (writer.c's commits, halves.c's merge). */
+#define SPACE_MARGIN (8u << 20)
 typedef struct idx_writer idx_writer;
 typedef enum idx_outcome idx_outcome;
 typedef struct _GHashTable GHashTable;

@@ -3,6 +3,7 @@
  * hash stored beside them as metadata; commits come every few files, so a crash
  * (even SIGKILL) leaves whole files from the last commit and a re-run finishes. */
 #include "indexer.h"
+#include "env_count.h"
 #include "intl.h"
 #include "doc.h"
 #include "indexer_int.h"
@@ -29,7 +30,6 @@
 /* Disk a commit may need per byte of source text, and beyond it (an index is 8-10
  * times its text; a commit writes new blocks before the old ones are freed). */
 #define SPACE_PER_TEXT_BYTE 12
-#define SPACE_MARGIN (8u << 20)
 
 /* The text every open writer of this process holds uncommitted: writers on one
  * disk (halves.c) check for room for all of it, not each for its own. */
@@ -116,10 +116,7 @@ int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out,
         return idx_fail(err, IDX_ENOMEM, db_path, NULL);
     }
     w->last_commit = monotonic_seconds();
-    const char *cb = getenv("WENSOU_COMMIT_BYTES");
-    char *end;
-    unsigned long long n = cb && *cb ? strtoull(cb, &end, 10) : 0;
-    w->commit_bytes = cb && *cb && *cb != '-' && !*end && n > 0 ? (size_t)n : COMMIT_EVERY_BYTES;
+    w->commit_bytes = wensou_env_count("WENSOU_COMMIT_BYTES", COMMIT_EVERY_BYTES, 1);
     w->dict = dict;
     xsh_err xe;
     if (xsh_db_open(db_path, XSH_WRITE, &w->db, &xe) != 0) {

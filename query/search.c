@@ -9,6 +9,8 @@
  * (naming.c). Then highlights and how each hit matched (hits.c), in a typed result
  * (result.c writes its JSON). */
 #include "engine.h"
+#include "env_count.h"
+#include "index_bytes.h"
 #include "intl.h"
 #include "schema.h"
 
@@ -17,8 +19,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-#include <dirent.h>
-#include <sys/stat.h>
 
 #define SMALL_INDEX 20000        /* passages: up to here totals and facets are exact */
 #define CHECK_AT_LEAST 5000      /* on a small index, matches examined for them */
@@ -27,10 +27,7 @@
 /* Passages up to which an index is small: SMALL_INDEX, or WENSOU_EXACT_LIMIT. */
 static size_t small_index(void)
 {
-    const char *v = getenv("WENSOU_EXACT_LIMIT");
-    char *end;
-    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
-    return v && *v && *v != '-' && !*end ? (size_t)n : SMALL_INDEX;
+    return wensou_env_count("WENSOU_EXACT_LIMIT", SMALL_INDEX, 0);
 }
 
 /* One tier's match: with facets when counted; small: the index is small (its
@@ -480,27 +477,6 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
     return 0;
 }
 
-/* The bytes of the index's files (a folder of them; a stub or file: its own). */
-static long long index_bytes(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return 0;
-    if (!S_ISDIR(st.st_mode))
-        return (long long)st.st_size;
-    long long sum = 0;
-    DIR *d = opendir(path);
-    for (struct dirent *de; d && (de = readdir(d)) != NULL;) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-            sum += (long long)st.st_size;
-    }
-    if (d)
-        closedir(d);
-    return sum;
-}
-
 static int count_key(void *ctx, const char *key)
 {
     (void)key;
@@ -524,6 +500,6 @@ int qry_stats(qry_engine *e, json_t **out, qry_err *err)
     xsh_db_revision(e->db, &revision, &xe);
     *out = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I}", "documents", (json_int_t)files, "passages", (json_int_t)passages,
                      "schema", WENSOU_SCHEMA_VERSION, "index", e->db_path, "revision", (json_int_t)revision, "bytes",
-                     (json_int_t)index_bytes(e->db_path));
+                     (json_int_t)wensou_index_bytes(e->db_path));
     return *out ? 0 : qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
 }
