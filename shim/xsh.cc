@@ -1066,27 +1066,53 @@ Xapian::doccount rarity(const Xapian::Database &db, const Xapian::Query &q)
 }
 } // namespace
 
+namespace {
+/* The k of qs that are rarest in db, ties and the result in qs's order. */
+std::vector<Xapian::Query> rarest_of(const Xapian::Database &db, const std::vector<Xapian::Query> &qs, size_t k)
+{
+    std::vector<std::pair<Xapian::doccount, size_t>> by_rarity;
+    for (size_t i = 0; i < qs.size(); i++)
+        by_rarity.emplace_back(rarity(db, qs[i]), i);
+    std::stable_sort(by_rarity.begin(), by_rarity.end(),
+                     [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
+                         return a.first < b.first;
+                     });
+    if (by_rarity.size() > k)
+        by_rarity.resize(k);
+    std::sort(by_rarity.begin(), by_rarity.end(),
+              [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
+                  return a.second < b.second;
+              });
+    std::vector<Xapian::Query> chosen;
+    for (const auto &r : by_rarity)
+        chosen.push_back(qs[r.second]);
+    return chosen;
+}
+} // namespace
+
 xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t k)
 {
     return make_query([&] {
-        std::vector<std::pair<Xapian::doccount, size_t>> by_rarity;
+        std::vector<Xapian::Query> qs;
         for (size_t i = 0; i < n; i++)
             if (subs[i])
-                by_rarity.emplace_back(rarity(*db->db, subs[i]->q), i);
-        std::stable_sort(by_rarity.begin(), by_rarity.end(),
-                         [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
-                             return a.first < b.first;
-                         });
-        if (by_rarity.size() > k)
-            by_rarity.resize(k);
-        std::sort(by_rarity.begin(), by_rarity.end(),
-                  [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
-                      return a.second < b.second;
-                  });
-        std::vector<Xapian::Query> chosen;
-        for (const auto &r : by_rarity)
-            chosen.push_back(subs[r.second]->q);
+                qs.push_back(subs[i]->q);
+        std::vector<Xapian::Query> chosen = rarest_of(*db->db, qs, k);
         return Xapian::Query(Xapian::Query::OP_OR, chosen.begin(), chosen.end());
+    });
+}
+
+xsh_query *xsh_query_rarest_and(xsh_db *db, const xsh_query *q, size_t k)
+{
+    return make_query([&] {
+        const size_t n = q->q.get_num_subqueries();
+        if (q->q.get_type() != Xapian::Query::OP_AND || n <= k || k == 0)
+            return q->q;
+        std::vector<Xapian::Query> parts;
+        for (size_t i = 0; i < n; i++)
+            parts.push_back(q->q.get_subquery(i));
+        std::vector<Xapian::Query> chosen = rarest_of(*db->db, parts, k);
+        return Xapian::Query(Xapian::Query::OP_AND, chosen.begin(), chosen.end());
     });
 }
 

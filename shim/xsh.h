@@ -152,6 +152,10 @@ xsh_query *xsh_query_scale(const xsh_query *q, double factor);
  * ties in order: a long query's telling words, chosen the same on one index and
  * on a shard set (Xapian's elite set chooses by each shard's own bounds). */
 xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t k);
+/* q when it is not an AND of more than k parts; else the AND of its k rarest parts
+ * (as xsh_query_rarest counts them), in their order: a superset of q's matches that
+ * opens k posting lists instead of all, for a caller that verifies its candidates. */
+xsh_query *xsh_query_rarest_and(xsh_db *db, const xsh_query *q, size_t k);
 xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);

@@ -375,6 +375,32 @@ Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = tear
 
 /* A quoted phrase alone has no partial matches: its characters scattered over a
  * passage are not it, so only passages that say it come back. */
+/* A literal of more bigrams than the query looks up (tiers.c, LITERAL_PARTS) is
+ * found by its rarest ones and checked against the text: a passage that holds
+ * every bigram apart is not a match, and every passage saying it is. */
+Test(query, a_long_literal_matches_the_passages_saying_it_and_no_other, .init = setup, .fini = teardown)
+{
+    /* each bigram of it is in the report's opening passage (代表区人民政府 …
+     * 区政协委员和其他列席人员), the whole nowhere */
+    const char *apart = "代表区人民政协委员和其他";
+    cr_assert_eq(passages_holding(apart), 0);
+    json_t *r = search("\"代表区人民政协委员和其他\"", 50);
+    cr_expect_eq(total(r), 0, "a passage holding its bigrams apart was counted");
+    cr_expect_eq(json_array_size(json_object_get(r, "hits")), 0);
+    json_decref(r);
+    const char *said = "常住居民人均可支配收入";     /* 10 bigrams, in 5 passages' text */
+    size_t want = passages_holding(said);
+    cr_assert_gt(want, 1);
+    r = search("\"常住居民人均可支配收入\"", 50);
+    size_t n = json_array_size(json_object_get(r, "hits"));
+    cr_expect_geq(n, want, "%zu passages say it, %zu hits", want, n);   /* and those under a heading saying it */
+    cr_expect_eq(total(r), n);
+    for (size_t k = 0; k < json_array_size(json_object_get(r, "hits")); k++)
+        cr_expect(strstr(text_of(hit(r, k)), said) || strstr(heading_of(hit(r, k)), said), "hit %zu does not say it",
+                  k + 1);
+    json_decref(r);
+}
+
 Test(query, a_quoted_phrase_alone_gets_only_passages_that_say_it, .init = setup, .fini = teardown)
 {
     /* 产业 … 业发 … 发展 are in many more passages than 产业发展 */
