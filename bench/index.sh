@@ -12,12 +12,10 @@ rounds=${3:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
-mkdir -p "$tmp/docs"
-for i in $(seq -w 1 "$repeat"); do
-  for f in corpus/*.txt; do cp "$f" "$tmp/docs/r$i-$(basename "$f")"; done
-done
-bytes=$(du -sb "$tmp/docs" | cut -f1)
-echo "== input: corpus x $repeat: $(ls "$tmp/docs" | wc -l) files, $bytes bytes"
+source bench/copies.sh
+corpus_copies "$repeat" "$tmp/docs" r copy
+bytes=$(cat "$tmp"/docs/*.txt | wc -c)
+echo "== input: corpus x $repeat: $(ls "$tmp"/docs/*.txt | wc -l) files, $bytes bytes"
 
 # stats "v1 v2 ...": min / median / max
 stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %6.2f  median %6.2f  max %6.2f", a[1], a[int((NR+1)/2)], a[NR]}'; }

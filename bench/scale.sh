@@ -25,13 +25,14 @@ dict="$build/dict"
 stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %9.1f  median %9.1f  max %9.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
 median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+source bench/copies.sh
 declare -A wmed
 for s in $scales; do
-  docs="$tmp/docs$s"; mkdir -p "$docs"
-  for i in $(seq -w 1 "$s"); do for f in corpus/*.txt; do ln "$f" "$docs/k$i-$(basename "$f")" 2>/dev/null || cp "$f" "$docs/k$i-$(basename "$f")"; done; done
+  docs="$tmp/docs$s"
+  corpus_copies "$s" "$docs" k link
   sync
-  text=$(cat "$docs"/* | wc -c)
-  echo "== corpus x $s: $(ls "$docs" | wc -l) files, $((text / 1000000)) MB of text"
+  text=$(cat "$docs"/*.txt | wc -c)
+  echo "== corpus x $s: $(ls "$docs"/*.txt | wc -l) files, $((text / 1000000)) MB of text"
   /usr/bin/time -f "%e %U %S %M %O" -o "$tmp/time" "$build/wensou" index --quiet --db "$tmp/w$s.db" "$docs" > "$tmp/summary"
   read -r secs user sys rss out < "$tmp/time"
   size=$(du -sb "$tmp/w$s.db" | cut -f1)

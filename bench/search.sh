@@ -39,8 +39,8 @@ measure() {
 measure "the Keqiao corpus (5 files); targets: wensou median <= 100 us, p99 <= 1 ms" "$tmp/c1.db" bench/queries.txt corpus/*.txt
 measure "the Keqiao corpus, natural queries" "$tmp/c1.db" bench/queries-natural.txt corpus/*.txt
 
-mkdir -p "$tmp/docs"
-for i in $(seq -w 1 "$repeat"); do for f in corpus/*.txt; do cp "$f" "$tmp/docs/r$i-$(basename "$f")"; done; done
+source bench/copies.sh
+corpus_copies "$repeat" "$tmp/docs" r copy
 "$build/wensou" index --quiet --db "$tmp/c100.db" "$tmp/docs" > /dev/null
 measure "the corpus x $repeat; target: wensou at least 2x faster than the n-gram search" "$tmp/c100.db" bench/queries.txt "$tmp"/docs/*.txt
 measure "the corpus x $repeat, natural queries; targets: wensou median <= 1 ms, p99 <= 10 ms" "$tmp/c100.db" bench/queries-natural.txt "$tmp"/docs/*.txt

@@ -56,7 +56,7 @@ start=$(date +%s%N); n=0
 while read -r q; do "$build/wensou" search --json --db "$tmp/c1.db" -- $q > /dev/null || true; n=$((n+1)); done < bench/queries.txt
 end=$(date +%s%N)
 awk -v n=$n -v ns=$((end-start)) 'BEGIN {printf "%-34s %8.0f req/s  mean %7.2f ms per process\n", "wensou search processes", n/(ns/1e9), ns/1e6/n}'
-mkdir -p "$tmp/docs"
-for i in $(seq -w 1 "$repeat"); do for f in corpus/*.txt; do cp "$f" "$tmp/docs/r$i-$(basename "$f")"; done; done
+source bench/copies.sh
+corpus_copies "$repeat" "$tmp/docs" r copy
 "$build/wensou" index --quiet --db "$tmp/c100.db" "$tmp/docs" > /dev/null
 run_load "$tmp/c100.db" "the corpus x $repeat; target: >= 2,000 req/s"

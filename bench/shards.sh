@@ -26,9 +26,10 @@ cat bench/queries.txt bench/queries-natural.txt > "$tmp/all.txt"
 dict="$build/dict"
 stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %8.1f  median %8.1f  max %8.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
 
-docs="$tmp/docs"; mkdir -p "$docs"
-for i in $(seq -w 1 "$scale"); do for f in corpus/*.txt; do ln "$f" "$docs/k$i-$(basename "$f")" 2>/dev/null || cp "$f" "$docs/k$i-$(basename "$f")"; done; done
-echo "== corpus x $scale: $(ls "$docs" | wc -l) files, $(($(cat "$docs"/* | wc -c) / 1000000)) MB of text"
+docs="$tmp/docs"
+source bench/copies.sh
+corpus_copies "$scale" "$docs" k link
+echo "== corpus x $scale: $(ls "$docs"/*.txt | wc -l) files, $(($(cat "$docs"/*.txt | wc -c) / 1000000)) MB of text"
 for n in 1 2 4; do
   db="$tmp/one.db"; opt=()
   [ "$n" = 1 ] || { db="$tmp/set$n"; opt=(--shards "$n"); }
