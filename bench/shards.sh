@@ -43,7 +43,9 @@ port=$((20000 + RANDOM % 10000))
 serve() {  # serve DIR: prints its stub line
   for _ in $(seq 20); do
     port=$((port + 1))
-    xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" > /dev/null 2>&1 &
+    # in a session of its own: xapian-tcpsrv ends its whole process group on
+    # SIGTERM, which would end this script in its cleanup (and leave $tmp behind)
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" > /dev/null 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "remote 127.0.0.1:$port"; return; fi
