@@ -83,7 +83,7 @@ for c in $configs; do
 done
 if [ "$big" -gt 0 ]; then
   rm -rf "$tmp/set2" "$tmp/set4"
-  /usr/bin/time -f "%e" -o "$tmp/time" xapian-compact --multipass $(for _ in $(seq "$big"); do echo "$tmp/one.db"; done) "$tmp/big.db" > /dev/null
+  /usr/bin/time -f "%e" -o "$tmp/time" xapian-compact --multipass --blocksize=4096 $(for _ in $(seq "$big"); do echo "$tmp/one.db"; done) "$tmp/big.db" > /dev/null
   passages=$(/usr/bin/python3 -c "import sys, xapian; print(xapian.Database(sys.argv[1]).get_doccount())" "$tmp/big.db")
   echo "== one shard of $big copies: $passages passages, $(du -sb "$tmp/big.db" | cut -f1 | awk '{printf "%.2f GB", $1/1e9}') compacted ($(cat "$tmp/time") s)"
   cat "$tmp/big.db"/*.glass > /dev/null       # in the page cache, as on a serving host

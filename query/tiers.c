@@ -54,21 +54,20 @@ static xsh_query *with(xsh_op op, xsh_query *a, xsh_query *b)
     return q;
 }
 
-#define LITERAL_PARTS 8           /* a checked literal's candidates: the AND of its rarest
-                                    bigrams this many (a pasted sentence's 91 took 11 ms at
-                                    x1000, its 8 rarest 2 ms, with the same 1,000 matches) */
-
 /* A literal in the text or the heading the passage stands under; *exact is
  * cleared when matches need checking. A literal that is checked is found by its
- * LITERAL_PARTS rarest bigrams: the check against the text does the rest. */
-static xsh_query *literal(xsh_db *db, seg_state *st, const char *text, int *exact)
+ * QRY_LITERAL_PARTS rarest bigrams: the check against the text does the rest. whole,
+ * unless NULL, gets its query with every part, for what is counted unchecked. */
+static xsh_query *literal(xsh_db *db, seg_state *st, const char *text, int *exact, xsh_query **whole)
 {
     int ex;
     xsh_query *q = qry_literal(st, text, &ex);
     *exact &= ex;
+    if (whole)
+        *whole = q ? xsh_query_copy(q) : NULL;
     if (ex || !q)
         return q;
-    xsh_query *rarest = xsh_query_rarest_and(db, q, LITERAL_PARTS);
+    xsh_query *rarest = xsh_query_rarest_and(db, q, QRY_LITERAL_PARTS);
     xsh_query_free(q);
     return rarest;
 }
@@ -78,7 +77,7 @@ static xsh_query *synonym_literals(xsh_db *db, seg_state *st, const qry_unit *u,
 {
     qlist alts = {0};
     for (size_t i = 0; i < u->nalts; i++)
-        ql_add(&alts, literal(db, st, u->alts[i], exact));
+        ql_add(&alts, literal(db, st, u->alts[i], exact, NULL));
     return ql_combine(&alts, XSH_OP_OR);
 }
 
@@ -197,7 +196,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         docs = 0;
     int synonyms = 0, slots = 0, phrase_alone = 0;
     for (size_t s = 0; s < p->nslots; s++) {
-        qlist lit = {0}, alt = {0}, loose = {0}, topic = {0};
+        qlist lit = {0}, whole = {0}, alt = {0}, loose = {0}, topic = {0};
         for (size_t i = 0; i < p->n; i++) {
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
@@ -221,7 +220,9 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
                 }
                 continue;
             }
-            ql_add(&lit, literal(db, st, u->norm, &words_exact));
+            xsh_query *w = NULL;
+            ql_add(&lit, literal(db, st, u->norm, &words_exact, &w));
+            ql_add(&whole, w);
             xsh_query *sl = synonym_literals(db, st, u, &synonyms_exact);
             synonyms |= sl != NULL;
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
@@ -234,17 +235,22 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         }
         if (lit.n == 0) {
             xsh_query_free(ql_combine(&topic, XSH_OP_OR));
+            xsh_query_free(ql_combine(&whole, XSH_OP_OR));
             continue;
         }
         xsh_query *slot_lit = ql_combine(&lit, XSH_OP_OR);
+        /* the slot's literals with every part: what total counts when nothing holds
+         * them is not checked against the text */
+        xsh_query *slot_whole = ql_combine(&whole, XSH_OP_OR);
         xsh_query *slot_alt = ql_combine(&alt, XSH_OP_OR);
         xsh_query *slot_any_lit = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt ? xsh_query_copy(slot_alt) : NULL);
         xsh_query *slot_loose = ql_combine(&loose, XSH_OP_OR), *slot_topic = ql_combine(&topic, XSH_OP_OR);
-        ql_add(&all_topic, slot_topic ? slot_topic : xsh_query_copy(slot_lit));
+        ql_add(&all_topic, slot_topic ? slot_topic : xsh_query_copy(slot_whole));
         slots++;
         phrase_alone = !slot_alt && !slot_loose;
         /* the slot's words all held (in the text, as synonyms or in the fields) */
-        ql_add(&all_words, slot_loose ? slot_loose : xsh_query_copy(slot_lit));
+        ql_add(&all_words, slot_loose ? slot_loose : xsh_query_copy(slot_whole));
+        xsh_query_free(slot_whole);
         xsh_query *boosted = xsh_query_scale(slot_any_lit, r->literal_boost);
         xsh_query_free(slot_any_lit);
         ql_add(&any, boosted);

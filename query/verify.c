@@ -216,7 +216,9 @@ static int holds(qry_verifier *v, size_t i, int alts)
         return holds_text_first(v, nd, n);
     if (held_as_word(v, nd, n))
         return 1;
-    /* tier 0's candidates match every positive literal's query: nothing to rule out */
+    /* tier 0's candidates match each positive literal's query: its terms, or for a
+     * long one its QRY_LITERAL_PARTS rarest (tiers.c), whose candidates mostly hold
+     * it; the text decides, sooner than a lookup of every term would */
     int settled = v->tier == 0 && !v->p->units[i].negated;
     unsigned char *possible = &v->possible[v->first[i]];
     size_t any = 0;

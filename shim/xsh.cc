@@ -76,9 +76,9 @@ bool is_stub(const std::string &path, std::string *file)
 /* The B-tree block of a new index (Xapian's default is 8 KB). Xapian reads a whole
  * block for every posting list a query opens, and a search opens dozens: with 4 KB
  * the corpus answers its keyword queries in 94 us against 122-192 us, and the corpus
- * x100 all queries in 1.39-1.50 ms against 1.47-1.85 ms; at x1000, where dense
+ * x100 all queries in 1.36-1.39 ms against 1.45-1.48 ms; at x1000, where dense
  * posting lists are read whole, 4.7-5.2 ms against 4.7 ms (3 interleaved runs each,
- * session 12). An index keeps the block size it was made with. */
+ * session 12; docs/DESIGN.md). An index keeps the block size it was made with. */
 #define BLOCK_BYTES 4096
 
 /* The shards a stub file lists, in order, nested stubs flattened (at most 8 deep:

@@ -373,9 +373,7 @@ Test(query, result_text_is_what_jansson_would_write, .init = setup, .fini = tear
     }
 }
 
-/* A quoted phrase alone has no partial matches: its characters scattered over a
- * passage are not it, so only passages that say it come back. */
-/* A literal of more bigrams than the query looks up (tiers.c, LITERAL_PARTS) is
+/* A literal of more bigrams than the query looks up (QRY_LITERAL_PARTS) is
  * found by its rarest ones and checked against the text: a passage that holds
  * every bigram apart is not a match, and every passage saying it is. */
 Test(query, a_long_literal_matches_the_passages_saying_it_and_no_other, .init = setup, .fini = teardown)
@@ -401,6 +399,8 @@ Test(query, a_long_literal_matches_the_passages_saying_it_and_no_other, .init = 
     json_decref(r);
 }
 
+/* A quoted phrase alone has no partial matches: its characters scattered over a
+ * passage are not it, so only passages that say it come back. */
 Test(query, a_quoted_phrase_alone_gets_only_passages_that_say_it, .init = setup, .fini = teardown)
 {
     /* 产业 … 业发 … 发展 are in many more passages than 产业发展 */
