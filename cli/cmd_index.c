@@ -397,6 +397,15 @@ static int usable_cpus(void)
     return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
+/* Gives up the second writer before it starts: the batch is written by one. */
+static int no_half(half_run *h, const char *db)
+{
+    idx_writer_close(h->w, NULL);
+    h->w = NULL;
+    idx_halves_clean(db);
+    return 0;
+}
+
 /* Starts the second writer on the files from the byte middle of the batch on, when
  * the index is new and the batch large; *first is then the head the caller writes.
  * Returns whether it started. */
@@ -406,8 +415,8 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
 {
     *first = *files;
     memset(h, 0, sizeof *h);
-    if (files->n < 2 || files->total_bytes < wensou_env_count("WENSOU_HALVES_BYTES", HALVES_BYTES, 0) || usable_cpus() < 2 || !idx_writer_empty(w) ||
-        !idx_halves_possible(db) || names_a_file_twice(files) != 0)
+    if (files->n < 2 || files->total_bytes < wensou_env_count("WENSOU_HALVES_BYTES", HALVES_BYTES, 0) ||
+        usable_cpus() < 2 || !idx_writer_empty(w) || !idx_halves_possible(db) || names_a_file_twice(files) != 0)
         return 0;
     size_t k = 0, bytes = 0;
     while (k < files->n - 1 && 2 * (bytes + files->sizes[k]) <= files->total_bytes)
@@ -415,12 +424,8 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
     k = k ? k : 1;
     char half[4096 + 32];
     if (idx_half_path(db, half, sizeof half) != 0 || idx_writer_open(half, dict, &h->w, &h->err) != 0 ||
-        idx_writer_set_context(h->w, context) != 0) {
-        idx_writer_close(h->w, NULL);        /* one writer, then */
-        h->w = NULL;
-        idx_halves_clean(db);
-        return 0;
-    }
+        idx_writer_set_context(h->w, context) != 0)
+        return no_half(h, db);
     idx_writer_set_rebuild(h->w, rebuild);
     first->n = k;
     first->total_bytes = bytes;
@@ -434,11 +439,8 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
     h->b.halt = halt;
     h->b.t0 = now();
     if (pthread_create(thread, NULL, write_half, h) != 0) {
-        idx_writer_close(h->w, NULL);
-        h->w = NULL;
-        idx_halves_clean(db);
         *first = *files;
-        return 0;
+        return no_half(h, db);
     }
     return 1;
 }

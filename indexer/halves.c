@@ -19,11 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define HALF_SUFFIX ".wensou-half"
 #define MERGED_SUFFIX ".wensou-merged"
+#define PROBE_A_SUFFIX ".wensou-probe-a"   /* two empty folders idx_halves_possible exchanges */
+#define PROBE_B_SUFFIX ".wensou-probe-b"
 
 /* The folder beside db named db's name and suffix (db/ is db); -1 when db names no
  * folder of its own to stand beside (., .., /) or out is too small. */
@@ -72,9 +73,9 @@ void idx_halves_clean(const char *db)
         remove_folder(p);
     if (sibling(db, MERGED_SUFFIX, p, sizeof p) == 0)
         remove_folder(p);
-    if (sibling(db, ".wensou-probe-a", p, sizeof p) == 0)
+    if (sibling(db, PROBE_A_SUFFIX, p, sizeof p) == 0)
         rmdir(p);
-    if (sibling(db, ".wensou-probe-b", p, sizeof p) == 0)
+    if (sibling(db, PROBE_B_SUFFIX, p, sizeof p) == 0)
         rmdir(p);
 }
 
@@ -143,12 +144,9 @@ static int renumber_records(xsh_db *merged, const char *db, idx_err *err)
  * half (Xapian can abort the process when a disk fills as it writes). */
 static int check_space(const char *db, const char *half, idx_err *err)
 {
-    struct statvfs fs;
-    if (statvfs(db, &fs) != 0)
-        return 0;                            /* unknown: let the write say */
-    double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+    double avail = idx_disk_free(db);
     double need = (double)(wensou_index_bytes(db) + wensou_index_bytes(half)) * 1.1 + SPACE_MARGIN;
-    if (avail >= need)
+    if (avail < 0 || avail >= need)
         return 0;
     char why[200];
     snprintf(why, sizeof why, _("No space left on device to merge the two halves (%.1f MB free, %.1f MB needed)"),
@@ -160,7 +158,7 @@ int idx_halves_possible(const char *db)
 {
     char a[4096 + 32], b[4096 + 32], parent[4096 + 32];
     struct stat st, pst;
-    if (sibling(db, ".wensou-probe-a", a, sizeof a) || sibling(db, ".wensou-probe-b", b, sizeof b) ||
+    if (sibling(db, PROBE_A_SUFFIX, a, sizeof a) || sibling(db, PROBE_B_SUFFIX, b, sizeof b) ||
         lstat(db, &st) != 0 || !S_ISDIR(st.st_mode))
         return 0;                            /* a link: the exchange would move the link */
     snprintf(parent, sizeof parent, "%s/..", db);

@@ -34,6 +34,9 @@ void idx_prepared_clear(idx_prepared *p);   /* frees everything; zeroes it */
 /* ---- the writer's side (writer.c) ---- */
 /* Free disk a write must leave beyond what it needs (writer.c's commits, halves.c's merge). */
 #define SPACE_MARGIN (8u << 20)
+/* The bytes free to this user on the disk holding path; -1 when unknown (the write
+ * then says what went wrong). */
+double idx_disk_free(const char *path);
 typedef struct idx_writer idx_writer;
 typedef enum idx_outcome idx_outcome;
 typedef struct _GHashTable GHashTable;

@@ -66,15 +66,18 @@ static int index_fail(idx_err *err, const char *what, const xsh_err *xe)
 /* Refuses before Xapian writes when the disk cannot hold what the next commit
  * would write (Xapian 1.4 can abort the process when a disk fills inside a commit),
  * nor what the process's other writers hold uncommitted. */
-static int check_space(idx_writer *w, size_t more, idx_err *err)
+double idx_disk_free(const char *path)
 {
     struct statvfs fs;
-    if (statvfs(w->db_path, &fs) != 0)
-        return 0;                /* unknown: let the write say */
-    double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+    return statvfs(path, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
+}
+
+static int check_space(idx_writer *w, size_t more, idx_err *err)
+{
+    double avail = idx_disk_free(w->db_path);
     size_t pending = atomic_load(&all_pending);     /* this writer's among them */
     double need = (double)(pending + more) * SPACE_PER_TEXT_BYTE + SPACE_MARGIN;
-    if (avail >= need)
+    if (avail < 0 || avail >= need)
         return 0;
     char why[200];
     snprintf(why, sizeof why, _("No space left on device (%.1f MB free; the next commit needs about %.1f MB)"),

@@ -1064,9 +1064,7 @@ Xapian::doccount rarity(const Xapian::Database &db, const Xapian::Query &q)
         return db.get_doccount();
     }
 }
-} // namespace
 
-namespace {
 /* The k of qs that are rarest in db, ties and the result in qs's order. */
 std::vector<Xapian::Query> rarest_of(const Xapian::Database &db, const std::vector<Xapian::Query> &qs, size_t k)
 {
