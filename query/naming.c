@@ -2,7 +2,9 @@
  * filter), by its other words. A unit names the documents whose title holds it
  * whole (广东省政府工作报告, 2020年柯桥区政府工作报告, 创新筑基: a title's own
  * phrase) or holds all its words, one of them the title's region (柯桥十四五规划); a word names the documents of a region (河南 in 2025年河南省政府工作报告,
- * 柯桥 in …柯桥区…). Titles are read once per index revision. */
+ * 柯桥 in …柯桥区…). Titles are read once per index revision and kept once per
+ * distinct title (a report indexed again, as Word and as PDF, or in copies): a
+ * query reads each title once, however many files carry it. */
 #include "engine.h"
 #include "schema.h"
 
@@ -14,20 +16,25 @@
 #define TITLE_WORD_CHARS 4       /* shorter ones only where they stand alone (创新筑基 …) */
 
 struct qry_titles {
-    char **files, **norms;       /* every indexed file and its normalised title */
+    char **norms;                /* the distinct normalised titles, sorted */
+    size_t *first, *nfiles;      /* each one's files: files[first .. first + nfiles) */
     size_t n;
+    char **files;                /* every indexed file, by title */
+    size_t total;
 };
 
 void qry_titles_free(qry_titles *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = 0; i < t->total; i++)
         free(t->files[i]);
+    for (size_t i = 0; i < t->n; i++)
         free(t->norms[i]);
-    }
     free(t->files);
     free(t->norms);
+    free(t->first);
+    free(t->nfiles);
     free(t);
 }
 
@@ -60,8 +67,13 @@ static char *title_norm(seg_state *st, const char *title)
 }
 
 typedef struct {
+    char *norm, *file;
+} titled_file;
+
+typedef struct {
     qry_engine *e;
-    qry_titles *t;
+    titled_file *tf;
+    size_t n, cap;
     int oom;
 } title_loader;
 
@@ -73,19 +85,61 @@ static int add_title(void *ctx, const char *key)
     char *norm = title ? title_norm(l->e->st, title) : NULL;
     if (!norm)
         return 0;
-    qry_titles *t = l->t;
-    char **nf = realloc(t->files, (t->n + 1) * sizeof *nf);
-    char **nn = nf ? realloc(t->norms, (t->n + 1) * sizeof *nn) : NULL;
-    if (nf)
-        t->files = nf;
-    if (!nn || !(t->files[t->n] = strdup(file))) {
-        free(norm);
-        l->oom = 1;
-        return 1;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        titled_file *grown = realloc(l->tf, cap * sizeof *grown);
+        if (!grown) {
+            free(norm);
+            return l->oom = 1;
+        }
+        l->tf = grown;
+        l->cap = cap;
     }
-    t->norms = nn;
-    t->norms[t->n++] = norm;
+    char *copy = strdup(file);
+    if (!copy) {
+        free(norm);
+        return l->oom = 1;
+    }
+    l->tf[l->n++] = (titled_file){norm, copy};
     return 0;
+}
+
+static int by_norm(const void *a, const void *b)
+{
+    const titled_file *x = a, *y = b;
+    int c = strcmp(x->norm, y->norm);
+    return c ? c : strcmp(x->file, y->file);
+}
+
+/* The loaded files grouped under their distinct titles (the pairs' strings move
+ * into t; the pairs' array is freed). 0, or -1 when out of memory. */
+static int group_titles(qry_titles *t, title_loader *l)
+{
+    if (l->n)
+        qsort(l->tf, l->n, sizeof *l->tf, by_norm);
+    t->files = malloc((l->n ? l->n : 1) * sizeof *t->files);
+    t->norms = malloc((l->n ? l->n : 1) * sizeof *t->norms);
+    t->first = malloc((l->n ? l->n : 1) * sizeof *t->first);
+    t->nfiles = malloc((l->n ? l->n : 1) * sizeof *t->nfiles);
+    int ok = t->files && t->norms && t->first && t->nfiles;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!ok) {                               /* give every string back */
+            free(l->tf[i].norm);
+            free(l->tf[i].file);
+            continue;
+        }
+        t->files[t->total++] = l->tf[i].file;
+        if (t->n && strcmp(t->norms[t->n - 1], l->tf[i].norm) == 0) {
+            free(l->tf[i].norm);
+            t->nfiles[t->n - 1]++;
+            continue;
+        }
+        t->norms[t->n] = l->tf[i].norm;
+        t->first[t->n] = i;
+        t->nfiles[t->n++] = 1;
+    }
+    free(l->tf);
+    return ok ? 0 : -1;
 }
 
 /* The titles of this revision, loaded on first use (NULL when unreadable). */
@@ -93,13 +147,17 @@ static qry_titles *titles(qry_engine *e)
 {
     if (e->titles)
         return e->titles;
-    title_loader l = {e, calloc(1, sizeof(qry_titles)), 0};
+    qry_titles *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    title_loader l = {.e = e};
     xsh_err xe;
-    if (!l.t || xsh_db_metadata_keys(e->db, WENSOU_META_FILE, add_title, &l, &xe) != 0 || l.oom) {
-        qry_titles_free(l.t);
+    int rc = xsh_db_metadata_keys(e->db, WENSOU_META_FILE, add_title, &l, &xe);
+    if (group_titles(t, &l) != 0 || rc != 0 || l.oom) {
+        qry_titles_free(t);
         return NULL;
     }
-    return e->titles = l.t;
+    return e->titles = t;
 }
 
 /* A character that ends a title's phrase: a space, ASCII or CJK punctuation. */
@@ -219,15 +277,21 @@ static int names_by_words(const char *title, const qry_unit *u)
     return region;
 }
 
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
 {
     memset(out, 0, sizeof *out);
     if (p->ndocs || p->nkinds || p->nregions || p->nsections || p->year_lo || p->page_lo || p->pasted)
         return 0;                  /* filters say which documents; a pasted passage names none */
     qry_titles *t = titles(e);
-    if (!t || t->n < 2)
+    if (!t || t->total < 2)
         return 0;
-    size_t most = t->n / 4 > 3 ? t->n / 4 : 3;   /* naming more is describing, not naming */
+    /* (hit and named are per distinct title; counts are of files) */
+    size_t most = t->total / 4 > 3 ? t->total / 4 : 3;   /* naming more is describing, not naming */
     unsigned char *named = calloc(t->n, 1), *hit = calloc(t->n, 1);
     if (!named || !hit) {
         free(named);
@@ -244,7 +308,8 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
         /* the whole unit as a title's phrase, or a unit of one word as a region */
         size_t count = 0;
         for (size_t f = 0; f < t->n; f++)
-            count += hit[f] = names_whole(t->norms[f], u->norm);
+            if ((hit[f] = names_whole(t->norms[f], u->norm)) != 0)
+                count += t->nfiles[f];
         if (count && count <= most) {
             out->by_title = 1;
             for (size_t f = 0; f < t->n; f++)
@@ -258,7 +323,7 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
         count = 0;
         size_t first = 0;
         for (size_t f = 0; f < t->n; f++)
-            if ((hit[f] = names_by_words(t->norms[f], u)) != 0 && !count++)
+            if ((hit[f] = names_by_words(t->norms[f], u)) != 0 && (count += t->nfiles[f]) == t->nfiles[f])
                 first = f;
         if (count && count <= most) {
             out->by_title = 1;
@@ -280,7 +345,8 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
             count = 0;
             int region = 0;
             for (size_t f = 0; f < t->n; f++) {
-                count += hit[f] = strstr(t->norms[f], u->words[w].norm) != NULL;
+                if ((hit[f] = strstr(t->norms[f], u->words[w].norm) != NULL) != 0)
+                    count += t->nfiles[f];
                 region |= hit[f] && names_region(t->norms[f], u->words[w].norm);
             }
             if (!region || count > most)
@@ -294,7 +360,7 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
     }
     size_t n = 0;
     for (size_t f = 0; naming && f < t->n; f++)
-        n += named[f];
+        n += named[f] ? t->nfiles[f] : 0;
     /* nothing named, names that disagree, or a region alone (柯桥: passages that
      * say it, not the region's documents in order) */
     size_t optional = 0;
@@ -303,8 +369,9 @@ int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)
     int worth = optional < positive || out->by_title;
     if (n && worth && (out->files = calloc(n, sizeof *out->files)) != NULL) {
         for (size_t f = 0; f < t->n; f++)
-            if (named[f])
-                out->files[out->n++] = t->files[f];   /* borrowed from the titles */
+            for (size_t k = 0; named[f] && k < t->nfiles[f]; k++)
+                out->files[out->n++] = t->files[t->first[f] + k];   /* borrowed from the titles */
+        qsort(out->files, out->n, sizeof *out->files, by_path);
     }
     if (!out->n)
         qry_naming_unmark(p);

@@ -602,6 +602,39 @@ Test(query, a_query_naming_a_document_ranks_its_passages_first, .init = setup, .
     json_decref(r);
 }
 
+/* A report indexed twice under one title (a reprint, a copy): the title names both. */
+Test(query, a_title_two_files_share_names_both, .init = setup, .fini = teardown)
+{
+    char docs[160], cmd[2048], twodb[160];
+    snprintf(docs, sizeof docs, "%s/twice", dir);
+    snprintf(twodb, sizeof twodb, "%s/twice.db", dir);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s && cp %s/*.txt %s/ && cp %s/2020-01-08-keqiao-government-work-report.txt %s/reprint.txt && "
+             "cp %s/manifest.tsv %s/ && printf 'reprint.txt\t2020年柯桥区政府工作报告\t2020-01-08\t政府工作报告\n' >> %s/manifest.tsv",
+             docs, WENSOU_TEST_CORPUS, docs, WENSOU_TEST_CORPUS, docs, WENSOU_TEST_CORPUS, docs, docs);
+    cr_assert_eq(system(cmd), 0);
+    run_result ran = run_args("", "index", "--quiet", "--db", twodb, docs, (char *)NULL);
+    cr_assert_eq(ran.status, 0, "%s", ran.err);
+    run_free(&ran);
+    qry_engine *twice;
+    qry_err qe;
+    cr_assert_eq(qry_engine_open(twodb, dict, syn, &twice, &qe), 0, "%s", qe.msg);
+    qry_request req = {"2020年柯桥区政府工作报告 就业", 20, 0, 0, 0};
+    json_t *r;
+    cr_assert_eq(search_json(twice, &req, &r, &qe), 0, "%s", qe.msg);
+    size_t original = 0, reprint = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(r, "hits")); i++) {
+        cr_expect(from(hit(r, i), "keqiao-government-work-report") || from(hit(r, i), "reprint"),
+                  "rank %zu is from neither file of the title: %s", i + 1, text_of(hit(r, i)));
+        original += from(hit(r, i), "keqiao-government-work-report");
+        reprint += from(hit(r, i), "reprint");
+    }
+    cr_expect_gt(original, 0, "the report itself is named");
+    cr_expect_gt(reprint, 0, "its reprint is named as well");
+    json_decref(r);
+    qry_engine_close(twice);
+}
+
 Test(query, a_pasted_quotation_finds_its_source_first, .init = setup, .fini = teardown)
 {
     /* two sentences of Sichuan's report, as a news story quotes them: a clause
