@@ -293,6 +293,11 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         t = qry_build_tiers(e->db, e->st, p, qry_rank_default());
     else
         t.q[0] = xsh_query_match_all();         /* weightless: ties go in docid order */
+    /* the query's own terms: the named documents' filter (where) is bounded by
+     * naming itself and costs a posting list per file, not an expansion */
+    size_t terms = 0;
+    for (int k = 0; k <= NTIERS; k++)
+        terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
     for (int k = 0; where && k <= NTIERS; k++) {
         xsh_query **q = k < NTIERS ? &t.q[k] : &t.every;
         if (!*q)
@@ -302,9 +307,6 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         xsh_query_free(*q);
         *q = c;
     }
-    size_t terms = 0;
-    for (int k = 0; k <= NTIERS; k++)
-        terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
     if (getenv("WENSOU_DEBUG_QUERY"))
         fprintf(stderr, "terms: %zu\n", terms);
     int unranked = one_wide_character(e, p, pg->small);

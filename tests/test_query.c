@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[64], db[128];
@@ -633,6 +634,50 @@ Test(query, a_title_two_files_share_names_both, .init = setup, .fini = teardown)
     cr_expect_gt(reprint, 0, "its reprint is named as well");
     json_decref(r);
     qry_engine_close(twice);
+}
+
+/* A title hundreds of files share (a notice filed once per county, copies):
+ * naming them all is no query past the term limit (issue 15: it was refused). */
+Test(query, a_title_hundreds_of_files_share_is_named_not_refused, .init = setup, .fini = teardown)
+{
+    enum { NAMED = 800, OTHERS = 2600 };   /* naming stays under a quarter of the files */
+    char docs[160], path[256], manydb[160];
+    snprintf(docs, sizeof docs, "%s/many", dir);
+    snprintf(manydb, sizeof manydb, "%s/many.db", dir);
+    cr_assert_eq(mkdir(docs, 0755), 0);
+    snprintf(path, sizeof path, "%s/manifest.tsv", docs);
+    FILE *manifest = fopen(path, "w");
+    cr_assert_not_null(manifest);
+    fprintf(manifest, "file\ttitle\tdate\tkind\n");
+    for (int i = 0; i < NAMED + OTHERS; i++) {
+        snprintf(path, sizeof path, "%s/f%04d.txt", docs, i);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        if (i < NAMED) {
+            fprintf(f, "第%d县推进创新筑基行动，加快建设科创平台。\n", i);
+            fprintf(manifest, "f%04d.txt\t创新筑基行动方案\t2024-01-01\t政策文件\n", i);
+        } else {
+            fprintf(f, "第%d份报告谈到营商环境。\n", i);
+            fprintf(manifest, "f%04d.txt\t营商环境报告之%d\t2024-02-01\t政策文件\n", i, i);
+        }
+        fclose(f);
+    }
+    fclose(manifest);
+    run_result ran = run_args("", "index", "--quiet", "--db", manydb, docs, (char *)NULL);
+    cr_assert_eq(ran.status, 0, "%s", ran.err);
+    run_free(&ran);
+    qry_engine *many;
+    qry_err qe;
+    cr_assert_eq(qry_engine_open(manydb, dict, syn, &many, &qe), 0, "%s", qe.msg);
+    qry_request req = {"创新筑基行动方案", 10, 0, 0, 0};
+    json_t *r;
+    cr_assert_eq(search_json(many, &req, &r, &qe), 0, "%s", qe.msg);
+    cr_expect_eq(total(r), NAMED);
+    cr_expect_eq(json_array_size(json_object_get(r, "hits")), 10);
+    for (size_t i = 0; i < json_array_size(json_object_get(r, "hits")); i++)
+        cr_expect_not_null(strstr(text_of(hit(r, i)), "创新筑基"), "rank %zu: %s", i + 1, text_of(hit(r, i)));
+    json_decref(r);
+    qry_engine_close(many);
 }
 
 Test(query, a_pasted_quotation_finds_its_source_first, .init = setup, .fini = teardown)
