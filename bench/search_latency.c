@@ -52,6 +52,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    qry_engine_serving(e);                     /* as the daemon's engines search */
     char *queries[256];
     size_t nq = 0;
     FILE *f = fopen(argv[5], "r");

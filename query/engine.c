@@ -31,7 +31,15 @@ int qry_engine_open_index(qry_engine *e, qry_err *err)
         return qry_fail(err, QRY_ESCHEMA, "%s", msg);
     }
     free(v);
+    xsh_db_keep_dense(e->db, e->serving);
     return 0;
+}
+
+void qry_engine_serving(qry_engine *e)
+{
+    e->serving = 1;
+    if (e->db)
+        xsh_db_keep_dense(e->db, 1);
 }
 
 int qry_engine_open(const char *db_path, const seg_dict *d, const qry_synonyms *syn, qry_engine **out, qry_err *err)
@@ -90,7 +98,7 @@ static void cache_clear(qry_engine *e)
  * none). */
 static void set_shared_fields(json_t *to, const json_t *from)
 {
-    static const char *fields[] = {"title", "date", "kind", "passages", "abbr"};
+    static const char *fields[] = {"title", "date", "kind", "passages", "abbr", "first"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         json_t *v = json_object_get(from, fields[i]);
         json_object_set(to, fields[i], v ? v : json_null());
@@ -115,7 +123,7 @@ json_t *qry_file_record(qry_engine *e, const char *file)
     return meta;
 }
 
-/* What the passages of file share ({"title","date","kind","year","passages","abbr"}, borrowed; empty
+/* What the passages of file share ({"title","date","kind","year","passages","abbr","first"}, borrowed; empty
  * when unknown), from its metadata record, kept per revision. */
 json_t *qry_file_shared(qry_engine *e, const char *file)
 {

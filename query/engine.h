@@ -34,6 +34,7 @@ struct qry_engine {
     int mined_loaded;            /* mined was looked for in this revision */
     unsigned long revision;
     unsigned generation;         /* the handle's replacements seen (xsh_db_generation) */
+    int serving;                 /* qry_engine_serving: dense lists kept in memory */
     const seg_dict *dict;
     const qry_synonyms *syn;
     seg_state *st;

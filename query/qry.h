@@ -40,6 +40,11 @@ void qry_engine_close(qry_engine *e);                    /* NULL-safe */
 int  qry_engine_reopen(qry_engine *e, qry_err *err);
 /* Closes the index handle; the next search opens the index afresh (SIGHUP). */
 void qry_engine_reset(qry_engine *e);
+/* The engine answers many searches (a daemon's): it keeps the index's commonest
+ * posting lists in memory, each read whole on first use and kept per revision,
+ * which makes later searches skip through them cheaply (a one-off search would
+ * only pay for reading them). */
+void qry_engine_serving(qry_engine *e);
 
 #define QRY_MAX_LIMIT 1000
 /* Distinct index terms a query may search once expanded (its words, their n-grams,

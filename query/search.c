@@ -130,13 +130,31 @@ typedef struct {
     size_t named_passages;            /* of the documents the query names (their records) */
 } page;
 
-/* The passages of the named files (their F terms). */
-static xsh_query *named_files(const qry_naming *nm)
+/* The passages of the named files: on one index their docid ranges (a file's
+ * passages are consecutive), on a shard set their F terms. NULL when out of memory. */
+static xsh_query *named_files(qry_engine *e, const qry_naming *nm)
 {
-    xsh_query **terms = calloc(nm->n, sizeof *terms);
-    if (!terms)
-        return xsh_query_match_nothing();      /* the named pass then lists nothing */
+    unsigned *first = xsh_db_sharded(e->db) ? NULL : calloc(nm->n ? nm->n : 1, 2 * sizeof *first);
     size_t n = 0;
+    for (; first && n < nm->n; n++) {
+        json_t *info = qry_file_shared(e, nm->files[n]);
+        json_int_t from = json_integer_value(json_object_get(info, "first"));
+        json_int_t count = json_integer_value(json_object_get(info, "passages"));
+        if (from <= 0 || count <= 0 || from > UINT32_MAX || count > UINT32_MAX)
+            break;                               /* a record without them: the terms */
+        first[n] = (unsigned)from;
+        first[nm->n + n] = (unsigned)count;
+    }
+    if (first && n == nm->n) {
+        xsh_query *q = xsh_query_docid_ranges(first, first + nm->n, n);
+        free(first);
+        return q;
+    }
+    free(first);
+    xsh_query **terms = calloc(nm->n ? nm->n : 1, sizeof *terms);
+    if (!terms)
+        return NULL;
+    n = 0;
     char term[1024];
     for (size_t i = 0; i < nm->n; i++) {
         int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, nm->files[i]);
@@ -449,7 +467,9 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
     if (!rc && nm.n) {
         /* a query that names documents: their passages first, ranked by its other
          * words (in document order when it has none), then everyone's by it all */
-        xsh_query *named = named_files(&nm);
+        xsh_query *named = named_files(e, &nm);
+        if (!named)
+            named = xsh_query_match_nothing();   /* the named pass then lists nothing */
         for (size_t i = 0; i < nm.n; i++)
             pg.named_passages += (size_t)json_integer_value(json_object_get(qry_file_shared(e, nm.files[i]), "passages"));
         size_t required = 0;

@@ -68,8 +68,12 @@ qry_engine *srv_engines_get(srv_engines *p, qry_err *err)
         qry_engine_reset(slot->e);
         slot->hup_seen = hups;
     }
-    if (!slot->e && qry_engine_open(p->cfg->db_path, p->cfg->dict, p->cfg->syn, &slot->e, err) != 0)
-        slot->e = NULL;
+    if (!slot->e) {
+        if (qry_engine_open(p->cfg->db_path, p->cfg->dict, p->cfg->syn, &slot->e, err) != 0)
+            slot->e = NULL;
+        else
+            qry_engine_serving(slot->e);          /* many searches: dense lists pay */
+    }
     return slot->e;
 }
 

@@ -2,6 +2,8 @@
 // Every extern "C" body runs inside guarded(), which turns each Xapian exception
 // into a status code and a message, so nothing is thrown across the C boundary.
 #include "xsh.h"
+#include "dense.h"
+#include "ranges.h"
 
 #include <xapian.h>
 
@@ -37,6 +39,8 @@ struct xsh_db {
     std::vector<Xapian::Database> shards;
     bool sharded = false;
     bool broken = false;                            // a shard stopped answering: reopen all
+    dense::Cache dense;                             // its commonest terms' lists (one local index)
+    bool keep_dense = false;                        // searches use them (xsh_db_keep_dense)
 };
 
 namespace {
@@ -269,6 +273,7 @@ struct xsh_doc {
 
 struct xsh_query {
     Xapian::Query q;
+    std::shared_ptr<const dense::Recipe> r;      /* how q was built (null: as q stands) */
 };
 
 namespace {
@@ -516,9 +521,32 @@ class StreamCountSpy : public Xapian::MatchSpy {
 template <typename F> xsh_query *make_query(F f)
 {
     xsh_query *q = nullptr;
-    guarded(nullptr, [&] { q = new xsh_query{f()}; });
+    guarded(nullptr, [&] { q = new xsh_query{f(), nullptr}; });
     return q;
 }
+
+/* A query with the recipe f gives beside it (f returns both). */
+template <typename F> xsh_query *make_recipe_query(F f)
+{
+    xsh_query *q = nullptr;
+    guarded(nullptr, [&] {
+        auto made = f();
+        q = new xsh_query{made.first, made.second};
+    });
+    return q;
+}
+
+/* q's recipe: its own, or q kept as it stands. */
+std::shared_ptr<const dense::Recipe> recipe_of(const xsh_query *q)
+{
+    if (q->r)
+        return q->r;
+    auto r = std::make_shared<dense::Recipe>();
+    r->fixed = q->q;
+    return r;
+}
+
+typedef std::pair<Xapian::Query, std::shared_ptr<const dense::Recipe>> Made;
 
 } // namespace
 
@@ -991,7 +1019,14 @@ int xsh_db_get_data(xsh_db *db, unsigned docid, char **data, size_t *len, xsh_er
 
 xsh_query *xsh_query_term(const char *term, size_t len, unsigned wqf, unsigned pos)
 {
-    return make_query([&] { return Xapian::Query(std::string(term, len), wqf ? wqf : 1, pos); });
+    return make_recipe_query([&] {
+        auto r = std::make_shared<dense::Recipe>();
+        r->kind = dense::Recipe::TERM;
+        r->term.assign(term, len);
+        r->wqf = wqf ? wqf : 1;
+        r->pos = pos;
+        return Made(Xapian::Query(r->term, r->wqf, r->pos), r);
+    });
 }
 
 static thread_local xsh_db *expand_in;            /* xsh_query_expand_in's database */
@@ -1028,19 +1063,31 @@ xsh_query *xsh_query_match_nothing(void)
 
 xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsigned window)
 {
-    return make_query([&] {
+    return make_recipe_query([&] {
+        auto r = std::make_shared<dense::Recipe>();
+        r->kind = dense::Recipe::COMBINE;
+        r->op = to_xapian(op);
+        r->window = window;
         std::vector<Xapian::Query> v;
         v.reserve(n);
         for (size_t i = 0; i < n; i++)
-            if (subs[i])
+            if (subs[i]) {
                 v.push_back(subs[i]->q);
-        return Xapian::Query(to_xapian(op), v.begin(), v.end(), window);
+                r->subs.push_back(recipe_of(subs[i]));
+            }
+        return Made(Xapian::Query(r->op, v.begin(), v.end(), window), r);
     });
 }
 
 xsh_query *xsh_query_scale(const xsh_query *q, double factor)
 {
-    return make_query([&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor); });
+    return make_recipe_query([&] {
+        auto r = std::make_shared<dense::Recipe>();
+        r->kind = dense::Recipe::SCALE;
+        r->factor = factor;
+        r->subs.push_back(recipe_of(q));
+        return Made(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), r);
+    });
 }
 
 namespace {
@@ -1065,8 +1112,8 @@ Xapian::doccount rarity(const Xapian::Database &db, const Xapian::Query &q)
     }
 }
 
-/* The k of qs that are rarest in db, ties and the result in qs's order. */
-std::vector<Xapian::Query> rarest_of(const Xapian::Database &db, const std::vector<Xapian::Query> &qs, size_t k)
+/* Which k of qs are rarest in db (their indexes), ties and the result in qs's order. */
+std::vector<size_t> rarest_of(const Xapian::Database &db, const std::vector<Xapian::Query> &qs, size_t k)
 {
     std::vector<std::pair<Xapian::doccount, size_t>> by_rarity;
     for (size_t i = 0; i < qs.size(); i++)
@@ -1081,42 +1128,115 @@ std::vector<Xapian::Query> rarest_of(const Xapian::Database &db, const std::vect
               [](const std::pair<Xapian::doccount, size_t> &a, const std::pair<Xapian::doccount, size_t> &b) {
                   return a.second < b.second;
               });
-    std::vector<Xapian::Query> chosen;
+    std::vector<size_t> chosen;
     for (const auto &r : by_rarity)
-        chosen.push_back(qs[r.second]);
+        chosen.push_back(r.second);
     return chosen;
+}
+
+/* Whether each of qs has the kind its recipe says (a term: that term), one level down. */
+bool same_shape(const std::vector<Xapian::Query> &qs, const std::vector<std::shared_ptr<const dense::Recipe>> &recipes)
+{
+    for (size_t i = 0; i < qs.size(); i++) {
+        const dense::Recipe &r = *recipes[i];
+        const Xapian::Query &q = qs[i];
+        switch (r.kind) {
+        case dense::Recipe::TERM:
+            if (q.get_type() != Xapian::Query::LEAF_TERM || q.get_terms_begin() == q.get_terms_end() ||
+                *q.get_terms_begin() != r.term)
+                return false;
+            break;
+        case dense::Recipe::COMBINE:
+            if (q.get_type() != r.op || q.get_num_subqueries() != r.subs.size())
+                return false;
+            break;
+        case dense::Recipe::SCALE:
+            if (q.get_type() != Xapian::Query::OP_SCALE_WEIGHT)
+                return false;
+            break;
+        case dense::Recipe::FIXED:
+            break;
+        }
+    }
+    return true;
+}
+
+/* The OR (or AND) of the chosen of qs, with its recipe from theirs (none given:
+ * the result kept as it stands). */
+Made chosen_of(Xapian::Query::op op, const std::vector<Xapian::Query> &qs,
+               const std::vector<std::shared_ptr<const dense::Recipe>> &recipes, const std::vector<size_t> &chosen)
+{
+    std::vector<Xapian::Query> v;
+    auto r = std::make_shared<dense::Recipe>();
+    r->kind = dense::Recipe::COMBINE;
+    r->op = op;
+    for (size_t i : chosen) {
+        v.push_back(qs[i]);
+        if (!recipes.empty())
+            r->subs.push_back(recipes[i]);
+    }
+    Xapian::Query q(op, v.begin(), v.end());
+    if (recipes.empty()) {
+        r->kind = dense::Recipe::FIXED;
+        r->fixed = q;
+    }
+    return Made(q, r);
 }
 } // namespace
 
 xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t k)
 {
-    return make_query([&] {
+    return make_recipe_query([&] {
         std::vector<Xapian::Query> qs;
+        std::vector<std::shared_ptr<const dense::Recipe>> recipes;
         for (size_t i = 0; i < n; i++)
-            if (subs[i])
+            if (subs[i]) {
                 qs.push_back(subs[i]->q);
-        std::vector<Xapian::Query> chosen = rarest_of(*db->db, qs, k);
-        return Xapian::Query(Xapian::Query::OP_OR, chosen.begin(), chosen.end());
+                recipes.push_back(recipe_of(subs[i]));
+            }
+        return chosen_of(Xapian::Query::OP_OR, qs, recipes, rarest_of(*db->db, qs, k));
     });
 }
 
 xsh_query *xsh_query_rarest_and(xsh_db *db, const xsh_query *q, size_t k)
 {
-    return make_query([&] {
+    return make_recipe_query([&] {
         const size_t n = q->q.get_num_subqueries();
         if (q->q.get_type() != Xapian::Query::OP_AND || n <= k || k == 0)
-            return q->q;
+            return Made(q->q, q->r);
         std::vector<Xapian::Query> parts;
         for (size_t i = 0; i < n; i++)
             parts.push_back(q->q.get_subquery(i));
-        std::vector<Xapian::Query> chosen = rarest_of(*db->db, parts, k);
-        return Xapian::Query(Xapian::Query::OP_AND, chosen.begin(), chosen.end());
+        /* the recipe's parts are Xapian's when they are as many (else the result
+         * stands as it is) */
+        std::vector<std::shared_ptr<const dense::Recipe>> recipes;
+        if (q->r && q->r->kind == dense::Recipe::COMBINE && q->r->op == Xapian::Query::OP_AND &&
+            q->r->subs.size() == n && same_shape(parts, q->r->subs))
+            recipes = q->r->subs;
+        return chosen_of(Xapian::Query::OP_AND, parts, recipes, rarest_of(*db->db, parts, k));
     });
 }
 
 xsh_query *xsh_query_copy(const xsh_query *q)
 {
-    return make_query([&] { return q->q; });
+    return make_recipe_query([&] { return Made(q->q, q->r); });
+}
+
+void xsh_db_keep_dense(xsh_db *db, int on)
+{
+    if (db)
+        db->keep_dense = on != 0;
+}
+
+xsh_query *xsh_query_docid_ranges(const unsigned *first, const unsigned *count, size_t n)
+{
+    return make_query([&] {
+        std::vector<std::pair<Xapian::docid, Xapian::doccount>> r;
+        r.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            r.emplace_back(first[i], count[i]);
+        return ranges::docid_ranges(std::move(r));
+    });
 }
 
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi)
@@ -1245,12 +1365,14 @@ struct Ranked {
 
 /* The hit at it, with the query terms it matched when asked for, and its document
  * when fetched already. */
-Ranked ranked_hit(Xapian::Enquire &enq, const Xapian::MSetIterator &it, const xsh_search_opts &o,
+/* The hit at it; terms_of: an enquire over the query as built (its terms all
+ * Xapian's), for the terms the hit matched. */
+Ranked ranked_hit(const Xapian::Enquire &terms_of, const Xapian::MSetIterator &it, const xsh_search_opts &o,
                   const Xapian::Document &doc, bool fetched)
 {
     Ranked h{*it, it.get_weight(), {}, doc, fetched};
     if (o.matching_terms)
-        h.terms.assign(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+        h.terms.assign(terms_of.get_matching_terms_begin(*it), terms_of.get_matching_terms_end(*it));
     return h;
 }
 
@@ -1273,7 +1395,8 @@ typedef std::map<Xapian::docid, std::pair<bool, Xapian::Document>> Checked;
  * whole match, verified the documents that passed; r's totals are the candidates
  * estimated in that share (r->lower: the verified ones, collapsed). */
 
-bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xsh_search_opts &o, size_t batch,
+bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Enquire &terms_of, const Xapian::Database &db,
+                      const xsh_search_opts &o, size_t batch,
                       CDecider &decider, std::vector<Ranked> &page, double *share, bool *ran_out,
                       std::vector<Xapian::Document> &verified, Checked &checked, xsh_result *r)
 {
@@ -1338,7 +1461,7 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Database &db, const xs
             && ++per_key[docs[i].get_value(static_cast<Xapian::valueno>(o.collapse_slot))] > std::max(o.collapse_max, 1u))
             continue;
         if (k >= o.offset && k < want)
-            page.push_back(ranked_hit(enq, it, o, docs[i], decider.by_document()));
+            page.push_back(ranked_hit(terms_of, it, o, docs[i], decider.by_document()));
         k++;
     }
     const double collapsed = kept ? static_cast<double>(k) / static_cast<double>(kept) : 1;   /* per_doc */
@@ -1403,8 +1526,21 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         /* a shard set's decider runs here, on the ranked candidates (Xapian's remote
          * match takes none), and collapses after it */
         const bool client = db->sharded && o->decider;
-        Xapian::Enquire enq(*db->db);
-        enq.set_query(q->q);
+        /* one index: its dense terms from memory (dense.h); the terms a hit matched
+         * from the query as built */
+        bool dense_used = false;
+        const dense::Bm25 bm25 = o->k1 > 0 || o->b > 0 ? dense::Bm25{o->k1, o->k3, o->b, o->min_normlen}
+                                                       : dense::Bm25{1, 1, 0.5, 0.5};   /* Xapian's defaults */
+        Xapian::Query query;
+        if (!db->sharded && db->keep_dense && q->r)
+            query = dense::realise(*q->r, *db->db, db->dense, bm25, !o->unranked, &dense_used);
+        if (!dense_used)
+            query = q->q;
+        Xapian::Enquire enq(*db->db), built(*db->db);
+        enq.set_query(query);
+        if (dense_used)
+            built.set_query(q->q);
+        const Xapian::Enquire &terms_of = dense_used ? built : enq;
         if (o->unranked) {
             enq.set_weighting_scheme(Xapian::BoolWeight());
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
@@ -1444,7 +1580,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             size_t batch = client && o->verify_all ? static_cast<size_t>(db->db->get_doccount()) + 1
                                                    : std::max<size_t>(2 * (o->offset + o->limit),
                                                                       client ? FIRST_FETCHED : FIRST_BATCH);
-            while (!(ranked = rank_then_verify(enq, *db->db, *o, batch, *decider, page, &share, &ran_out, verified,
+            while (!(ranked = rank_then_verify(enq, terms_of, *db->db, *o, batch, *decider, page, &share, &ran_out, verified,
                                                checked, r))
                    && client) {
                 if (batch >= LAST_BATCH && !o->verify_all) {
@@ -1471,7 +1607,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
             if (fetch)
                 mset.fetch();                        /* the page's documents in one round */
             for (auto it = mset.begin(); it != mset.end(); ++it)
-                page.push_back(ranked_hit(enq, it, *o, fetch ? it.get_document() : Xapian::Document(), fetch));
+                page.push_back(ranked_hit(terms_of, it, *o, fetch ? it.get_document() : Xapian::Document(), fetch));
         }
         if (large && ran_out) {                  /* every candidate verified: exact */
             r->estimated = r->upper = r->lower;
@@ -1479,7 +1615,7 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
                 for (auto *spy : counters)
                     (*spy)(doc, 0);
         } else if (large && !counters.empty()) {  /* a counted tier */
-            count_sample(*db->db, q->q, *o, counters, decider != nullptr, ranked || o->limit > 0 ? share : -1,
+            count_sample(*db->db, query, *o, counters, decider != nullptr, ranked || o->limit > 0 ? share : -1,
                          db->sharded, r);
         }
         if (o->deadline_ns && monotonic_ns() > o->deadline_ns)

@@ -159,6 +159,13 @@ xsh_query *xsh_query_rarest_and(xsh_db *db, const xsh_query *q, size_t k);
 xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
+/* Whether searches on db serve its commonest terms' posting lists from memory
+ * (read whole on first use, kept per revision; a local index only). Off at open. */
+void xsh_db_keep_dense(xsh_db *db, int on);
+
+/* The passages with docids in [first[i], first[i] + count[i]) for each i: whole
+ * files of one local index (weightless, a filter; NULL when out of memory). */
+xsh_query *xsh_query_docid_ranges(const unsigned *first, const unsigned *count, size_t n);
 int  xsh_query_is_empty(const xsh_query *q);
 /* The distinct terms the query names (a wildcard, or a prefix spelled out by
  * xsh_query_expand_in, counts once). */

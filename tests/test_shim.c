@@ -180,6 +180,69 @@ Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_d
     xsh_db_close(db);
 }
 
+/* The docids a search finds, in docid order (unranked), into seen; their count. */
+static size_t docids_of(xsh_db *db, xsh_query *q, unsigned *seen, size_t cap)
+{
+    xsh_search_opts o;
+    xsh_search_opts_init(&o);
+    o.limit = cap;
+    o.unranked = 1;
+    xsh_result *r;
+    xsh_err err;
+    cr_assert_eq(xsh_search(db, q, &o, &r, &err), 0, "%s", err.msg);
+    size_t n = r->nhits;
+    for (size_t i = 0; i < n; i++)
+        seen[i] = r->hits[i].docid;
+    xsh_result_free(r);
+    return n;
+}
+
+/* Whole files' passages by docid range: overlapping and unsorted ranges, ones past
+ * the index's last docid, alone, under AND (skipping) and AND_NOT. */
+Test(shim, docid_ranges_filter_whole_files, .init = make_dir, .fini = remove_dir)
+{
+    xsh_db *db;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(dir, XSH_WRITE, &db, &err), 0, "%s", err.msg);
+    static const char *every[] = {"词"}, *third[] = {"词", "稀"};
+    for (int i = 1; i <= 40; i++)
+        add_passage(db, "/r/x.txt", i % 3 == 0 ? third : every, i % 3 == 0 ? 2 : 1, "{}");
+    cr_assert_eq(xsh_db_commit(db, &err), 0);
+    const unsigned first[] = {38, 6, 5, 20}, count[] = {10, 4, 3, 1};   /* 5-9, 20, 38-40 */
+    unsigned seen[64];
+    xsh_query *ranges = xsh_query_docid_ranges(first, count, 4);
+    cr_assert_not_null(ranges);
+    size_t n = docids_of(db, ranges, seen, 64);
+    const unsigned all[] = {5, 6, 7, 8, 9, 20, 38, 39, 40};
+    cr_assert_eq(n, 9);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(seen[i], all[i], "at %zu", i);
+    xsh_query *rare = xsh_query_term("稀", strlen("稀"), 1, 0), *word = xsh_query_term("词", strlen("词"), 1, 0);
+    xsh_query *pair[2] = {rare, ranges};
+    xsh_query *both = xsh_query_combine(XSH_OP_FILTER, pair, 2, 0);
+    n = docids_of(db, both, seen, 64);
+    const unsigned rare_in[] = {6, 9, 39};
+    cr_assert_eq(n, 3);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(seen[i], rare_in[i], "at %zu", i);
+    pair[0] = word;
+    xsh_query *outside = xsh_query_combine(XSH_OP_AND_NOT, pair, 2, 0);
+    n = docids_of(db, outside, seen, 64);
+    cr_expect_eq(n, 31);
+    for (size_t i = 0; i < n; i++)
+        cr_expect(!(seen[i] >= 5 && seen[i] <= 9) && seen[i] != 20 && seen[i] < 38, "%u is in a range", seen[i]);
+    const unsigned none_first[] = {0, 50}, none_count[] = {3, 2};       /* no docid 0, none past 40 */
+    xsh_query *empty = xsh_query_docid_ranges(none_first, none_count, 2);
+    cr_expect_eq(docids_of(db, empty, seen, 64), 0);
+    xsh_query_free(empty);
+    xsh_query_free(outside);
+    xsh_query_free(both);
+    xsh_query_free(word);
+    xsh_query_free(rare);
+    xsh_query_free(ranges);
+    xsh_db_close(db);
+}
+
 Test(shim, delete_by_term_and_metadata, .init = make_dir, .fini = remove_dir)
 {
     xsh_db *db = sample_index();

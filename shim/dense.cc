@@ -1,0 +1,235 @@
+// dense.cc — dense posting lists in memory and the posting source that serves them
+// (dense.h).
+#include "dense.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+namespace dense {
+
+Cache::Cache() : min_postings(MIN_POSTINGS)
+{
+    const char *v = std::getenv("WENSOU_DENSE_POSTINGS");
+    char *end = nullptr;
+    unsigned long n = v && *v ? std::strtoul(v, &end, 10) : 0;
+    if (v && *v && end && !*end)
+        min_postings = n > UINT32_MAX ? UINT32_MAX : static_cast<Xapian::doccount>(n);
+}
+
+void Cache::sync(const Xapian::Database &db)
+{
+    const std::string rev = db.get_uuid() + ":" + std::to_string(db.get_revision());
+    if (rev == revision)
+        return;
+    known.clear();
+    postings = 0;
+    revision = rev;
+}
+
+std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::string &term)
+{
+    auto it = known.find(term);
+    if (it != known.end())
+        return it->second;
+    if (known.size() >= MAX_TERMS) {                 /* forget the verdicts, keep nothing stale */
+        known.clear();
+        postings = 0;
+    }
+    const Xapian::doccount tf = db.get_termfreq(term);
+    if (tf < min_postings || postings + tf > MAX_POSTINGS) {
+        known.emplace(term, nullptr);
+        return nullptr;
+    }
+    auto list = std::make_shared<List>();
+    list->ids.reserve(tf);
+    list->wdfs.reserve(tf);
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+        list->ids.push_back(*p);
+        const Xapian::termcount wdf = p.get_wdf();
+        list->wdfs.push_back(wdf);
+        list->wdf_max = std::max(list->wdf_max, wdf);
+    }
+    postings += list->ids.size();
+    known.emplace(term, list);
+    return list;
+}
+
+namespace {
+
+/* The term's postings from its list, each weighing what BM25Weight gives the term
+ * (Xapian 1.4's formula, b = 0 or not: the document's length when b is not 0). */
+class Source : public Xapian::PostingSource {
+  public:
+    Source(std::shared_ptr<const List> list, double termweight, const Bm25 &p, bool weighted)
+        : list(std::move(list)), termweight(termweight), p(p), weighted(weighted)
+    {
+    }
+
+    Xapian::PostingSource *clone() const override { return new Source(list, termweight, p, weighted); }
+
+    void init(const Xapian::Database &db) override
+    {
+        this->db = db;
+        at = 0;
+        started = false;
+        avg_len = db.get_avlength();
+        len_factor = p.b == 0 || p.k1 == 0 || avg_len == 0 ? 0 : 1 / avg_len;
+        set_maxweight(weighted ? sumpart(list->wdf_max, len_factor ? db.get_doclength_lower_bound() : 0) : 0);
+    }
+
+    Xapian::doccount get_termfreq_min() const override { return list->ids.size(); }
+    Xapian::doccount get_termfreq_est() const override { return list->ids.size(); }
+    Xapian::doccount get_termfreq_max() const override { return list->ids.size(); }
+
+    void next(double) override
+    {
+        if (started)
+            at++;
+        started = true;
+    }
+
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (!started) {
+            started = true;
+            at = 0;
+        }
+        const auto &ids = list->ids;
+        if (at >= ids.size() || ids[at] >= did)
+            return;
+        size_t step = 1, lo = at;        /* gallop, then a binary search */
+        while (lo + step < ids.size() && ids[lo + step] < did) {
+            lo += step;
+            step *= 2;
+        }
+        at = std::lower_bound(ids.begin() + static_cast<long>(lo), ids.begin() + static_cast<long>(std::min(lo + step, ids.size())), did) - ids.begin();
+    }
+
+    bool check(Xapian::docid did, double min_wt) override
+    {
+        skip_to(did, min_wt);
+        return true;
+    }
+
+    bool at_end() const override { return started && at >= list->ids.size(); }
+    Xapian::docid get_docid() const override { return list->ids[at]; }
+
+    double get_weight() const override
+    {
+        if (!weighted)
+            return 0;
+        return sumpart(list->wdfs[at], len_factor ? db.get_doclength(list->ids[at]) : 0);
+    }
+
+    std::string get_description() const override { return "dense::Source"; }
+
+  private:
+    double sumpart(Xapian::termcount wdf, Xapian::termcount len) const
+    {
+        const double normlen = std::max(len * len_factor, p.min_normlen);
+        const double wdf_double = wdf;
+        const double denom = p.k1 * (normlen * p.b + (1 - p.b)) + wdf_double;
+        return termweight * (wdf_double * (p.k1 + 1) / denom);
+    }
+
+    std::shared_ptr<const List> list;
+    double termweight;
+    Bm25 p;
+    bool weighted;
+    Xapian::Database db;
+    size_t at = 0;
+    bool started = false;
+    double avg_len = 0, len_factor = 0;
+};
+
+} // namespace
+
+namespace {
+
+/* A query that matches the term's passages through its list: BM25Weight::init's
+ * term weight (no relevance set, wqf 1), the rest per posting in Source. */
+Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted)
+{
+    const double n = db.get_doccount(), tf = static_cast<double>(list->ids.size());   /* the term's every posting */
+    double tw = (n - tf + 0.5) / (tf + 0.5);
+    if (tw < 2)
+        tw = tw * 0.5 + 1;
+    double termweight = std::log(tw);
+    if (p.k3 != 0)
+        termweight *= (p.k3 + 1) * 1.0 / (p.k3 + 1.0);
+    return Xapian::Query((new Source(std::move(list), termweight, p, weighted))->release());
+}
+
+/* Operators whose subqueries must be Xapian's own terms: positions (a posting
+ * source has none: Xapian would match nothing) or wdf summed across them. */
+bool needs_terms(Xapian::Query::op op)
+{
+    return op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR || op == Xapian::Query::OP_SYNONYM ||
+           op == Xapian::Query::OP_ELITE_SET;
+}
+
+Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
+                    bool terms_only, bool *used)
+{
+    switch (r.kind) {
+    case Recipe::TERM:
+        if (!terms_only && r.wqf == 1 && r.pos == 0) {
+            auto list = cache.get(db, r.term);
+            if (list) {
+                *used = true;
+                return source_query(db, std::move(list), p, weighted);
+            }
+        }
+        return Xapian::Query(r.term, r.wqf, r.pos);
+    case Recipe::COMBINE: {
+        std::vector<Xapian::Query> v;
+        v.reserve(r.subs.size());
+        for (const auto &s : r.subs)
+            v.push_back(build(*s, db, cache, p, weighted, terms_only || needs_terms(r.op), used));
+        return Xapian::Query(r.op, v.begin(), v.end(), r.window);
+    }
+    case Recipe::SCALE:
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, build(*r.subs[0], db, cache, p, weighted, terms_only, used),
+                             r.factor);
+    case Recipe::FIXED:
+        break;
+    }
+    return r.fixed;
+}
+
+/* Whether the recipe has a dense term where build would serve it from memory. */
+bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool terms_only)
+{
+    switch (r.kind) {
+    case Recipe::TERM:
+        return !terms_only && r.wqf == 1 && r.pos == 0 && cache.get(db, r.term) != nullptr;
+    case Recipe::COMBINE:
+        for (const auto &s : r.subs)
+            if (any_dense(*s, db, cache, terms_only || needs_terms(r.op)))
+                return true;
+        return false;
+    case Recipe::SCALE:
+        return any_dense(*r.subs[0], db, cache, terms_only);
+    case Recipe::FIXED:
+        break;
+    }
+    return false;
+}
+
+} // namespace
+
+Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
+                      bool *used)
+{
+    *used = false;
+    if (!cache.on())
+        return Xapian::Query();
+    cache.sync(db);
+    if (!any_dense(r, db, cache, false))
+        return Xapian::Query();
+    return build(r, db, cache, p, weighted, false, used);
+}
+
+} // namespace dense

@@ -1,0 +1,82 @@
+// dense.h — the posting lists of an index's commonest terms, decoded once per
+// revision and held in memory, served to the matcher as posting sources that
+// weigh as BM25 weighs the term (b = 0: the weight is the wdf's alone). A dense
+// list costs the matcher a binary search per skip where Xapian's own list
+// decodes each posting up to the target. Internal to the shim.
+#ifndef WENSOU_SHIM_DENSE_H
+#define WENSOU_SHIM_DENSE_H
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace dense {
+
+/* One term's postings, in docid order. */
+struct List {
+    std::vector<Xapian::docid> ids;
+    std::vector<Xapian::termcount> wdfs;
+    Xapian::termcount wdf_max = 0;
+};
+
+/* BM25's parameters (those xsh_search_opts carries). */
+struct Bm25 {
+    double k1, k3, b, min_normlen;
+};
+
+/* The dense lists of one revision of one local index (one thread's, as its
+ * handle is): a term is dense when at least min_postings passages hold it
+ * (WENSOU_DENSE_POSTINGS, default MIN_POSTINGS; 0: none is); lists are read on
+ * first use, up to MAX_POSTINGS postings in all (past that, terms stay Xapian's),
+ * and the verdicts on up to MAX_TERMS terms are kept. */
+class Cache {
+  public:
+    static const Xapian::doccount MIN_POSTINGS = 2000;    /* measured: x100 and x1000 searches, 1000 to 20000 */
+    static const size_t MAX_POSTINGS = 64u << 20;
+    static const size_t MAX_TERMS = 1u << 16;
+
+    Cache();
+
+    /* Whether any term can be dense (WENSOU_DENSE_POSTINGS is not 0). */
+    bool on() const { return min_postings != 0; }
+
+    /* Empties the cache when db is at another revision than the one it holds. */
+    void sync(const Xapian::Database &db);
+
+    /* The term's list when it is dense in db (read now if need be), else null. */
+    std::shared_ptr<const List> get(const Xapian::Database &db, const std::string &term);
+
+  private:
+    Xapian::doccount min_postings;
+    std::string revision;                                    // of the lists held
+    std::unordered_map<std::string, std::shared_ptr<const List>> known;   // null: not dense
+    size_t postings = 0;
+};
+
+/* How a query was built, kept beside it so that a search can build it again with
+ * its dense terms served from memory: a term, an operator over recipes, a weight
+ * scale, or a query kept as it is (a prefix, a value range, ...). */
+struct Recipe {
+    enum Kind { FIXED, TERM, COMBINE, SCALE } kind = FIXED;
+    Xapian::Query fixed;                                 /* FIXED */
+    std::string term;                                    /* TERM */
+    Xapian::termcount wqf = 1, pos = 0;
+    Xapian::Query::op op = Xapian::Query::OP_OR;         /* COMBINE */
+    Xapian::termcount window = 0;
+    double factor = 1;                                   /* SCALE */
+    std::vector<std::shared_ptr<const Recipe>> subs;     /* COMBINE, SCALE */
+};
+
+/* The recipe's query over db, each dense term (weighed once: wqf 1; outside
+ * positional operators, which need Xapian's positions) through its list from
+ * cache, weighed with p when weighted, else 0; *used: whether any was. When none
+ * would be, an empty query (*used false: search the query as built). */
+Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
+                      bool *used);
+
+} // namespace dense
+
+#endif

@@ -1,0 +1,111 @@
+// ranges.cc — the docid ranges' posting source (ranges.h).
+#include "ranges.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+namespace ranges {
+
+namespace {
+
+typedef std::vector<std::pair<Xapian::docid, Xapian::docid>> Spans;   /* [from, to], sorted, apart */
+
+class Source : public Xapian::PostingSource {
+  public:
+    Source(std::shared_ptr<const Spans> spans, Xapian::doccount total) : spans(std::move(spans)), total(total) {}
+
+    Xapian::PostingSource *clone() const override { return new Source(spans, total); }
+
+    void init(const Xapian::Database &db) override
+    {
+        span = 0;
+        did = 0;
+        last = db.get_lastdocid();               /* no docid past the index's */
+    }
+
+    Xapian::doccount get_termfreq_min() const override { return total; }
+    Xapian::doccount get_termfreq_est() const override { return total; }
+    Xapian::doccount get_termfreq_max() const override { return total; }
+
+    void next(double) override
+    {
+        if (did == 0) {                            /* spans are never empty (docid_ranges) */
+            did = (*spans)[0].first;
+            return;
+        }
+        if (did < (*spans)[span].second) {
+            did++;
+            return;
+        }
+        if (++span < spans->size())
+            did = (*spans)[span].first;
+    }
+
+    void skip_to(Xapian::docid target, double) override
+    {
+        if (did == 0)
+            next(0);
+        if (at_end() || target <= did)
+            return;
+        if (target > (*spans)[span].second)       /* the first span ending at or after target */
+            span = std::lower_bound(spans->begin() + static_cast<long>(span), spans->end(), target,
+                                    [](const std::pair<Xapian::docid, Xapian::docid> &s, Xapian::docid t) {
+                                        return s.second < t;
+                                    }) -
+                   spans->begin();
+        if (span < spans->size())
+            did = std::max(target, (*spans)[span].first);
+    }
+
+    bool at_end() const override { return did != 0 && (span >= spans->size() || did > last); }
+    Xapian::docid get_docid() const override { return did; }
+    double get_weight() const override { return 0; }
+    /* "docid ranges 1-35 80-96 … (3 spans, 70 passages)": the first few spans */
+    std::string get_description() const override
+    {
+        std::string d = "docid ranges";
+        for (size_t i = 0; i < spans->size() && i < 4; i++)
+            d += " " + std::to_string((*spans)[i].first) + "-" + std::to_string((*spans)[i].second);
+        if (spans->size() > 4)
+            d += " …";
+        return d + " (" + std::to_string(spans->size()) + " spans, " + std::to_string(total) + " passages)";
+    }
+
+  private:
+    std::shared_ptr<const Spans> spans;
+    Xapian::doccount total;
+    size_t span = 0;
+    Xapian::docid did = 0;    /* 0: not started */
+    Xapian::docid last = 0;
+};
+
+} // namespace
+
+Xapian::Query docid_ranges(std::vector<std::pair<Xapian::docid, Xapian::doccount>> r)
+{
+    std::sort(r.begin(), r.end());
+    auto spans = std::make_shared<Spans>();
+    Xapian::doccount total = 0;
+    for (const auto &one : r) {
+        if (one.first == 0 || one.second == 0)
+            continue;
+        const Xapian::docid last = one.first + (one.second - 1);
+        if (last < one.first)
+            continue;                               /* past the docids there are */
+        if (!spans->empty() && one.first <= spans->back().second + 1) {
+            if (last > spans->back().second) {
+                total += last - spans->back().second;
+                spans->back().second = last;
+            }
+            continue;
+        }
+        spans->emplace_back(one.first, last);
+        total += one.second;
+    }
+    if (spans->empty())
+        return Xapian::Query::MatchNothing;
+    return Xapian::Query((new Source(std::move(spans), total))->release());
+}
+
+} // namespace ranges
