@@ -4,7 +4,9 @@
 # interleaved, on the corpus and on the corpus repeated REPEAT times, ROUNDS rounds
 # each, with min / median / max of each figure over the rounds, HTTP's share of
 # NDJSON's median requests/s, and the load average; the daemon's RSS before and after;
-# and the same queries as separate `wensou search` processes, one at a time.
+# and the same queries as separate `wensou search` processes, one at a time; on the
+# repeated corpus, a fresh daemon each round with its dense posting lists in memory and
+# one without (WENSOU_DENSE_POSTINGS=0), alternating, each warmed by a pass of the queries.
 # usage: bench/serve.sh [BUILD_DIR] [REPEAT] [SECONDS] [ROUNDS]   (from the repo root)
 set -euo pipefail
 build=${1:-build}
@@ -30,24 +32,59 @@ summary() {
        function stats(s,   a, k) { k = sorted(s, a); return sprintf("min %8.2f  median %8.2f  max %8.2f", a[1], a[int((k + 1) / 2)], a[k]) }' "$1"
 }
 
-run_load() {  # DB LABEL
+start_daemon() {  # DB [ENV...]: a daemon on DB (with ENV set), ready, warmed by one pass of the queries
+  local db=$1; shift
   port=$((20000 + RANDOM % 20000))
-  "$build/wensou" serve --db "$1" --socket "$tmp/s.sock" --http "127.0.0.1:$port" 2> "$tmp/serve.log" &
+  env "$@" "$build/wensou" serve --db "$db" --socket "$tmp/s.sock" --http "127.0.0.1:$port" 2> "$tmp/serve.log" &
   pid=$!
   for i in $(seq 50); do [ -S "$tmp/s.sock" ] && grep -q HTTP "$tmp/serve.log" && break; sleep 0.1; done
-  echo "== $2"
-  echo "   daemon RSS before: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
-  : > "$tmp/rounds.txt"
-  for r in $(seq 1 "$rounds"); do
-    for depth in 1 8; do
-      for addr in "$tmp/s.sock" "http://127.0.0.1:$port"; do
-        "$build/bench/load" "$addr" bench/queries.txt 32 "$secs" "$depth" | tee -a "$tmp/rounds.txt" | sed "s/^/   round $r  /"
-      done
+  "$build/bench/load" "$tmp/s.sock" bench/queries.txt 2 2 1 > /dev/null
+}
+
+stop_daemon() {
+  kill $pid; wait $pid || true; pid=
+}
+
+one_round() {  # ROUND OUT: the four loads (depth 1 and 8, NDJSON and HTTP) once, into OUT
+  for depth in 1 8; do
+    for addr in "$tmp/s.sock" "http://127.0.0.1:$port"; do
+      "$build/bench/load" "$addr" bench/queries.txt 32 "$secs" "$depth" | tee -a "$2" | sed "s/^/   round $1  /"
     done
   done
+}
+
+run_load() {  # DB LABEL
+  echo "== $2"
+  start_daemon "$1"
+  echo "   daemon RSS before: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
+  : > "$tmp/rounds.txt"
+  for r in $(seq 1 "$rounds"); do one_round "$r" "$tmp/rounds.txt"; done
   summary "$tmp/rounds.txt"
   echo "   daemon RSS after: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  kill $pid; wait $pid || true; pid=
+  stop_daemon
+}
+
+# run_dense DB LABEL: the daemon with its dense posting lists in memory (the default)
+# and without (WENSOU_DENSE_POSTINGS=0), a fresh daemon each round, alternating
+run_dense() {
+  echo "== $2"
+  : > "$tmp/on.txt"; : > "$tmp/off.txt"
+  for r in $(seq 1 "$rounds"); do
+    start_daemon "$1" WENSOU_DENSE_POSTINGS=0
+    echo "   lists from the index (WENSOU_DENSE_POSTINGS=0), RSS $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
+    one_round "$r" "$tmp/off.txt"
+    stop_daemon
+    start_daemon "$1"
+    echo "   dense lists in memory (default), RSS $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
+    one_round "$r" "$tmp/on.txt"
+    echo "   RSS after the round: $(grep VmRSS /proc/$pid/status | awk '{print $2}') KB"
+    stop_daemon
+  done
+  echo "   -- lists from the index (WENSOU_DENSE_POSTINGS=0)"
+  summary "$tmp/off.txt"
+  echo "   -- dense lists in memory (default)"
+  summary "$tmp/on.txt"
+  echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 "$build/wensou" index --quiet --db "$tmp/c1.db" corpus/*.txt > /dev/null
 run_load "$tmp/c1.db" "the corpus; targets: >= 10,000 req/s at 32 connections, p99 <= 5 ms"
@@ -59,4 +96,4 @@ awk -v n=$n -v ns=$((end-start)) 'BEGIN {printf "%-34s %8.0f req/s  mean %7.2f m
 source bench/copies.sh
 corpus_copies "$repeat" "$tmp/docs" r copy
 "$build/wensou" index --quiet --db "$tmp/c100.db" "$tmp/docs" > /dev/null
-run_load "$tmp/c100.db" "the corpus x $repeat; target: >= 2,000 req/s"
+run_dense "$tmp/c100.db" "the corpus x $repeat; target: >= 2,000 req/s (x100), >= 1,000 (x1000)"

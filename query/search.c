@@ -135,17 +135,19 @@ typedef struct {
 static xsh_query *named_files(qry_engine *e, const qry_naming *nm)
 {
     unsigned *first = xsh_db_sharded(e->db) ? NULL : calloc(nm->n ? nm->n : 1, 2 * sizeof *first);
-    size_t n = 0;
-    for (; first && n < nm->n; n++) {
-        json_t *info = qry_file_shared(e, nm->files[n]);
+    size_t n = 0, i = 0;
+    for (; first && i < nm->n; i++) {
+        json_t *info = qry_file_shared(e, nm->files[i]);
         json_int_t from = json_integer_value(json_object_get(info, "first"));
         json_int_t count = json_integer_value(json_object_get(info, "passages"));
+        if (count == 0 && json_is_integer(json_object_get(info, "passages")))
+            continue;                            /* a file without passages names none */
         if (from <= 0 || count <= 0 || from > UINT32_MAX || count > UINT32_MAX)
             break;                               /* a record without them: the terms */
         first[n] = (unsigned)from;
-        first[nm->n + n] = (unsigned)count;
+        first[nm->n + n++] = (unsigned)count;
     }
-    if (first && n == nm->n) {
+    if (first && i == nm->n) {
         xsh_query *q = xsh_query_docid_ranges(first, first + nm->n, n);
         free(first);
         return q;

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
+#include <mutex>
+#include <new>
 
 namespace dense {
 
@@ -18,30 +21,25 @@ Cache::Cache() : min_postings(MIN_POSTINGS)
         min_postings = n > UINT32_MAX ? UINT32_MAX : static_cast<Xapian::doccount>(n);
 }
 
-void Cache::sync(const Xapian::Database &db)
-{
-    const std::string rev = db.get_uuid() + ":" + std::to_string(db.get_revision());
-    if (rev == revision)
-        return;
-    known.clear();
-    postings = 0;
-    revision = rev;
-}
+/* The lists of every handle in this process, shared (they are immutable): one read
+ * per list and revision, however many threads search. An entry lives while a
+ * cache holds it. */
+namespace {
+std::mutex shared_lock;
+std::unordered_map<std::string, std::weak_ptr<const List>> shared_lists;   /* uuid:revision:term */
 
-std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::string &term)
+std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::string &key, const std::string &term,
+                                      Xapian::doccount tf)
 {
-    auto it = known.find(term);
-    if (it != known.end())
-        return it->second;
-    if (known.size() >= MAX_TERMS) {                 /* forget the verdicts, keep nothing stale */
-        known.clear();
-        postings = 0;
+    std::lock_guard<std::mutex> held(shared_lock);
+    auto it = shared_lists.find(key);
+    if (it != shared_lists.end()) {
+        if (auto list = it->second.lock())
+            return list;
     }
-    const Xapian::doccount tf = db.get_termfreq(term);
-    if (tf < min_postings || postings + tf > MAX_POSTINGS) {
-        known.emplace(term, nullptr);
-        return nullptr;
-    }
+    if (shared_lists.size() >= 4 * Cache::MAX_TERMS)      /* forget the expired entries */
+        for (auto e = shared_lists.begin(); e != shared_lists.end();)
+            e = e->second.expired() ? shared_lists.erase(e) : std::next(e);
     auto list = std::make_shared<List>();
     list->ids.reserve(tf);
     list->wdfs.reserve(tf);
@@ -51,8 +49,47 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
         list->wdfs.push_back(wdf);
         list->wdf_max = std::max(list->wdf_max, wdf);
     }
+    shared_lists[key] = list;
+    return list;
+}
+} // namespace
+
+void Cache::sync(const Xapian::Database &db)
+{
+    const std::string rev = db.get_uuid() + ":" + std::to_string(db.get_revision());
+    if (rev == revision)
+        return;
+    lists.clear();
+    sparse.clear();
+    postings = 0;
+    revision = rev;
+}
+
+std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::string &term)
+{
+    if (term.empty())                                 /* Xapian's match-all: no weight */
+        return nullptr;
+    auto it = lists.find(term);
+    if (it != lists.end())
+        return it->second;
+    if (sparse.count(term))
+        return nullptr;
+    if (sparse.size() >= MAX_TERMS)
+        sparse.clear();                               /* the verdicts only: one get_termfreq each */
+    const Xapian::doccount tf = db.get_termfreq(term);
+    if (tf < min_postings || postings + tf > MAX_POSTINGS) {
+        sparse.insert(term);
+        return nullptr;
+    }
+    std::shared_ptr<const List> list;
+    try {
+        list = read_list(db, revision + ":" + term, term, tf);
+    } catch (const std::bad_alloc &) {
+        sparse.insert(term);                          /* no room: Xapian's own list */
+        return nullptr;
+    }
     postings += list->ids.size();
-    known.emplace(term, list);
+    lists.emplace(term, list);
     return list;
 }
 
@@ -149,14 +186,17 @@ class Source : public Xapian::PostingSource {
 namespace {
 
 /* A query that matches the term's passages through its list: BM25Weight::init's
- * term weight (no relevance set, wqf 1), the rest per posting in Source. */
-Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted)
+ * term weight (no relevance set, wqf 1) with the scale factor folded in where
+ * Xapian folds it (so the arithmetic is Xapian's to the last bit), the rest per
+ * posting in Source. */
+Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
+                           double factor)
 {
     const double n = db.get_doccount(), tf = static_cast<double>(list->ids.size());   /* the term's every posting */
     double tw = (n - tf + 0.5) / (tf + 0.5);
     if (tw < 2)
         tw = tw * 0.5 + 1;
-    double termweight = std::log(tw);
+    double termweight = std::log(tw) * factor;
     if (p.k3 != 0)
         termweight *= (p.k3 + 1) * 1.0 / (p.k3 + 1.0);
     return Xapian::Query((new Source(std::move(list), termweight, p, weighted))->release());
@@ -170,48 +210,82 @@ bool needs_terms(Xapian::Query::op op)
            op == Xapian::Query::OP_ELITE_SET;
 }
 
-Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
-                    bool terms_only, bool *used)
+/* q scaled by factor (Xapian multiplies the scales on the way down to a leaf). */
+Xapian::Query scaled(const Xapian::Query &q, double factor)
+{
+    return factor == 1 ? q : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
+}
+
+/* The recipe's query exactly as it was built. */
+Xapian::Query plain(const Recipe &r)
 {
     switch (r.kind) {
     case Recipe::TERM:
-        if (!terms_only && r.wqf == 1 && r.pos == 0) {
-            auto list = cache.get(db, r.term);
-            if (list) {
-                *used = true;
-                return source_query(db, std::move(list), p, weighted);
-            }
-        }
         return Xapian::Query(r.term, r.wqf, r.pos);
     case Recipe::COMBINE: {
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
         for (const auto &s : r.subs)
-            v.push_back(build(*s, db, cache, p, weighted, terms_only || needs_terms(r.op), used));
+            v.push_back(plain(*s));
         return Xapian::Query(r.op, v.begin(), v.end(), r.window);
     }
     case Recipe::SCALE:
-        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, build(*r.subs[0], db, cache, p, weighted, terms_only, used),
-                             r.factor);
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, plain(*r.subs[0]), r.factor);
     case Recipe::FIXED:
         break;
     }
     return r.fixed;
 }
 
-/* Whether the recipe has a dense term where build would serve it from memory. */
-bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool terms_only)
+/* The recipe's query with its dense terms as sources, factor the product of the
+ * scales above it: pushed down to the leaves, into a source's term weight and
+ * around any other leaf, as Xapian's own postlist building passes it down; an
+ * operator that needs Xapian's terms is built as it was, scaled whole. */
+Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
+                    double factor, bool *used)
 {
     switch (r.kind) {
     case Recipe::TERM:
-        return !terms_only && r.wqf == 1 && r.pos == 0 && cache.get(db, r.term) != nullptr;
-    case Recipe::COMBINE:
+        if (r.wqf == 1 && r.pos == 0) {
+            auto list = cache.get(db, r.term);
+            if (list) {
+                *used = true;
+                return source_query(db, std::move(list), p, weighted, factor);
+            }
+        }
+        return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
+    case Recipe::COMBINE: {
+        if (needs_terms(r.op))
+            return scaled(plain(r), factor);
+        std::vector<Xapian::Query> v;
+        v.reserve(r.subs.size());
         for (const auto &s : r.subs)
-            if (any_dense(*s, db, cache, terms_only || needs_terms(r.op)))
+            v.push_back(build(*s, db, cache, p, weighted, factor, used));
+        return Xapian::Query(r.op, v.begin(), v.end(), r.window);
+    }
+    case Recipe::SCALE:
+        return build(*r.subs[0], db, cache, p, weighted, factor * r.factor, used);
+    case Recipe::FIXED:
+        break;
+    }
+    return scaled(r.fixed, factor);
+}
+
+/* Whether the recipe has a dense term where build would serve it from memory. */
+bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
+{
+    switch (r.kind) {
+    case Recipe::TERM:
+        return r.wqf == 1 && r.pos == 0 && cache.get(db, r.term) != nullptr;
+    case Recipe::COMBINE:
+        if (needs_terms(r.op))
+            return false;
+        for (const auto &s : r.subs)
+            if (any_dense(*s, db, cache))
                 return true;
         return false;
     case Recipe::SCALE:
-        return any_dense(*r.subs[0], db, cache, terms_only);
+        return any_dense(*r.subs[0], db, cache);
     case Recipe::FIXED:
         break;
     }
@@ -227,9 +301,9 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
     if (!cache.on())
         return Xapian::Query();
     cache.sync(db);
-    if (!any_dense(r, db, cache, false))
+    if (!any_dense(r, db, cache))
         return Xapian::Query();
-    return build(r, db, cache, p, weighted, false, used);
+    return build(r, db, cache, p, weighted, 1.0, used);
 }
 
 } // namespace dense

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace dense {
@@ -30,8 +31,9 @@ struct Bm25 {
 /* The dense lists of one revision of one local index (one thread's, as its
  * handle is): a term is dense when at least min_postings passages hold it
  * (WENSOU_DENSE_POSTINGS, default MIN_POSTINGS; 0: none is); lists are read on
- * first use, up to MAX_POSTINGS postings in all (past that, terms stay Xapian's),
- * and the verdicts on up to MAX_TERMS terms are kept. */
+ * first use (once per process and revision: threads share them), up to
+ * MAX_POSTINGS postings per cache (past that, terms stay Xapian's); up to
+ * MAX_TERMS verdicts "not dense" are kept. */
 class Cache {
   public:
     static const Xapian::doccount MIN_POSTINGS = 2000;    /* measured: x100 and x1000 searches, 1000 to 20000 */
@@ -51,8 +53,9 @@ class Cache {
 
   private:
     Xapian::doccount min_postings;
-    std::string revision;                                    // of the lists held
-    std::unordered_map<std::string, std::shared_ptr<const List>> known;   // null: not dense
+    std::string revision;                                    // uuid:revision of what is held
+    std::unordered_map<std::string, std::shared_ptr<const List>> lists;   // the dense terms read
+    std::unordered_set<std::string> sparse;                  // terms found not dense (or no room)
     size_t postings = 0;
 };
 

@@ -24,7 +24,7 @@ class Source : public Xapian::PostingSource {
         last = db.get_lastdocid();               /* no docid past the index's */
     }
 
-    Xapian::doccount get_termfreq_min() const override { return total; }
+    Xapian::doccount get_termfreq_min() const override { return 0; }   /* ranges may run past the index */
     Xapian::doccount get_termfreq_est() const override { return total; }
     Xapian::doccount get_termfreq_max() const override { return total; }
 

@@ -1529,10 +1529,14 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         /* one index: its dense terms from memory (dense.h); the terms a hit matched
          * from the query as built */
         bool dense_used = false;
-        const dense::Bm25 bm25 = o->k1 > 0 || o->b > 0 ? dense::Bm25{o->k1, o->k3, o->b, o->min_normlen}
-                                                       : dense::Bm25{1, 1, 0.5, 0.5};   /* Xapian's defaults */
+        /* the parameters BM25Weight weighs with (its defaults unless set; clamped as it
+         * clamps them); k2 adds a query-length term the sources would change */
+        const dense::Bm25 bm25 = o->k1 > 0 || o->b > 0
+                                     ? dense::Bm25{std::max(o->k1, 0.0), std::max(o->k3, 0.0),
+                                                   std::min(std::max(o->b, 0.0), 1.0), o->min_normlen}
+                                     : dense::Bm25{1, 1, 0.5, 0.5};
         Xapian::Query query;
-        if (!db->sharded && db->keep_dense && q->r)
+        if (!db->sharded && !db->wdb && db->keep_dense && q->r && o->k2 <= 0)   /* a writer's lists change uncommitted */
             query = dense::realise(*q->r, *db->db, db->dense, bm25, !o->unranked, &dense_used);
         if (!dense_used)
             query = q->q;
