@@ -95,6 +95,14 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
 
 namespace {
 
+/* Xapian prunes what cannot weigh more than the page's lowest weight, but a
+ * passage that can only tie it never enters the page either (ties go to the lower
+ * docid, which came first), so a source reports its bound this much below its true
+ * maximum and "more than" prunes as "at least" would (Lucene's nextUp): 柯桥 at
+ * x1000 stops after its first ten passages of the highest wdf, 3.2 ms → 0.16 ms. The
+ * margin is far above rounding noise and far below any real difference of weight. */
+const double TIE_MARGIN = 1e-9;
+
 /* The term's postings from its list, each weighing what BM25Weight gives the term
  * (Xapian 1.4's formula, b = 0 or not: the document's length when b is not 0). */
 class Source : public Xapian::PostingSource {
@@ -113,7 +121,8 @@ class Source : public Xapian::PostingSource {
         started = false;
         avg_len = db.get_avlength();
         len_factor = p.b == 0 || p.k1 == 0 || avg_len == 0 ? 0 : 1 / avg_len;
-        set_maxweight(weighted ? sumpart(list->wdf_max, len_factor ? db.get_doclength_lower_bound() : 0) : 0);
+        const double max = sumpart(list->wdf_max, len_factor ? db.get_doclength_lower_bound() : 0);
+        set_maxweight(weighted ? max * (1 - TIE_MARGIN) : 0);
     }
 
     Xapian::doccount get_termfreq_min() const override { return list->ids.size(); }
