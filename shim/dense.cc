@@ -307,7 +307,7 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
                       bool *used)
 {
     *used = false;
-    if (!cache.on())
+    if (!cache.could_hold(db))
         return Xapian::Query();
     cache.sync(db);
     if (!any_dense(r, db, cache))

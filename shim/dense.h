@@ -42,8 +42,9 @@ class Cache {
 
     Cache();
 
-    /* Whether any term can be dense (WENSOU_DENSE_POSTINGS is not 0). */
-    bool on() const { return min_postings != 0; }
+    /* Whether any term of db can be dense: WENSOU_DENSE_POSTINGS is not 0 and db
+     * has that many passages (a small index costs nothing). */
+    bool could_hold(const Xapian::Database &db) const { return min_postings != 0 && db.get_doccount() >= min_postings; }
 
     /* Empties the cache when db is at another revision than the one it holds. */
     void sync(const Xapian::Database &db);
