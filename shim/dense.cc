@@ -119,7 +119,7 @@ class Source : public Xapian::PostingSource {
         this->db = db;
         at = 0;
         started = false;
-        avg_len = db.get_avlength();
+        const double avg_len = db.get_avlength();
         len_factor = p.b == 0 || p.k1 == 0 || avg_len == 0 ? 0 : 1 / avg_len;
         const double max = sumpart(list->wdf_max, len_factor ? db.get_doclength_lower_bound() : 0);
         set_maxweight(weighted ? max * (1 - TIE_MARGIN) : 0);
@@ -153,12 +153,6 @@ class Source : public Xapian::PostingSource {
         at = std::lower_bound(ids.begin() + static_cast<long>(lo), ids.begin() + static_cast<long>(std::min(lo + step, ids.size())), did) - ids.begin();
     }
 
-    bool check(Xapian::docid did, double min_wt) override
-    {
-        skip_to(did, min_wt);
-        return true;
-    }
-
     bool at_end() const override { return started && at >= list->ids.size(); }
     Xapian::docid get_docid() const override { return list->ids[at]; }
 
@@ -187,12 +181,8 @@ class Source : public Xapian::PostingSource {
     Xapian::Database db;
     size_t at = 0;
     bool started = false;
-    double avg_len = 0, len_factor = 0;
+    double len_factor = 0;
 };
-
-} // namespace
-
-namespace {
 
 /* A query that matches the term's passages through its list: BM25Weight::init's
  * term weight (no relevance set, wqf 1) with the scale factor folded in where
@@ -211,61 +201,34 @@ Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const Lis
     return Xapian::Query((new Source(std::move(list), termweight, p, weighted))->release());
 }
 
-/* Operators whose subqueries must be Xapian's own terms: positions (a posting
- * source has none: Xapian would match nothing) or wdf summed across them. */
-bool needs_terms(Xapian::Query::op op)
-{
-    return op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR || op == Xapian::Query::OP_SYNONYM ||
-           op == Xapian::Query::OP_ELITE_SET;
-}
-
 /* q scaled by factor (Xapian multiplies the scales on the way down to a leaf). */
 Xapian::Query scaled(const Xapian::Query &q, double factor)
 {
     return factor == 1 ? q : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
 }
 
-/* The recipe's query exactly as it was built. */
-Xapian::Query plain(const Recipe &r)
+/* The term's list when the recipe is a term a source can serve (weighed once,
+ * no position), else null. */
+std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache)
 {
-    switch (r.kind) {
-    case Recipe::TERM:
-        return Xapian::Query(r.term, r.wqf, r.pos);
-    case Recipe::COMBINE: {
-        std::vector<Xapian::Query> v;
-        v.reserve(r.subs.size());
-        for (const auto &s : r.subs)
-            v.push_back(plain(*s));
-        return Xapian::Query(r.op, v.begin(), v.end(), r.window);
-    }
-    case Recipe::SCALE:
-        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, plain(*r.subs[0]), r.factor);
-    case Recipe::FIXED:
-        break;
-    }
-    return r.fixed;
+    return r.kind == Recipe::TERM && r.wqf == 1 && r.pos == 0 ? cache.get(db, r.term) : nullptr;
 }
 
 /* The recipe's query with its dense terms as sources, factor the product of the
  * scales above it: pushed down to the leaves, into a source's term weight and
- * around any other leaf, as Xapian's own postlist building passes it down; an
- * operator that needs Xapian's terms is built as it was, scaled whole. */
+ * around any other leaf (a FIXED one scaled whole), as Xapian's own postlist
+ * building passes it down. */
 Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
                     double factor, bool *used)
 {
     switch (r.kind) {
     case Recipe::TERM:
-        if (r.wqf == 1 && r.pos == 0) {
-            auto list = cache.get(db, r.term);
-            if (list) {
-                *used = true;
-                return source_query(db, std::move(list), p, weighted, factor);
-            }
+        if (auto list = servable(r, db, cache)) {
+            *used = true;
+            return source_query(db, std::move(list), p, weighted, factor);
         }
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::COMBINE: {
-        if (needs_terms(r.op))
-            return scaled(plain(r), factor);
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
         for (const auto &s : r.subs)
@@ -285,10 +248,8 @@ bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
 {
     switch (r.kind) {
     case Recipe::TERM:
-        return r.wqf == 1 && r.pos == 0 && cache.get(db, r.term) != nullptr;
+        return servable(r, db, cache) != nullptr;
     case Recipe::COMBINE:
-        if (needs_terms(r.op))
-            return false;
         for (const auto &s : r.subs)
             if (any_dense(*s, db, cache))
                 return true;
@@ -302,6 +263,12 @@ bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
 }
 
 } // namespace
+
+bool needs_terms(Xapian::Query::op op)
+{
+    return op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR || op == Xapian::Query::OP_SYNONYM ||
+           op == Xapian::Query::OP_ELITE_SET;
+}
 
 Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
                       bool *used)

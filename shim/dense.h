@@ -62,7 +62,8 @@ class Cache {
 
 /* How a query was built, kept beside it so that a search can build it again with
  * its dense terms served from memory: a term, an operator over recipes, a weight
- * scale, or a query kept as it is (a prefix, a value range, ...). */
+ * scale, or a query kept as it is (a prefix, a value range, an operator that
+ * needs_terms). */
 struct Recipe {
     enum Kind { FIXED, TERM, COMBINE, SCALE } kind = FIXED;
     Xapian::Query fixed;                                 /* FIXED */
@@ -74,8 +75,12 @@ struct Recipe {
     std::vector<std::shared_ptr<const Recipe>> subs;     /* COMBINE, SCALE */
 };
 
-/* The recipe's query over db, each dense term (weighed once: wqf 1; outside
- * positional operators, which need Xapian's positions) through its list from
+/* Operators whose subqueries must be Xapian's own terms: positions (a posting
+ * source has none: Xapian would match nothing) or wdf summed across them. Their
+ * recipes are FIXED. */
+bool needs_terms(Xapian::Query::op op);
+
+/* The recipe's query over db, each dense term (weighed once: wqf 1) through its list from
  * cache, weighed with p when weighted, else 0; *used: whether any was. When none
  * would be, an empty query (*used false: search the query as built). */
 Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,

@@ -1075,7 +1075,13 @@ xsh_query *xsh_query_combine(xsh_op op, xsh_query *const *subs, size_t n, unsign
                 v.push_back(subs[i]->q);
                 r->subs.push_back(recipe_of(subs[i]));
             }
-        return Made(Xapian::Query(r->op, v.begin(), v.end(), window), r);
+        Xapian::Query built(r->op, v.begin(), v.end(), window);
+        if (dense::needs_terms(r->op)) {             /* kept as built, whatever its terms */
+            r->kind = dense::Recipe::FIXED;
+            r->subs.clear();
+            r->fixed = built;
+        }
+        return Made(built, r);
     });
 }
 
@@ -1363,10 +1369,9 @@ struct Ranked {
     bool fetched;
 };
 
-/* The hit at it, with the query terms it matched when asked for, and its document
- * when fetched already. */
-/* The hit at it; terms_of: an enquire over the query as built (its terms all
- * Xapian's), for the terms the hit matched. */
+/* The hit at it, with the query terms it matched when asked for (from terms_of, an
+ * enquire over the query as built: its terms all Xapian's), and its document when
+ * fetched already. */
 Ranked ranked_hit(const Xapian::Enquire &terms_of, const Xapian::MSetIterator &it, const xsh_search_opts &o,
                   const Xapian::Document &doc, bool fetched)
 {
@@ -1529,14 +1534,16 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         /* one index: its dense terms from memory (dense.h); the terms a hit matched
          * from the query as built */
         bool dense_used = false;
-        /* the parameters BM25Weight weighs with (its defaults unless set; clamped as it
-         * clamps them); k2 adds a query-length term the sources would change */
-        const dense::Bm25 bm25 = o->k1 > 0 || o->b > 0
-                                     ? dense::Bm25{std::max(o->k1, 0.0), std::max(o->k3, 0.0),
-                                                   std::min(std::max(o->b, 0.0), 1.0), o->min_normlen}
-                                     : dense::Bm25{1, 1, 0.5, 0.5};
+        /* BM25's parameters, for Xapian and the sources alike: o's, clamped as
+         * BM25Weight clamps them, or its defaults when none is set; k2 adds a
+         * query-length term the sources would change */
+        const bool bm25_set = o->k1 > 0 || o->b > 0;
+        const dense::Bm25 bm25 = bm25_set ? dense::Bm25{std::max(o->k1, 0.0), std::max(o->k3, 0.0),
+                                                        std::min(std::max(o->b, 0.0), 1.0), o->min_normlen}
+                                          : dense::Bm25{1, 1, 0.5, 0.5};
+        const double k2 = bm25_set ? std::max(o->k2, 0.0) : 0;
         Xapian::Query query;
-        if (!db->sharded && !db->wdb && db->keep_dense && q->r && o->k2 <= 0)   /* a writer's lists change uncommitted */
+        if (!db->sharded && !db->wdb && db->keep_dense && q->r && k2 == 0)   /* a writer's lists change uncommitted */
             query = dense::realise(*q->r, *db->db, db->dense, bm25, !o->unranked, &dense_used);
         if (!dense_used)
             query = q->q;
@@ -1548,8 +1555,8 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         if (o->unranked) {
             enq.set_weighting_scheme(Xapian::BoolWeight());
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
-        } else if (o->k1 > 0 || o->b > 0)
-            enq.set_weighting_scheme(Xapian::BM25Weight(o->k1, o->k2, o->k3, o->b, o->min_normlen));
+        } else
+            enq.set_weighting_scheme(Xapian::BM25Weight(bm25.k1, k2, bm25.k3, bm25.b, bm25.min_normlen));
         if (o->collapse_slot >= 0 && !client)
             enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot), o->collapse_max ? o->collapse_max : 1);
         apply_deadline(enq, o->deadline_ns);

@@ -603,6 +603,18 @@ Test(query, a_query_naming_a_document_ranks_its_passages_first, .init = setup, .
     json_decref(r);
 }
 
+/* The index of folder docs at db (made now), opened. */
+static qry_engine *index_and_open(const char *docs, const char *at)
+{
+    run_result ran = run_args("", "index", "--quiet", "--db", at, docs, (char *)NULL);
+    cr_assert_eq(ran.status, 0, "%s", ran.err);
+    run_free(&ran);
+    qry_engine *e;
+    qry_err qe;
+    cr_assert_eq(qry_engine_open(at, dict, syn, &e, &qe), 0, "%s", qe.msg);
+    return e;
+}
+
 /* A report indexed twice under one title (a reprint, a copy): the title names both. */
 Test(query, a_title_two_files_share_names_both, .init = setup, .fini = teardown)
 {
@@ -614,12 +626,8 @@ Test(query, a_title_two_files_share_names_both, .init = setup, .fini = teardown)
              "cp %s/manifest.tsv %s/ && printf 'reprint.txt\t2020年柯桥区政府工作报告\t2020-01-08\t政府工作报告\n' >> %s/manifest.tsv",
              docs, WENSOU_TEST_CORPUS, docs, WENSOU_TEST_CORPUS, docs, WENSOU_TEST_CORPUS, docs, docs);
     cr_assert_eq(system(cmd), 0);
-    run_result ran = run_args("", "index", "--quiet", "--db", twodb, docs, (char *)NULL);
-    cr_assert_eq(ran.status, 0, "%s", ran.err);
-    run_free(&ran);
-    qry_engine *twice;
+    qry_engine *twice = index_and_open(docs, twodb);
     qry_err qe;
-    cr_assert_eq(qry_engine_open(twodb, dict, syn, &twice, &qe), 0, "%s", qe.msg);
     qry_request req = {"2020年柯桥区政府工作报告 就业", 20, 0, 0, 0};
     json_t *r;
     cr_assert_eq(search_json(twice, &req, &r, &qe), 0, "%s", qe.msg);
@@ -663,12 +671,8 @@ Test(query, a_title_hundreds_of_files_share_is_named_not_refused, .init = setup,
         fclose(f);
     }
     fclose(manifest);
-    run_result ran = run_args("", "index", "--quiet", "--db", manydb, docs, (char *)NULL);
-    cr_assert_eq(ran.status, 0, "%s", ran.err);
-    run_free(&ran);
-    qry_engine *many;
+    qry_engine *many = index_and_open(docs, manydb);
     qry_err qe;
-    cr_assert_eq(qry_engine_open(manydb, dict, syn, &many, &qe), 0, "%s", qe.msg);
     qry_request req = {"创新筑基行动方案", 10, 0, 0, 0};
     json_t *r;
     cr_assert_eq(search_json(many, &req, &r, &qe), 0, "%s", qe.msg);
