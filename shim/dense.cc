@@ -43,10 +43,14 @@ std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::str
     auto list = std::make_shared<List>();
     list->ids.reserve(tf);
     list->wdfs.reserve(tf);
+    list->block_max.reserve(tf / List::BLOCK + 1);
     for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-        list->ids.push_back(*p);
         const Xapian::termcount wdf = p.get_wdf();
+        if (list->ids.size() % List::BLOCK == 0)
+            list->block_max.push_back(0);
+        list->ids.push_back(*p);
         list->wdfs.push_back(wdf);
+        list->block_max.back() = std::max(list->block_max.back(), wdf);
         list->wdf_max = std::max(list->wdf_max, wdf);
     }
     shared_lists[key] = list;
@@ -121,36 +125,44 @@ class Source : public Xapian::PostingSource {
         started = false;
         const double avg_len = db.get_avlength();
         len_factor = p.b == 0 || p.k1 == 0 || avg_len == 0 ? 0 : 1 / avg_len;
-        const double max = sumpart(list->wdf_max, len_factor ? db.get_doclength_lower_bound() : 0);
+        shortest = len_factor ? db.get_doclength_lower_bound() : 0;
+        const double max = sumpart(list->wdf_max, shortest);
         set_maxweight(weighted ? max * (1 - TIE_MARGIN) : 0);
+        need_for = 0;
+        need = 1;
     }
 
     Xapian::doccount get_termfreq_min() const override { return list->ids.size(); }
     Xapian::doccount get_termfreq_est() const override { return list->ids.size(); }
     Xapian::doccount get_termfreq_max() const override { return list->ids.size(); }
 
-    void next(double) override
+    /* min_wt: a posting weighing less cannot bring its passage onto the page (the
+     * matcher's bound, Xapian's contract), so it is passed over */
+    void next(double min_wt) override
     {
         if (started)
             at++;
         started = true;
+        pass_light(min_wt);
     }
 
-    void skip_to(Xapian::docid did, double) override
+    void skip_to(Xapian::docid did, double min_wt) override
     {
         if (!started) {
             started = true;
             at = 0;
         }
         const auto &ids = list->ids;
-        if (at >= ids.size() || ids[at] >= did)
-            return;
-        size_t step = 1, lo = at;        /* gallop, then a binary search */
-        while (lo + step < ids.size() && ids[lo + step] < did) {
-            lo += step;
-            step *= 2;
+        if (at < ids.size() && ids[at] < did) {
+            size_t step = 1, lo = at;        /* gallop, then a binary search */
+            while (lo + step < ids.size() && ids[lo + step] < did) {
+                lo += step;
+                step *= 2;
+            }
+            at = std::lower_bound(ids.begin() + static_cast<long>(lo),
+                                  ids.begin() + static_cast<long>(std::min(lo + step, ids.size())), did) - ids.begin();
         }
-        at = std::lower_bound(ids.begin() + static_cast<long>(lo), ids.begin() + static_cast<long>(std::min(lo + step, ids.size())), did) - ids.begin();
+        pass_light(min_wt);
     }
 
     bool at_end() const override { return started && at >= list->ids.size(); }
@@ -166,6 +178,38 @@ class Source : public Xapian::PostingSource {
     std::string get_description() const override { return "dense::Source"; }
 
   private:
+    /* Moves past the postings that weigh less than min_wt: the weight grows with
+     * the wdf (and shrinks with the length, bounded by the shortest passage's), so
+     * those below the least wdf that can reach it, a block at a time. */
+    void pass_light(double min_wt)
+    {
+        if (!weighted || min_wt <= 0)
+            return;
+        if (min_wt != need_for) {
+            need_for = min_wt;
+            Xapian::termcount lo = 1, hi = list->wdf_max + 1;   /* the least wdf reaching it, or past all */
+            while (lo < hi) {
+                const Xapian::termcount mid = lo + (hi - lo) / 2;
+                if (sumpart(mid, shortest) >= min_wt)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            need = lo;
+        }
+        if (need <= 1)
+            return;
+        const size_t n = list->ids.size();
+        while (at < n && list->wdfs[at] < need) {
+            if (at % List::BLOCK == 0 && list->block_max[at / List::BLOCK] < need)
+                at += List::BLOCK;
+            else
+                at++;
+        }
+        if (at > n)
+            at = n;
+    }
+
     double sumpart(Xapian::termcount wdf, Xapian::termcount len) const
     {
         const double normlen = std::max(len * len_factor, p.min_normlen);
@@ -182,6 +226,9 @@ class Source : public Xapian::PostingSource {
     size_t at = 0;
     bool started = false;
     double len_factor = 0;
+    Xapian::termcount shortest = 0;   /* the shortest passage's length (when it counts) */
+    double need_for = 0;              /* the min_wt need was found for */
+    Xapian::termcount need = 1;       /* the least wdf that can weigh need_for */
 };
 
 /* A query that matches the term's passages through its list: BM25Weight::init's

@@ -18,8 +18,10 @@ namespace dense {
 
 /* One term's postings, in docid order. */
 struct List {
+    static const size_t BLOCK = 64;                 /* postings under one block_max */
     std::vector<Xapian::docid> ids;
     std::vector<Xapian::termcount> wdfs;
+    std::vector<Xapian::termcount> block_max;       /* the highest wdf of each BLOCK postings */
     Xapian::termcount wdf_max = 0;
 };
 

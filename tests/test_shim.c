@@ -181,20 +181,29 @@ Test(shim, terms_phrases_collapse_and_facets, .init = make_dir, .fini = remove_d
 }
 
 /* The docids a search finds, in docid order (unranked), into seen; their count. */
+/* The hits of q searched with o: their docids (and weights, unless NULL). */
+static size_t hits_of(xsh_db *db, xsh_query *q, const xsh_search_opts *o, unsigned *ids, double *weights)
+{
+    xsh_result *r;
+    xsh_err err;
+    cr_assert_eq(xsh_search(db, q, o, &r, &err), 0, "%s", err.msg);
+    size_t n = r->nhits;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = r->hits[i].docid;
+        if (weights)
+            weights[i] = r->hits[i].weight;
+    }
+    xsh_result_free(r);
+    return n;
+}
+
 static size_t docids_of(xsh_db *db, xsh_query *q, unsigned *seen, size_t cap)
 {
     xsh_search_opts o;
     xsh_search_opts_init(&o);
     o.limit = cap;
     o.unranked = 1;
-    xsh_result *r;
-    xsh_err err;
-    cr_assert_eq(xsh_search(db, q, &o, &r, &err), 0, "%s", err.msg);
-    size_t n = r->nhits;
-    for (size_t i = 0; i < n; i++)
-        seen[i] = r->hits[i].docid;
-    xsh_result_free(r);
-    return n;
+    return hits_of(db, q, &o, seen, NULL);
 }
 
 /* Whole files' passages by docid range: overlapping and unsorted ranges, ones past
@@ -241,6 +250,87 @@ Test(shim, docid_ranges_filter_whole_files, .init = make_dir, .fini = remove_dir
     xsh_query_free(rare);
     xsh_query_free(ranges);
     xsh_db_close(db);
+}
+
+/* The ranked page of q on db: docids and weights, BM25 with b (k1 1). */
+static size_t ranked_page(xsh_db *db, xsh_query *q, double b, unsigned *ids, double *weights, size_t limit)
+{
+    xsh_search_opts o;
+    xsh_search_opts_init(&o);
+    o.limit = limit;
+    o.check_at_least = limit;
+    o.k1 = 1;
+    o.b = b;
+    o.k3 = 1;
+    o.min_normlen = 0.5;
+    return hits_of(db, q, &o, ids, weights);
+}
+
+/* Lists served from memory pass over postings too light to bring a passage onto
+ * the page (issue 15): the page is still Xapian's own, passage for passage and to
+ * the last bit of weight, whether the weight needed falls on a common wdf or a
+ * rare one, with the document's length weighed (b > 0) or not. */
+Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_dir, .fini = remove_dir)
+{
+    xsh_db *w;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(dir, XSH_WRITE, &w, &err), 0, "%s", err.msg);
+    unsigned h = 12345;
+    for (int i = 0; i < 3000; i++) {
+        xsh_doc *d = xsh_doc_new();
+        cr_assert_not_null(d);
+        unsigned pos = 1;
+        static const char *const terms[] = {"甲", "乙", "丙"};
+        for (int t = 0; t < 3; t++) {
+            h = h * 1103515245u + 12345u;
+            unsigned r = (h >> 16) % 1000, wdf = r < 5 ? 6 : r < 30 ? 4 : r < 120 ? 3 : r < 400 ? 2 : 1;
+            if (t == 2 && r % 3)
+                continue;                               /* 丙 in a third of them */
+            for (unsigned k = 0; k < wdf; k++)
+                cr_assert_eq(xsh_doc_add_posting(d, terms[t], strlen(terms[t]), pos++, 1), 0);
+        }
+        for (unsigned k = 0; k < (h >> 8) % 7; k++)     /* lengths differ */
+            cr_assert_eq(xsh_doc_add_posting(d, "填", strlen("填"), pos++, 1), 0);
+        cr_assert_eq(xsh_db_add_document(w, d, NULL, &err), 0, "%s", err.msg);
+        xsh_doc_free(d);
+    }
+    cr_assert_eq(xsh_db_commit(w, &err), 0);
+    xsh_db_close(w);
+    setenv("WENSOU_DENSE_POSTINGS", "100", 1);
+    xsh_db *own, *kept;
+    cr_assert_eq(xsh_db_open(dir, XSH_READ, &own, &err), 0, "%s", err.msg);
+    cr_assert_eq(xsh_db_open(dir, XSH_READ, &kept, &err), 0, "%s", err.msg);
+    unsetenv("WENSOU_DENSE_POSTINGS");
+    xsh_db_keep_dense(kept, 1);
+    xsh_query *a = xsh_query_term("甲", strlen("甲"), 1, 0), *b = xsh_query_term("乙", strlen("乙"), 1, 0),
+              *c = xsh_query_term("丙", strlen("丙"), 1, 0);
+    xsh_query *ab[2] = {a, b};
+    xsh_query *and_ab = xsh_query_combine(XSH_OP_AND, ab, 2, 0), *or_ab = xsh_query_combine(XSH_OP_OR, ab, 2, 0);
+    xsh_query *maybe[2] = {and_ab, c};
+    xsh_query *and_maybe = xsh_query_combine(XSH_OP_AND_MAYBE, maybe, 2, 0);
+    xsh_query *qs[] = {a, and_ab, or_ab, and_maybe};
+    static const size_t limits[] = {1, 7, 40, 300};
+    for (size_t qi = 0; qi < 4; qi++)
+        for (int lengths = 0; lengths < 2; lengths++)
+            for (size_t li = 0; li < 4; li++) {
+                unsigned ids_own[300], ids_kept[300];
+                double w_own[300], w_kept[300];
+                const double bee = lengths ? 0.75 : 0;
+                size_t n_own = ranked_page(own, qs[qi], bee, ids_own, w_own, limits[li]);
+                size_t n_kept = ranked_page(kept, qs[qi], bee, ids_kept, w_kept, limits[li]);
+                cr_assert_eq(n_kept, n_own, "query %zu, b %g, limit %zu", qi, bee, limits[li]);
+                for (size_t i = 0; i < n_own; i++) {
+                    cr_expect_eq(ids_kept[i], ids_own[i], "query %zu, b %g, limit %zu: hit %zu", qi, bee, limits[li], i);
+                    cr_expect(w_kept[i] == w_own[i], "query %zu, b %g, limit %zu: weight %zu %.17g against %.17g", qi,
+                              bee, limits[li], i, w_kept[i], w_own[i]);
+                }
+            }
+    for (size_t qi = 0; qi < 4; qi++)
+        xsh_query_free(qs[qi]);
+    xsh_query_free(b);
+    xsh_query_free(c);
+    xsh_db_close(own);
+    xsh_db_close(kept);
 }
 
 Test(shim, delete_by_term_and_metadata, .init = make_dir, .fini = remove_dir)
