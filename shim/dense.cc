@@ -180,10 +180,13 @@ class Source : public Xapian::PostingSource {
   private:
     /* Moves past the postings that weigh less than min_wt: the weight grows with
      * the wdf (and shrinks with the length, bounded by the shortest passage's), so
-     * those below the least wdf that can reach it, a block at a time. */
+     * those below the least wdf that can reach it, a block at a time. Xapian hands
+     * min_wt down unscaled, which holds as build folds every scale into termweight
+     * (a source is never under a scale); a weightless branch (a filter's) is handed
+     * at most 0, as it can add nothing. */
     void pass_light(double min_wt)
     {
-        if (!weighted || min_wt <= 0)
+        if (!weighted || min_wt <= 0 || termweight <= 0)
             return;
         if (min_wt != need_for) {
             need_for = min_wt;
