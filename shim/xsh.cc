@@ -494,7 +494,7 @@ class DocidSpy : public Xapian::MatchSpy {
 
 /* Counts the documents a match's spies see. */
 struct SeenSpy : public Xapian::MatchSpy {
-    static const size_t FIRST = 64;
+    static const size_t FIRST = 32;               /* checked for a share of ±9 %: 64 cost 研发 经费 0.8 ms */
     size_t count = 0;
     Xapian::docid last = 0;                      /* the latest seen (a count's come in docid order) */
     std::vector<Xapian::docid> first;            /* the first FIRST seen */
