@@ -169,7 +169,7 @@ static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r,
     for (size_t s = 0; s < u->nspans; s++) {
         size_t covered = 0;
         for (size_t i = 0; i < u->nwords; i++)
-            covered += !u->words[i].named && qry_span_of(u, i) == &u->spans[s];
+            covered += !u->words[i].named && !(skip && skip[i]) && qry_span_of(u, i) == &u->spans[s];
         xsh_query *alt = covered ? qry_span_alternatives(st, &u->spans[s], r) : NULL;
         ql_add(some, alt ? xsh_query_scale(alt, (double)covered) : NULL);
         xsh_query_free(alt);

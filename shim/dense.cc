@@ -116,7 +116,20 @@ class Source : public Xapian::PostingSource {
     {
     }
 
-    Xapian::PostingSource *clone() const override { return new Source(list, termweight, p, weighted); }
+    Xapian::PostingSource *clone() const override
+    {
+        auto *copy = new Source(list, termweight, p, weighted);
+        copy->slack = slack;
+        return copy;
+    }
+
+    /* The most a posting can weigh (any wdf, any length). */
+    double bound() const { return weighted ? termweight * (p.k1 + 1) : 0; }
+
+    /* What the other sources' bounds, each reported TIE_MARGIN low, may add to the
+     * min_wt Xapian hands this one: a posting is passed over only when it falls
+     * short of min_wt by more. */
+    double slack = 0;
 
     void init(const Xapian::Database &db) override
     {
@@ -183,17 +196,19 @@ class Source : public Xapian::PostingSource {
      * those below the least wdf that can reach it, a block at a time. Xapian hands
      * min_wt down unscaled, which holds as build folds every scale into termweight
      * (a source is never under a scale); a weightless branch (a filter's) is handed
-     * at most 0, as it can add nothing. */
+     * at most 0, as it can add nothing. The other sources' bounds are reported a
+     * hair low (TIE_MARGIN), so min_wt may be that much high: slack. */
     void pass_light(double min_wt)
     {
-        if (!weighted || min_wt <= 0 || termweight <= 0)
+        const double needed = min_wt - slack;
+        if (!weighted || needed <= 0 || termweight <= 0)
             return;
         if (min_wt != need_for) {
             need_for = min_wt;
             Xapian::termcount lo = 1, hi = list->wdf_max + 1;   /* the least wdf reaching it, or past all */
             while (lo < hi) {
                 const Xapian::termcount mid = lo + (hi - lo) / 2;
-                if (sumpart(mid, shortest) >= min_wt)
+                if (sumpart(mid, shortest) >= needed)
                     hi = mid;
                 else
                     lo = mid + 1;
@@ -239,7 +254,7 @@ class Source : public Xapian::PostingSource {
  * Xapian folds it (so the arithmetic is Xapian's to the last bit), the rest per
  * posting in Source. */
 Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
-                           double factor)
+                           double factor, std::vector<Source *> &made)
 {
     const double n = db.get_doccount(), tf = static_cast<double>(list->ids.size());   /* the term's every posting */
     double tw = (n - tf + 0.5) / (tf + 0.5);
@@ -248,7 +263,9 @@ Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const Lis
     double termweight = std::log(tw) * factor;
     if (p.k3 != 0)
         termweight *= (p.k3 + 1) * 1.0 / (p.k3 + 1.0);
-    return Xapian::Query((new Source(std::move(list), termweight, p, weighted))->release());
+    auto *source = new Source(std::move(list), termweight, p, weighted);
+    made.push_back(source);
+    return Xapian::Query(source->release());
 }
 
 /* q scaled by factor (Xapian multiplies the scales on the way down to a leaf). */
@@ -264,29 +281,27 @@ std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db
     return r.kind == Recipe::TERM && r.wqf == 1 && r.pos == 0 ? cache.get(db, r.term) : nullptr;
 }
 
-/* The recipe's query with its dense terms as sources, factor the product of the
- * scales above it: pushed down to the leaves, into a source's term weight and
- * around any other leaf (a FIXED one scaled whole), as Xapian's own postlist
- * building passes it down. */
+/* The recipe's query with its dense terms as sources (made: each source), factor
+ * the product of the scales above it: pushed down to the leaves, into a source's
+ * term weight and around any other leaf (a FIXED one scaled whole), as Xapian's
+ * own postlist building passes it down. */
 Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
-                    double factor, bool *used)
+                    double factor, std::vector<Source *> &made)
 {
     switch (r.kind) {
     case Recipe::TERM:
-        if (auto list = servable(r, db, cache)) {
-            *used = true;
-            return source_query(db, std::move(list), p, weighted, factor);
-        }
+        if (auto list = servable(r, db, cache))
+            return source_query(db, std::move(list), p, weighted, factor, made);
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::COMBINE: {
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
         for (const auto &s : r.subs)
-            v.push_back(build(*s, db, cache, p, weighted, factor, used));
+            v.push_back(build(*s, db, cache, p, weighted, factor, made));
         return Xapian::Query(r.op, v.begin(), v.end(), r.window);
     }
     case Recipe::SCALE:
-        return build(*r.subs[0], db, cache, p, weighted, factor * r.factor, used);
+        return build(*r.subs[0], db, cache, p, weighted, factor * r.factor, made);
     case Recipe::FIXED:
         break;
     }
@@ -329,7 +344,15 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
     cache.sync(db);
     if (!any_dense(r, db, cache))
         return Xapian::Query();
-    return build(r, db, cache, p, weighted, 1.0, used);
+    std::vector<Source *> made;
+    Xapian::Query q = build(r, db, cache, p, weighted, 1.0, made);
+    double bounds = 0;                  /* what the margins below every bound add up to, doubled */
+    for (const Source *s : made)
+        bounds += s->bound();
+    for (Source *s : made)
+        s->slack = 2 * TIE_MARGIN * bounds;
+    *used = !made.empty();
+    return q;
 }
 
 } // namespace dense

@@ -308,9 +308,16 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *and_ab = xsh_query_combine(XSH_OP_AND, ab, 2, 0), *or_ab = xsh_query_combine(XSH_OP_OR, ab, 2, 0);
     xsh_query *maybe[2] = {and_ab, c};
     xsh_query *and_maybe = xsh_query_combine(XSH_OP_AND_MAYBE, maybe, 2, 0);
-    xsh_query *qs[] = {a, and_ab, or_ab, and_maybe};
+    xsh_query *ac[2] = {a, c};
+    xsh_query *a_filter_b = xsh_query_combine(XSH_OP_FILTER, ab, 2, 0), *a_not_c = xsh_query_combine(XSH_OP_AND_NOT, ac, 2, 0);
+    xsh_query *scaled_a = xsh_query_scale(a, 0.3);
+    xsh_query *sb[2] = {scaled_a, b};
+    xsh_query *or_scaled = xsh_query_combine(XSH_OP_OR, sb, 2, 0), *weightless = xsh_query_scale(and_ab, 0);
+    /* a filter's and an exclusion's sides weigh nothing; a scale is folded in */
+    xsh_query *qs[] = {a, and_ab, or_ab, and_maybe, a_filter_b, a_not_c, or_scaled, weightless};
+    const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
-    for (size_t qi = 0; qi < 4; qi++)
+    for (size_t qi = 0; qi < nq; qi++)
         for (int lengths = 0; lengths < 2; lengths++)
             for (size_t li = 0; li < 4; li++) {
                 unsigned ids_own[300], ids_kept[300];
@@ -325,8 +332,9 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
                               bee, limits[li], i, w_kept[i], w_own[i]);
                 }
             }
-    for (size_t qi = 0; qi < 4; qi++)
+    for (size_t qi = 0; qi < nq; qi++)
         xsh_query_free(qs[qi]);
+    xsh_query_free(scaled_a);
     xsh_query_free(b);
     xsh_query_free(c);
     xsh_db_close(own);
@@ -346,11 +354,28 @@ static int keep_even(void *ctx, xsh_candidate *c)
     return xsh_candidate_docid(c) % 2 == 0;
 }
 
+/* Keeps the candidates past docid 30: the first 10 fail together, as a document's
+ * passages would (the first 32 counted would say 69 % pass for 99 %). */
+static int keep_past_30(void *ctx, xsh_candidate *c)
+{
+    (void)ctx;
+    return xsh_candidate_docid(c) > 30;
+}
+
+static int keep_all(void *ctx, xsh_candidate *c)
+{
+    (void)ctx;
+    (void)c;
+    return 1;
+}
+
 /* On a large index the total of many matches is estimated from the first ones
  * counted, at the rate they came (issue 15): two words always found together
  * (as a word's bigrams are) match a third of 3,000 passages, not the ninth that
- * taking them for independent gives; a tier nobody ranked has its share of
- * candidates that pass checked on the first ones. */
+ * taking them for independent gives. A tier nobody ranked has the share of its
+ * candidates that pass checked on a sample spread over those counted (the first
+ * ones failing together do not decide it); when the sample is every candidate the
+ * total is theirs, exact only if all pass (the facets counted them all). */
 Test(shim, a_large_count_is_estimated_at_the_rate_matches_come, .init = make_dir, .fini = remove_dir)
 {
     xsh_db *w;
@@ -366,24 +391,45 @@ Test(shim, a_large_count_is_estimated_at_the_rate_matches_come, .init = make_dir
     xsh_query *a = xsh_query_term("营商", strlen("营商"), 1, 0), *b = xsh_query_term("环境", strlen("环境"), 1, 0);
     xsh_query *ab[2] = {a, b};
     xsh_query *both = xsh_query_combine(XSH_OP_AND, ab, 2, 0);
-    for (int checked = 0; checked < 2; checked++) {
+    const unsigned first_60[] = {1}, sixty[] = {60};
+    xsh_query *range = xsh_query_docid_ranges(first_60, sixty, 1);
+    xsh_query *in_range[2] = {both, range};
+    xsh_query *few = xsh_query_combine(XSH_OP_FILTER, in_range, 2, 0);   /* 20 candidates */
+    static const struct {
+        int (*decider)(void *, xsh_candidate *);
+        int few;
+        double truth;
+        int exact;
+        const char *what;
+    } cases[] = {
+        {NULL, 0, 1000, 0, "counted"},
+        {keep_even, 0, 500, 0, "half checked"},
+        {keep_past_30, 0, 990, 0, "the first 10 fail"},
+        {keep_all, 1, 20, 1, "20 candidates, all pass"},
+        {keep_even, 1, 10, 0, "20 candidates, half pass"},   /* the facets counted all 20 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         xsh_search_opts o;
         xsh_search_opts_init(&o);
         o.limit = 0;                               /* the count alone, as a tier below a full page */
         o.check_at_least = 100;
         o.verify_ranked = 1;
         o.on_match = count_nothing;
-        if (checked)
-            o.decider = keep_even;
+        o.decider = cases[i].decider;
         xsh_result *r;
-        cr_assert_eq(xsh_search(db, both, &o, &r, &err), 0, "%s", err.msg);
-        const double truth = checked ? 500 : 1000;
-        cr_expect(r->estimated > truth * 0.85 && r->estimated < truth * 1.15, "%s: %zu estimated for %.0f",
-                  checked ? "checked" : "counted", r->estimated, truth);
-        cr_expect_lt(r->lower, r->upper, "%s: an estimate says so (%zu to %zu)", checked ? "checked" : "counted", r->lower,
-                     r->upper);
+        cr_assert_eq(xsh_search(db, cases[i].few ? few : both, &o, &r, &err), 0, "%s", err.msg);
+        const double truth = cases[i].truth;
+        cr_expect(r->estimated >= truth * 0.85 && r->estimated <= truth * 1.15, "%s: %zu estimated for %.0f",
+                  cases[i].what, r->estimated, truth);
+        if (cases[i].exact)
+            cr_expect(r->lower == r->upper && r->estimated == (size_t)truth, "%s: exact (%zu to %zu)", cases[i].what,
+                      r->lower, r->upper);
+        else
+            cr_expect_lt(r->lower, r->upper, "%s: an estimate says so (%zu to %zu)", cases[i].what, r->lower, r->upper);
         xsh_result_free(r);
     }
+    xsh_query_free(few);
+    xsh_query_free(range);
     xsh_query_free(both);
     xsh_query_free(a);
     xsh_query_free(b);
