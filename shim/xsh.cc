@@ -492,7 +492,8 @@ class DocidSpy : public Xapian::MatchSpy {
     Deadline deadline_;
 };
 
-/* Counts the documents a match's spies see. */
+/* Counts the documents a match's spies see, the first and latest docid, and when
+ * sampling a sample of them (count_sample). */
 struct SeenSpy : public Xapian::MatchSpy {
     static const size_t SAMPLE = 32;             /* checked for a share within about 9 %: 64 cost
                                                     研发 经费 0.8 ms at x1000 */
@@ -503,26 +504,33 @@ struct SeenSpy : public Xapian::MatchSpy {
      * passages are consecutive, so the first few would often be one document's,
      * and every k-th can fall in step with a pattern. */
     std::vector<Xapian::docid> sample;
+    bool sampling = false;                       /* draw it (a count whose share is unknown) */
     void operator()(const Xapian::Document &doc, double) override
     {
         last = doc.get_docid();
         if (!first)
             first = last;
-        if (count < SAMPLE)
-            sample.push_back(last);
-        else {
-            state ^= state << 13;                /* xorshift64 */
-            state ^= state >> 7;
-            state ^= state << 17;
-            const uint64_t j = state % (count + 1);
-            if (j < SAMPLE)
-                sample[j] = last;
-        }
+        if (sampling)
+            draw(last);
         count++;
     }
 
   private:
     uint64_t state = 0x9E3779B97F4A7C15ull;
+    /* did, the count-th seen, into the sample (reservoir: kept with odds SAMPLE / (count + 1)) */
+    void draw(Xapian::docid did)
+    {
+        if (count < SAMPLE) {
+            sample.push_back(did);
+            return;
+        }
+        state ^= state << 13;                    /* xorshift64 */
+        state ^= state >> 7;
+        state ^= state << 17;
+        const uint64_t j = state % (count + 1);
+        if (j < SAMPLE)
+            sample[j] = did;
+    }
 };
 
 /* Counts the values of one slot over the documents of a match (a facet). */
@@ -1507,9 +1515,9 @@ bool rank_then_verify(Xapian::Enquire &enq, const Xapian::Enquire &terms_of, con
  * stops after check_at_least (or the page); the counters see those matches. What
  * the page's match knew stays when it is exact (lower == upper), and the facets are
  * scaled to it; else the total is the candidates counted times the verified share of
- * the ranked ones (share < 0: none were ranked, so the decider checks the first
- * candidates counted, on one index; on a shard set the candidates as they are),
- * never below the hits verified (r->lower). */
+ * the ranked ones (share < 0: none were ranked, so the decider checks a sample
+ * drawn from the candidates counted, on one index; on a shard set the candidates as
+ * they are), never below the hits verified (r->lower). */
 void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_search_opts &o,
                   const std::vector<Xapian::MatchSpy *> &counters, const CDecider *decider, double share, bool sharded,
                   xsh_result *r)
@@ -1520,6 +1528,7 @@ void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_
     cnt.set_docid_order(Xapian::Enquire::ASCENDING);
     apply_deadline(cnt, o.deadline_ns);
     SeenSpy seen;
+    seen.sampling = decider && share < 0;
     for (auto *spy : counters)
         cnt.add_matchspy(spy);
     if (!sharded)                                  /* a shard set's spies are Xapian's, which count */
