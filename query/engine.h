@@ -91,8 +91,13 @@ void qry_naming_free(qry_naming *n);
 void qry_titles_free(qry_titles *t);              /* NULL-safe */
 
 /* ---- hits (hits.c) ---- */
-/* Adds the files the last match counted to the facets (documents, kinds, years). */
-void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r);
+/* Adds the files the last match counted to the facets (documents, kinds, years,
+ * regions): a shard set's at once, one index's (its docid map) when the search
+ * finishes them. */
+void qry_add_facets(qry_engine *e, qry_facets *facets, const xsh_result *r);
+/* The search's counts from the docid map into facets (NULL: dropped, as when the
+ * search failed); the map is then empty for the next search. */
+void qry_finish_facets(qry_engine *e, qry_facets *facets);
 /* Appends r's hits (of tier 0, 1 or 2, or 3: a named document's; how they
  * matched) to res with highlights, ranked after the page's offset; per_doc (when not 0) holds across tiers:
  * per_file counts them. */

@@ -11,14 +11,18 @@
 typedef struct {
     unsigned first, count;
     char *file;
+    const void *shared;          /* the caller's, per file (qry_filemap_emit) */
 } file_range;
 
 struct qry_filemap {
     file_range *r;               /* sorted by first */
     size_t n, cap;
-    size_t *counts;              /* per range, since the last drain */
+    size_t *counts;              /* per range, since the last keep */
     size_t *touched;             /* ranges counted since then */
     size_t ntouched;
+    size_t *kept;                /* per range, this search's (qry_filemap_keep) */
+    size_t *kept_order;          /* ranges kept, in the order first kept */
+    size_t nkept;
     xsh_db *db;
 };
 
@@ -47,7 +51,7 @@ static int add_range(void *ctx, const char *key)
     char *file = strdup(key + strlen(WENSOU_META_FILE));
     if (!file)
         return 1;
-    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, file};
+    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, file, NULL};
     return 0;
 }
 
@@ -70,7 +74,9 @@ int qry_filemap_load(xsh_db *db, qry_filemap **out)
         qsort(m->r, m->n, sizeof *m->r, by_first);
     m->counts = calloc(m->n ? m->n : 1, sizeof *m->counts);
     m->touched = calloc(m->n ? m->n : 1, sizeof *m->touched);
-    if (rc || !m->counts || !m->touched) {
+    m->kept = calloc(m->n ? m->n : 1, sizeof *m->kept);
+    m->kept_order = calloc(m->n ? m->n : 1, sizeof *m->kept_order);
+    if (rc || !m->counts || !m->touched || !m->kept || !m->kept_order) {
         qry_filemap_free(m);
         return rc == XSH_ENOMEM || rc == 0 ? QRY_ENOMEM : QRY_EINDEX;
     }
@@ -88,6 +94,8 @@ void qry_filemap_free(qry_filemap *m)
     free(m->r);
     free(m->counts);
     free(m->touched);
+    free(m->kept);
+    free(m->kept_order);
     free(m);
 }
 
@@ -109,12 +117,31 @@ void qry_filemap_count(void *ctx, unsigned docid)
         m->touched[m->ntouched++] = i;
 }
 
-void qry_filemap_drain(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n), void *ctx)
+void qry_filemap_keep(qry_filemap *m, double scale)
 {
     for (size_t k = 0; k < m->ntouched; k++) {
-        size_t i = m->touched[k];
-        fn(ctx, m->r[i].file, m->counts[i]);
+        size_t i = m->touched[k], n = qry_facet_scaled(m->counts[i], scale);
         m->counts[i] = 0;
+        if (n && m->kept[i] == 0)
+            m->kept_order[m->nkept++] = i;
+        m->kept[i] += n;
     }
     m->ntouched = 0;
+}
+
+void qry_filemap_forget(qry_filemap *m)
+{
+    qry_filemap_keep(m, 0);
+}
+
+void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n, const void **shared), void *ctx)
+{
+    qry_filemap_forget(m);                 /* what no keep took is no count of this search */
+    for (size_t k = 0; k < m->nkept; k++) {
+        size_t i = m->kept_order[k];
+        if (fn)
+            fn(ctx, m->r[i].file, m->kept[i], &m->r[i].shared);
+        m->kept[i] = 0;
+    }
+    m->nkept = 0;
 }

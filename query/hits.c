@@ -105,47 +105,51 @@ static void highlights(qry_engine *e, const qry_parsed *p, unsigned docid, const
     h->nhighlights = m;
 }
 
-static void count(json_t *obj, const char *key, size_t n)
+/* Counts n passages of file in the documents facet (as_new: the first count of
+ * file in this search), and through its kind, year and region (info: what its
+ * passages share) in those facets. */
+static void count_file(qry_facets *f, const char *file, const json_t *info, size_t n, int as_new)
 {
-    if (key)
-        json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + (json_int_t)n));
+    if (as_new)
+        qry_facet_add_new(&f->documents, file, n);
+    else
+        qry_facet_add(&f->documents, file, n);
+    qry_facet_add(&f->kinds, json_string_value(json_object_get(info, "kind")), n);
+    qry_facet_add(&f->years, json_string_value(json_object_get(info, "year")), n);
+    qry_facet_add(&f->regions, json_string_value(json_object_get(info, "region")), n);
+}
+
+void qry_add_facets(qry_engine *e, qry_facets *facets, const xsh_result *r)
+{
+    if (e->filemap)
+        qry_filemap_keep(e->filemap, r->facet_scale);
+    for (size_t f = 0; f < r->nfacets; f++)
+        for (size_t k = 0; k < r->facets[f].n; k++) {
+            const char *file = r->facets[f].values[k].value;
+            size_t n = qry_facet_scaled(r->facets[f].values[k].count, r->facet_scale);
+            if (n)
+                count_file(facets, file, qry_file_shared(e, file), n, 0);
+        }
 }
 
 typedef struct {
     qry_engine *e;
-    json_t *docs, *kinds, *years, *regions;
-    double scale;                /* the match counted a sample: its share of the whole */
-} facet_ctx;
+    qry_facets *facets;
+} emit_ctx;
 
-/* Counts n passages of file in the documents facet, and through its kind and year
- * in those facets. */
-static void count_file(void *ctx, const char *file, size_t n)
+static void count_kept_file(void *ctx, const char *file, size_t n, const void **shared)
 {
-    facet_ctx *c = ctx;
-    if (c->scale != 1) {                 /* a sample: a file seen counts at least once */
-        if (c->scale <= 0)
-            return;
-        double scaled = (double)n * c->scale + 0.5;
-        n = scaled < 1 ? 1 : (size_t)scaled;
-    }
-    json_t *info = qry_file_shared(c->e, file);
-    count(c->docs, file, n);
-    count(c->kinds, json_string_value(json_object_get(info, "kind")), n);
-    count(c->years, json_string_value(json_object_get(info, "year")), n);
-    count(c->regions, json_string_value(json_object_get(info, "region")), n);
+    emit_ctx *c = ctx;
+    if (!*shared)                          /* looked up once per file and revision */
+        *shared = qry_file_shared(c->e, file);
+    count_file(c->facets, file, *shared, n, 1);
 }
 
-/* Adds the files the last match counted (from docids, or r's file-slot facet). */
-void qry_add_facets(qry_engine *e, json_t *facets, const xsh_result *r)
+void qry_finish_facets(qry_engine *e, qry_facets *facets)
 {
-    facet_ctx c = {e, json_object_get(facets, "documents"), json_object_get(facets, "kinds"),
-                   json_object_get(facets, "years"), json_object_get(facets, "regions"),
-                   r->facet_scale};
+    emit_ctx c = {e, facets};
     if (e->filemap)
-        qry_filemap_drain(e->filemap, count_file, &c);
-    for (size_t f = 0; f < r->nfacets; f++)
-        for (size_t k = 0; k < r->facets[f].n; k++)
-            count_file(&c, r->facets[f].values[k].value, r->facets[f].values[k].count);
+        qry_filemap_emit(e->filemap, facets ? count_kept_file : NULL, &c);
 }
 
 /* The hit's headings and title, normalised, one a line (malloc'd; NULL for none). */

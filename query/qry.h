@@ -82,6 +82,24 @@ typedef struct {
     qry_match match;
 } qry_hit;
 
+/* One facet: names and the passages counted under each, in the order first counted. */
+typedef struct {
+    char *name;
+    size_t n;
+} qry_facet_count;
+
+typedef struct {
+    qry_facet_count *v;
+    size_t n, cap;
+    json_t *index;               /* name → position, once the facet is long (facets.c) */
+    int failed;                  /* out of memory: a count was dropped */
+} qry_facet;
+
+/* INTERFACE.md's facets: passages per document (file), kind, year and region. */
+typedef struct {
+    qry_facet documents, kinds, years, regions;
+} qry_facets;
+
 typedef struct {
     char *query;
     size_t total;
@@ -90,8 +108,7 @@ typedef struct {
     double took_ms;
     qry_hit *hits;
     size_t nhits;
-    json_t *facets;              /* {"documents", "kinds", "years", "regions"}: each a
-                                    name → passages object */
+    qry_facets facets;
 } qry_result;
 
 /* Runs one search; *out gets its result (the caller frees it). */

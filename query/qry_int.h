@@ -187,8 +187,27 @@ int  qry_filemap_load(xsh_db *db, qry_filemap **out);
 void qry_filemap_free(qry_filemap *m);                     /* NULL-safe */
 /* Counts docid's file (an xsh_search_opts.on_match callback; ctx is the map). */
 void qry_filemap_count(void *ctx, unsigned docid);
-/* fn(ctx, file, count) for each file counted since the last drain; resets them. */
-void qry_filemap_drain(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n), void *ctx);
+/* Adds the files counted since the last keep to the search's counts, each scaled
+ * (qry_facet_scaled: a match counted a sample), and starts counting afresh. */
+void qry_filemap_keep(qry_filemap *m, double scale);
+/* Drops the files counted since the last keep (a match to be counted again). */
+void qry_filemap_forget(qry_filemap *m);
+/* fn(ctx, file, n, shared) for each file of the search's counts, in the order first
+ * kept (*shared: the caller's pointer for that file, kept with the map; fn may be
+ * NULL), and empties them for the next search. */
+void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n, const void **shared), void *ctx);
+
+/* ---- a search's facets (facets.c; the type is qry.h's) ---- */
+/* Counts n more passages under name (NULL: none); qry_facet_add_new when name is
+ * not counted yet (a file the map emits once), which skips looking for it. */
+void qry_facet_add(qry_facet *f, const char *name, size_t n);
+void qry_facet_add_new(qry_facet *f, const char *name, size_t n);
+/* n passages counted in a sample that is scale of the whole: at least 1 when any
+ * was; 0 when scale ≤ 0 (the sample stands for nothing). */
+size_t qry_facet_scaled(size_t n, double scale);
+void qry_facets_free(qry_facets *f);
+/* INTERFACE.md's "facets" object, compact. */
+void qry_facets_write(qry_buf *b, const qry_facets *f);
 
 /* ---- Xapian queries (build.c) ---- */
 /* op over q[0, n), freeing them: NULL for none, q[0] itself for one. */

@@ -3,7 +3,7 @@
  * and HTTP bodies all carry. Key order: query, total, total_is_estimate, took_ms, hits, facets; a
  * hit's: rank, score, its record's fields, highlights, highlights_chars, doc_id,
  * match. */
-#include "qry.h"
+#include "qry_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +30,7 @@ void qry_result_free(qry_result *r)
     }
     free(r->hits);
     free(r->query);
-    json_decref(r->facets);
+    qry_facets_free(&r->facets);
     free(r);
 }
 
@@ -118,7 +118,7 @@ int qry_result_write(qry_buf *b, const qry_result *r)
         write_hit(b, &r->hits[i]);
     }
     qry_buf_puts(b, "],\"facets\":");
-    qry_buf_compact(b, r->facets, JSON_COMPACT);
+    qry_facets_write(b, &r->facets);
     qry_buf_puts(b, "}");
     return b->failed ? -1 : 0;
 }

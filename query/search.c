@@ -230,13 +230,6 @@ static void outline_order(qry_engine *e, xsh_result *r, size_t skip, size_t need
 #define CROWD_PER_DOC 4          /* a document's hits in it before the others' come first (3 cost
                                     the keyword half of bench/eval 0.002: 横琴 is one report's) */
 
-static void forget_count(void *ctx, const char *file, size_t n)
-{
-    (void)ctx;
-    (void)file;
-    (void)n;
-}
-
 /* Whether some document has more than CROWD_PER_DOC of r's hits. */
 static int crowded(qry_engine *e, const xsh_result *r)
 {
@@ -351,7 +344,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
                 break;
             pg->res->total = c->estimated;
             pg->res->total_is_estimate |= c->lower != c->upper;
-            qry_add_facets(e, pg->res->facets, c);
+            qry_add_facets(e, &pg->res->facets, c);
             xsh_result_free(c);
         }
         int counted = k < NTIERS - 1;
@@ -375,7 +368,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             xsh_result_free(r);
             r = NULL;
             if (counted && e->filemap)          /* the match is counted again below */
-                qry_filemap_drain(e->filemap, forget_count, NULL);
+                qry_filemap_forget(e->filemap);
             off = 0;
             lim = pg->skip + pg->need > CROWD_WINDOW ? pg->skip + pg->need : CROWD_WINDOW;
             rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->small, off,
@@ -393,7 +386,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         if (counted) {
             pg->res->total += r->estimated;
             pg->res->total_is_estimate |= r->lower != r->upper;
-            qry_add_facets(e, pg->res->facets, r);
+            qry_add_facets(e, &pg->res->facets, r);
         }
         qry_append_hits(e, shown, p->n ? k : 3, r, pg->res, req->offset, req->per_doc, pg->per_file);
         /* the next tier continues the ranking where this one ends */
@@ -445,11 +438,9 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     }
     page pg = {calloc(1, sizeof *pg.res), json_object(), req->offset, req->limit, 0, 0, 0};
-    if (pg.res) {
+    if (pg.res)
         pg.res->query = strdup(req->q);
-        pg.res->facets = json_pack("{s:{}, s:{}, s:{}, s:{}}", "documents", "kinds", "years", "regions");
-    }
-    if (!pg.res || !pg.res->query || !pg.res->facets || !pg.per_file) {
+    if (!pg.res || !pg.res->query || !pg.per_file) {
         qry_result_free(pg.res);
         json_decref(pg.per_file);
         qry_parsed_free(&p);
@@ -488,6 +479,10 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
         rc = run_pass(e, req, &p, &p, NULL, XSH_OP_FILTER, &pg, err);
     }
     qry_naming_free(&nm);
+    qry_finish_facets(e, rc ? NULL : &pg.res->facets);
+    const qry_facets *f = &pg.res->facets;
+    if (!rc && (f->documents.failed || f->kinds.failed || f->years.failed || f->regions.failed))
+        rc = qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));
     json_decref(pg.per_file);
     qry_parsed_free(&p);
     xsh_query_expand_in(NULL);

@@ -1055,3 +1055,54 @@ Test(query, verifying_only_the_ranked_candidates_gives_the_same_first_page, .ini
     cr_expect_geq(compared, 80);
     cr_expect_geq(estimated, 1, "no total was an estimate: the ranked path did not run");
 }
+
+/* The facets of q through e: its result's text read back refusing a name twice. */
+static json_t *facets_of(qry_engine *e, const char *q)
+{
+    qry_request req = {q, 10, 0, 0, 0};
+    qry_result *r = NULL;
+    qry_err err;
+    cr_assert_eq(qry_search(e, &req, &r, &err), 0, "%s: %s", q, err.msg);
+    size_t len = 0;
+    char *text = qry_result_text(r, &len);
+    qry_result_free(r);
+    json_error_t je;
+    json_t *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    cr_assert_not_null(out, "%s: %s", q, je.text);
+    free(text);
+    json_t *facets = json_incref(json_object_get(out, "facets"));
+    json_decref(out);
+    return facets;
+}
+
+/* Facets name each document, kind, year and region once, however many tiers
+ * counted it (发展: most documents, in several tiers), add up to the total on a
+ * small index, and count each search afresh: after other searches on one engine,
+ * on a small index and on one counted as large, a query's facets are those a
+ * fresh engine gives it. */
+Test(query, facets_name_each_document_once_and_count_each_search_afresh, .init = setup, .fini = teardown)
+{
+    static const char *const qs[] = {"发展", "柯桥 就业", "营商环境 -杭州", "如何减轻企业负担", "各省 低空经济", "的"};
+    json_t *r = search("发展 改革", 10);
+    cr_expect_eq(facet_sum(r, "documents"), total(r), "facets count what the total counts");
+    cr_expect_eq(facet_sum(r, "years"), total(r));
+    cr_expect_gt(json_object_size(json_object_get(json_object_get(r, "facets"), "documents")), 16);
+    json_decref(r);
+    for (int large = 0; large < 2; large++) {
+        if (large)
+            setenv("WENSOU_EXACT_LIMIT", "0", 1);
+        for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+            qry_engine *fresh;
+            qry_err qe;
+            cr_assert_eq(qry_engine_open(db, dict, syn, &fresh, &qe), 0, "%s", qe.msg);
+            json_t *alone = facets_of(fresh, qs[i]), *after = facets_of(engine, qs[i]);
+            cr_expect(json_equal(alone, after), "%s (%s index): facets differ after other searches", qs[i],
+                      large ? "large" : "small");
+            cr_expect_gt(json_object_size(json_object_get(after, "documents")), 0, "%s", qs[i]);
+            json_decref(alone);
+            json_decref(after);
+            qry_engine_close(fresh);
+        }
+    }
+    unsetenv("WENSOU_EXACT_LIMIT");
+}
