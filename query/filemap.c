@@ -11,7 +11,7 @@
 typedef struct {
     unsigned first, count;
     char *file;
-    const void *shared;          /* the caller's, per file (qry_filemap_emit) */
+    qry_file_fields fields;      /* the caller's, per file (qry_filemap_emit) */
 } file_range;
 
 struct qry_filemap {
@@ -51,7 +51,7 @@ static int add_range(void *ctx, const char *key)
     char *file = strdup(key + strlen(WENSOU_META_FILE));
     if (!file)
         return 1;
-    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, file, NULL};
+    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, file, {0}};
     return 0;
 }
 
@@ -134,13 +134,14 @@ void qry_filemap_forget(qry_filemap *m)
     qry_filemap_keep(m, 0);
 }
 
-void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n, const void **shared), void *ctx)
+void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n, qry_file_fields *fields),
+                      void *ctx)
 {
     qry_filemap_forget(m);                 /* what no keep took is no count of this search */
     for (size_t k = 0; k < m->nkept; k++) {
         size_t i = m->kept_order[k];
         if (fn)
-            fn(ctx, m->r[i].file, m->kept[i], &m->r[i].shared);
+            fn(ctx, m->r[i].file, m->kept[i], &m->r[i].fields);
         m->kept[i] = 0;
     }
     m->nkept = 0;

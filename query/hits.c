@@ -105,18 +105,27 @@ static void highlights(qry_engine *e, const qry_parsed *p, unsigned docid, const
     h->nhighlights = m;
 }
 
+/* What the facets count of a file: its kind, year and region (info: what its
+ * passages share). */
+static qry_file_fields fields_of(const json_t *info)
+{
+    qry_file_fields f = {json_string_value(json_object_get(info, "kind")),
+                         json_string_value(json_object_get(info, "year")),
+                         json_string_value(json_object_get(info, "region")), 1};
+    return f;
+}
+
 /* Counts n passages of file in the documents facet (as_new: the first count of
- * file in this search), and through its kind, year and region (info: what its
- * passages share) in those facets. */
-static void count_file(qry_facets *f, const char *file, const json_t *info, size_t n, int as_new)
+ * file in this search), and through its fields in the others. */
+static void count_file(qry_facets *f, const char *file, const qry_file_fields *fields, size_t n, int as_new)
 {
     if (as_new)
         qry_facet_add_new(&f->documents, file, n);
     else
         qry_facet_add(&f->documents, file, n);
-    qry_facet_add(&f->kinds, json_string_value(json_object_get(info, "kind")), n);
-    qry_facet_add(&f->years, json_string_value(json_object_get(info, "year")), n);
-    qry_facet_add(&f->regions, json_string_value(json_object_get(info, "region")), n);
+    qry_facet_add(&f->kinds, fields->kind, n);
+    qry_facet_add(&f->years, fields->year, n);
+    qry_facet_add(&f->regions, fields->region, n);
 }
 
 void qry_add_facets(qry_engine *e, qry_facets *facets, const xsh_result *r)
@@ -127,8 +136,9 @@ void qry_add_facets(qry_engine *e, qry_facets *facets, const xsh_result *r)
         for (size_t k = 0; k < r->facets[f].n; k++) {
             const char *file = r->facets[f].values[k].value;
             size_t n = qry_facet_scaled(r->facets[f].values[k].count, r->facet_scale);
+            qry_file_fields fields = fields_of(qry_file_shared(e, file));
             if (n)
-                count_file(facets, file, qry_file_shared(e, file), n, 0);
+                count_file(facets, file, &fields, n, 0);
         }
 }
 
@@ -137,12 +147,12 @@ typedef struct {
     qry_facets *facets;
 } emit_ctx;
 
-static void count_kept_file(void *ctx, const char *file, size_t n, const void **shared)
+static void count_kept_file(void *ctx, const char *file, size_t n, qry_file_fields *fields)
 {
     emit_ctx *c = ctx;
-    if (!*shared)                          /* looked up once per file and revision */
-        *shared = qry_file_shared(c->e, file);
-    count_file(c->facets, file, *shared, n, 1);
+    if (!fields->known)                    /* looked up once per file and revision */
+        *fields = fields_of(qry_file_shared(c->e, file));
+    count_file(c->facets, file, fields, n, 1);
 }
 
 void qry_finish_facets(qry_engine *e, qry_facets *facets)

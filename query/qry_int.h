@@ -192,10 +192,17 @@ void qry_filemap_count(void *ctx, unsigned docid);
 void qry_filemap_keep(qry_filemap *m, double scale);
 /* Drops the files counted since the last keep (a match to be counted again). */
 void qry_filemap_forget(qry_filemap *m);
-/* fn(ctx, file, n, shared) for each file of the search's counts, in the order first
- * kept (*shared: the caller's pointer for that file, kept with the map; fn may be
- * NULL), and empties them for the next search. */
-void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n, const void **shared), void *ctx);
+/* A file's facet values, borrowed from what its passages share (qry_file_shared,
+ * which lives as long as the map: both go with the revision). */
+typedef struct {
+    const char *kind, *year, *region;
+    int known;                   /* filled in */
+} qry_file_fields;
+/* fn(ctx, file, n, fields) for each file of the search's counts, in the order first
+ * kept (fields: the caller's for that file, kept with the map; fn may be NULL), and
+ * empties them for the next search. */
+void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, size_t n, qry_file_fields *fields),
+                      void *ctx);
 
 /* ---- a search's facets (facets.c; the type is qry.h's) ---- */
 /* Counts n more passages under name (NULL: none); qry_facet_add_new when name is
