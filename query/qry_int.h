@@ -156,6 +156,10 @@ int  qry_verifier_init(qry_verifier *v, seg_state *st, const qry_parsed *p);
  * the limit). */
 void qry_verifier_note_above(qry_verifier *v, const xsh_result *r, int complete);
 void qry_verifier_free(qry_verifier *v);
+/* Whether the partial tier's check is by docid alone: every passage above is known
+ * and no -word is left to look for in the text (partial_by_docid), so a query can
+ * exclude those passages itself and the tier needs no check. */
+int  qry_verifier_by_docid(const qry_verifier *v);
 /* The xsh_search_opts.decider: does the candidate belong to v->tier? */
 int  qry_verify(void *ctx, xsh_candidate *c);
 

@@ -168,6 +168,23 @@ static xsh_query *named_files(qry_engine *e, const qry_naming *nm)
     return q;
 }
 
+/* q but the passages docids[0, n) (sorted), or NULL when out of memory. */
+static xsh_query *without_docids(const xsh_query *q, const unsigned *docids, size_t n)
+{
+    if (n == 0)
+        return xsh_query_copy(q);
+    unsigned *ones = malloc(n * sizeof *ones);
+    if (!ones)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        ones[i] = 1;
+    xsh_query *pair[2] = {(xsh_query *)q, xsh_query_docid_ranges(docids, ones, n)};
+    free(ones);
+    xsh_query *out = pair[1] ? xsh_query_combine(XSH_OP_AND_NOT, pair, 2, 0) : NULL;
+    xsh_query_free(pair[1]);
+    return out;
+}
+
 /* One pass of p's tiers over the passages `where` lets through (op FILTER: only
  * those; AND_NOT: all but those; where NULL: all), adding to the page. A p without
  * units lists the passages in document order. shown is the query the hits'
@@ -360,8 +377,19 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
             off = 0;
             lim = OUTLINE_MAX;
         }
+        /* the partial tier once every passage above is known: those passages
+         * excluded by docid, it needs no check (nor a ranked batch to check) */
+        int exact = t.exact[k];
+        xsh_query *q = t.q[k], *by_docid = NULL;
+        if (!exact && k == NTIERS - 1 && !xsh_db_sharded(e->db) && qry_verifier_by_docid(&verifier)) {
+            by_docid = without_docids(q, verifier.above, verifier.nabove);
+            if (by_docid) {
+                q = by_docid;
+                exact = 1;
+            }
+        }
         xsh_result *r = NULL;
-        rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->small, off,
+        rc = run_tier(e, q, &verifier, k, exact, t.excludes_above[k], pg->small, off,
                       lim, req->per_doc, counted, unranked, pg->deadline_ns, &r, err);
         /* a page crowded by one document: the top of the ranking again, to spread */
         if (!rc && crowd && (pg->skip > 0 || crowded(e, r))) {
@@ -371,10 +399,11 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
                 qry_filemap_forget(e->filemap);
             off = 0;
             lim = pg->skip + pg->need > CROWD_WINDOW ? pg->skip + pg->need : CROWD_WINDOW;
-            rc = run_tier(e, t.q[k], &verifier, k, t.exact[k], t.excludes_above[k], pg->small, off,
+            rc = run_tier(e, q, &verifier, k, exact, t.excludes_above[k], pg->small, off,
                           lim, req->per_doc, counted, unranked, pg->deadline_ns, &r, err);
         } else
             crowd = 0;
+        xsh_query_free(by_docid);
         if (rc)
             break;
         if (k < NTIERS - 1)           /* all its matches are these when it ran out from the top */

@@ -268,6 +268,16 @@ static int partial_by_docid(qry_verifier *v)
     return 1;
 }
 
+int qry_verifier_by_docid(const qry_verifier *v)
+{
+    if (!v->above_known)
+        return 0;
+    for (size_t i = 0; i < v->p->n; i++)
+        if (v->p->units[i].negated && !v->excluded[i])
+            return 0;
+    return 1;
+}
+
 int qry_verify(void *ctx, xsh_candidate *c)
 {
     qry_verifier *v = ctx;
