@@ -20,6 +20,9 @@ int idx_prepare_read(const char *path, const char *context, idx_prepared *p)
         return p->rc;
     if (strlen(p->abs) + strlen(WENSOU_PREFIX_FILE) > MAX_PATH_IN_TERM)
         return p->rc = idx_fail(&p->err, IDX_EIO, path, "path too long for the index (over 240 bytes)");
+    if (!g_utf8_validate(p->abs, -1, NULL))   /* no record (JSON) could name it */
+        return p->rc = idx_fail(&p->err, IDX_EIO, path,
+                                "the file's name is not UTF-8 (rename it, e.g. convmv -f gbk -t utf-8)");
     gchar *content = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)p->bytes, p->size);
     char *row = idx_manifest_entry(p->abs);
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);

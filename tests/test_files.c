@@ -174,3 +174,30 @@ Test(files, the_user_dictionary_and_rebuild_reindex_every_file, .init = setup, .
     cr_expect_eq(updated, 3, "%s", r.out);
     run_free(&r);
 }
+
+/* A file whose name is not UTF-8 (GBK bytes from an old archive) was indexed, but
+ * no record could name it: searches counted its passages and listed none of them.
+ * It is refused, named, with what to do; the other files go in. */
+Test(files, a_file_name_that_is_not_utf8_is_refused_with_what_to_do, .init = setup, .fini = teardown)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s/2020-01-08-keqiao-government-work-report.txt' '%s/%s'", WENSOU_TEST_CORPUS,
+             docs, "\xb0\xd8\xbf\xc6.txt");
+    cr_assert_eq(system(cmd), 0);
+    run_result r = index_docs(english, NULL);
+    unsigned long added, updated, unchanged;
+    counts(&r, &added, &updated, &unchanged);
+    cr_expect_eq(added, 3, "%s", r.out);
+    cr_expect_not_null(strstr(r.out, "1 failed"), "%s", r.out);
+    cr_expect_not_null(strstr(r.err, "name is not UTF-8"), "%s", r.err);
+    run_free(&r);
+    /* every passage counted is listed (partial matches may follow) */
+    r = run_env_args(english, "", "search", "--json", "-n", "1000", "-d", db, "柯桥", (char *)NULL);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%s", r.out);
+    size_t total = (size_t)json_integer_value(json_object_get(j, "total"));
+    cr_expect_gt(total, 0);
+    cr_expect_geq(json_array_size(json_object_get(j, "hits")), total);
+    json_decref(j);
+    run_free(&r);
+}
