@@ -124,7 +124,8 @@ json_t *qry_file_record(qry_engine *e, const char *file)
 }
 
 /* What the passages of file share ({"title","date","kind","year","passages","abbr","first"}, borrowed; empty
- * when unknown), from its metadata record, kept per revision. */
+ * when unknown), from its metadata record, kept per revision; NULL when it cannot be
+ * kept (out of memory, or a name that is not UTF-8). */
 json_t *qry_file_shared(qry_engine *e, const char *file)
 {
     json_t *info = json_object_get(e->files, file);
@@ -142,8 +143,8 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     if (info && title && qry_title_region(title, region, sizeof region))
         json_object_set_new(info, "region", json_string(region));
     json_decref(meta);
-    if (info)
-        json_object_set_new(e->files, file, info);
+    if (info && json_object_set_new(e->files, file, info) != 0)
+        return NULL;                          /* not kept (a name not UTF-8, or no memory): freed */
     return info;
 }
 

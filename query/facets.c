@@ -22,6 +22,7 @@ static void index_names(qry_facet *f)
             index = NULL;
         }
     f->index = index;
+    f->failed |= !index;                     /* out of memory (the names are UTF-8) */
 }
 
 /* The position of name in f, or f->n when it is not counted yet. */
@@ -57,10 +58,23 @@ static void append(qry_facet *f, const char *name, size_t n)
         return;
     }
     if (f->index && json_object_set_new(f->index, name, json_integer((json_int_t)f->n)) != 0) {
-        json_decref(f->index);               /* indexed again when next looked in */
+        json_decref(f->index);               /* out of memory */
         f->index = NULL;
+        f->failed = 1;
     }
     f->v[f->n++] = (qry_facet_count){copy, n};
+}
+
+int qry_facet_name_ok(const char *s)
+{
+    for (size_t i = 0, len = strlen(s); i < len;) {
+        int32_t cp;
+        int k = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (k <= 0)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
 }
 
 void qry_facet_add(qry_facet *f, const char *name, size_t n)

@@ -105,13 +105,16 @@ static void highlights(qry_engine *e, const qry_parsed *p, unsigned docid, const
     h->nhighlights = m;
 }
 
-/* What the facets count of a file: its kind, year and region (info: what its
- * passages share). */
-static qry_file_fields fields_of(const json_t *info)
+/* What the facets count of file: its name, kind, year and region (what its
+ * passages share; known unless that could not be kept: looked up again then). */
+static qry_file_fields fields_of(qry_engine *e, const char *file)
 {
-    qry_file_fields f = {json_string_value(json_object_get(info, "kind")),
-                         json_string_value(json_object_get(info, "year")),
-                         json_string_value(json_object_get(info, "region")), 1};
+    qry_file_fields f = {NULL, NULL, NULL, qry_facet_name_ok(file), 0};
+    const json_t *info = f.name_ok ? qry_file_shared(e, file) : NULL;   /* no record is kept without */
+    f.kind = json_string_value(json_object_get(info, "kind"));
+    f.year = json_string_value(json_object_get(info, "year"));
+    f.region = json_string_value(json_object_get(info, "region"));
+    f.known = info != NULL || !f.name_ok;
     return f;
 }
 
@@ -119,9 +122,9 @@ static qry_file_fields fields_of(const json_t *info)
  * file in this search), and through its fields in the others. */
 static void count_file(qry_facets *f, const char *file, const qry_file_fields *fields, size_t n, int as_new)
 {
-    if (as_new)
+    if (fields->name_ok && as_new)           /* no JSON can name a file otherwise */
         qry_facet_add_new(&f->documents, file, n);
-    else
+    else if (fields->name_ok)
         qry_facet_add(&f->documents, file, n);
     qry_facet_add(&f->kinds, fields->kind, n);
     qry_facet_add(&f->years, fields->year, n);
@@ -136,28 +139,32 @@ void qry_add_facets(qry_engine *e, qry_facets *facets, const xsh_result *r)
         for (size_t k = 0; k < r->facets[f].n; k++) {
             const char *file = r->facets[f].values[k].value;
             size_t n = qry_facet_scaled(r->facets[f].values[k].count, r->facet_scale);
-            qry_file_fields fields = fields_of(qry_file_shared(e, file));
-            if (n)
+            if (n) {
+                qry_file_fields fields = fields_of(e, file);
                 count_file(facets, file, &fields, n, 0);
+            }
         }
 }
 
 typedef struct {
     qry_engine *e;
     qry_facets *facets;
+    int first;                   /* no document counted before the map's: each is new */
 } emit_ctx;
 
 static void count_kept_file(void *ctx, const char *file, size_t n, qry_file_fields *fields)
 {
     emit_ctx *c = ctx;
     if (!fields->known)                    /* looked up once per file and revision */
-        *fields = fields_of(qry_file_shared(c->e, file));
-    count_file(c->facets, file, fields, n, 1);
+        *fields = fields_of(c->e, file);
+    count_file(c->facets, file, fields, n, c->first);
 }
 
 void qry_finish_facets(qry_engine *e, qry_facets *facets)
 {
-    emit_ctx c = {e, facets};
+    /* a tier counted through the file slot (the map failed to load then) may have
+     * counted some of these files already */
+    emit_ctx c = {e, facets, facets && facets->documents.n == 0};
     if (e->filemap)
         qry_filemap_emit(e->filemap, facets ? count_kept_file : NULL, &c);
 }

@@ -96,6 +96,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = xsh_search(e->db, q, &o, out, &xe);
     if (rc == XSH_EMODIFIED) {               /* a commit went past us: reopen and retry once */
+        if (counted && e->filemap)
+            qry_filemap_forget(e->filemap);  /* what the failed match counted */
         if (xsh_db_reopen(e->db, &xe) == 0)
             rc = xsh_search(e->db, q, &o, out, &xe);
     }
