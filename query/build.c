@@ -380,7 +380,7 @@ xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int
     return qry_combine_free(XSH_OP_OR, parts, n);
 }
 
-xsh_query *qry_word_inner(seg_state *st, const qry_word *w)
+xsh_query *qry_word_inner(seg_state *st, const qry_word *w, const qry_rank *r)
 {
     xsh_query *parts[MAX_PARTS];
     size_t n = 0;
@@ -396,7 +396,8 @@ xsh_query *qry_word_inner(seg_state *st, const qry_word *w)
         for (size_t k = 0; k < c.nsingles; k++)
             xsh_query_free(c.singles[k]);
         xsh_query *words = qry_combine_free(XSH_OP_OR, c.terms, c.n);
-        if (c.n > 1)                           /* one word: the synonym itself, weighed already */
+        if (c.n > 1 && c.n <= r->inner_max_words)   /* one word: the synonym itself, weighed
+                                                      already; many: a slogan spelt out */
             parts[n++] = words;
         else
             xsh_query_free(words);

@@ -252,8 +252,9 @@ xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int
  * expressions (weighted), or NULL for none. */
 xsh_query *qry_span_alternatives(seg_state *st, const qry_span *s, const qry_rank *r);
 /* The OR of the text terms of the words inside a content word (its search-mode
- * sub-words of two or more characters), or NULL for none. */
-xsh_query *qry_word_inner(seg_state *st, const qry_word *w);
+ * sub-words of two or more characters) and of its synonyms' own words (those of at
+ * most r->inner_max_words), or NULL for none. */
+xsh_query *qry_word_inner(seg_state *st, const qry_word *w, const qry_rank *r);
 /* The filters (doc:, kind:, year:, section:) as one query, or NULL for none. */
 xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p);
 

@@ -10,6 +10,7 @@ static const qry_rank defaults = {
     .named_weight = 0.1,
     .related_weight = 0.4,
     .inner_weight = 0.5,
+    .inner_max_words = 6,
     .definition_weight = 3.0,
     .word_terms = 2.0,
     .generic_share = 0.4,

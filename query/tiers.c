@@ -161,7 +161,7 @@ static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r,
         ql_add(some, qry_word_any(st, &u->words[i], r, 0));
         /* the words inside a long one, or inside its synonyms, earn part of its
          * credit (垃圾 of 垃圾处理; 农业, 农村, 农民 of 三农 = 农业农村农民) */
-        xsh_query *inner = pasted ? NULL : qry_word_inner(st, &u->words[i]);
+        xsh_query *inner = pasted ? NULL : qry_word_inner(st, &u->words[i], r);
         ql_add(some, inner ? xsh_query_scale(inner, r->inner_weight) : NULL);
         xsh_query_free(inner);
     }
