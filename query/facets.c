@@ -65,18 +65,6 @@ static void append(qry_facet *f, const char *name, size_t n)
     f->v[f->n++] = (qry_facet_count){copy, n};
 }
 
-int qry_facet_name_ok(const char *s)
-{
-    for (size_t i = 0, len = strlen(s); i < len;) {
-        int32_t cp;
-        int k = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-        if (k <= 0)
-            return 0;
-        i += (size_t)k;
-    }
-    return 1;
-}
-
 void qry_facet_add(qry_facet *f, const char *name, size_t n)
 {
     if (!name)

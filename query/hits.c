@@ -109,7 +109,7 @@ static void highlights(qry_engine *e, const qry_parsed *p, unsigned docid, const
  * passages share; known unless that could not be kept: looked up again then). */
 static qry_file_fields fields_of(qry_engine *e, const char *file)
 {
-    qry_file_fields f = {NULL, NULL, NULL, qry_facet_name_ok(file), 0};
+    qry_file_fields f = {NULL, NULL, NULL, qry_json_text(file), 0};
     const json_t *info = f.name_ok ? qry_file_shared(e, file) : NULL;   /* no record is kept without */
     f.kind = json_string_value(json_object_get(info, "kind"));
     f.year = json_string_value(json_object_get(info, "year"));

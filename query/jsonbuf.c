@@ -8,6 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+int qry_json_text(const char *s)
+{
+    for (size_t i = 0, len = strlen(s); i < len;) {
+        int32_t cp;
+        int k = seg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (k <= 0)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
 int qry_buf_put(qry_buf *b, const char *data, size_t size)
 {
     if (b->failed)

@@ -134,6 +134,8 @@ struct qry_buf {
 int  qry_buf_put(qry_buf *b, const char *data, size_t size);
 int  qry_buf_puts(qry_buf *b, const char *text);
 int  qry_buf_json(qry_buf *b, const json_t *j, size_t flags);   /* any value */
+/* Whether s is UTF-8 text, as every string written as JSON must be. */
+int  qry_json_text(const char *s);
 /* A string (valid UTF-8) and a whole number as jansson writes them. */
 void qry_buf_string(qry_buf *b, const char *s, size_t len);
 void qry_buf_integer(qry_buf *b, json_int_t v);

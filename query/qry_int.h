@@ -200,7 +200,7 @@ void qry_filemap_forget(qry_filemap *m);
  * which lives as long as the map: both go with the revision). */
 typedef struct {
     const char *kind, *year, *region;
-    int name_ok;                 /* the file's name is UTF-8 (qry_facet_name_ok) */
+    int name_ok;                 /* the file's name is UTF-8 (qry_json_text): a JSON key */
     int known;                   /* filled in */
 } qry_file_fields;
 /* fn(ctx, file, n, fields) for each file of the search's counts, in the order first
@@ -210,9 +210,6 @@ void qry_filemap_emit(qry_filemap *m, void (*fn)(void *ctx, const char *file, si
                       void *ctx);
 
 /* ---- a search's facets (facets.c; the type is qry.h's) ---- */
-/* Whether name is UTF-8 text, as a facet's name (a JSON key) must be: a file name
- * that is not is left out of the documents facet. */
-int qry_facet_name_ok(const char *name);
 /* Counts n more passages under name (NULL: none; UTF-8); qry_facet_add_new when
  * name is not counted yet (a file the map emits once), which skips looking for it. */
 void qry_facet_add(qry_facet *f, const char *name, size_t n);

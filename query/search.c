@@ -447,13 +447,8 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
         return qry_fail(err, QRY_EINVAL, "%s", _("no query"));
     if (req->limit > QRY_MAX_LIMIT || req->offset > 1000000)
         return qry_fail(err, QRY_EINVAL, "%s", _("limit is at most 1000 and offset at most 1000000"));
-    for (size_t i = 0, len = strlen(req->q); i < len;) {    /* it is echoed in the answer */
-        int32_t cp;
-        int n = seg_utf8_decode((const unsigned char *)req->q + i, len - i, &cp);
-        if (n <= 0)
-            return qry_fail(err, QRY_EQUERY, "%s", _("the query is not valid UTF-8 text"));
-        i += (size_t)n;
-    }
+    if (!qry_json_text(req->q))                   /* it is echoed in the answer */
+        return qry_fail(err, QRY_EQUERY, "%s", _("the query is not valid UTF-8 text"));
     if (!e->db) {
         int rc = qry_engine_open_index(e, err);
         if (rc)

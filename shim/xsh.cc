@@ -1548,7 +1548,7 @@ void count_sample(const Xapian::Database &db, const Xapian::Query &q, const xsh_
                                                     static_cast<double>(seen.count) *
                                                         (db.get_lastdocid() - seen.first + 1.0) /
                                                         (seen.last - seen.first + 1.0)));
-        std::vector<Xapian::docid> sample = seen.sample;
+        std::vector<Xapian::docid> &sample = seen.sample;
         std::sort(sample.begin(), sample.end());             /* probes and streams read forward */
         if (decider && share < 0 && !sample.empty()) {       /* a count alone: check a sample */
             size_t held = 0;
