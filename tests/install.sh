@@ -5,6 +5,7 @@
 # the completions load and the systemd unit names the installed binary.
 set -eu
 build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "install: $*" >&2; exit 1; }
@@ -31,10 +32,9 @@ echo 柯桥区政府 | env -u WENSOU_DATA "$root/bin/wensou" segment > seg.txt |
 env LC_ALL=zh_CN.UTF-8 LANGUAGE= "$root/bin/wensou" search -l 2> zh.txt && fail "bad usage accepted"
 grep -q "详见" zh.txt || fail "no Chinese message: $(cat zh.txt)"
 # the installed daemon serves its installed web page over HTTP
-port=$((20000 + $$ % 20000))
-env -u WENSOU_DATA "$root/bin/wensou" serve --db "$root/share/wensou/corpus.db" --socket "$tmp/s.sock" \
-  --http "127.0.0.1:$port" 2> serve.txt &
-serve_pid=$!
+. "$here/http_daemon.sh"
+start_http_daemon serve.txt env -u WENSOU_DATA "$root/bin/wensou" serve --db "$root/share/wensou/corpus.db" \
+  --socket "$tmp/s.sock" || { cat serve.txt; fail "the installed daemon does not listen"; }
 /usr/bin/python3 - "$port" > page.txt <<'PY' || { kill "$serve_pid"; cat serve.txt; fail "no web page over HTTP"; }
 import sys, time, urllib.request
 for _ in range(100):

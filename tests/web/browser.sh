@@ -11,8 +11,8 @@ mkdir -p "$shots"
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
-port=$((20000 + $$ % 20000))
-"$build/wensou" serve --db "$build/corpus.db" --socket "$tmp/s.sock" --http "127.0.0.1:$port" 2> "$tmp/serve.log" &
-pid=$!
-for i in $(seq 100); do grep -q HTTP "$tmp/serve.log" && break; sleep 0.1; done
+. "$here/../http_daemon.sh"
+start_http_daemon "$tmp/serve.log" "$build/wensou" serve --db "$build/corpus.db" --socket "$tmp/s.sock" \
+  || { cat "$tmp/serve.log"; exit 1; }
+pid=$serve_pid
 node "$here/browser_test.mjs" "http://127.0.0.1:$port/" "$shots"
