@@ -7,12 +7,15 @@
 # REPEAT times, in process) for wensou and the peer, and 的 alone; min / median / max
 # over the rounds of each system's median and p99, the load average, and the slope of
 # wensou's median latency against collection size (log10 of the ratio per decade).
-# usage: bench/scale.sh [BUILD_DIR] ["SCALES"] [ROUNDS] [REPEAT]   (from the repo root)
+# Indexing runs INDEX_ROUNDS interleaved rounds (wensou, then the peer, each into a
+# new index) with min / median / max and the ratio in each round.
+# usage: bench/scale.sh [BUILD_DIR] ["SCALES"] [ROUNDS] [REPEAT] [INDEX_ROUNDS]   (from the repo root)
 set -euo pipefail
 build=${1:-build}
 scales=${2:-1 10 100 1000}
 rounds=${3:-3}
 repeat=${4:-3}
+index_rounds=${5:-$rounds}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
@@ -21,8 +24,8 @@ echo 的 >> "$tmp/all.txt"
 echo 的 > "$tmp/de.txt"
 dict="$build/dict"
 
-# stats "v1 v2 ...": min / median / max
-stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %9.1f  median %9.1f  max %9.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
+# stats "v1 v2 ..." [DECIMALS]: min / median / max (one decimal unless told)
+stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk -v d="${2:-1}" '{a[NR]=$1} END {f = "%9." d "f"; printf "min " f "  median " f "  max " f, a[1], a[int((NR+1)/2)], a[NR]}'; }
 median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 source bench/copies.sh
@@ -33,17 +36,30 @@ for s in $scales; do
   sync
   text=$(cat "$docs"/*.txt | wc -c)
   echo "== corpus x $s: $(ls "$docs"/*.txt | wc -l) files, $((text / 1000000)) MB of text"
-  /usr/bin/time -f "%e %U %S %M %O" -o "$tmp/time" "$build/wensou" index --quiet --db "$tmp/w$s.db" "$docs" > "$tmp/summary"
-  read -r secs user sys rss out < "$tmp/time"
-  size=$(du -sb "$tmp/w$s.db" | cut -f1)
-  passages=$(sed -n 's/.*; \([0-9]*\) passages;.*/\1/p' "$tmp/summary")
-  awk -v t="$text" -v s="$secs" -v u="$user" -v y="$sys" -v r="$rss" -v o="$out" -v z="$size" -v p="$passages" 'BEGIN {
-    printf "   %-28s %7.1f s  %5.2f MB/s  %5.2f MB per CPU-s  index %7.1f MB  peak RSS %6.0f MB  written %7.1f MB (%.2fx the index)  %s passages\n",
-      "wensou index", s, t/1e6/s, t/1e6/(u+y), z/1e6, r/1024, o*512/1e6, o*512/z, p }' | tee "$tmp/w.line"
-  read -r psecs psize prss < <(/usr/bin/python3 bench/scale_peer.py index "$build/wensou" "$tmp/p$s.db" "$s" corpus/*.txt)
-  awk -v t="$text" -v s="$psecs" -v z="$psize" -v r="$prss" 'BEGIN {
-    printf "   %-28s %7.1f s  %5.2f MB/s  index %7.1f MB  peak RSS %6.0f MB (passages given)\n", "n-gram peer index", s, t/1e6/s, z/1e6, r/1024 }'
-  awk -v a="$secs" -v b="$psecs" 'BEGIN { printf "   indexing: wensou %.2fx the peer'"'"'s speed\n", b/a }'
+  # INDEX_ROUNDS interleaved rounds of wensou then the peer, each into a new index;
+  # the searches below use the last round's indexes
+  ws=""; peer_s=""; ratios=""; cpu=""
+  for r in $(seq 1 "$index_rounds"); do
+    rm -rf "$tmp/w$s.db" "$tmp/p$s.db"
+    sync                   # the copies' (and the last round's) writeback stays out of this round
+    /usr/bin/time -f "%e %U %S %M %O" -o "$tmp/time" "$build/wensou" index --quiet --db "$tmp/w$s.db" "$docs" > "$tmp/summary"
+    read -r secs user sys rss out < "$tmp/time"
+    size=$(du -sb "$tmp/w$s.db" | cut -f1)
+    passages=$(sed -n 's/.*; \([0-9]*\) passages;.*/\1/p' "$tmp/summary")
+    awk -v t="$text" -v s="$secs" -v u="$user" -v y="$sys" -v r="$rss" -v o="$out" -v z="$size" -v p="$passages" -v n="$r" 'BEGIN {
+      printf "   round %d %-20s %7.1f s  %5.2f MB/s  %5.2f MB per CPU-s  index %7.1f MB  peak RSS %6.0f MB  written %7.1f MB (%.2fx the index)  %s passages\n",
+        n, "wensou index", s, t/1e6/s, t/1e6/(u+y), z/1e6, r/1024, o*512/1e6, o*512/z, p }'
+    sync
+    read -r psecs psize prss < <(/usr/bin/python3 bench/scale_peer.py index "$build/wensou" "$tmp/p$s.db" "$s" corpus/*.txt)
+    awk -v t="$text" -v s="$psecs" -v z="$psize" -v r="$prss" -v n="$r" 'BEGIN {
+      printf "   round %d %-20s %7.1f s  %5.2f MB/s  index %7.1f MB  peak RSS %6.0f MB (passages given)\n", n, "n-gram peer index", s, t/1e6/s, z/1e6, r/1024 }'
+    ws="$ws $secs"; peer_s="$peer_s $psecs"
+    cpu="$cpu $(awk -v t="$text" -v u="$user" -v y="$sys" 'BEGIN {printf "%.3f", t/1e6/(u+y)}')"
+    ratios="$ratios $(awk -v a="$secs" -v b="$psecs" 'BEGIN {printf "%.2f", b/a}')"
+  done
+  echo "   index seconds: wensou $(stats "$ws");  peer $(stats "$peer_s")"
+  echo "   wensou MB per CPU-s: $(stats "$cpu" 2)"
+  echo "   indexing: wensou's speed over the peer's in each round:$ratios  ($(stats "$ratios" 2); target >= 2x in every run at x100)"
   wm=""; wp=""; pm=""; pp=""; dm=""; dpm=""
   for r in $(seq 1 "$rounds"); do
     read -r m p < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
