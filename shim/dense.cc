@@ -81,7 +81,7 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
     if (sparse.size() >= MAX_TERMS)
         sparse.clear();                               /* the verdicts only: one get_termfreq each */
     const Xapian::doccount tf = db.get_termfreq(term);
-    if (tf < min_postings || postings + tf > MAX_POSTINGS) {
+    if (tf < min_postings || postings + tf > MAX_POSTINGS || lists.size() >= MAX_TERMS) {
         sparse.insert(term);
         return nullptr;
     }
