@@ -65,8 +65,25 @@ void Cache::sync(const Xapian::Database &db)
         return;
     lists.clear();
     sparse.clear();
+    freqs.clear();
     postings = 0;
     revision = rev;
+}
+
+Xapian::doccount Cache::termfreq(const Xapian::Database &db, const std::string &term)
+{
+    sync(db);
+    auto held = lists.find(term);
+    if (held != lists.end())
+        return static_cast<Xapian::doccount>(held->second->ids.size());
+    auto known = freqs.find(term);
+    if (known != freqs.end())
+        return known->second;
+    const Xapian::doccount tf = db.get_termfreq(term);
+    if (freqs.size() >= MAX_TERMS)
+        freqs.clear();
+    freqs.emplace(term, tf);
+    return tf;
 }
 
 std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::string &term)
@@ -80,7 +97,7 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
         return nullptr;
     if (sparse.size() >= MAX_TERMS)
         sparse.clear();                               /* the verdicts only: one get_termfreq each */
-    const Xapian::doccount tf = db.get_termfreq(term);
+    const Xapian::doccount tf = termfreq(db, term);
     if (tf < min_postings || postings + tf > MAX_POSTINGS || lists.size() >= MAX_TERMS) {
         sparse.insert(term);
         return nullptr;

@@ -57,11 +57,17 @@ class Cache {
     /* The term's list when it is dense in db (read now if need be), else null. */
     std::shared_ptr<const List> get(const Xapian::Database &db, const std::string &term);
 
+    /* The passages of db holding the term: its list's length when held, else db's
+     * count, remembered for the revision (up to MAX_TERMS counts): query building
+     * asks for the same terms' counts on every search. */
+    Xapian::doccount termfreq(const Xapian::Database &db, const std::string &term);
+
   private:
     Xapian::doccount min_postings;
     std::string revision;                                    // uuid:revision of what is held
     std::unordered_map<std::string, std::shared_ptr<const List>> lists;   // the dense terms read
     std::unordered_set<std::string> sparse;                  // terms found not dense (or no room)
+    std::unordered_map<std::string, Xapian::doccount> freqs; // terms' counts asked for (termfreq)
     size_t postings = 0;
 };
 

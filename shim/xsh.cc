@@ -850,9 +850,20 @@ int xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err)
     return guarded(err, [&] { *out = db->db->get_doccount(); });
 }
 
+namespace {
+/* The passages of db's index holding the term; a serving handle on one committed
+ * local index remembers them per revision (dense::Cache::termfreq). */
+Xapian::doccount term_freq(xsh_db *db, const std::string &term)
+{
+    if (db->keep_dense && !db->sharded && !db->wdb)
+        return db->dense.termfreq(*db->db, term);
+    return db->db->get_termfreq(term);
+}
+} // namespace
+
 int xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err)
 {
-    return guarded(err, [&] { *out = db->db->get_termfreq(term); });
+    return guarded(err, [&] { *out = term_freq(db, term); });
 }
 
 int xsh_db_first_posting(xsh_db *db, const char *term, size_t len, unsigned *out, xsh_err *err)
@@ -1133,28 +1144,28 @@ xsh_query *xsh_query_scale(const xsh_query *q, double factor)
 
 namespace {
 /* Passages that can match q at most, as xsh_query_rarest counts them. */
-Xapian::doccount rarity(const Xapian::Database &db, const Xapian::Query &q)
+Xapian::doccount rarity(xsh_db *db, const Xapian::Query &q)
 {
     switch (q.get_type()) {
     case Xapian::Query::LEAF_TERM: {
         auto t = q.get_terms_begin();
-        return t == q.get_terms_end() ? db.get_doccount() : db.get_termfreq(*t);
+        return t == q.get_terms_end() ? db->db->get_doccount() : term_freq(db, *t);
     }
     case Xapian::Query::OP_AND: {
-        Xapian::doccount least = db.get_doccount();
+        Xapian::doccount least = db->db->get_doccount();
         for (size_t i = 0; i < q.get_num_subqueries(); i++)
             least = std::min(least, rarity(db, q.get_subquery(i)));
         return least;
     }
     case Xapian::Query::OP_SCALE_WEIGHT:
-        return q.get_num_subqueries() ? rarity(db, q.get_subquery(0)) : db.get_doccount();
+        return q.get_num_subqueries() ? rarity(db, q.get_subquery(0)) : db->db->get_doccount();
     default:
-        return db.get_doccount();
+        return db->db->get_doccount();
     }
 }
 
 /* Which k of qs are rarest in db (their indexes), ties and the result in qs's order. */
-std::vector<size_t> rarest_of(const Xapian::Database &db, const std::vector<Xapian::Query> &qs, size_t k)
+std::vector<size_t> rarest_of(xsh_db *db, const std::vector<Xapian::Query> &qs, size_t k)
 {
     std::vector<std::pair<Xapian::doccount, size_t>> by_rarity;
     for (size_t i = 0; i < qs.size(); i++)
@@ -1235,7 +1246,7 @@ xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t
                 qs.push_back(subs[i]->q);
                 recipes.push_back(recipe_of(subs[i]));
             }
-        return chosen_of(Xapian::Query::OP_OR, qs, recipes, rarest_of(*db->db, qs, k));
+        return chosen_of(Xapian::Query::OP_OR, qs, recipes, rarest_of(db, qs, k));
     });
 }
 
@@ -1254,7 +1265,7 @@ xsh_query *xsh_query_rarest_and(xsh_db *db, const xsh_query *q, size_t k)
         if (q->r && q->r->kind == dense::Recipe::COMBINE && q->r->op == Xapian::Query::OP_AND &&
             q->r->subs.size() == n && same_shape(parts, q->r->subs))
             recipes = q->r->subs;
-        return chosen_of(Xapian::Query::OP_AND, parts, recipes, rarest_of(*db->db, parts, k));
+        return chosen_of(Xapian::Query::OP_AND, parts, recipes, rarest_of(db, parts, k));
     });
 }
 
