@@ -16,6 +16,7 @@ scales=${2:-1 10 100 1000}
 rounds=${3:-3}
 repeat=${4:-3}
 index_rounds=${5:-$rounds}
+[ "$index_rounds" -ge 1 ] && [ "$rounds" -ge 1 ] || { echo "scale.sh: ROUNDS and INDEX_ROUNDS must be at least 1" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
@@ -57,7 +58,7 @@ for s in $scales; do
     cpu="$cpu $(awk -v t="$text" -v u="$user" -v y="$sys" 'BEGIN {printf "%.3f", t/1e6/(u+y)}')"
     ratios="$ratios $(awk -v a="$secs" -v b="$psecs" 'BEGIN {printf "%.2f", b/a}')"
   done
-  echo "   index seconds: wensou $(stats "$ws");  peer $(stats "$peer_s")"
+  echo "   index seconds: wensou $(stats "$ws" 2);  peer $(stats "$peer_s" 2)"
   echo "   wensou MB per CPU-s: $(stats "$cpu" 2)"
   echo "   indexing: wensou's speed over the peer's in each round:$ratios  ($(stats "$ratios" 2); target >= 2x in every run at x100)"
   wm=""; wp=""; pm=""; pp=""; dm=""; dpm=""

@@ -27,6 +27,7 @@ Cache::Cache() : min_postings(MIN_POSTINGS)
 namespace {
 std::mutex shared_lock;
 std::unordered_map<std::string, std::weak_ptr<const List>> shared_lists;   /* uuid:revision:term */
+size_t purge_at = 4 * Cache::MAX_TERMS;                 /* the size at which expired entries are swept */
 
 std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::string &key, const std::string &term,
                                       Xapian::doccount tf)
@@ -37,9 +38,13 @@ std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::str
         if (auto list = it->second.lock())
             return list;
     }
-    if (shared_lists.size() >= 4 * Cache::MAX_TERMS)      /* forget the expired entries */
+    if (shared_lists.size() >= purge_at) {                /* forget the expired entries */
         for (auto e = shared_lists.begin(); e != shared_lists.end();)
             e = e->second.expired() ? shared_lists.erase(e) : std::next(e);
+        /* the entries held live stay: the next sweep waits until they have doubled,
+         * not one read later */
+        purge_at = std::max<size_t>(4 * Cache::MAX_TERMS, 2 * shared_lists.size());
+    }
     auto list = std::make_shared<List>();
     list->ids.reserve(tf);
     list->wdfs.reserve(tf);
@@ -66,7 +71,7 @@ void Cache::sync(const Xapian::Database &db)
     lists.clear();
     sparse.clear();
     freqs.clear();
-    postings = 0;
+    postings = rare_lists = rare_postings = 0;
     revision = rev;
 }
 
@@ -98,7 +103,9 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
     if (sparse.size() >= MAX_TERMS)
         sparse.clear();                               /* the verdicts only: one get_termfreq each */
     const Xapian::doccount tf = termfreq(db, term);
-    if (tf < min_postings || postings + tf > MAX_POSTINGS || lists.size() >= MAX_TERMS) {
+    const bool common = tf >= COMMON_POSTINGS;
+    if (tf < min_postings || (common && postings + tf > MAX_POSTINGS) ||
+        (!common && (rare_lists >= MAX_RARE_LISTS || rare_postings + tf > MAX_RARE_POSTINGS))) {
         sparse.insert(term);
         return nullptr;
     }
@@ -109,7 +116,12 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
         sparse.insert(term);                          /* no room: Xapian's own list */
         return nullptr;
     }
-    postings += list->ids.size();
+    if (common) {
+        postings += list->ids.size();
+    } else {
+        rare_lists++;
+        rare_postings += list->ids.size();
+    }
     lists.emplace(term, list);
     return list;
 }

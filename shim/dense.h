@@ -1,5 +1,5 @@
-// dense.h — the posting lists of an index's commonest terms, decoded once per
-// revision and held in memory, served to the matcher as posting sources that
+// dense.h — the posting lists of the terms an index's searches use, decoded once
+// per revision and held in memory, served to the matcher as posting sources that
 // weigh as BM25 weighs the term (b = 0: the weight is the wdf's alone). A dense
 // list costs the matcher a binary search per skip where Xapian's own list
 // decodes each posting up to the target. Internal to the shim.
@@ -33,16 +33,23 @@ struct Bm25 {
 /* The dense lists of one revision of one local index (one thread's, as its
  * handle is): a term is dense when at least min_postings passages hold it
  * (WENSOU_DENSE_POSTINGS, default MIN_POSTINGS: every term; 0: none is); lists
- * are read on first use (once per process and revision: threads share them), up
- * to MAX_POSTINGS postings and MAX_TERMS lists per cache (past either, terms stay
- * Xapian's); up to MAX_TERMS verdicts "not dense" are kept. */
+ * are read on first use (once per process and revision: threads share them) and
+ * kept for the revision. A common term's (COMMON_POSTINGS or more) count against
+ * MAX_POSTINGS; rarer terms' have a budget of their own, MAX_RARE_LISTS lists and
+ * MAX_RARE_POSTINGS postings, so that however many rare words a client names, the
+ * common terms (where the time goes) still find room. Past a budget, terms stay
+ * Xapian's; up to MAX_TERMS verdicts "not dense" and term counts are kept. */
 class Cache {
   public:
     /* A rare term's list from memory saves opening it in the index (a descent of
-     * its B-tree, a pread a block) on every search: 1 against 2,000, the corpus's
-     * median 169 -> 135 us, x100 866-912 -> 688-782 us, x1000 1.94-2.02 -> 1.87-1.91 ms. */
+     * its B-tree, a pread a block) on every search; bench/search_latency, 1 against
+     * 2,000 interleaved: the 89 queries' median on the corpus 741-780 -> 495-503 us,
+     * x100 872-1236 -> 705-906 us, x1000 3-4 % lower. */
     static const Xapian::doccount MIN_POSTINGS = 1;
+    static const Xapian::doccount COMMON_POSTINGS = 2000;
     static const size_t MAX_POSTINGS = 64u << 20;
+    static const size_t MAX_RARE_LISTS = 1u << 16;
+    static const size_t MAX_RARE_POSTINGS = 8u << 20;
     static const size_t MAX_TERMS = 1u << 16;
 
     Cache();
@@ -68,7 +75,8 @@ class Cache {
     std::unordered_map<std::string, std::shared_ptr<const List>> lists;   // the dense terms read
     std::unordered_set<std::string> sparse;                  // terms found not dense (or no room)
     std::unordered_map<std::string, Xapian::doccount> freqs; // terms' counts asked for (termfreq)
-    size_t postings = 0;
+    size_t postings = 0;                                     // common terms' postings held
+    size_t rare_lists = 0, rare_postings = 0;                // rarer terms' lists and postings held
 };
 
 /* How a query was built, kept beside it so that a search can build it again with

@@ -39,7 +39,7 @@ struct xsh_db {
     std::vector<Xapian::Database> shards;
     bool sharded = false;
     bool broken = false;                            // a shard stopped answering: reopen all
-    dense::Cache dense;                             // its commonest terms' lists (one local index)
+    dense::Cache dense;                             // its terms' lists in memory (one local index)
     bool keep_dense = false;                        // searches use them (xsh_db_keep_dense)
 };
 
