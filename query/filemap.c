@@ -23,6 +23,8 @@ struct qry_filemap {
     size_t *kept;                /* per range, this search's (qry_filemap_keep) */
     size_t *kept_order;          /* ranges kept, in the order first kept */
     size_t nkept;
+    size_t last;                 /* the range the last docid counted fell in (a match
+                                    counts in docid order: most fall in the same) */
     xsh_db *db;
 };
 
@@ -99,20 +101,29 @@ void qry_filemap_free(qry_filemap *m)
     free(m);
 }
 
+/* Whether docid is a passage of range i. */
+static int in_range(const qry_filemap *m, size_t i, unsigned docid)
+{
+    return i < m->n && docid >= m->r[i].first && docid - m->r[i].first < m->r[i].count;
+}
+
 void qry_filemap_count(void *ctx, unsigned docid)
 {
     qry_filemap *m = ctx;
-    size_t lo = 0, hi = m->n;              /* the last range starting at or before docid */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->r[mid].first <= docid)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t i = m->last;
+    if (!in_range(m, i, docid)) {
+        size_t lo = 0, hi = m->n;          /* the last range starting at or before docid */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (m->r[mid].first <= docid)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0 || !in_range(m, lo - 1, docid))
+            return;                        /* not a passage of a recorded file */
+        i = m->last = lo - 1;
     }
-    if (lo == 0 || docid - m->r[lo - 1].first >= m->r[lo - 1].count)
-        return;                            /* not a passage of a recorded file */
-    size_t i = lo - 1;
     if (m->counts[i]++ == 0)
         m->touched[m->ntouched++] = i;
 }
