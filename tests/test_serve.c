@@ -739,6 +739,7 @@ Test(serve, clients_that_do_not_read_hold_little_and_others_are_answered, .init 
         flood_without_reading(&flood[i]);
     cr_assert_eq(client_open(&probe), 0);
     double worst_ping = 0, worst_search = 0;
+    int slow_pings = 0;                            /* over 0.1 s */
     long peak = before;
     for (int round = 0; round < 10; round++) {
         double t0 = now_s();
@@ -751,6 +752,7 @@ Test(serve, clients_that_do_not_read_hold_little_and_others_are_answered, .init 
         cr_expect(ok(r));
         json_decref(r);
         worst_ping = t1 - t0 > worst_ping ? t1 - t0 : worst_ping;
+        slow_pings += t1 - t0 > 0.1;
         worst_search = t2 - t1 > worst_search ? t2 - t1 : worst_search;
         long now = rss_kb(daemon_pid);
         peak = now > peak ? now : peak;
@@ -759,7 +761,11 @@ Test(serve, clients_that_do_not_read_hold_little_and_others_are_answered, .init 
     cr_log_info("8 clients not reading: RSS %ld -> %ld KB; slowest ping %.1f ms, search %.1f ms", before, peak,
                 worst_ping * 1e3, worst_search * 1e3);
     cr_expect_lt(peak - before, 160 * 1024, "the daemon grew from %ld to %ld KB", before, peak);
-    cr_expect_lt(worst_ping, 0.1, "a ping waited %.3f s", worst_ping);
+    /* a ping is answered at once, flood or not: one slow ping of ten is the machine
+     * (ctest -j2 under ASan once held one for 0.4 s with every other ping at once);
+     * a daemon that waits on the flooders is slow on every round */
+    cr_expect_leq(slow_pings, 1, "%d of 10 pings waited over 0.1 s (the slowest %.3f s)", slow_pings, worst_ping);
+    cr_expect_lt(worst_ping, 1.0, "a ping waited %.3f s", worst_ping);
     cr_expect_lt(worst_search, 1.0, "a search waited %.3f s", worst_search);
     for (int i = 0; i < 8; i++)
         close(flood[i].fd);
