@@ -850,6 +850,8 @@ int xsh_db_doc_count(xsh_db *db, size_t *out, xsh_err *err)
     return guarded(err, [&] { *out = db->db->get_doccount(); });
 }
 
+} // extern "C"
+
 namespace {
 /* The passages of db's index holding the term; a serving handle on one committed
  * local index remembers them per revision (dense::Cache::termfreq). */
@@ -860,6 +862,8 @@ Xapian::doccount term_freq(xsh_db *db, const std::string &term)
     return db->db->get_termfreq(term);
 }
 } // namespace
+
+extern "C" {
 
 int xsh_db_term_freq(xsh_db *db, const char *term, size_t *out, xsh_err *err)
 {
@@ -1142,6 +1146,8 @@ xsh_query *xsh_query_scale(const xsh_query *q, double factor)
     });
 }
 
+} // extern "C"
+
 namespace {
 /* Passages that can match q at most, as xsh_query_rarest counts them. */
 Xapian::doccount rarity(xsh_db *db, const Xapian::Query &q)
@@ -1236,6 +1242,8 @@ Made chosen_of(Xapian::Query::op op, const std::vector<Xapian::Query> &qs,
 }
 } // namespace
 
+extern "C" {
+
 xsh_query *xsh_query_rarest(xsh_db *db, xsh_query *const *subs, size_t n, size_t k)
 {
     return make_recipe_query([&] {
@@ -1304,6 +1312,8 @@ xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi)
     });
 }
 
+} // extern "C"
+
 namespace {
 /* The distinct terms of q into terms; a synonym of terms only (a prefix spelled
  * out over a shard set's terms) counts once, as Xapian's wildcard does. */
@@ -1329,6 +1339,8 @@ void collect_terms(const Xapian::Query &q, std::set<std::string> &terms)
         collect_terms(q.get_subquery(i), terms);
 }
 } // namespace
+
+extern "C" {
 
 size_t xsh_query_term_count(const xsh_query *q)
 {
