@@ -101,7 +101,7 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
     if (sparse.count(term))
         return nullptr;
     if (sparse.size() >= MAX_TERMS)
-        sparse.clear();                               /* the verdicts only: one get_termfreq each */
+        sparse.clear();                               /* the verdicts only: the counts stay in freqs */
     const Xapian::doccount tf = termfreq(db, term);
     const bool common = tf >= COMMON_POSTINGS;
     if (tf < min_postings || (common && postings + tf > MAX_POSTINGS) ||
