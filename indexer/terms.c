@@ -3,7 +3,8 @@
  * and of the heading it stands directly under,
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
- * section path; filters, values and the passage record as data.
+ * section path (S, weighted, and section:'s filter) and of its title, kind and
+ * year (D, weighted); filters, values and the passage record as data.
  * 中国轻纺城。→ words 轻纺城 中国轻纺城 (中国 and 轻纺 are bigrams already) + bigrams
  * 中国 国轻 轻纺 纺城 + the run's last unigram 城 */
 #include "indexer.h"
@@ -27,7 +28,6 @@ typedef struct {
     char prev_utf8[4];
     int prev_len;
     int rc;
-    unsigned prefixed_wdf;     /* the prefixed terms' wdf: 0 for filters (S), 1 for weighted fields (D) */
     const char *text;          /* what is being cut (add_text) */
     size_t len;
 } term_ctx;
@@ -130,7 +130,7 @@ static int add_token(void *ctx, const seg_token *t)
             char term[MAX_TERM + 8];
             memcpy(term, c->prefix, plen);
             memcpy(term + plen, t->norm, t->norm_len);
-            c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, c->prefixed_wdf);
+            c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, 1);   /* S, D: weighted fields */
         }
     }
     if (!t->sub && c->ngrams)
@@ -223,21 +223,22 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     xsh_doc *doc = xsh_doc_new();
     if (!doc)
         return IDX_ENOMEM;
-    term_ctx c = {doc, "", 1, 1, 0, 0, {0}, 0, 0, 0, NULL, 0};
+    term_ctx c = {.doc = doc, .prefix = "", .plain = 1, .ngrams = 1};
     int rc = add_text(&c, st, p->text, p->text_len);
 
     /* A short lead sentence (营商环境持续优化。…) is the paragraph's own bold
      * heading in a report: it counts as a heading too. */
     size_t lead = lead_sentence(p->text, p->text_len);
     if (lead && !rc) {
-        term_ctx l = {doc, WENSOU_PREFIX_SECTION, 1, 1, WENSOU_HEADING_POS - 1000, 0, {0}, 0, 0, 0, NULL, 0};
+        term_ctx l = {.doc = doc, .prefix = WENSOU_PREFIX_SECTION, .plain = 1, .ngrams = 1,
+                      .pos = WENSOU_HEADING_POS - 1000};
         rc = add_text(&l, st, p->text, lead);
     }
 
-    /* the section path's words, for section:; the innermost heading's belong to
-     * the passage (so an unprefixed word term is in its text or that heading, as
-     * the query side's literal check assumes) */
-    term_ctx h = {doc, WENSOU_PREFIX_SECTION, 0, 0, WENSOU_HEADING_POS, 0, {0}, 0, 0, 0, NULL, 0};
+    /* the section path's words, for section: and weighted as a field (schema.h);
+     * the innermost heading's belong to the passage (so an unprefixed word term is
+     * in its text or that heading, as the query side's literal check assumes) */
+    term_ctx h = {.doc = doc, .prefix = WENSOU_PREFIX_SECTION, .pos = WENSOU_HEADING_POS};
     for (size_t i = 0; i < p->nsection && !rc; i++) {
         int innermost = i + 1 == p->nsection;
         h.plain = innermost;
@@ -254,15 +255,13 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
         year[4] = 0;
     }
 
-    /* the document's fields, weighted below the text (schema.h): title, kind,
-     * year and every heading of the section path */
-    term_ctx f = {doc, WENSOU_PREFIX_FIELD, 0, 0, 0, 0, {0}, 0, 0, 1, NULL, 0};
+    /* the document's fields, weighted below the text (schema.h): title, kind and
+     * year (the section path's are its S terms, above) */
+    term_ctx f = {.doc = doc, .prefix = WENSOU_PREFIX_FIELD};
     const char *fields[] = {d->title, d->kind, year};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !rc; i++)
         if (fields[i] && *fields[i])
             rc = add_text(&f, st, fields[i], strlen(fields[i]));
-    for (size_t i = 0; i < p->nsection && !rc; i++)
-        rc = add_text(&f, st, p->section[i], strlen(p->section[i]));
     char page[16];
     snprintf(page, sizeof page, "%06d", p->page);
     rc |= add_bool(doc, WENSOU_PREFIX_FILE, d->path);

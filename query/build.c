@@ -315,11 +315,18 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
 
 xsh_query *qry_word_fields(const qry_word *w)
 {
-    char term[256];
-    int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FIELD, w->norm);
-    if (w->single || len <= 0 || (size_t)len >= sizeof term)
+    if (w->single)
         return NULL;
-    return xsh_query_term(term, (size_t)len, 1, 0);
+    static const char *const prefixes[] = {WENSOU_PREFIX_FIELD, WENSOU_PREFIX_SECTION};
+    xsh_query *q[2];
+    size_t n = 0;
+    for (size_t i = 0; i < 2; i++) {
+        char term[256];
+        int len = snprintf(term, sizeof term, "%s%s", prefixes[i], w->norm);
+        if (len > 0 && (size_t)len < sizeof term)
+            q[n++] = xsh_query_term(term, (size_t)len, 1, 0);
+    }
+    return qry_combine_free(XSH_OP_OR, q, n);
 }
 
 /* Counts the terms a literal's query needs (a qry_literal_terms on_term). */

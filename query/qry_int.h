@@ -236,10 +236,10 @@ xsh_query *qry_literal_terms(seg_state *st, const char *literal, int *exact,
  * words of three or more characters (a shorter one is an n-gram the literal's
  * query already weighs), or NULL when it has none. */
 xsh_query *qry_rank_words(seg_state *st, const char *literal);
-/* The document-field term of a content word (D + it: the indexer writes the title's
- * and headings' search-mode words, so 广东 finds 广东省's), or NULL for one character.
- * (D terms of the words inside it too cost 10% of a natural query's time and
- * changed no nDCG on bench/eval.) */
+/* The document-field terms of a content word, D + it OR S + it (the indexer writes
+ * the search-mode words of the title, kind and year as D, of the headings as S, so
+ * 广东 finds 广东省's), or NULL for one character. (Field terms of the words inside
+ * it too cost 10% of a natural query's time and changed no nDCG on bench/eval.) */
 xsh_query *qry_word_fields(const qry_word *w);
 /* A content word as a passage may hold it: its literal in the text (unverified),
  * a synonym's (weighted r->synonym_weight), or with_fields in the document's fields

@@ -270,7 +270,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
     }
     if (p->asks_definition) {            /* a glossary entry (名词解释) says what the term means */
-        xsh_query *g = xsh_query_term(WENSOU_PREFIX_FIELD "名词解释", strlen(WENSOU_PREFIX_FIELD "名词解释"), 1, 0);
+        xsh_query *g = xsh_query_term(WENSOU_PREFIX_SECTION "名词解释", strlen(WENSOU_PREFIX_SECTION "名词解释"), 1, 0);
         ql_add(&ranks, xsh_query_scale(g, r->definition_weight));
         ql_add(&some, xsh_query_scale(g, r->definition_weight));
         xsh_query_free(g);

@@ -835,7 +835,8 @@ Test(query, the_built_queries_of_an_unspaced_question, .init = setup, .fini = te
     /* then each content word in the text or (weighted) the document's fields, and
      * the words that together are one expression (减轻企业负担) or, once, one of
      * its related expressions (降本减负 …) */
-    cr_expect_not_null(strstr(d, "(((减轻 OR 0.5 * D减轻) AND (企业 OR 0.5 * D企业) AND (负担 OR 0.5 * D负担)) OR 0.4"),
+    cr_expect_not_null(strstr(d, "(((减轻 OR 0.5 * (D减轻 OR S减轻)) AND (企业 OR 0.5 * (D企业 OR S企业)) AND "
+                                 "(负担 OR 0.5 * (D负担 OR S负担))) OR 0.4"),
                        "%s", d);
     cr_expect_not_null(strstr(d, "(降本 AND 本减 AND 减负)"), "降本减负 not asked: %s", d);
     const char *tier2 = strstr(d, "tier 2:"), *end = tier2 ? strchr(tier2, '\n') : NULL;
@@ -844,6 +845,7 @@ Test(query, the_built_queries_of_an_unspaced_question, .init = setup, .fini = te
         asked++;
     cr_expect_eq(asked, 1, "an expression for three words asked %zu times: %s", asked, d);
     cr_expect_null(strstr(d, "D如何"), "如何 asked of a passage: %s", d);
+    cr_expect_null(strstr(d, "S如何"), "如何 asked of a heading: %s", d);
     free(d);
     /* a year's 年 stays with the year: 2019年成交额 asks for 成交额, not 年成交额 */
     d = built_queries("中国轻纺城2019年成交额是多少");
@@ -856,6 +858,37 @@ Test(query, the_built_queries_of_an_unspaced_question, .init = setup, .fini = te
     cr_expect_not_null(strstr(d, "(1 spans, "), "%s", d);
     cr_expect_not_null(strstr(d, "AND_NOT PostingSource(docid ranges"), "then the others: %s", d);
     free(d);
+}
+
+/* Whether h's text or any heading of its section path holds s. */
+static int said_or_headed(json_t *h, const char *s)
+{
+    if (strstr(text_of(h), s))
+        return 1;
+    json_t *sec = json_object_get(h, "section");
+    for (size_t i = 0; i < json_array_size(sec); i++)
+        if (strstr(json_string_value(json_array_get(sec, i)), s))
+            return 1;
+    return 0;
+}
+
+/* A word said only by an outer heading (一、…先行示范区新征程) still places the
+ * passages under it among those holding every word, above the passages that hold
+ * only the other one. */
+Test(query, a_word_of_an_outer_heading_counts_for_the_passages_under_it, .init = setup, .fini = teardown)
+{
+    json_t *r = search("先行示范区 动能转换", 10);
+    size_t n = json_array_size(json_object_get(r, "hits")), under = 0;
+    cr_assert_geq(n, 3, "%zu hits", n);
+    for (size_t k = 0; k < 3; k++) {
+        json_t *h = hit(r, k);
+        cr_expect(said_or_headed(h, "先行示范区") && said_or_headed(h, "动能转换"), "rank %zu lacks a word: %s", k + 1,
+                  text_of(h));
+        if (!strstr(text_of(h), "先行示范区") && strcmp(heading_of(h), "") && !strstr(heading_of(h), "先行示范区"))
+            under++;
+    }
+    cr_expect_geq(under, 1, "no passage found by its outer heading alone");
+    json_decref(r);
 }
 
 Test(query, page_filters_passages_by_the_page_they_start_on, .init = setup, .fini = teardown)
