@@ -6,6 +6,7 @@
  *   quoted or 《》 name right before it, else the clause before it less a leading
  *   verb from a short table (加快建设, 设立, 根据 …).
  * The pairs go into the file's record; the query side treats them as synonyms. */
+#define _GNU_SOURCE                /* memmem */
 #include "doc.h"
 
 #include <stdlib.h>
@@ -42,13 +43,9 @@ static const char *find_any(const char *s, size_t n, const char *const *marks, s
 {
     const char *best = NULL;
     for (size_t m = 0; m < nmarks; m++) {
-        size_t k = strlen(marks[m]);
-        for (size_t i = 0; i + k <= n; i++)
-            if (memcmp(s + i, marks[m], k) == 0) {
-                if (!best || s + i < best)
-                    best = s + i;
-                break;
-            }
+        const char *at = memmem(s, n, marks[m], strlen(marks[m]));
+        if (at && (!best || at < best))
+            best = at;
     }
     return best;
 }
