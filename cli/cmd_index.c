@@ -347,19 +347,27 @@ static void add_totals(run_totals *t, const batch *b)
 #define HALVES_BYTES (8u << 20)
 
 /* The second writer of a new index: the files after the first part, into the side
- * index, on a thread of its own. */
+ * index, on a thread of its own, which also closes it. */
 typedef struct {
     file_list files;             /* a view of the batch's tail (borrows its paths) */
     idx_writer *w;
     batch b;
     idx_err err;
     int rc;
+    int closed;                  /* its writer closed, its last commit made */
+    idx_err close_err;           /* why not */
 } half_run;
 
+/* The side index's last commit is made on its own thread, beside the main writer's
+ * last files and commit, not after them on the main thread: on the corpus x100 each
+ * final commit is 0.2 s of one core, and the run took 8.26 s against 8.62 s
+ * (medians of 5 interleaved runs). */
 static void *write_half(void *arg)
 {
     half_run *h = arg;
     h->rc = idx_writer_add_files(h->w, h->files.paths, h->files.n, file_done, &h->b, &h->err);
+    h->closed = idx_writer_close(h->w, &h->close_err) == 0;
+    h->w = NULL;
     return NULL;
 }
 
@@ -445,20 +453,24 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
     return 1;
 }
 
-/* Waits for the second writer and merges its index into db (w committed first);
- * its files count as saved only then. */
+/* Commits w while the second writer finishes, waits for it and merges its index
+ * into db; its files count as saved only then. */
 static void finish_half(idx_writer *w, const char *db, half_run *h, pthread_t thread, int main_failed)
 {
+    idx_err err = {0};
+    if (!main_failed && idx_writer_commit(w, &err) != 0) {   /* the merge needs it committed */
+        fprintf(stderr, "wensou: %s\n", err.msg);
+        main_failed = 1;
+    }
     pthread_join(thread, NULL);
     batch *b = &h->b;
     if (h->rc != 0 && !b->index_failed) {
         fprintf(stderr, "wensou: %s\n", h->err.msg);
         b->failed++;
     }
-    idx_err err = {0};
-    int closed = idx_writer_close(h->w, &err) == 0;
-    if (!closed && err.msg[0])
-        fprintf(stderr, "wensou: %s\n", err.msg);
+    int closed = h->closed;
+    if (!closed && h->close_err.msg[0])
+        fprintf(stderr, "wensou: %s\n", h->close_err.msg);
     settle(b, closed);
     report_untried(b);
     size_t held = b->saved.added + b->saved.updated;
