@@ -458,7 +458,9 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
 static void finish_half(idx_writer *w, const char *db, half_run *h, pthread_t thread, int main_failed)
 {
     idx_err err = {0};
-    if (!main_failed && idx_writer_commit(w, &err) != 0) {   /* the merge needs it committed */
+    /* w's last commit, here beside the second writer's own: the merge commits w too,
+     * and then finds nothing to write */
+    if (!main_failed && idx_writer_commit(w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         main_failed = 1;
     }
