@@ -103,6 +103,11 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
     if (sparse.size() >= MAX_TERMS)
         sparse.clear();                               /* the verdicts only: the counts stay in freqs */
     const Xapian::doccount tf = termfreq(db, term);
+    /* no passage holds it: an empty list, where Xapian's own would descend the
+     * postlist B-tree on every search to find nothing */
+    static const auto none = std::make_shared<const List>();
+    if (tf == 0)
+        return none;
     const bool common = tf >= COMMON_POSTINGS;
     if (tf < min_postings || (common && postings + tf > MAX_POSTINGS) ||
         (!common && (rare_lists >= MAX_RARE_LISTS || rare_postings + tf > MAX_RARE_POSTINGS))) {

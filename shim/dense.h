@@ -38,7 +38,9 @@ struct Bm25 {
  * MAX_POSTINGS; rarer terms' have a budget of their own, MAX_RARE_LISTS lists and
  * MAX_RARE_POSTINGS postings, so that however many rare words a client names, the
  * common terms (where the time goes) still find room. Past a budget, terms stay
- * Xapian's; up to MAX_TERMS verdicts "not dense" and term counts are kept. */
+ * Xapian's; up to MAX_TERMS verdicts "not dense" and term counts are kept. A term
+ * no passage holds is an empty list, outside the budgets: a search never opens it
+ * in the index. */
 class Cache {
   public:
     /* A rare term's list from memory saves opening it in the index (a descent of

@@ -707,6 +707,7 @@ Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, 
         "跨境电商 OR 黄酒", "营商环境 -杭州", "柯桥 year:2021", "\"数字经济五年倍增计划\"", "2020年柯桥区政府工作报告",
         "广东省政府工作报告 就业", "如何减轻企业负担", "各省 低空经济", "两重 含义", "柯桥印染产业转型升级",
         "region:广东 就业", "柯桥十四五规划", "黑龙江粮食总产量是多少", "纺城", "发展",
+        "火星基地 柯桥", "火星基地",          /* a word no passage holds, with one they hold and alone */
     };
     /* most of the corpus's terms dense (the rest Xapian's lists), then every one, as
      * a serving engine has them by default (WENSOU_DENSE_POSTINGS=1) */
