@@ -100,14 +100,14 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
         return it->second;
     if (sparse.count(term))
         return nullptr;
-    if (sparse.size() >= MAX_TERMS)
-        sparse.clear();                               /* the verdicts only: the counts stay in freqs */
     const Xapian::doccount tf = termfreq(db, term);
     /* no passage holds it: an empty list, where Xapian's own would descend the
      * postlist B-tree on every search to find nothing */
     static const auto none = std::make_shared<const List>();
     if (tf == 0)
         return none;
+    if (sparse.size() >= MAX_TERMS)
+        sparse.clear();                               /* the verdicts only: the counts stay in freqs */
     const bool common = tf >= COMMON_POSTINGS;
     if (tf < min_postings || (common && postings + tf > MAX_POSTINGS) ||
         (!common && (rare_lists >= MAX_RARE_LISTS || rare_postings + tf > MAX_RARE_POSTINGS))) {
