@@ -20,9 +20,11 @@
 
 /* Character n-grams of Han text, for substrings of words (纺城 in 轻纺城) and single
  * characters: every bigram, and the unigram of the last character of each run of Han
- * characters, unprefixed and without positions. Every other character begins a
- * bigram, so the terms that begin with a character (a prefix query) find every
- * passage that holds it, with a third fewer postings to write. They share
+ * characters where no bigram of the passage begins with that character, unprefixed
+ * and without positions. Every other character begins a bigram, so the terms that
+ * begin with a character (a prefix query) find every passage that holds it, with a
+ * third fewer postings to write (and a unigram a bigram already stands for would
+ * add postings and nothing to what a prefix matches: 4 run ends in 10). They share
  * the word terms' namespace: a Chinese word of one or two characters IS its n-gram
  * (经济 the word and 经济 the bigram are one term, so the indexer adds it once and a
  * query opens one posting list), and holding the term proves the passage holds the

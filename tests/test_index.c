@@ -297,6 +297,38 @@ static char *search_json(const char *path, const char *q)
     return s;
 }
 
+/* A character that ends a run of Han text is written as a unigram only where no
+ * bigram of the passage begins with it: a one-character query (every term the
+ * character begins) finds the passage either way. */
+Test(index, a_character_that_ends_a_run_is_found_alone_with_no_unigram_where_a_bigram_begins_with_it,
+     .init = setup, .fini = teardown)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "rm -f '%s'/* && printf '建设轻纺城。\n' > '%s/ends.txt' && "
+             "printf '城市更新加快推进，打造轻纺城。\n' > '%s/both.txt'", docs, docs, docs);
+    cr_assert_eq(system(cmd), 0);
+    run_result r = index_run(NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    run_free(&r);
+
+    xsh_db *x;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(db, XSH_READ, &x, &err), 0, "%s", err.msg);
+    size_t unigram = 0, bigram = 0;
+    cr_assert_eq(xsh_db_term_freq(x, "城", &unigram, &err), 0);
+    cr_assert_eq(xsh_db_term_freq(x, "城市", &bigram, &err), 0);
+    xsh_db_close(x);
+    cr_expect_eq(unigram, 1, "城 alone: in ends.txt's passage only, not in %zu", unigram);
+    cr_expect_eq(bigram, 1);
+
+    char *out = search_json(db, "城");
+    cr_expect_neq(strstr(out, "ends.txt"), NULL, "%s", out);
+    cr_expect_neq(strstr(out, "both.txt"), NULL, "%s", out);
+    cr_expect_neq(strstr(out, "\"total\":2"), NULL, "%s", out);
+    free(out);
+}
+
 static int exists(const char *path)
 {
     return access(path, F_OK) == 0;
