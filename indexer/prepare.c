@@ -50,6 +50,11 @@ int idx_prepare_model(seg_state *st, idx_prepared *p)
         return p->rc;
     p->docs = calloc(doc->npassages ? doc->npassages : 1, sizeof *p->docs);
     p->shared = json_pack("{s:s?, s:s?, s:s?}", "title", doc->title, "date", doc->date, "kind", doc->kind);
+    json_t *fields = p->shared ? idx_field_words(doc, st) : NULL;
+    if (!fields || json_object_set_new(p->shared, "fields", fields) != 0) {
+        json_decref(p->shared);
+        p->shared = NULL;
+    }
     json_t *abbr = p->shared ? idx_abbreviations(doc) : NULL;
     if (json_array_size(abbr))
         json_object_set(p->shared, "abbr", abbr);

@@ -269,6 +269,46 @@ static size_t lead_sentence(const char *text, size_t len)
     return 0;
 }
 
+typedef struct {
+    json_t *words;             /* word → times */
+    int rc;
+} field_ctx;
+
+static int count_field_word(void *ctx, const seg_token *t)
+{
+    field_ctx *c = ctx;
+    if (t->kind != SEG_KIND_WORD || t->norm_len + 1 > MAX_TERM)
+        return 0;
+    char *w = strndup(t->norm, t->norm_len);
+    if (!w) {
+        c->rc = -1;
+        return 1;
+    }
+    json_t *n = json_object_get(c->words, w);
+    json_object_set_new(c->words, w, json_integer(n ? json_integer_value(n) + 1 : 1));   /* words are UTF-8 */
+    free(w);
+    return 0;
+}
+
+json_t *idx_field_words(const idx_doc *d, seg_state *st)
+{
+    field_ctx c = {json_object(), 0};
+    char year[8] = "";
+    if (d->date && strlen(d->date) >= 4) {
+        memcpy(year, d->date, 4);
+        year[4] = 0;
+    }
+    const char *fields[] = {d->title, d->kind, year};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && c.words && !c.rc; i++)
+        if (fields[i] && *fields[i] && seg_cut(st, fields[i], strlen(fields[i]), SEG_MODE_SEARCH, 0, count_field_word, &c) != 0)
+            c.rc = -1;
+    if (c.rc) {
+        json_decref(c.words);
+        return NULL;
+    }
+    return c.words;
+}
+
 /* WENSOU_SLOT_NORM: the normalised text, a newline, the normalised innermost heading. */
 static int add_norm_value(xsh_doc *doc, seg_state *st, const idx_passage *p)
 {
@@ -361,13 +401,6 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
         year[4] = 0;
     }
 
-    /* the document's fields, weighted below the text (schema.h): title, kind and
-     * year (the section path's are its S terms, above) */
-    term_ctx f = {.doc = doc, .prefix = WENSOU_PREFIX_FIELD};   /* no n-grams: no runs */
-    const char *fields[] = {d->title, d->kind, year};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !rc; i++)
-        if (fields[i] && *fields[i])
-            rc = add_text(&f, st, fields[i], strlen(fields[i]));
     char page[16];
     snprintf(page, sizeof page, "%06d", p->page);
     rc |= add_bool(doc, WENSOU_PREFIX_FILE, d->path);

@@ -313,19 +313,18 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
     return qry_combine_free(XSH_OP_AND, parts, n);
 }
 
-xsh_query *qry_word_fields(const qry_word *w)
+xsh_query *qry_word_fields(const qry_fieldmap *fields, const qry_word *w, const qry_rank *r)
 {
     if (w->single)
         return NULL;
-    static const char *const prefixes[] = {WENSOU_PREFIX_FIELD, WENSOU_PREFIX_SECTION};
     xsh_query *q[2];
     size_t n = 0;
-    for (size_t i = 0; i < 2; i++) {
-        char term[256];
-        int len = snprintf(term, sizeof term, "%s%s", prefixes[i], w->norm);
-        if (len > 0 && (size_t)len < sizeof term)
-            q[n++] = xsh_query_term(term, (size_t)len, 1, 0);
-    }
+    if ((q[n] = qry_fieldmap_query(fields, w->norm, r)))
+        n++;
+    char term[256];
+    int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_SECTION, w->norm);
+    if (len > 0 && (size_t)len < sizeof term)
+        q[n++] = xsh_query_term(term, (size_t)len, 1, 0);
     return qry_combine_free(XSH_OP_OR, q, n);
 }
 
@@ -367,7 +366,8 @@ xsh_query *qry_span_alternatives(seg_state *st, const qry_span *s, const qry_ran
     return alternatives(st, s->alts, s->nalts, s->rel, s->nrel, r);
 }
 
-xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields)
+xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields,
+                        const qry_fieldmap *fields)
 {
     int exact;
     size_t nterms = 0;
@@ -379,10 +379,10 @@ xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int
     }
     xsh_query *parts[3] = {lit, alternatives(st, w->alts, w->nalts, w->rel, w->nrel, r), NULL};
     size_t n = parts[1] ? 2 : 1;
-    xsh_query *fields = with_fields ? qry_word_fields(w) : NULL;
-    if (fields) {
-        parts[n++] = xsh_query_scale(fields, r->field_weight);
-        xsh_query_free(fields);
+    xsh_query *held = with_fields ? qry_word_fields(fields, w, r) : NULL;
+    if (held) {
+        parts[n++] = xsh_query_scale(held, r->field_weight);
+        xsh_query_free(held);
     }
     return qry_combine_free(XSH_OP_OR, parts, n);
 }

@@ -87,6 +87,8 @@ static void cache_clear(qry_engine *e)
         json_object_clear(e->files);
     qry_filemap_free(e->filemap);
     e->filemap = NULL;
+    qry_fieldmap_free(e->fieldmap);
+    e->fieldmap = NULL;
     qry_titles_free(e->titles);
     e->titles = NULL;
     qry_synonyms_free(e->mined);
@@ -94,11 +96,11 @@ static void cache_clear(qry_engine *e)
     e->mined_loaded = 0;
 }
 
-/* Sets title, date, kind, passages and abbr in to from from's (null where from has
+/* Sets title, date, kind, passages, abbr, first and fields in to from from's (null where from has
  * none). */
 static void set_shared_fields(json_t *to, const json_t *from)
 {
-    static const char *fields[] = {"title", "date", "kind", "passages", "abbr", "first"};
+    static const char *fields[] = {"title", "date", "kind", "passages", "abbr", "first", "fields"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         json_t *v = json_object_get(from, fields[i]);
         json_object_set(to, fields[i], v ? v : json_null());

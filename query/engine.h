@@ -29,6 +29,7 @@ struct qry_engine {
     cached_norm *norms;          /* their normalised texts */
     json_t *files;               /* file → what its passages share (file_shared) */
     qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
+    qry_fieldmap *fieldmap;      /* word → the files whose fields hold it; NULL until needed */
     qry_titles *titles;          /* every file's normalised title, for naming.c; NULL until needed */
     qry_synonyms *mined;         /* syn with the abbreviations the files define (mined.c) */
     int mined_loaded;            /* mined was looked for in this revision */
@@ -64,8 +65,12 @@ int qry_region_files(qry_engine *e, qry_parsed *p);
 json_t *qry_file_record(qry_engine *e, const char *file);
 #define QRY_META_SHARD "_shard"
 /* What file's passages share: {"title","date","kind","year"}, and its passage
- * count and mined abbreviations ("passages", "abbr") (borrowed). */
+ * count, first docid, mined abbreviations and field words ("passages", "first",
+ * "abbr", "fields") (borrowed). */
 json_t *qry_file_shared(qry_engine *e, const char *file);
+/* Which files' fields (title, kind, year) hold each word (fieldmap.c), from their
+ * records, for this revision: 0, QRY_ENOMEM or QRY_EINDEX. */
+int qry_fieldmap_load(qry_engine *e, qry_fieldmap **out);
 /* docid's passage text normalised (cached), or NULL. */
 const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text);
 

@@ -317,12 +317,21 @@ static int one_wide_character(qry_engine *e, const qry_parsed *p, int small)
            postings > WIDE_POSTINGS;
 }
 
+/* Which files' fields hold each word, loaded once per revision (NULL when it cannot
+ * be: words are then asked of the headings alone). */
+static const qry_fieldmap *word_fields(qry_engine *e)
+{
+    if (!e->fieldmap)
+        qry_fieldmap_load(e, &e->fieldmap);
+    return e->fieldmap;
+}
+
 static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, const qry_parsed *shown,
                     const xsh_query *where, xsh_op op, page *pg, qry_err *err)
 {
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}, NULL};
     if (p->n)
-        t = qry_build_tiers(e->db, e->st, p, qry_rank_default());
+        t = qry_build_tiers(e->db, e->st, p, qry_rank_default(), word_fields(e));
     else
         t.q[0] = xsh_query_match_all();         /* weightless: ties go in docid order */
     /* the query's own terms: the named documents' filter (where) is bounded by

@@ -94,7 +94,8 @@ static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
 
 /* u's content words all held, each in the text, as a synonym or in the document's
  * fields (a quoted phrase has no such loose match; a unit of one word, none). */
-static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_rank *r, const unsigned char *skip)
+static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_rank *r, const unsigned char *skip,
+                                 const qry_fieldmap *fields)
 {
     if (u->phrase || u->nwords == 0)
         return NULL;
@@ -106,14 +107,14 @@ static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_ran
         if (s && i > 0 && qry_span_of(u, i - 1) == s)
             continue;                    /* taken with the span's first word */
         if (!s) {
-            ql_add(&l, qry_word_any(st, &u->words[i], r, 1));
+            ql_add(&l, qry_word_any(st, &u->words[i], r, 1, fields));
             continue;
         }
         /* a span's words all held, or one of its expressions (企业 负担 or 降本减负) */
         qlist span = {0};
         for (size_t k = i; k < u->nwords && qry_span_of(u, k) == s; k++)
             if (!u->words[k].named && !(skip && skip[k]))
-                ql_add(&span, qry_word_any(st, &u->words[k], r, 1));
+                ql_add(&span, qry_word_any(st, &u->words[k], r, 1, fields));
         xsh_query *words = ql_combine(&span, XSH_OP_AND);
         xsh_query *alt = qry_span_alternatives(st, s, r);
         ql_add(&l, alt && words ? with(XSH_OP_OR, words, alt) : words ? words : alt);
@@ -158,7 +159,7 @@ static void unit_some_words(seg_state *st, const qry_unit *u, const qry_rank *r,
     for (size_t i = 0; i < u->nwords; i++) {
         if (u->words[i].named || (skip && skip[i]))
             continue;
-        ql_add(some, qry_word_any(st, &u->words[i], r, 0));
+        ql_add(some, qry_word_any(st, &u->words[i], r, 0, NULL));
         /* the words inside a long one, or inside its synonyms, earn part of its
          * credit (垃圾 of 垃圾处理; 农业, 农村, 农民 of 三农 = 农业农村农民) */
         xsh_query *inner = pasted ? NULL : qry_word_inner(st, &u->words[i], r);
@@ -192,7 +193,8 @@ static xsh_query *held_as_synonym(qlist *alts, qlist *lits, int exact)
     return ql_combine(&any, XSH_OP_OR);
 }
 
-qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r)
+qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r,
+                          const qry_fieldmap *fields)
 {
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}, NULL};
     int words_exact = 1, synonyms_exact = 1;
@@ -234,9 +236,9 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             xsh_query *sl = synonym_literals(db, st, u, &synonyms_exact);
             synonyms |= sl != NULL;
             ql_add(&alt, sl);            /* none: the slot's literals stand alone */
-            ql_add(&loose, unit_all_words(st, u, r, NULL));
+            ql_add(&loose, unit_all_words(st, u, r, NULL, fields));
             unsigned char *frame = frame_words(db, u, r, docs);
-            ql_add(&topic, unit_all_words(st, u, r, frame));
+            ql_add(&topic, unit_all_words(st, u, r, frame, fields));
             ql_add(&ranks, unit_rank(st, u));
             unit_some_words(st, u, r, p->pasted, frame, &some);
             free(frame);

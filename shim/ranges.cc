@@ -9,19 +9,30 @@ namespace ranges {
 
 namespace {
 
-typedef std::vector<std::pair<Xapian::docid, Xapian::docid>> Spans;   /* [from, to], sorted, apart */
+struct Span {
+    Xapian::docid first, second;   /* [first, second] */
+    double weight;
+};
+typedef std::vector<Span> Spans;   /* sorted, apart */
 
 class Source : public Xapian::PostingSource {
   public:
-    Source(std::shared_ptr<const Spans> spans, Xapian::doccount total) : spans(std::move(spans)), total(total) {}
+    Source(std::shared_ptr<const Spans> spans, Xapian::doccount total, std::string name)
+        : spans(std::move(spans)), total(total), name(std::move(name))
+    {
+    }
 
-    Xapian::PostingSource *clone() const override { return new Source(spans, total); }
+    Xapian::PostingSource *clone() const override { return new Source(spans, total, name); }
 
     void init(const Xapian::Database &db) override
     {
         span = 0;
         did = 0;
         last = db.get_lastdocid();               /* no docid past the index's */
+        double most = 0;
+        for (const Span &s : *spans)
+            most = std::max(most, s.weight);
+        set_maxweight(most);
     }
 
     Xapian::doccount get_termfreq_min() const override { return 0; }   /* ranges may run past the index */
@@ -50,9 +61,7 @@ class Source : public Xapian::PostingSource {
             return;
         if (target > (*spans)[span].second)       /* the first span ending at or after target */
             span = std::lower_bound(spans->begin() + static_cast<long>(span), spans->end(), target,
-                                    [](const std::pair<Xapian::docid, Xapian::docid> &s, Xapian::docid t) {
-                                        return s.second < t;
-                                    }) -
+                                    [](const Span &s, Xapian::docid t) { return s.second < t; }) -
                    spans->begin();
         if (span < spans->size())
             did = std::max(target, (*spans)[span].first);
@@ -60,11 +69,11 @@ class Source : public Xapian::PostingSource {
 
     bool at_end() const override { return did != 0 && (span >= spans->size() || did > last); }
     Xapian::docid get_docid() const override { return did; }
-    double get_weight() const override { return 0; }
+    double get_weight() const override { return (*spans)[span].weight; }
     /* "docid ranges 1-35 80-96 … (3 spans, 70 passages)": the first few spans */
     std::string get_description() const override
     {
-        std::string d = "docid ranges";
+        std::string d = name;
         for (size_t i = 0; i < spans->size() && i < 4; i++)
             d += " " + std::to_string((*spans)[i].first) + "-" + std::to_string((*spans)[i].second);
         if (spans->size() > 4)
@@ -75,6 +84,7 @@ class Source : public Xapian::PostingSource {
   private:
     std::shared_ptr<const Spans> spans;
     Xapian::doccount total;
+    std::string name;
     size_t span = 0;
     Xapian::docid did = 0;    /* 0: not started */
     Xapian::docid last = 0;
@@ -82,30 +92,32 @@ class Source : public Xapian::PostingSource {
 
 } // namespace
 
-Xapian::Query docid_ranges(std::vector<std::pair<Xapian::docid, Xapian::doccount>> r)
+Xapian::Query docid_ranges(std::vector<Range> r, const std::string &name)
 {
-    std::sort(r.begin(), r.end());
+    std::sort(r.begin(), r.end(), [](const Range &a, const Range &b) { return a.first < b.first; });
     auto spans = std::make_shared<Spans>();
     Xapian::doccount total = 0;
     for (const auto &one : r) {
-        if (one.first == 0 || one.second == 0)
+        if (one.first == 0 || one.count == 0)
             continue;
-        const Xapian::docid last = one.first + (one.second - 1);
+        const Xapian::docid last = one.first + (one.count - 1);
         if (last < one.first)
             continue;                               /* past the docids there are */
-        if (!spans->empty() && one.first <= spans->back().second + 1) {
-            if (last > spans->back().second) {
-                total += last - spans->back().second;
-                spans->back().second = last;
+        Span *prev = spans->empty() ? nullptr : &spans->back();
+        if (prev && (one.first <= prev->second || (one.first == prev->second + 1 && one.weight == prev->weight))) {
+            if (last > prev->second) {              /* overlapping or adjoining: one span */
+                total += last - prev->second;
+                prev->second = last;
             }
+            prev->weight = std::max(prev->weight, one.weight);
             continue;
         }
-        spans->emplace_back(one.first, last);
-        total += one.second;
+        spans->push_back({one.first, last, one.weight});
+        total += one.count;
     }
     if (spans->empty())
         return Xapian::Query::MatchNothing;
-    return Xapian::Query((new Source(std::move(spans), total))->release());
+    return Xapian::Query((new Source(std::move(spans), total, name))->release());
 }
 
 } // namespace ranges

@@ -4,7 +4,7 @@
 #ifndef WENSOU_SCHEMA_H
 #define WENSOU_SCHEMA_H
 
-#define WENSOU_SCHEMA_VERSION "9"
+#define WENSOU_SCHEMA_VERSION "10"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages",
                                                       "first","title","date","kind"}: its passages are
@@ -63,13 +63,16 @@ static inline unsigned long long wensou_path_hash(const char *path)
 #define WENSOU_PREFIX_SECTION "S"   /* words of the section path and of a short lead
                                        sentence: section:'s filter, and a weighted field */
 
-/* Document fields, weighted (schema 9): the search-mode words of the title, kind and
- * year D-prefixed, and of every heading of the section path (and the lead sentence)
- * S-prefixed, a wdf of one each, so a query word found only there still ranks the
- * passage, below the text (广东省政府工作报告 → D广东 D广东省 D省政府 D政府 D工作 D报告
- * on each passage). One S term serves section: and the ranking: D copies of the
- * headings' words made indexing 10% slower (schema 8). */
-#define WENSOU_PREFIX_FIELD   "D"
+/* Document fields, weighted: the search-mode words of every heading of the section
+ * path (and the lead sentence) S-prefixed, a wdf of one each, so a query word found
+ * only there still ranks the passage, below the text. One S term serves section:
+ * and the ranking: D copies of the headings' words made indexing 10% slower
+ * (schema 8). The words of the title, kind and year are no terms (schema 10): the
+ * file record's "fields" holds them with their counts ({"广东省": 1, "政府": 2, …}),
+ * and the query side weighs the passages of the files holding a word as the D term
+ * each passage held did (schema 9: D广东 D广东省 D省政府 D政府 D工作 D报告 on every
+ * passage of 广东省政府工作报告, 10 of a passage's 200 postings and 7 % of indexing
+ * time). */
 
 /* Values. */
 #define WENSOU_SLOT_DATE      0     /* "2020-01-08" (sortable) */

@@ -4,6 +4,7 @@
 #include "xsh.h"
 #include "dense.h"
 #include "ranges.h"
+#include "schema.h"
 
 #include <xapian.h>
 
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -1288,13 +1290,51 @@ void xsh_db_keep_dense(xsh_db *db, int on)
         db->keep_dense = on != 0;
 }
 
+xsh_query *xsh_query_field_word(const char *word, const xsh_field_file *files, size_t n, int by_file_term,
+                                double docs, double k1, double k3)
+{
+    return make_query([&] {
+        double tf = 0;
+        for (size_t i = 0; i < n; i++)
+            tf += files[i].count;
+        double tw = (docs - tf + 0.5) / (tf + 0.5);     /* BM25Weight::init's, no relevance set */
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        double termweight = std::log(tw);
+        if (k3 != 0)
+            termweight *= (k3 + 1) * 1.0 / (k3 + 1.0);
+        auto weight = [&](unsigned wdf) {               /* get_sumpart's with b = 0 */
+            const double wdf_double = wdf;
+            return termweight * (wdf_double * (k1 + 1) / (k1 * (0.0 + 1.0) + wdf_double));
+        };
+        const std::string name = std::string("field ") + word;
+        if (!by_file_term) {
+            std::vector<ranges::Range> r;
+            r.reserve(n);
+            for (size_t i = 0; i < n; i++)
+                r.push_back({files[i].first, files[i].count, weight(files[i].wdf)});
+            return ranges::docid_ranges(std::move(r), name);
+        }
+        std::map<unsigned, std::vector<Xapian::Query>> by_wdf;   /* each wdf's files' F terms */
+        for (size_t i = 0; i < n; i++)
+            by_wdf[files[i].wdf].emplace_back(std::string(WENSOU_PREFIX_FILE) + files[i].file);
+        std::vector<Xapian::Query> parts;
+        for (const auto &w : by_wdf) {
+            Xapian::Query fixed((new Xapian::FixedWeightPostingSource(weight(w.first)))->release());
+            parts.emplace_back(Xapian::Query::OP_FILTER, fixed,
+                               Xapian::Query(Xapian::Query::OP_OR, w.second.begin(), w.second.end()));
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    });
+}
+
 xsh_query *xsh_query_docid_ranges(const unsigned *first, const unsigned *count, size_t n)
 {
     return make_query([&] {
-        std::vector<std::pair<Xapian::docid, Xapian::doccount>> r;
+        std::vector<ranges::Range> r;
         r.reserve(n);
         for (size_t i = 0; i < n; i++)
-            r.emplace_back(first[i], count[i]);
+            r.push_back({first[i], count[i], 0});
         return ranges::docid_ranges(std::move(r));
     });
 }

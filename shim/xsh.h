@@ -166,6 +166,23 @@ void xsh_db_keep_dense(xsh_db *db, int on);
 /* The passages with docids in [first[i], first[i] + count[i]) for each i: whole
  * files of one local index (weightless, a filter; NULL when out of memory). */
 xsh_query *xsh_query_docid_ranges(const unsigned *first, const unsigned *count, size_t n);
+
+/* A file whose document fields (title, kind and year: its record's "fields",
+ * schema 10) hold a word wdf times. */
+typedef struct {
+    const char *file;            /* absolute path: its F term (a shard set) */
+    unsigned first, count;       /* its passages' docids (one local index) */
+    unsigned wdf;
+} xsh_field_file;
+
+/* The passages of files[0, n), each weighing what BM25 (wqf 1, b 0: the rank's)
+ * weighs a term of its file's wdf held by every passage of those files among
+ * docs: what the word's D term weighed when every passage held its document's
+ * fields as terms (schema 9). One index: the files' docid ranges; a shard set
+ * (by_file_term): their F terms, each wdf's under a fixed weight. word names it
+ * in the query's description. NULL when out of memory. */
+xsh_query *xsh_query_field_word(const char *word, const xsh_field_file *files, size_t n, int by_file_term,
+                                double docs, double k1, double k3);
 int  xsh_query_is_empty(const xsh_query *q);
 /* The distinct terms the query names (a wildcard, or a prefix spelled out by
  * xsh_query_expand_in, counts once). */

@@ -329,6 +329,31 @@ Test(index, a_character_that_ends_a_run_is_found_alone_with_no_unigram_where_a_b
     free(out);
 }
 
+/* A file's record holds the words of its title, kind and year with their counts:
+ * what searches weigh as the document's fields (no passage holds them as terms). */
+Test(index, a_file_record_holds_its_title_kind_and_year_words, .init = setup, .fini = teardown)
+{
+    run_result r = index_run(NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    run_free(&r);
+    xsh_db *x;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(db, XSH_READ, &x, &err), 0, "%s", err.msg);
+    char key[512], *v = NULL;
+    snprintf(key, sizeof key, "%s%s/2020-01-08-keqiao-government-work-report.txt", WENSOU_META_FILE, docs);
+    cr_assert_eq(xsh_db_get_metadata(x, key, &v, &err), 0, "%s", err.msg);
+    size_t dterms = 0;
+    cr_assert_eq(xsh_db_prefix_postings(x, "D", 1, 1000000, &dterms, &err), 0);
+    xsh_db_close(x);
+    /* 2020年柯桥区政府工作报告, kind 政府工作报告, year 2020 */
+    cr_expect_not_null(strstr(v, "\"fields\":{"), "%s", v);
+    cr_expect_not_null(strstr(v, "\"柯桥区\":1"), "%s", v);
+    cr_expect_not_null(strstr(v, "\"政府\":2"), "%s", v);
+    cr_expect_not_null(strstr(v, "\"2020\":2"), "%s", v);
+    cr_expect_eq(dterms, 0, "%zu postings of D terms", dterms);
+    free(v);
+}
+
 static int exists(const char *path)
 {
     return access(path, F_OK) == 0;
