@@ -313,7 +313,7 @@ xsh_query *qry_filters(xsh_db *db, seg_state *st, const qry_parsed *p)
     return qry_combine_free(XSH_OP_AND, parts, n);
 }
 
-xsh_query *qry_word_fields(const qry_fieldmap *fields, const qry_word *w, const qry_rank *r)
+xsh_query *qry_word_fields(qry_fieldmap *fields, const qry_word *w, const qry_rank *r)
 {
     if (w->single)
         return NULL;
@@ -367,7 +367,7 @@ xsh_query *qry_span_alternatives(seg_state *st, const qry_span *s, const qry_ran
 }
 
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields,
-                        const qry_fieldmap *fields)
+                        qry_fieldmap *fields)
 {
     int exact;
     size_t nterms = 0;

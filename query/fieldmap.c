@@ -12,6 +12,8 @@ typedef struct {
     size_t *file;                /* indexes into files */
     unsigned *wdf;
     size_t n, cap;
+    xsh_query *query;            /* built on first use: a word's files are many on a large
+                                    index, and a search asks for it in several tiers */
 } word_files;
 
 struct qry_fieldmap {
@@ -56,7 +58,7 @@ static int note(qry_fieldmap *m, const char *word, size_t file, unsigned wdf)
         k = m->nwords;
         if (json_object_set_new(m->index, word, json_integer((json_int_t)k)) != 0)
             return 0;            /* a word that is no UTF-8 key: left out */
-        m->words[m->nwords++] = (word_files){NULL, NULL, 0, 0};
+        m->words[m->nwords++] = (word_files){NULL, NULL, 0, 0, NULL};
     }
     word_files *w = &m->words[k];
     if (w->n == w->cap) {
@@ -111,6 +113,7 @@ void qry_fieldmap_free(qry_fieldmap *m)
     for (size_t i = 0; i < m->nwords; i++) {
         free(m->words[i].file);
         free(m->words[i].wdf);
+        xsh_query_free(m->words[i].query);
     }
     free(m->words);
     for (size_t i = 0; i < m->nfiles; i++)
@@ -143,20 +146,22 @@ int qry_fieldmap_load(qry_engine *e, qry_fieldmap **out)
     return 0;
 }
 
-xsh_query *qry_fieldmap_query(const qry_fieldmap *m, const char *word, const qry_rank *r)
+xsh_query *qry_fieldmap_query(qry_fieldmap *m, const char *word, const qry_rank *r)
 {
     const json_t *at = m ? json_object_get(m->index, word) : NULL;
     if (!at)
         return NULL;
-    const word_files *w = &m->words[json_integer_value(at)];
-    xsh_field_file *files = malloc((w->n ? w->n : 1) * sizeof *files);
-    if (!files)
-        return NULL;
-    for (size_t i = 0; i < w->n; i++) {
-        files[i] = m->files[w->file[i]];
-        files[i].wdf = w->wdf[i];
+    word_files *w = &m->words[json_integer_value(at)];
+    if (!w->query) {
+        xsh_field_file *files = malloc((w->n ? w->n : 1) * sizeof *files);
+        if (!files)
+            return NULL;
+        for (size_t i = 0; i < w->n; i++) {
+            files[i] = m->files[w->file[i]];
+            files[i].wdf = w->wdf[i];
+        }
+        w->query = xsh_query_field_word(word, files, w->n, m->sharded, m->docs, r->k1, r->k3);
+        free(files);
     }
-    xsh_query *q = xsh_query_field_word(word, files, w->n, m->sharded, m->docs, r->k1, r->k3);
-    free(files);
-    return q;
+    return w->query ? xsh_query_copy(w->query) : NULL;
 }

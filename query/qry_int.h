@@ -185,13 +185,14 @@ typedef struct {
  * documents' fields as fields says (NULL: in the headings only); free each q[k]. */
 typedef struct qry_fieldmap qry_fieldmap;
 qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r,
-                          const qry_fieldmap *fields);
+                          qry_fieldmap *fields);
 
 /* ---- word → the files whose fields hold it (fieldmap.c; loading: engine.h) ---- */
 void qry_fieldmap_free(qry_fieldmap *m);                   /* NULL-safe */
 /* The passages of the files whose fields hold word, weighed as each one's D term
- * was (xsh_query_field_word, with r's BM25), or NULL when none does (m NULL: none). */
-xsh_query *qry_fieldmap_query(const qry_fieldmap *m, const char *word, const qry_rank *r);
+ * was (xsh_query_field_word, with r's BM25: the same on every call, as the query
+ * is built once per word and revision), or NULL when none does (m NULL: none). */
+xsh_query *qry_fieldmap_query(qry_fieldmap *m, const char *word, const qry_rank *r);
 
 /* ---- docid → file (filemap.c) ---- */
 typedef struct qry_filemap qry_filemap;
@@ -251,12 +252,12 @@ xsh_query *qry_rank_words(seg_state *st, const char *literal);
  * as S terms, so 广东 finds 广东省's), or NULL for one character. (The fields of
  * the words inside it too cost 10% of a natural query's time and changed no nDCG on
  * bench/eval.) */
-xsh_query *qry_word_fields(const qry_fieldmap *fields, const qry_word *w, const qry_rank *r);
+xsh_query *qry_word_fields(qry_fieldmap *fields, const qry_word *w, const qry_rank *r);
 /* A content word as a passage may hold it: its literal in the text (unverified),
  * a synonym's (weighted r->synonym_weight), or, with_fields, in the document's
  * fields (weighted r->field_weight; fields may be NULL: the headings alone). */
 xsh_query *qry_word_any(seg_state *st, const qry_word *w, const qry_rank *r, int with_fields,
-                        const qry_fieldmap *fields);
+                        qry_fieldmap *fields);
 /* What a span of words may be held as instead: its synonyms and related
  * expressions (weighted), or NULL for none. */
 xsh_query *qry_span_alternatives(seg_state *st, const qry_span *s, const qry_rank *r);

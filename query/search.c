@@ -319,7 +319,7 @@ static int one_wide_character(qry_engine *e, const qry_parsed *p, int small)
 
 /* Which files' fields hold each word, loaded once per revision (NULL when it cannot
  * be: words are then asked of the headings alone). */
-static const qry_fieldmap *word_fields(qry_engine *e)
+static qry_fieldmap *word_fields(qry_engine *e)
 {
     if (!e->fieldmap)
         qry_fieldmap_load(e, &e->fieldmap);

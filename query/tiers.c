@@ -95,7 +95,7 @@ static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
 /* u's content words all held, each in the text, as a synonym or in the document's
  * fields (a quoted phrase has no such loose match; a unit of one word, none). */
 static xsh_query *unit_all_words(seg_state *st, const qry_unit *u, const qry_rank *r, const unsigned char *skip,
-                                 const qry_fieldmap *fields)
+                                 qry_fieldmap *fields)
 {
     if (u->phrase || u->nwords == 0)
         return NULL;
@@ -194,7 +194,7 @@ static xsh_query *held_as_synonym(qlist *alts, qlist *lits, int exact)
 }
 
 qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const qry_rank *r,
-                          const qry_fieldmap *fields)
+                          qry_fieldmap *fields)
 {
     qry_tiers t = {{NULL, NULL, NULL}, {1, 1, 1}, {0, 0, 0}, NULL};
     int words_exact = 1, synonyms_exact = 1;
