@@ -78,9 +78,10 @@ size_t idx_shard_of(const char *path, size_t n);
 /* The terms of one passage (exposed for tests): word terms, n-grams, headings. */
 typedef struct xsh_doc xsh_doc;
 int  idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, xsh_doc **out);
-/* The search-mode words of the document's title, kind and year, each with the times
- * they are said ({"广东省": 1, "政府": 2, …}): its file record's "fields", which the
- * query side weighs below the text (schema 10). NULL when out of memory. */
+/* The search-mode words of the document's title, kind and year, as a string of
+ * the words apart by spaces, a word said twice there twice ("2020 年 柯桥区 政府
+ * 工作 报告 政府 工作 报告 2020"): its file record's "fields", which the query side
+ * weighs below the text (schema 10). NULL when out of memory. */
 json_t *idx_field_words(const idx_doc *d, seg_state *st);
 
 #endif

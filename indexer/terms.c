@@ -3,8 +3,9 @@
  * and of the heading it stands directly under,
  * so 纺城 finds 轻纺城, 纺 finds every 纺, and the AND of a string's bigrams finds
  * every passage that may hold it (the query side verifies); the words of its
- * section path (S, weighted, and section:'s filter) and of its title, kind and
- * year (D, weighted); filters, values and the passage record as data.
+ * section path (S, weighted, and section:'s filter); filters, values and the
+ * passage record as data. The words of its title, kind and year are its file
+ * record's "fields" (idx_field_words), not terms.
  * 中国轻纺城。→ words 轻纺城 中国轻纺城 (中国 and 轻纺 are bigrams already) + bigrams
  * 中国 国轻 轻纺 纺城 + the run's last unigram 城 (as no bigram of the passage begins with 城) */
 #include "indexer.h"
@@ -231,7 +232,7 @@ static int add_token(void *ctx, const seg_token *t)
             char term[MAX_TERM + 8];
             memcpy(term, c->prefix, plen);
             memcpy(term + plen, t->norm, t->norm_len);
-            c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, 1);   /* S, D: weighted fields */
+            c->rc |= xsh_doc_add_term(c->doc, term, plen + t->norm_len, 1);   /* S: a weighted field */
         }
     }
     if (!t->sub && c->ngrams)
@@ -270,43 +271,49 @@ static size_t lead_sentence(const char *text, size_t len)
 }
 
 typedef struct {
-    json_t *words;             /* word → times */
+    char *words;               /* "w1 w2 …" */
+    size_t len, cap;
     int rc;
 } field_ctx;
 
-static int count_field_word(void *ctx, const seg_token *t)
+static int add_field_word(void *ctx, const seg_token *t)
 {
     field_ctx *c = ctx;
     if (t->kind != SEG_KIND_WORD || t->norm_len + 1 > MAX_TERM)
         return 0;
-    char *w = strndup(t->norm, t->norm_len);
-    if (!w) {
-        c->rc = -1;
-        return 1;
+    if (c->len + t->norm_len + 2 > c->cap) {
+        size_t cap = 2 * (c->len + t->norm_len + 2);
+        char *w = realloc(c->words, cap);
+        if (!w) {
+            c->rc = -1;
+            return 1;
+        }
+        c->words = w;
+        c->cap = cap;
     }
-    json_t *n = json_object_get(c->words, w);
-    json_object_set_new(c->words, w, json_integer(n ? json_integer_value(n) + 1 : 1));   /* words are UTF-8 */
-    free(w);
+    if (c->len)
+        c->words[c->len++] = ' ';
+    memcpy(c->words + c->len, t->norm, t->norm_len);   /* a word holds no space */
+    c->len += t->norm_len;
+    c->words[c->len] = 0;
     return 0;
 }
 
 json_t *idx_field_words(const idx_doc *d, seg_state *st)
 {
-    field_ctx c = {json_object(), 0};
+    field_ctx c = {NULL, 0, 0, 0};
     char year[8] = "";
     if (d->date && strlen(d->date) >= 4) {
         memcpy(year, d->date, 4);
         year[4] = 0;
     }
     const char *fields[] = {d->title, d->kind, year};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && c.words && !c.rc; i++)
-        if (fields[i] && *fields[i] && seg_cut(st, fields[i], strlen(fields[i]), SEG_MODE_SEARCH, 0, count_field_word, &c) != 0)
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !c.rc; i++)
+        if (fields[i] && *fields[i] && seg_cut(st, fields[i], strlen(fields[i]), SEG_MODE_SEARCH, 0, add_field_word, &c) != 0)
             c.rc = -1;
-    if (c.rc) {
-        json_decref(c.words);
-        return NULL;
-    }
-    return c.words;
+    json_t *words = c.rc ? NULL : json_stringn(c.words ? c.words : "", c.len);   /* words are UTF-8 */
+    free(c.words);
+    return words;
 }
 
 /* WENSOU_SLOT_NORM: the normalised text, a newline, the normalised innermost heading. */

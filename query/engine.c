@@ -125,7 +125,7 @@ json_t *qry_file_record(qry_engine *e, const char *file)
     return meta;
 }
 
-/* What the passages of file share ({"title","date","kind","year","passages","abbr","first"}, borrowed; empty
+/* What the passages of file share ({"title","date","kind","year","passages","abbr","first","fields"}, borrowed; empty
  * when unknown), from its metadata record, kept per revision; NULL when it cannot be
  * kept (out of memory, or a name that is not UTF-8). */
 json_t *qry_file_shared(qry_engine *e, const char *file)

@@ -1,27 +1,29 @@
 /* fieldmap.c — which files' document fields (title, kind, year) hold a word, from
- * the file records' "fields" (schema 10: no passage holds them as terms), kept per
- * revision; a word's query weighs those files' passages as the D term each of
- * them held did (schema.h, xsh_query_field_word). */
+ * the file records' "fields" (schema 10: no passage holds them as terms), per
+ * revision: a word's query weighs those files' passages as the D term each of them
+ * held did (schema.h, xsh_query_field_word). Loading keeps each file's fields
+ * string (the records are parsed once a revision, by qry_file_shared); a word's
+ * files are looked for on its first use and its query kept, so a search pays for
+ * its own words, not for every word of every title. */
 #include "engine.h"
 #include "schema.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    size_t *file;                /* indexes into files */
-    unsigned *wdf;
-    size_t n, cap;
-    xsh_query *query;            /* built on first use: a word's files are many on a large
-                                    index, and a search asks for it in several tiers */
-} word_files;
+    char *path;
+    char *fields;                /* "w1 w2 …", a word said twice there twice */
+    unsigned first, count;       /* its passages' docids (one index; first 0: unknown) */
+} field_file;
 
 struct qry_fieldmap {
-    json_t *index;               /* word → its entry in words (an integer) */
-    word_files *words;
-    size_t nwords, cap;
-    xsh_field_file *files;       /* path; first and count (one index's docids) */
-    size_t nfiles, fcap;
+    field_file *files;
+    size_t nfiles, cap;
+    json_t *asked;               /* word → index into queries, or -1: held by no file */
+    xsh_query **queries;
+    size_t nqueries, qcap;
     double docs;                 /* the passages of the revision */
     int sharded;
 };
@@ -32,76 +34,34 @@ typedef struct {
     int oom;
 } loader;
 
-static int grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? 2 * *cap : 16;
-    void *p = realloc(*items, ncap * size);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = ncap;
-    return 0;
-}
-
-/* Notes that file (an index into m->files) holds word wdf times. */
-static int note(qry_fieldmap *m, const char *word, size_t file, unsigned wdf)
-{
-    json_t *at = json_object_get(m->index, word);
-    size_t k;
-    if (at) {
-        k = (size_t)json_integer_value(at);
-    } else {
-        if (grow((void **)&m->words, &m->cap, m->nwords, sizeof *m->words) != 0)
-            return -1;
-        k = m->nwords;
-        if (json_object_set_new(m->index, word, json_integer((json_int_t)k)) != 0)
-            return 0;            /* a word that is no UTF-8 key: left out */
-        m->words[m->nwords++] = (word_files){NULL, NULL, 0, 0, NULL};
-    }
-    word_files *w = &m->words[k];
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 4;
-        size_t *f = realloc(w->file, cap * sizeof *f);
-        if (f)
-            w->file = f;
-        unsigned *d = f ? realloc(w->wdf, cap * sizeof *d) : NULL;
-        if (!d)
-            return -1;
-        w->wdf = d;
-        w->cap = cap;
-    }
-    w->file[w->n] = file;
-    w->wdf[w->n++] = wdf;
-    return 0;
-}
-
 static int add_file(void *ctx, const char *key)
 {
     loader *l = ctx;
     qry_fieldmap *m = l->m;
     const char *path = key + strlen(WENSOU_META_FILE);
     const json_t *info = qry_file_shared(l->e, path);
-    json_t *fields = json_object_get(info, "fields");
+    const char *fields = json_string_value(json_object_get(info, "fields"));
     json_int_t first = json_integer_value(json_object_get(info, "first"));
     json_int_t count = json_integer_value(json_object_get(info, "passages"));
-    if (!json_is_object(fields) || count <= 0 || count > UINT32_MAX || first < 0 || first > UINT32_MAX)
+    if (!fields || !*fields || count <= 0 || count > UINT32_MAX || first < 0 || first > UINT32_MAX)
         return 0;
-    if (grow((void **)&m->files, &m->fcap, m->nfiles, sizeof *m->files) != 0)
-        return l->oom = 1;
-    char *copy = strdup(path);
-    if (!copy)
-        return l->oom = 1;
-    size_t f = m->nfiles++;
-    m->files[f] = (xsh_field_file){copy, (unsigned)first, (unsigned)count, 0};
-    const char *word;
-    json_t *times;
-    json_object_foreach(fields, word, times) {
-        json_int_t n = json_integer_value(times);
-        if (n > 0 && n <= UINT32_MAX && note(m, word, f, (unsigned)n) != 0)
+    if (!m->sharded && first == 0)
+        return 0;                /* no docids to name its passages by */
+    if (m->nfiles == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        field_file *f = realloc(m->files, cap * sizeof *f);
+        if (!f)
             return l->oom = 1;
+        m->files = f;
+        m->cap = cap;
     }
+    field_file f = {strdup(path), strdup(fields), (unsigned)first, (unsigned)count};
+    if (!f.path || !f.fields) {
+        free(f.path);
+        free(f.fields);
+        return l->oom = 1;
+    }
+    m->files[m->nfiles++] = f;
     return 0;
 }
 
@@ -109,16 +69,15 @@ void qry_fieldmap_free(qry_fieldmap *m)
 {
     if (!m)
         return;
-    json_decref(m->index);
-    for (size_t i = 0; i < m->nwords; i++) {
-        free(m->words[i].file);
-        free(m->words[i].wdf);
-        xsh_query_free(m->words[i].query);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        free(m->files[i].path);
+        free(m->files[i].fields);
     }
-    free(m->words);
-    for (size_t i = 0; i < m->nfiles; i++)
-        free((char *)m->files[i].file);
     free(m->files);
+    for (size_t i = 0; i < m->nqueries; i++)
+        xsh_query_free(m->queries[i]);
+    free(m->queries);
+    json_decref(m->asked);
     free(m);
 }
 
@@ -126,13 +85,14 @@ int qry_fieldmap_load(qry_engine *e, qry_fieldmap **out)
 {
     *out = NULL;
     qry_fieldmap *m = calloc(1, sizeof *m);
-    if (!m || !(m->index = json_object())) {
+    if (!m || !(m->asked = json_object())) {
         free(m);
         return QRY_ENOMEM;
     }
     size_t docs = 0;
     xsh_err xe;
     loader l = {e, m, 0};
+    m->sharded = xsh_db_sharded(e->db);
     int rc = xsh_db_doc_count(e->db, &docs, &xe);
     if (rc == 0)
         rc = xsh_db_metadata_keys(e->db, WENSOU_META_FILE, add_file, &l, &xe);
@@ -141,27 +101,66 @@ int qry_fieldmap_load(qry_engine *e, qry_fieldmap **out)
         return l.oom || rc == XSH_ENOMEM ? QRY_ENOMEM : QRY_EINDEX;
     }
     m->docs = (double)docs;
-    m->sharded = xsh_db_sharded(e->db);
     *out = m;
     return 0;
 }
 
+/* The times word stands in fields as a whole word. */
+static unsigned times_in(const char *fields, const char *word, size_t len)
+{
+    unsigned n = 0;
+    for (const char *at = fields; (at = strstr(at, word)) != NULL; at += len)
+        if ((at == fields || at[-1] == ' ') && (at[len] == ' ' || at[len] == 0))
+            n++;
+    return n;
+}
+
+/* The query of word's files, built now (NULL: no file holds it, or no memory). */
+static xsh_query *build(const qry_fieldmap *m, const char *word, const qry_rank *r)
+{
+    size_t len = strlen(word), n = 0;
+    if (len == 0 || strchr(word, ' '))
+        return NULL;
+    xsh_field_file *held = malloc((m->nfiles ? m->nfiles : 1) * sizeof *held);
+    if (!held)
+        return NULL;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        unsigned t = times_in(m->files[i].fields, word, len);
+        if (t)
+            held[n++] = (xsh_field_file){m->files[i].path, m->files[i].first, m->files[i].count, t};
+    }
+    xsh_query *q = n ? xsh_query_field_word(word, held, n, m->sharded, m->docs, r->k1, r->k3) : NULL;
+    free(held);
+    return q;
+}
+
 xsh_query *qry_fieldmap_query(qry_fieldmap *m, const char *word, const qry_rank *r)
 {
-    const json_t *at = m ? json_object_get(m->index, word) : NULL;
-    if (!at)
+    if (!m)
         return NULL;
-    word_files *w = &m->words[json_integer_value(at)];
-    if (!w->query) {
-        xsh_field_file *files = malloc((w->n ? w->n : 1) * sizeof *files);
-        if (!files)
-            return NULL;
-        for (size_t i = 0; i < w->n; i++) {
-            files[i] = m->files[w->file[i]];
-            files[i].wdf = w->wdf[i];
+    const json_t *at = json_object_get(m->asked, word);
+    if (!at) {
+        xsh_query *q = build(m, word, r);
+        json_int_t k = -1;
+        if (q && m->nqueries == m->qcap) {
+            size_t cap = m->qcap ? 2 * m->qcap : 16;
+            xsh_query **g = realloc(m->queries, cap * sizeof *g);
+            if (g) {
+                m->queries = g;
+                m->qcap = cap;
+            }
         }
-        w->query = xsh_query_field_word(word, files, w->n, m->sharded, m->docs, r->k1, r->k3);
-        free(files);
+        if (q && m->nqueries < m->qcap) {
+            k = (json_int_t)m->nqueries;
+            m->queries[m->nqueries++] = q;
+        } else if (q) {
+            return q;            /* no room to keep it: this search's alone */
+        }
+        json_object_set_new(m->asked, word, json_integer(k));   /* (not kept: asked again) */
+        at = json_object_get(m->asked, word);
+        if (!at)
+            return k >= 0 ? xsh_query_copy(q) : NULL;
     }
-    return w->query ? xsh_query_copy(w->query) : NULL;
+    json_int_t k = json_integer_value(at);
+    return k >= 0 ? xsh_query_copy(m->queries[k]) : NULL;
 }

@@ -1,7 +1,7 @@
 /* filemap.c — which file a passage belongs to, from its docid alone: the writer
  * adds a file's passages as consecutive docids and stores the first in the
  * file's record. Facets count files this way, without reading a value per match. */
-#include "qry_int.h"
+#include "engine.h"
 #include "schema.h"
 
 #include <jansson.h>
@@ -25,21 +25,19 @@ struct qry_filemap {
     size_t nkept;
     size_t last;                 /* the range the last docid counted fell in (a match
                                     counts in docid order: most fall in the same) */
-    xsh_db *db;
+    qry_engine *e;               /* while loading */
 };
 
 static int add_range(void *ctx, const char *key)
 {
     qry_filemap *m = ctx;
-    char *v = NULL;
-    xsh_err xe;
-    if (xsh_db_get_metadata(m->db, key, &v, &xe) != 0 || !v)
-        return 0;
-    json_t *o = json_loads(v, 0, NULL);
-    free(v);
+    const char *file = key + strlen(WENSOU_META_FILE);
+    const json_t *shared = qry_file_shared(m->e, file);       /* parsed once a revision */
+    json_t *own = shared ? NULL : qry_file_record(m->e, file); /* a name JSON cannot keep */
+    const json_t *o = shared ? shared : own;
     json_int_t first = json_integer_value(json_object_get(o, "first"));
     json_int_t count = json_integer_value(json_object_get(o, "passages"));
-    json_decref(o);
+    json_decref(own);
     if (first <= 0 || count <= 0)
         return 0;
     if (m->n == m->cap) {
@@ -50,10 +48,10 @@ static int add_range(void *ctx, const char *key)
         m->r = nr;
         m->cap = cap;
     }
-    char *file = strdup(key + strlen(WENSOU_META_FILE));
-    if (!file)
+    char *copy = strdup(file);
+    if (!copy)
         return 1;
-    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, file, {0}};
+    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, copy, {0}};
     return 0;
 }
 
@@ -63,15 +61,15 @@ static int by_first(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-int qry_filemap_load(xsh_db *db, qry_filemap **out)
+int qry_filemap_load(qry_engine *e, qry_filemap **out)
 {
     *out = NULL;
     qry_filemap *m = calloc(1, sizeof *m);
     if (!m)
         return QRY_ENOMEM;
-    m->db = db;
+    m->e = e;
     xsh_err xe;
-    int rc = xsh_db_metadata_keys(db, WENSOU_META_FILE, add_range, m, &xe);
+    int rc = xsh_db_metadata_keys(e->db, WENSOU_META_FILE, add_range, m, &xe);
     if (rc == 0 && m->n)
         qsort(m->r, m->n, sizeof *m->r, by_first);
     m->counts = calloc(m->n ? m->n : 1, sizeof *m->counts);
@@ -82,7 +80,7 @@ int qry_filemap_load(xsh_db *db, qry_filemap **out)
         qry_filemap_free(m);
         return rc == XSH_ENOMEM || rc == 0 ? QRY_ENOMEM : QRY_EINDEX;
     }
-    m->db = NULL;
+    m->e = NULL;
     *out = m;
     return 0;
 }

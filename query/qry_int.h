@@ -197,7 +197,7 @@ xsh_query *qry_fieldmap_query(qry_fieldmap *m, const char *word, const qry_rank 
 /* ---- docid → file (filemap.c) ---- */
 typedef struct qry_filemap qry_filemap;
 /* The docid ranges of every indexed file, from the files' records in db. */
-int  qry_filemap_load(xsh_db *db, qry_filemap **out);
+int  qry_filemap_load(qry_engine *e, qry_filemap **out);     /* from qry_file_shared's records */
 void qry_filemap_free(qry_filemap *m);                     /* NULL-safe */
 /* Counts docid's file (an xsh_search_opts.on_match callback; ctx is the map). */
 void qry_filemap_count(void *ctx, unsigned docid);

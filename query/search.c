@@ -43,7 +43,7 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
 {
     static const unsigned facet_slots[] = {WENSOU_SLOT_FILE};
     if (counted && !e->filemap && !xsh_db_sharded(e->db))
-        qry_filemap_load(e->db, &e->filemap);     /* without it (a shard set), the facet reads the file slot */
+        qry_filemap_load(e, &e->filemap);     /* without it (a shard set), the facet reads the file slot */
     xsh_search_opts o;
     xsh_search_opts_init(&o);
     o.offset = offset;

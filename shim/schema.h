@@ -7,7 +7,8 @@
 #define WENSOU_SCHEMA_VERSION "10"
 #define WENSOU_META_SCHEMA    "wensou:schema"      /* metadata: the schema version */
 #define WENSOU_META_FILE      "wensou:file:"       /* + absolute path → {"hash","size","passages",
-                                                      "first","title","date","kind"}: its passages are
+                                                      "first","title","date","kind","fields","abbr"}:
+                                                      its passages are
                                                       the docids [first, first + passages), and
                                                       what they share */
 
@@ -68,7 +69,8 @@ static inline unsigned long long wensou_path_hash(const char *path)
  * only there still ranks the passage, below the text. One S term serves section:
  * and the ranking: D copies of the headings' words made indexing 10% slower
  * (schema 8). The words of the title, kind and year are no terms (schema 10): the
- * file record's "fields" holds them with their counts ({"广东省": 1, "政府": 2, …}),
+ * file record's "fields" holds them, apart by spaces, a word said twice there
+ * twice ("广东 广东省 省政府 政府 工作 报告 政府 工作 报告 2025"),
  * and the query side weighs the passages of the files holding a word as the D term
  * each passage held did (schema 9: D广东 D广东省 D省政府 D政府 D工作 D报告 on every
  * passage of 广东省政府工作报告, 10 of a passage's 200 postings and 7 % of indexing

@@ -1297,10 +1297,11 @@ xsh_query *xsh_query_field_word(const char *word, const xsh_field_file *files, s
         double tf = 0;
         for (size_t i = 0; i < n; i++)
             tf += files[i].count;
+        tf = std::min(tf, docs);                        /* records that claim more than there is */
         double tw = (docs - tf + 0.5) / (tf + 0.5);     /* BM25Weight::init's, no relevance set */
         if (tw < 2)
             tw = tw * 0.5 + 1;
-        double termweight = std::log(tw);
+        double termweight = std::max(0.0, std::log(tw));
         if (k3 != 0)
             termweight *= (k3 + 1) * 1.0 / (k3 + 1.0);
         auto weight = [&](unsigned wdf) {               /* get_sumpart's with b = 0 */
@@ -1321,8 +1322,9 @@ xsh_query *xsh_query_field_word(const char *word, const xsh_field_file *files, s
         std::vector<Xapian::Query> parts;
         for (const auto &w : by_wdf) {
             Xapian::Query fixed((new Xapian::FixedWeightPostingSource(weight(w.first)))->release());
+            /* a synonym: weightless here, and one term of the query's count however many files */
             parts.emplace_back(Xapian::Query::OP_FILTER, fixed,
-                               Xapian::Query(Xapian::Query::OP_OR, w.second.begin(), w.second.end()));
+                               Xapian::Query(Xapian::Query::OP_SYNONYM, w.second.begin(), w.second.end()));
         }
         return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
     });

@@ -177,9 +177,11 @@ typedef struct {
 
 /* The passages of files[0, n), each weighing what BM25 (wqf 1, b 0: the rank's)
  * weighs a term of its file's wdf held by every passage of those files among
- * docs: what the word's D term weighed when every passage held its document's
- * fields as terms (schema 9). One index: the files' docid ranges; a shard set
- * (by_file_term): their F terms, each wdf's under a fixed weight. word names it
+ * docs (at most docs; a weight is never below 0): what the word's D term weighed
+ * when every passage held its document's fields as terms (schema 9). One index:
+ * the files' docid ranges (a binary search per skip); a shard set (by_file_term):
+ * their F terms, each wdf's under a fixed weight (Xapian's own posting source,
+ * which a remote shard knows), which opens a posting list per file. word names it
  * in the query's description. NULL when out of memory. */
 xsh_query *xsh_query_field_word(const char *word, const xsh_field_file *files, size_t n, int by_file_term,
                                 double docs, double k1, double k3);
