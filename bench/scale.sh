@@ -62,6 +62,8 @@ for s in $scales; do
   echo "   wensou MB per CPU-s: $(stats "$cpu" 2)"
   echo "   indexing: wensou's speed over the peer's in each round:$ratios  ($(stats "$ratios" 2); target >= 2x in every run at x100)"
   wm=""; wp=""; pm=""; pp=""; dm=""; dpm=""
+  sync                     # the last round's writeback (GBs at x1000) stays out of the searches
+  echo "   load average before the searches: $(cut -d' ' -f1-3 /proc/loadavg)"
   for r in $(seq 1 "$rounds"); do
     read -r m p < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
     wm="$wm $m"; wp="$wp $p"
