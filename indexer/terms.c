@@ -270,6 +270,16 @@ static size_t lead_sentence(const char *text, size_t len)
     return 0;
 }
 
+/* The year of d's date ("2020" of 2020-01-08), or "". */
+static void year_of(const idx_doc *d, char year[8])
+{
+    year[0] = 0;
+    if (d->date && strlen(d->date) >= 4) {
+        memcpy(year, d->date, 4);
+        year[4] = 0;
+    }
+}
+
 typedef struct {
     char *words;               /* "w1 w2 …" */
     size_t len, cap;
@@ -302,11 +312,8 @@ static int add_field_word(void *ctx, const seg_token *t)
 json_t *idx_field_words(const idx_doc *d, seg_state *st)
 {
     field_ctx c = {NULL, 0, 0, 0};
-    char year[8] = "";
-    if (d->date && strlen(d->date) >= 4) {
-        memcpy(year, d->date, 4);
-        year[4] = 0;
-    }
+    char year[8];
+    year_of(d, year);
     const char *fields[] = {d->title, d->kind, year};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !c.rc; i++)
         if (fields[i] && *fields[i] && seg_cut(st, fields[i], strlen(fields[i]), SEG_MODE_SEARCH, 0, add_field_word, &c) != 0)
@@ -402,11 +409,8 @@ int idx_passage_document(const idx_doc *d, const idx_passage *p, seg_state *st, 
     free(runs.ends);
     rc |= add_norm_value(doc, st, p);
 
-    char year[8] = "";
-    if (d->date && strlen(d->date) >= 4) {
-        memcpy(year, d->date, 4);
-        year[4] = 0;
-    }
+    char year[8];
+    year_of(d, year);
 
     char page[16];
     snprintf(page, sizeof page, "%06d", p->page);

@@ -134,33 +134,34 @@ static xsh_query *build(const qry_fieldmap *m, const char *word, const qry_rank 
     return q;
 }
 
+/* Keeps q with the map (freed with it): 0, or -1 when there is no room. */
+static int keep(qry_fieldmap *m, xsh_query *q)
+{
+    if (m->nqueries == m->qcap) {
+        size_t cap = m->qcap ? 2 * m->qcap : 16;
+        xsh_query **g = realloc(m->queries, cap * sizeof *g);
+        if (!g)
+            return -1;
+        m->queries = g;
+        m->qcap = cap;
+    }
+    m->queries[m->nqueries++] = q;
+    return 0;
+}
+
 xsh_query *qry_fieldmap_query(qry_fieldmap *m, const char *word, const qry_rank *r)
 {
     if (!m)
         return NULL;
     const json_t *at = json_object_get(m->asked, word);
-    if (!at) {
-        xsh_query *q = build(m, word, r);
-        json_int_t k = -1;
-        if (q && m->nqueries == m->qcap) {
-            size_t cap = m->qcap ? 2 * m->qcap : 16;
-            xsh_query **g = realloc(m->queries, cap * sizeof *g);
-            if (g) {
-                m->queries = g;
-                m->qcap = cap;
-            }
-        }
-        if (q && m->nqueries < m->qcap) {
-            k = (json_int_t)m->nqueries;
-            m->queries[m->nqueries++] = q;
-        } else if (q) {
-            return q;            /* no room to keep it: this search's alone */
-        }
-        json_object_set_new(m->asked, word, json_integer(k));   /* (not kept: asked again) */
-        at = json_object_get(m->asked, word);
-        if (!at)
-            return k >= 0 ? xsh_query_copy(q) : NULL;
+    if (at) {
+        json_int_t k = json_integer_value(at);
+        return k >= 0 ? xsh_query_copy(m->queries[k]) : NULL;
     }
-    json_int_t k = json_integer_value(at);
-    return k >= 0 ? xsh_query_copy(m->queries[k]) : NULL;
+    xsh_query *q = build(m, word, r);
+    if (q && keep(m, q) != 0)
+        return q;                /* no room to keep it: this search's alone */
+    /* (a word not noted is looked for again next time) */
+    json_object_set_new(m->asked, word, json_integer(q ? (json_int_t)m->nqueries - 1 : -1));
+    return q ? xsh_query_copy(q) : NULL;
 }

@@ -303,13 +303,8 @@ class Source : public Xapian::PostingSource {
 Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
                            double factor, std::vector<Source *> &made)
 {
-    const double n = db.get_doccount(), tf = static_cast<double>(list->ids.size());   /* the term's every posting */
-    double tw = (n - tf + 0.5) / (tf + 0.5);
-    if (tw < 2)
-        tw = tw * 0.5 + 1;
-    double termweight = std::log(tw) * factor;
-    if (p.k3 != 0)
-        termweight *= (p.k3 + 1) * 1.0 / (p.k3 + 1.0);
+    /* the term's every posting */
+    const double termweight = term_weight(db.get_doccount(), static_cast<double>(list->ids.size()), factor, p);
     auto *source = new Source(std::move(list), termweight, p, weighted);
     made.push_back(source);
     return Xapian::Query(source->release());
@@ -375,6 +370,17 @@ bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
 }
 
 } // namespace
+
+double term_weight(double n, double tf, double factor, const Bm25 &p)
+{
+    double tw = (n - tf + 0.5) / (tf + 0.5);
+    if (tw < 2)
+        tw = tw * 0.5 + 1;
+    double termweight = std::log(tw) * factor;
+    if (p.k3 != 0)
+        termweight *= (p.k3 + 1) * 1.0 / (p.k3 + 1.0);
+    return termweight;
+}
 
 bool needs_terms(Xapian::Query::op op)
 {

@@ -96,6 +96,11 @@ struct Recipe {
     std::vector<std::shared_ptr<const Recipe>> subs;     /* COMBINE, SCALE */
 };
 
+/* BM25Weight::init's term weight (no relevance set, wqf 1) for a term held by tf of
+ * n passages, with the scale factor folded in where Xapian folds it (so the
+ * arithmetic is Xapian's to the last bit). */
+double term_weight(double n, double tf, double factor, const Bm25 &p);
+
 /* Operators whose subqueries must be Xapian's own terms: positions (a posting
  * source has none: Xapian would match nothing) or wdf summed across them. Their
  * recipes are FIXED. */

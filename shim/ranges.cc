@@ -17,21 +17,18 @@ typedef std::vector<Span> Spans;   /* sorted, apart */
 
 class Source : public Xapian::PostingSource {
   public:
-    Source(std::shared_ptr<const Spans> spans, Xapian::doccount total, std::string name)
-        : spans(std::move(spans)), total(total), name(std::move(name))
+    Source(std::shared_ptr<const Spans> spans, Xapian::doccount total, double most, std::string name)
+        : spans(std::move(spans)), total(total), most(most), name(std::move(name))
     {
     }
 
-    Xapian::PostingSource *clone() const override { return new Source(spans, total, name); }
+    Xapian::PostingSource *clone() const override { return new Source(spans, total, most, name); }
 
     void init(const Xapian::Database &db) override
     {
         span = 0;
         did = 0;
         last = db.get_lastdocid();               /* no docid past the index's */
-        double most = 0;
-        for (const Span &s : *spans)
-            most = std::max(most, s.weight);
         set_maxweight(most);
     }
 
@@ -84,6 +81,7 @@ class Source : public Xapian::PostingSource {
   private:
     std::shared_ptr<const Spans> spans;
     Xapian::doccount total;
+    double most;              /* the highest span weight */
     std::string name;
     size_t span = 0;
     Xapian::docid did = 0;    /* 0: not started */
@@ -97,12 +95,14 @@ Xapian::Query docid_ranges(std::vector<Range> r, const std::string &name)
     std::sort(r.begin(), r.end(), [](const Range &a, const Range &b) { return a.first < b.first; });
     auto spans = std::make_shared<Spans>();
     Xapian::doccount total = 0;
+    double most = 0;
     for (const auto &one : r) {
         if (one.first == 0 || one.count == 0)
             continue;
         const Xapian::docid last = one.first + (one.count - 1);
         if (last < one.first)
             continue;                               /* past the docids there are */
+        most = std::max(most, one.weight);
         Span *prev = spans->empty() ? nullptr : &spans->back();
         if (prev && (one.first <= prev->second || (one.first == prev->second + 1 && one.weight == prev->weight))) {
             if (last > prev->second) {              /* overlapping or adjoining: one span */
@@ -117,7 +117,7 @@ Xapian::Query docid_ranges(std::vector<Range> r, const std::string &name)
     }
     if (spans->empty())
         return Xapian::Query::MatchNothing;
-    return Xapian::Query((new Source(std::move(spans), total, name))->release());
+    return Xapian::Query((new Source(std::move(spans), total, most, name))->release());
 }
 
 } // namespace ranges

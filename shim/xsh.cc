@@ -1298,12 +1298,7 @@ xsh_query *xsh_query_field_word(const char *word, const xsh_field_file *files, s
         for (size_t i = 0; i < n; i++)
             tf += files[i].count;
         tf = std::min(tf, docs);                        /* records that claim more than there is */
-        double tw = (docs - tf + 0.5) / (tf + 0.5);     /* BM25Weight::init's, no relevance set */
-        if (tw < 2)
-            tw = tw * 0.5 + 1;
-        double termweight = std::max(0.0, std::log(tw));
-        if (k3 != 0)
-            termweight *= (k3 + 1) * 1.0 / (k3 + 1.0);
+        const double termweight = std::max(0.0, dense::term_weight(docs, tf, 1.0, dense::Bm25{k1, k3, 0, 0}));
         auto weight = [&](unsigned wdf) {               /* get_sumpart's with b = 0 */
             const double wdf_double = wdf;
             return termweight * (wdf_double * (k1 + 1) / (k1 * (0.0 + 1.0) + wdf_double));

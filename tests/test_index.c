@@ -297,6 +297,18 @@ static char *search_json(const char *path, const char *q)
     return s;
 }
 
+/* docs indexed into db (which must succeed), and db open for reading. */
+static xsh_db *indexed_and_open(void)
+{
+    run_result r = index_run(NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    run_free(&r);
+    xsh_db *x;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(db, XSH_READ, &x, &err), 0, "%s", err.msg);
+    return x;
+}
+
 /* A character that ends a run of Han text is written as a unigram only where no
  * bigram of the passage begins with it: a one-character query (every term the
  * character begins) finds the passage either way. */
@@ -308,13 +320,8 @@ Test(index, a_character_that_ends_a_run_is_found_alone_with_no_unigram_where_a_b
              "rm -f '%s'/* && printf '建设轻纺城。\n' > '%s/ends.txt' && "
              "printf '城市更新加快推进，打造轻纺城。\n' > '%s/both.txt'", docs, docs, docs);
     cr_assert_eq(system(cmd), 0);
-    run_result r = index_run(NULL);
-    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    run_free(&r);
-
-    xsh_db *x;
+    xsh_db *x = indexed_and_open();
     xsh_err err;
-    cr_assert_eq(xsh_db_open(db, XSH_READ, &x, &err), 0, "%s", err.msg);
     size_t unigram = 0, bigram = 0;
     cr_assert_eq(xsh_db_term_freq(x, "城", &unigram, &err), 0);
     cr_assert_eq(xsh_db_term_freq(x, "城市", &bigram, &err), 0);
@@ -333,12 +340,8 @@ Test(index, a_character_that_ends_a_run_is_found_alone_with_no_unigram_where_a_b
  * what searches weigh as the document's fields (no passage holds them as terms). */
 Test(index, a_file_record_holds_its_title_kind_and_year_words, .init = setup, .fini = teardown)
 {
-    run_result r = index_run(NULL);
-    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    run_free(&r);
-    xsh_db *x;
+    xsh_db *x = indexed_and_open();
     xsh_err err;
-    cr_assert_eq(xsh_db_open(db, XSH_READ, &x, &err), 0, "%s", err.msg);
     char key[512], *v = NULL;
     snprintf(key, sizeof key, "%s%s/2020-01-08-keqiao-government-work-report.txt", WENSOU_META_FILE, docs);
     cr_assert_eq(xsh_db_get_metadata(x, key, &v, &err), 0, "%s", err.msg);
