@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#define QRY_ERESTART (-100)      /* inside qry_search only: a commit overtook the search's revision */
 int qry_fail(qry_err *err, int code, const char *fmt, const char *arg);
 /* Appends a copy of s[0, len) to the string array *arr of *n; 0, or -1 out of memory. */
 int qry_strs_push(char ***arr, size_t *n, const char *s, size_t len);

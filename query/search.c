@@ -95,11 +95,12 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = xsh_search(e->db, q, &o, out, &xe);
-    if (rc == XSH_EMODIFIED) {               /* a commit went past us: reopen and retry once */
+    if (rc == XSH_EMODIFIED) {               /* a commit went past us: the search starts over */
         if (counted && e->filemap)
             qry_filemap_forget(e->filemap);  /* what the failed match counted */
-        if (xsh_db_reopen(e->db, &xe) == 0)
-            rc = xsh_search(e->db, q, &o, out, &xe);
+        char msg[320];
+        snprintf(msg, sizeof msg, _("%s: the index changed during the search (%s); search again"), e->db_path, xe.msg);
+        return qry_fail(err, QRY_ERESTART, "%s", msg);
     }
     for (size_t i = 0; rc == 0 && i < (*out)->nhits; i++)
         qry_record_offer(e, (*out)->hits[i].docid, (*out)->hits[i].data, (*out)->hits[i].data_len);
@@ -448,10 +449,10 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err *err)
+/* One search on the engine's revision; QRY_ERESTART when a commit overtook it. */
+static int search_once(qry_engine *e, const qry_request *req, double t0, qry_result **out, qry_err *err)
 {
     *out = NULL;
-    double t0 = now_ms();
     if (!req || !req->q)
         return qry_fail(err, QRY_EINVAL, "%s", _("no query"));
     if (req->limit > QRY_MAX_LIMIT || req->offset > 1000000)
@@ -529,6 +530,26 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
     pg.res->took_ms = (double)(long long)(took * 1000 + 0.5) / 1000;
     *out = pg.res;
     return 0;
+}
+
+/* A commit that overtakes a search (Xapian's DatabaseModifiedError) makes it start
+ * over, once, on the latest revision: everything it had built (named documents' and
+ * field words' docid ranges, the facets' counts) belonged to the revision it lost. */
+int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err *err)
+{
+    double t0 = now_ms();
+    int rc = search_once(e, req, t0, out, err);
+    if (rc == QRY_ERESTART) {
+        rc = qry_engine_reopen(e, err);
+        if (!rc)
+            rc = search_once(e, req, t0, out, err);
+        if (rc == QRY_ERESTART) {            /* overtaken twice: err's message says so */
+            rc = QRY_EINDEX;
+            if (err)
+                err->code = rc;
+        }
+    }
+    return rc;
 }
 
 static int count_key(void *ctx, const char *key)

@@ -1152,3 +1152,51 @@ Test(query, facets_name_each_document_once_and_count_each_search_afresh, .init =
     }
     unsetenv("WENSOU_EXACT_LIMIT");
 }
+
+/* dir/news/kq.txt: the 2020 work report's text under a first line that says which
+ * version it is (a digit no query here asks for), titled 柯桥纺城简报 by its
+ * manifest, and indexed into db: each version re-indexes its passages as new
+ * docids, and the collection's counts of every other term stay as they were. */
+static void index_brief_version(int version)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/news' && printf 'file\\ttitle\\tdate\\tkind\\nkq.txt\\t柯桥纺城简报\\t2024-05-01\\t简报\\n' "
+             "> '%s/news/manifest.tsv' && { printf '第%d版\\n\\n'; cat '%s/2020-01-08-keqiao-government-work-report.txt'; } "
+             "> '%s/news/kq.txt'",
+             dir, dir, version, WENSOU_TEST_CORPUS, dir);
+    cr_assert_eq(system(cmd), 0);
+    char news[128];
+    snprintf(news, sizeof news, "%s/news", dir);
+    run_result r = run_args("", "index", "--quiet", "--db", db, news, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+}
+
+/* A search that commits overtake (the blocks of its revision rewritten under it:
+ * Xapian's DatabaseModifiedError) starts over on the latest revision, so the docid
+ * ranges of a document's title words are the new passages', not the old ones
+ * that no longer exist: its answer is a fresh engine's. */
+Test(query, a_search_overtaken_by_commits_answers_as_a_fresh_engine, .init = setup, .fini = teardown)
+{
+    static const char *const qs[] = {"纺城简报 就业", "柯桥纺城简报"};
+    index_brief_version(0);
+    qry_engine *early;
+    qry_err qe;
+    cr_assert_eq(qry_engine_open(db, dict, syn, &early, &qe), 0, "%s", qe.msg);
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        free(answer_of(early, qs[i], 10, 0));     /* its titles and field words read at this revision */
+    for (int version = 1; version <= 6; version++)
+        index_brief_version(version);
+    qry_engine *fresh;
+    cr_assert_eq(qry_engine_open(db, dict, syn, &fresh, &qe), 0, "%s", qe.msg);
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        char *overtaken = answer_of(early, qs[i], 10, 0), *latest = answer_of(fresh, qs[i], 10, 0);
+        cr_expect_str_eq(overtaken, latest, "%s", qs[i]);
+        cr_expect_not_null(strstr(latest, "kq.txt"), "%s: %s", qs[i], latest);
+        free(overtaken);
+        free(latest);
+    }
+    qry_engine_close(fresh);
+    qry_engine_close(early);
+}
