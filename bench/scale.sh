@@ -9,13 +9,18 @@
 # wensou's median latency against collection size (log10 of the ratio per decade).
 # Indexing runs INDEX_ROUNDS interleaved rounds (wensou, then the peer, each into a
 # new index) with min / median / max and the ratio in each round.
-# usage: bench/scale.sh [BUILD_DIR] ["SCALES"] [ROUNDS] [REPEAT] [INDEX_ROUNDS]   (from the repo root)
+# COLLECTION=distinct makes each scale of distinct documents instead (bench/distinct.py:
+# every copy's Han words a quarter replaced from the corpus's word frequencies, so no two
+# passages tie as copies do), the same size, files and manifest; the peer indexes them.
+# usage: [COLLECTION=copies|distinct] bench/scale.sh [BUILD_DIR] ["SCALES"] [ROUNDS] [REPEAT] [INDEX_ROUNDS]   (from the repo root)
 set -euo pipefail
 build=${1:-build}
 scales=${2:-1 10 100 1000}
 rounds=${3:-3}
 repeat=${4:-3}
 index_rounds=${5:-$rounds}
+collection=${COLLECTION:-copies}
+case $collection in copies|distinct) ;; *) echo "scale.sh: COLLECTION is copies or distinct" >&2; exit 2 ;; esac
 [ "$index_rounds" -ge 1 ] && [ "$rounds" -ge 1 ] || { echo "scale.sh: ROUNDS and INDEX_ROUNDS must be at least 1" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -30,13 +35,19 @@ stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk -v d="${2:-1}" '{a[NR
 median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 source bench/copies.sh
-declare -A wmed
+declare -A wmed pmed
 for s in $scales; do
   docs="$tmp/docs$s"
-  corpus_copies "$s" "$docs" k link
+  if [ "$collection" = distinct ]; then
+    /usr/bin/python3 bench/distinct.py "$s" "$docs" k
+    peer_args=(1 "$docs"/*.txt)          # the peer indexes the same distinct files
+  else
+    corpus_copies "$s" "$docs" k link
+    peer_args=("$s" corpus/*.txt)        # the corpus's passages, s times over
+  fi
   sync
   text=$(cat "$docs"/*.txt | wc -c)
-  echo "== corpus x $s: $(ls "$docs"/*.txt | wc -l) files, $((text / 1000000)) MB of text"
+  echo "== $collection of the corpus x $s: $(ls "$docs"/*.txt | wc -l) files, $((text / 1000000)) MB of text"
   # INDEX_ROUNDS interleaved rounds of wensou then the peer, each into a new index;
   # the searches below use the last round's indexes
   ws=""; peer_s=""; ratios=""; cpu=""
@@ -51,7 +62,7 @@ for s in $scales; do
       printf "   round %d %-20s %7.1f s  %5.2f MB/s  %5.2f MB per CPU-s  index %7.1f MB  peak RSS %6.0f MB  written %7.1f MB (%.2fx the index)  %s passages\n",
         n, "wensou index", s, t/1e6/s, t/1e6/(u+y), z/1e6, r/1024, o*512/1e6, o*512/z, p }'
     sync
-    read -r psecs psize prss < <(/usr/bin/python3 bench/scale_peer.py index "$build/wensou" "$tmp/p$s.db" "$s" corpus/*.txt)
+    read -r psecs psize prss < <(/usr/bin/python3 bench/scale_peer.py index "$build/wensou" "$tmp/p$s.db" "${peer_args[@]}")
     awk -v t="$text" -v s="$psecs" -v z="$psize" -v r="$prss" -v n="$r" 'BEGIN {
       printf "   round %d %-20s %7.1f s  %5.2f MB/s  index %7.1f MB  peak RSS %6.0f MB (passages given)\n", n, "n-gram peer index", s, t/1e6/s, z/1e6, r/1024 }'
     ws="$ws $secs"; peer_s="$peer_s $psecs"
@@ -81,14 +92,16 @@ for s in $scales; do
   awk -v a="$(median "$wm")" -v b="$(median "$pm")" 'BEGIN { printf "     wensou'"'"'s median is %.2fx the peer'"'"'s\n", a/b }'
   echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   wmed[$s]=$(median "$wm")
+  pmed[$s]=$(median "$pm")
   rm -rf "$tmp/p$s.db"
   prev=$s
 done
-echo "== slope of wensou's median latency per decade of collection size (target <= 0.3 from x100 to x1000)"
+echo "== slope of the median latency per decade of collection size (wensou's target <= 0.3 from x100 to x1000)"
 last=""
 for s in $scales; do
   if [ -n "$last" ]; then
-    awk -v a="${wmed[$last]}" -v b="${wmed[$s]}" -v x="$last" -v y="$s" 'BEGIN { printf "   x%s -> x%s: %.1f -> %.1f us, slope %.2f\n", x, y, a, b, log(b/a)/log(y/x) }'
+    awk -v a="${wmed[$last]}" -v b="${wmed[$s]}" -v c="${pmed[$last]}" -v d="${pmed[$s]}" -v x="$last" -v y="$s" 'BEGIN {
+      printf "   x%s -> x%s: wensou %.1f -> %.1f us, slope %.2f;  peer %.1f -> %.1f us, slope %.2f\n", x, y, a, b, log(b/a)/log(y/x), c, d, log(d/c)/log(y/x) }'
   fi
   last=$s
 done
