@@ -1,5 +1,6 @@
 /* env_count.h — a whole number from the environment, for the knobs documented in
- * docs/INTERFACE.md (WENSOU_EXACT_LIMIT, WENSOU_COMMIT_BYTES, WENSOU_HALVES_BYTES). */
+ * docs/INTERFACE.md (WENSOU_EXACT_LIMIT, WENSOU_WIDE_POSTINGS, WENSOU_COMMIT_BYTES,
+ * WENSOU_HALVES_BYTES). */
 #ifndef WENSOU_ENV_COUNT_H
 #define WENSOU_ENV_COUNT_H
 

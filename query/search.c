@@ -302,6 +302,12 @@ static void crowd_order(qry_engine *e, xsh_result *r, size_t skip, size_t need)
 
 #define WIDE_POSTINGS 100000    /* a character's bigrams this many postings together: too wide to rank */
 
+/* WIDE_POSTINGS, or WENSOU_WIDE_POSTINGS (tests: a small index's characters as wide). */
+static size_t wide_postings(void)
+{
+    return wensou_env_count("WENSOU_WIDE_POSTINGS", WIDE_POSTINGS, 0);
+}
+
 /* On a large index, the query is one Han character alone, whose bigrams (and
  * unigram) hold more than WIDE_POSTINGS postings together: ranking them would walk every one (的: 548,000
  * on the corpus x1000, 46 ms), so its passages are listed in index order instead. */
@@ -314,8 +320,8 @@ static int one_wide_character(qry_engine *e, const qry_parsed *p, int small)
         return 0;
     size_t postings = 0;
     xsh_err xe;
-    return xsh_db_prefix_postings(e->db, p->units[0].norm, 3, WIDE_POSTINGS, &postings, &xe) == 0 &&
-           postings > WIDE_POSTINGS;
+    const size_t wide = wide_postings();
+    return xsh_db_prefix_postings(e->db, p->units[0].norm, 3, wide, &postings, &xe) == 0 && postings > wide;
 }
 
 /* Which files' fields hold each word, loaded once per revision (NULL when it cannot

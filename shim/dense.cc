@@ -29,8 +29,20 @@ std::mutex shared_lock;
 std::unordered_map<std::string, std::weak_ptr<const List>> shared_lists;   /* uuid:revision:term */
 size_t purge_at = 4 * Cache::MAX_TERMS;                 /* the size at which expired entries are swept */
 
-std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::string &key, const std::string &term,
-                                      Xapian::doccount tf)
+/* Appends a posting to list, its block's and the list's highest wdf with it. */
+void push(List &list, Xapian::docid id, Xapian::termcount wdf)
+{
+    if (list.ids.size() % List::BLOCK == 0)
+        list.block_max.push_back(0);
+    list.ids.push_back(id);
+    list.wdfs.push_back(wdf);
+    list.block_max.back() = std::max(list.block_max.back(), wdf);
+    list.wdf_max = std::max(list.wdf_max, wdf);
+}
+
+/* The list shared under key (uuid:revision:what), made by make() when no cache
+ * holds it. */
+template <typename Make> std::shared_ptr<const List> shared_list(const std::string &key, Make make)
 {
     std::lock_guard<std::mutex> held(shared_lock);
     auto it = shared_lists.find(key);
@@ -45,21 +57,43 @@ std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::str
          * not one read later */
         purge_at = std::max<size_t>(4 * Cache::MAX_TERMS, 2 * shared_lists.size());
     }
-    auto list = std::make_shared<List>();
-    list->ids.reserve(tf);
-    list->wdfs.reserve(tf);
-    list->block_max.reserve(tf / List::BLOCK + 1);
-    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-        const Xapian::termcount wdf = p.get_wdf();
-        if (list->ids.size() % List::BLOCK == 0)
-            list->block_max.push_back(0);
-        list->ids.push_back(*p);
-        list->wdfs.push_back(wdf);
-        list->block_max.back() = std::max(list->block_max.back(), wdf);
-        list->wdf_max = std::max(list->wdf_max, wdf);
-    }
+    std::shared_ptr<const List> list = make();
     shared_lists[key] = list;
     return list;
+}
+
+std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::string &key, const std::string &term,
+                                      Xapian::doccount tf)
+{
+    return shared_list(key, [&] {
+        auto list = std::make_shared<List>();
+        list->ids.reserve(tf);
+        list->wdfs.reserve(tf);
+        list->block_max.reserve(tf / List::BLOCK + 1);
+        for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
+            push(*list, *p, p.get_wdf());
+        return list;
+    });
+}
+
+/* Every posting of the terms under prefix, by docid, a passage's wdfs summed (a
+ * boolean posting's wdf of 0 counted as 1: a passage is listed whatever it holds),
+ * added up in a slot per docid: one pass (的 at x1000 read and merged in 17-26 ms,
+ * against some 50 ms sorted). The caller sees that db's docids are dense. */
+std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::string &key, const std::string &prefix)
+{
+    return shared_list(key, [&] {
+        const size_t last = db.get_lastdocid();
+        std::vector<Xapian::termcount> wdf_of(last + 1, 0);
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
+            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
+                wdf_of[*p] += std::max<Xapian::termcount>(p.get_wdf(), 1);
+        auto list = std::make_shared<List>();
+        for (size_t id = 1; id <= last; id++)
+            if (wdf_of[id])
+                push(*list, static_cast<Xapian::docid>(id), wdf_of[id]);
+        return list;
+    });
 }
 } // namespace
 
@@ -69,6 +103,7 @@ void Cache::sync(const Xapian::Database &db)
     if (rev == revision)
         return;
     lists.clear();
+    unions.clear();
     sparse.clear();
     freqs.clear();
     postings = rare_lists = rare_postings = 0;
@@ -128,6 +163,27 @@ std::shared_ptr<const List> Cache::get(const Xapian::Database &db, const std::st
         rare_postings += list->ids.size();
     }
     lists.emplace(term, list);
+    return list;
+}
+
+std::shared_ptr<const List> Cache::prefix_union(const Xapian::Database &db, const std::string &prefix)
+{
+    auto it = unions.find(prefix);
+    if (it != unions.end())
+        return it->second;
+    std::shared_ptr<const List> list;
+    /* a slot per docid: while the docids are dense (re-indexing leaves gaps) */
+    const bool dense_ids = db.get_lastdocid() <= 4 * static_cast<size_t>(db.get_doccount()) + 1024;
+    try {
+        if (dense_ids)
+            list = read_union(db, revision + std::string(1, '\0') + "prefix" + std::string(1, '\0') + prefix, prefix);
+    } catch (const std::bad_alloc &) {
+    }
+    if (list && postings + list->ids.size() > MAX_POSTINGS)
+        list = nullptr;                               /* no room: Xapian's wildcard */
+    if (list)
+        postings += list->ids.size();
+    unions.emplace(prefix, list);
     return list;
 }
 
@@ -316,10 +372,13 @@ Xapian::Query scaled(const Xapian::Query &q, double factor)
     return factor == 1 ? q : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
 }
 
-/* The term's list when the recipe is a term a source can serve (weighed once,
- * no position), else null. */
-std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache)
+/* The list a source can serve for the recipe, else null: a term's (weighed once,
+ * no position), or in an unweighted search a prefix's union (weighted, its terms
+ * stay Xapian's: a synonym's weight is its own estimate of their union). */
+std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache, bool weighted)
 {
+    if (r.kind == Recipe::PREFIX)
+        return weighted ? nullptr : cache.prefix_union(db, r.term);
     return r.kind == Recipe::TERM && r.wqf == 1 && r.pos == 0 ? cache.get(db, r.term) : nullptr;
 }
 
@@ -332,9 +391,13 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
 {
     switch (r.kind) {
     case Recipe::TERM:
-        if (auto list = servable(r, db, cache))
+        if (auto list = servable(r, db, cache, weighted))
             return source_query(db, std::move(list), p, weighted, factor, made);
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
+    case Recipe::PREFIX:
+        if (auto list = servable(r, db, cache, weighted))
+            return source_query(db, std::move(list), p, weighted, factor, made);
+        break;
     case Recipe::COMBINE: {
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
@@ -351,18 +414,19 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
 }
 
 /* Whether the recipe has a dense term where build would serve it from memory. */
-bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
+bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool weighted)
 {
     switch (r.kind) {
     case Recipe::TERM:
-        return servable(r, db, cache) != nullptr;
+    case Recipe::PREFIX:
+        return servable(r, db, cache, weighted) != nullptr;
     case Recipe::COMBINE:
         for (const auto &s : r.subs)
-            if (any_dense(*s, db, cache))
+            if (any_dense(*s, db, cache, weighted))
                 return true;
         return false;
     case Recipe::SCALE:
-        return any_dense(*r.subs[0], db, cache);
+        return any_dense(*r.subs[0], db, cache, weighted);
     case Recipe::FIXED:
         break;
     }
@@ -395,7 +459,7 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
     if (!cache.could_hold(db))
         return Xapian::Query();
     cache.sync(db);
-    if (!any_dense(r, db, cache))
+    if (!any_dense(r, db, cache, weighted))
         return Xapian::Query();
     std::vector<Source *> made;
     Xapian::Query q = build(r, db, cache, p, weighted, 1.0, made);

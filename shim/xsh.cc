@@ -1090,16 +1090,21 @@ void xsh_query_expand_in(xsh_db *db)
 
 xsh_query *xsh_query_prefix(const char *prefix, size_t len)
 {
-    return make_query([&] {
-        const std::string p(prefix, len);
-        if (!expand_in)
-            return Xapian::Query(Xapian::Query::OP_WILDCARD, p, 0, Xapian::Query::WILDCARD_LIMIT_ERROR,
-                                 Xapian::Query::OP_SYNONYM);
-        std::vector<Xapian::Query> terms;
-        const Xapian::Database &db = *expand_in->db;
-        for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t)
-            terms.emplace_back(*t);
-        return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+    return make_recipe_query([&] {
+        auto r = std::make_shared<dense::Recipe>();
+        r->kind = dense::Recipe::PREFIX;
+        r->term.assign(prefix, len);
+        if (!expand_in) {
+            r->fixed = Xapian::Query(Xapian::Query::OP_WILDCARD, r->term, 0, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                                     Xapian::Query::OP_SYNONYM);
+        } else {
+            std::vector<Xapian::Query> terms;
+            const Xapian::Database &db = *expand_in->db;
+            for (auto t = db.allterms_begin(r->term); t != db.allterms_end(r->term); ++t)
+                terms.emplace_back(*t);
+            r->fixed = Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+        }
+        return Made(r->fixed, r);
     });
 }
 
@@ -1215,6 +1220,7 @@ bool same_shape(const std::vector<Xapian::Query> &qs, const std::vector<std::sha
                 return false;
             break;
         case dense::Recipe::FIXED:
+        case dense::Recipe::PREFIX:
             break;
         }
     }

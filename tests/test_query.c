@@ -1200,3 +1200,49 @@ Test(query, a_search_overtaken_by_commits_answers_as_a_fresh_engine, .init = set
     qry_engine_close(fresh);
     qry_engine_close(early);
 }
+
+/* A character too wide to rank is listed in index order. A serving engine walks
+ * one list of its bigrams' passages, held in memory, where a one-off search's
+ * wildcard opens every bigram's list: the same passages in the same order, alone,
+ * filtered and pages further on; alone, a total that is exact (the list's
+ * length) where the wildcard's is Xapian's estimate of a union. */
+Test(query, a_wide_character_from_memory_lists_what_the_wildcard_lists, .init = setup, .fini = teardown)
+{
+    static const char *const qs[] = {"的", "发", "的 year:2021", "区 kind:政府工作报告"};
+    qry_engine *serving;
+    qry_err qe;
+    cr_assert_eq(qry_engine_open(db, dict, syn, &serving, &qe), 0, "%s", qe.msg);
+    qry_engine_serving(serving);
+    for (int pass = 0; pass < 2; pass++) {            /* the list read, then held */
+        for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+            qry_request all = {qs[i], 10, 0, 0, 0};
+            json_t *exact;                             /* a small index counts every match */
+            cr_assert_eq(search_json(engine, &all, &exact, &qe), 0, "%s", qe.msg);
+            setenv("WENSOU_EXACT_LIMIT", "0", 1);
+            setenv("WENSOU_WIDE_POSTINGS", "1", 1);
+            for (size_t offset = 0; offset <= 40; offset += 40) {
+                qry_request req = {qs[i], 10, offset, 0, 0};
+                json_t *own, *kept;
+                cr_assert_eq(search_json(engine, &req, &own, &qe), 0, "%s", qe.msg);
+                cr_assert_eq(search_json(serving, &req, &kept, &qe), 0, "%s", qe.msg);
+                cr_expect(json_equal(json_object_get(own, "hits"), json_object_get(kept, "hits")),
+                          "%s (offset %zu): the listing differs", qs[i], offset);
+                cr_expect_eq(json_array_size(json_object_get(kept, "hits")), 10, "%s", qs[i]);
+                cr_expect_eq(json_number_value(json_object_get(hit(kept, 0), "score")), 0, "%s: listed, not ranked",
+                             qs[i]);
+                /* alone, the count is the list's length; a filter's share is estimated */
+                int counted = json_is_false(json_object_get(kept, "total_is_estimate"));
+                cr_expect(counted || strchr(qs[i], ':'), "%s: an estimate", qs[i]);
+                if (counted)
+                    cr_expect_eq(total(kept), total(exact), "%s: %zu counted, %zu there", qs[i], total(kept),
+                                 total(exact));
+                json_decref(own);
+                json_decref(kept);
+            }
+            unsetenv("WENSOU_WIDE_POSTINGS");
+            unsetenv("WENSOU_EXACT_LIMIT");
+            json_decref(exact);
+        }
+    }
+    qry_engine_close(serving);
+}
