@@ -546,6 +546,7 @@ int qry_search(qry_engine *e, const qry_request *req, qry_result **out, qry_err 
     double t0 = now_ms();
     int rc = search_once(e, req, t0, out, err);
     if (rc == QRY_ERESTART) {
+        xsh_db_mark_stale(e->db);            /* a newer revision exists, whatever a stat says */
         rc = qry_engine_reopen(e, err);
         if (!rc)
             rc = search_once(e, req, t0, out, err);

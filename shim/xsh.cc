@@ -814,6 +814,12 @@ int xsh_db_refresh(xsh_db *db, xsh_err *err)
     return open_fresh(db, err);                      /* another index copied over this one */
 }
 
+void xsh_db_mark_stale(xsh_db *db)
+{
+    if (db)
+        db->seen = {};
+}
+
 unsigned xsh_db_generation(const xsh_db *db)
 {
     return db->generation;

@@ -63,6 +63,9 @@ int  xsh_db_reopen(xsh_db *db, xsh_err *err);                     /* readers: se
  * folder renamed over, or another index's files copied in: a new UUID) is opened
  * afresh, and the generation counts up; a deleted one gives XSH_ENOTFOUND. */
 int  xsh_db_refresh(xsh_db *db, xsh_err *err);
+/* Readers: the next xsh_db_refresh reopens (and checks the UUID) whatever the
+ * version file's stat says: Xapian has said a newer revision exists. */
+void xsh_db_mark_stale(xsh_db *db);
 /* How many times the handle opened a replacement index (caches keyed by docid or
  * revision are stale when it changes). */
 unsigned xsh_db_generation(const xsh_db *db);
