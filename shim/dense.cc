@@ -88,7 +88,11 @@ std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::st
         for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
             for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
                 wdf_of[*p] += std::max<Xapian::termcount>(p.get_wdf(), 1);
+        const size_t n = wdf_of.size() - static_cast<size_t>(std::count(wdf_of.begin(), wdf_of.end(), 0u));
         auto list = std::make_shared<List>();
+        list->ids.reserve(n);
+        list->wdfs.reserve(n);
+        list->block_max.reserve(n / List::BLOCK + 1);
         for (size_t id = 1; id <= last; id++)
             if (wdf_of[id])
                 push(*list, static_cast<Xapian::docid>(id), wdf_of[id]);
@@ -172,16 +176,18 @@ std::shared_ptr<const List> Cache::prefix_union(const Xapian::Database &db, cons
     if (it != unions.end())
         return it->second;
     std::shared_ptr<const List> list;
+    /* its terms' postings, at least its length: the room asked for before reading */
+    size_t most = 0;
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
+        most += t.get_termfreq();
     /* a slot per docid: while the docids are dense (re-indexing leaves gaps) */
     const bool dense_ids = db.get_lastdocid() <= 4 * static_cast<size_t>(db.get_doccount()) + 1024;
     try {
-        if (dense_ids)
+        if (dense_ids && postings + most <= MAX_POSTINGS)
             list = read_union(db, revision + std::string(1, '\0') + "prefix" + std::string(1, '\0') + prefix, prefix);
     } catch (const std::bad_alloc &) {
     }
-    if (list && postings + list->ids.size() > MAX_POSTINGS)
-        list = nullptr;                               /* no room: Xapian's wildcard */
-    if (list)
+    if (list)                                         /* else Xapian's wildcard */
         postings += list->ids.size();
     unions.emplace(prefix, list);
     return list;

@@ -68,8 +68,9 @@ class Cache {
 
     /* The union of the lists of every term that begins with prefix (each passage
      * once, its wdfs summed), read on first use and held for the revision like a
-     * common term's list (null past MAX_POSTINGS, or when db's docids are more gaps
-     * than passages, 4 to 1: a slot per docid adds them up): an unranked one-character search
+     * common term's list (null when its terms' postings would pass MAX_POSTINGS, or
+     * when db's docids are more gaps than passages, 4 to 1: a slot per docid adds
+     * them up): an unranked one-character search
      * walks one list, where Xapian's wildcard opens every term's (的 at x1000 on
      * distinct documents: 1,337 lists). */
     std::shared_ptr<const List> prefix_union(const Xapian::Database &db, const std::string &prefix);
