@@ -95,9 +95,8 @@ static int run_tier(qry_engine *e, xsh_query *q, qry_verifier *v, int tier, int 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = xsh_search(e->db, q, &o, out, &xe);
-    if (rc == XSH_EMODIFIED) {               /* a commit went past us: the search starts over */
-        if (counted && e->filemap)
-            qry_filemap_forget(e->filemap);  /* what the failed match counted */
+    if (rc == XSH_EMODIFIED) {               /* a commit went past us: the search starts over
+                                                (qry_finish_facets drops what it counted) */
         char msg[320];
         snprintf(msg, sizeof msg, _("%s: the index changed during the search (%s); search again"), e->db_path, xe.msg);
         return qry_fail(err, QRY_ERESTART, "%s", msg);
