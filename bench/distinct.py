@@ -11,7 +11,6 @@ document its original's title, date and kind, as copies.sh does.
 
 usage: /usr/bin/python3 bench/distinct.py N DIR PREFIX [SHARE]   (from the repo root)
 """
-import bisect
 import glob
 import os
 import random
