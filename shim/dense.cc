@@ -76,26 +76,33 @@ std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::str
     });
 }
 
-/* Every posting of the terms under prefix, by docid, a passage's wdfs summed (a
- * boolean posting's wdf of 0 counted as 1: a passage is listed whatever it holds),
+/* Every posting of the terms under prefix, by docid, a passage's wdfs summed,
  * added up in a slot per docid: one pass (的 at x1000 read and merged in 17-26 ms,
- * against some 50 ms sorted). The caller sees that db's docids are dense. */
+ * against some 50 ms sorted); weighed as Xapian weighs the synonym of those terms.
+ * The caller sees that db's docids are dense. */
 std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::string &key, const std::string &prefix)
 {
     return shared_list(key, [&] {
         const size_t last = db.get_lastdocid();
         std::vector<Xapian::termcount> wdf_of(last + 1, 0);
-        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
-            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
-                wdf_of[*p] += std::max<Xapian::termcount>(p.get_wdf(), 1);
-        const size_t n = wdf_of.size() - static_cast<size_t>(std::count(wdf_of.begin(), wdf_of.end(), 0u));
+        std::vector<char> held(last + 1, 0);           /* a posting of wdf 0 lists its passage too */
+        std::vector<Xapian::doccount> termfreqs;
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+            termfreqs.push_back(t.get_termfreq());
+            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
+                wdf_of[*p] += p.get_wdf();
+                held[*p] = 1;
+            }
+        }
+        const size_t n = static_cast<size_t>(std::count(held.begin(), held.end(), 1));
         auto list = std::make_shared<List>();
         list->ids.reserve(n);
         list->wdfs.reserve(n);
         list->block_max.reserve(n / List::BLOCK + 1);
         for (size_t id = 1; id <= last; id++)
-            if (wdf_of[id])
+            if (held[id])
                 push(*list, static_cast<Xapian::docid>(id), wdf_of[id]);
+        list->weighed_as = synonym_termfreq(termfreqs, db.get_doccount());
         return list;
     });
 }
@@ -175,6 +182,9 @@ std::shared_ptr<const List> Cache::prefix_union(const Xapian::Database &db, cons
     auto it = unions.find(prefix);
     if (it != unions.end())
         return it->second;
+    if (union_reads >= MAX_UNION_READS)               /* a later match reads it */
+        return nullptr;
+    union_reads++;
     std::shared_ptr<const List> list;
     /* its terms' postings, at least its length: the room asked for before reading */
     size_t most = 0;
@@ -365,8 +375,9 @@ class Source : public Xapian::PostingSource {
 Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
                            double factor, std::vector<Source *> &made)
 {
-    /* the term's every posting */
-    const double termweight = term_weight(db.get_doccount(), static_cast<double>(list->ids.size()), factor, p);
+    /* a term's every posting; a union as Xapian's synonym weighs it */
+    const double tf = static_cast<double>(list->weighed_as ? list->weighed_as : list->ids.size());
+    const double termweight = term_weight(db.get_doccount(), tf, factor, p);
     auto *source = new Source(std::move(list), termweight, p, weighted);
     made.push_back(source);
     return Xapian::Query(source->release());
@@ -379,12 +390,12 @@ Xapian::Query scaled(const Xapian::Query &q, double factor)
 }
 
 /* The list a source can serve for the recipe, else null: a term's (weighed once,
- * no position), or in an unweighted search a prefix's union (weighted, its terms
- * stay Xapian's: a synonym's weight is its own estimate of their union). */
-std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache, bool weighted)
+ * no position), or a prefix's union (weighed by Xapian's estimate of it, as its
+ * wildcard's synonym is). */
+std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache)
 {
     if (r.kind == Recipe::PREFIX)
-        return weighted ? nullptr : cache.prefix_union(db, r.term);
+        return cache.prefix_union(db, r.term);
     return r.kind == Recipe::TERM && r.wqf == 1 && r.pos == 0 ? cache.get(db, r.term) : nullptr;
 }
 
@@ -397,11 +408,11 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
 {
     switch (r.kind) {
     case Recipe::TERM:
-        if (auto list = servable(r, db, cache, weighted))
+        if (auto list = servable(r, db, cache))
             return source_query(db, std::move(list), p, weighted, factor, made);
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::PREFIX:
-        if (auto list = servable(r, db, cache, weighted))
+        if (auto list = servable(r, db, cache))
             return source_query(db, std::move(list), p, weighted, factor, made);
         break;
     case Recipe::COMBINE: {
@@ -420,19 +431,19 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
 }
 
 /* Whether the recipe has a dense term where build would serve it from memory. */
-bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool weighted)
+bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
 {
     switch (r.kind) {
     case Recipe::TERM:
     case Recipe::PREFIX:
-        return servable(r, db, cache, weighted) != nullptr;
+        return servable(r, db, cache) != nullptr;
     case Recipe::COMBINE:
         for (const auto &s : r.subs)
-            if (any_dense(*s, db, cache, weighted))
+            if (any_dense(*s, db, cache))
                 return true;
         return false;
     case Recipe::SCALE:
-        return any_dense(*r.subs[0], db, cache, weighted);
+        return any_dense(*r.subs[0], db, cache);
     case Recipe::FIXED:
         break;
     }
@@ -440,6 +451,33 @@ bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool w
 }
 
 } // namespace
+
+Xapian::doccount synonym_termfreq(const std::vector<Xapian::doccount> &termfreqs, Xapian::doccount n)
+{
+    if (termfreqs.empty() || n == 0)               /* a term means a passage: n > 0 below */
+        return 0;
+    /* OrContext::postlist's loop over ComparePostListTermFreqAscending's heap, on
+     * the estimates alone (the tree's shape is all they decide) */
+    auto fewer_first = [](Xapian::doccount a, Xapian::doccount b) { return a > b; };
+    auto either = [n](Xapian::doccount l, Xapian::doccount r) {
+        const double lest = l, rest = r;
+        return static_cast<Xapian::doccount>(lest + rest - (lest * rest / n) + 0.5);
+    };
+    std::vector<Xapian::doccount> heap(termfreqs);
+    std::make_heap(heap.begin(), heap.end(), fewer_first);
+    while (heap.size() > 1) {
+        const Xapian::doccount r = heap.front();
+        std::pop_heap(heap.begin(), heap.end(), fewer_first);
+        heap.pop_back();
+        const Xapian::doccount joined = either(heap.front(), r);
+        if (heap.size() == 1)
+            return joined;
+        std::pop_heap(heap.begin(), heap.end(), fewer_first);
+        heap.back() = joined;
+        std::push_heap(heap.begin(), heap.end(), fewer_first);
+    }
+    return heap.front();
+}
 
 double term_weight(double n, double tf, double factor, const Bm25 &p)
 {
@@ -465,7 +503,8 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
     if (!cache.could_hold(db))
         return Xapian::Query();
     cache.sync(db);
-    if (!any_dense(r, db, cache, weighted))
+    cache.begin_match();
+    if (!any_dense(r, db, cache))
         return Xapian::Query();
     std::vector<Source *> made;
     Xapian::Query q = build(r, db, cache, p, weighted, 1.0, made);

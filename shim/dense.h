@@ -23,6 +23,9 @@ struct List {
     std::vector<Xapian::termcount> wdfs;
     std::vector<Xapian::termcount> block_max;       /* the highest wdf of each BLOCK postings */
     Xapian::termcount wdf_max = 0;
+    /* A prefix's union: the passage count Xapian's synonym of its terms is weighed
+     * by (its estimate, synonym_termfreq); 0 for a term's list (its length). */
+    Xapian::doccount weighed_as = 0;
 };
 
 /* BM25's parameters (those xsh_search_opts carries). */
@@ -67,13 +70,23 @@ class Cache {
     std::shared_ptr<const List> get(const Xapian::Database &db, const std::string &term);
 
     /* The union of the lists of every term that begins with prefix (each passage
-     * once, its wdfs summed), read on first use and held for the revision like a
-     * common term's list (null when its terms' postings would pass MAX_POSTINGS, or
-     * when db's docids are more gaps than passages, 4 to 1: a slot per docid adds
-     * them up): an unranked one-character search
-     * walks one list, where Xapian's wildcard opens every term's (的 at x1000 on
-     * distinct documents: 1,337 lists). */
+     * once, its wdfs summed, weighed_as Xapian's synonym of them), read on first use
+     * and held for the revision like a common term's list (null when its terms'
+     * postings would pass MAX_POSTINGS, or when db's docids are more gaps than
+     * passages, 4 to 1: a slot per docid adds them up; null and not remembered when
+     * this match has read MAX_UNION_READS already): a one-character unit walks one
+     * list, where Xapian's wildcard opens every term's (的 at x1000 on distinct
+     * documents: 1,337 lists). */
     std::shared_ptr<const List> prefix_union(const Xapian::Database &db, const std::string &prefix);
+
+    /* A match (one realise) reads at most this many unions; its other prefixes
+     * stay Xapian's wildcards until a later match reads them: a query of many
+     * characters cannot hold a worker for a read of each (some 20 ms at x1000)
+     * before its deadline is first checked. */
+    static const unsigned MAX_UNION_READS = 2;
+
+    /* Starts a match's count of the unions it read. */
+    void begin_match() { union_reads = 0; }
 
     /* The passages of db holding the term: its list's length when held, else db's
      * count, remembered for the revision (up to MAX_TERMS counts): query building
@@ -89,11 +102,19 @@ class Cache {
     std::unordered_map<std::string, Xapian::doccount> freqs; // terms' counts asked for (termfreq)
     size_t postings = 0;                                     // common terms' postings held
     size_t rare_lists = 0, rare_postings = 0;                // rarer terms' lists and postings held
+    unsigned union_reads = 0;                                // unions this match read (MAX_UNION_READS)
 };
+
+/* The passage count Xapian 1.4 weighs a synonym of terms by, those terms' counts
+ * given in its order (a wildcard's: the terms' own): its tree of ORs built as
+ * OrContext builds it (the two lists of fewest passages joined first, by
+ * libstdc++'s heap), each OR estimated as independent, P(l) + P(r) - P(l)P(r) of
+ * n passages, and rounded. */
+Xapian::doccount synonym_termfreq(const std::vector<Xapian::doccount> &termfreqs, Xapian::doccount n);
 
 /* How a query was built, kept beside it so that a search can build it again with
  * its dense terms served from memory: a term, an operator over recipes, a weight
- * scale, a prefix (its terms' union, in an unweighted search), or a query kept as
+ * scale, a prefix (its terms' union), or a query kept as
  * it is (a value range, an operator that needs_terms). */
 struct Recipe {
     enum Kind { FIXED, TERM, COMBINE, SCALE, PREFIX } kind = FIXED;
