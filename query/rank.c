@@ -15,6 +15,7 @@ static const qry_rank defaults = {
     .word_terms = 2.0,
     .generic_share = 0.4,
     .quotation_words = 16,
+    .worded_literal_weight = 0.0,
 };
 
 const qry_rank *qry_rank_default(void)

@@ -72,6 +72,16 @@ static xsh_query *literal(xsh_db *db, seg_state *st, const char *text, int *exac
     return rarest;
 }
 
+/* Whether u says words of three or more characters, which rank it in the literal
+ * tiers (unit_rank). */
+static int worded(seg_state *st, const qry_unit *u)
+{
+    xsh_query *words = qry_rank_words(st, u->norm);
+    int has = words != NULL;
+    xsh_query_free(words);
+    return has;
+}
+
 /* u's synonyms as literals (text or heading), or NULL when it has none. */
 static xsh_query *synonym_literals(xsh_db *db, seg_state *st, const qry_unit *u, int *exact)
 {
@@ -207,6 +217,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
     int synonyms = 0, slots = 0, phrase_alone = 0;
     for (size_t s = 0; s < p->nslots; s++) {
         qlist lit = {0}, whole = {0}, alt = {0}, loose = {0}, topic = {0};
+        int all_worded = 1;              /* every literal of the slot ranked by its words */
         for (size_t i = 0; i < p->n; i++) {
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
@@ -232,6 +243,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             }
             xsh_query *w = NULL;
             ql_add(&lit, literal(db, st, u->norm, &words_exact, &w));
+            all_worded &= worded(st, u);
             ql_add(&whole, w);
             xsh_query *sl = synonym_literals(db, st, u, &synonyms_exact);
             synonyms |= sl != NULL;
@@ -267,6 +279,11 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
         if (slot_alt) {                  /* the word as a synonym, and as itself */
             ql_add(&syn_alts, xsh_query_copy(slot_alt));
             ql_add(&syn_lits, xsh_query_copy(slot_lit));
+        }
+        if (all_worded) {                /* its words rank it there, not its bigrams */
+            xsh_query *by_words = xsh_query_scale(slot_lit, r->worded_literal_weight);
+            xsh_query_free(slot_lit);
+            slot_lit = by_words;
         }
         ql_add(&exact_all, slot_lit);
         ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));

@@ -615,6 +615,44 @@ static qry_engine *index_and_open(const char *docs, const char *at)
     return e;
 }
 
+/* A keyword the segmenter reads as a word ranks the passages holding it by how
+ * often they say it, not by its bigrams said anywhere: the passage that says
+ * 高质量发展 twice comes before one that says it once among many other 质量 and 发展
+ * (which the bigrams' sum, 7.2 against 6.7 here, put first). */
+Test(query, a_keyword_said_twice_outranks_its_bigrams_said_elsewhere, .init = setup, .fini = teardown)
+{
+    static const char *const texts[][2] = {
+        {"twice.txt", "坚持高质量发展，推动高质量发展取得新的成效。"},
+        {"elsewhere.txt", "推进高质量发展。提升产品质量，狠抓工程质量，保障服务质量，严守食品质量，提高教育质量，"
+                          "优化环境质量。发展工业，发展农业，发展商贸，发展文旅，发展教育，发展卫生，发展体育，"
+                          "发展养老。高质高效，高质优价，高质服务。"},
+        {"a.txt", "柯桥区全面推进教育医疗养老服务，办好民生实事。"},
+        {"b.txt", "柯桥区加快建设现代化国际化纺织之都。"},
+        {"c.txt", "柯桥区深化改革扩大开放，优化营商环境。"},
+    };
+    char docs[160], wdb[160], path[256];
+    snprintf(docs, sizeof docs, "%s/worded", dir);
+    snprintf(wdb, sizeof wdb, "%s/worded.db", dir);
+    cr_assert_eq(mkdir(docs, 0755), 0);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", docs, texts[i][0]);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fprintf(f, "%s\n", texts[i][1]);
+        fclose(f);
+    }
+    qry_engine *worded = index_and_open(docs, wdb);
+    qry_err qe;
+    qry_request req = {"高质量发展", 10, 0, 0, 0};
+    json_t *r;
+    cr_assert_eq(search_json(worded, &req, &r, &qe), 0, "%s", qe.msg);
+    cr_assert_eq(json_array_size(json_object_get(r, "hits")), 2);
+    cr_expect_not_null(strstr(json_string_value(json_object_get(hit(r, 0), "file")), "twice.txt"), "first: %s",
+                       json_string_value(json_object_get(hit(r, 0), "file")));
+    json_decref(r);
+    qry_engine_close(worded);
+}
+
 /* A report indexed twice under one title (a reprint, a copy): the title names both. */
 Test(query, a_title_two_files_share_names_both, .init = setup, .fini = teardown)
 {
