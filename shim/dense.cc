@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
+#include <future>
 #include <mutex>
 #include <new>
 
@@ -25,8 +26,14 @@ Cache::Cache() : min_postings(MIN_POSTINGS)
  * per list and revision, however many threads search. An entry lives while a
  * cache holds it. */
 namespace {
+/* A list made, or being made by one thread (the others wait for it, not for the
+ * lock: a union's read takes some 20 ms at x1000). */
+struct Shared {
+    std::weak_ptr<const List> list;
+    std::shared_future<std::shared_ptr<const List>> making;
+};
 std::mutex shared_lock;
-std::unordered_map<std::string, std::weak_ptr<const List>> shared_lists;   /* uuid:revision:term */
+std::unordered_map<std::string, Shared> shared_lists;   /* uuid:revision:term */
 size_t purge_at = 4 * Cache::MAX_TERMS;                 /* the size at which expired entries are swept */
 
 /* Appends a posting to list, its block's and the list's highest wdf with it. */
@@ -41,24 +48,47 @@ void push(List &list, Xapian::docid id, Xapian::termcount wdf)
 }
 
 /* The list shared under key (uuid:revision:what), made by make() when no cache
- * holds it. */
-template <typename Make> std::shared_ptr<const List> shared_list(const std::string &key, Make make)
+ * holds it (*made then set), or by the thread already making it (its list, or its
+ * exception). */
+template <typename Make> std::shared_ptr<const List> shared_list(const std::string &key, Make make, bool *made)
 {
+    std::promise<std::shared_ptr<const List>> promise;
+    std::shared_future<std::shared_ptr<const List>> other;
+    {
+        std::lock_guard<std::mutex> held(shared_lock);
+        auto it = shared_lists.find(key);
+        if (it != shared_lists.end()) {
+            if (auto list = it->second.list.lock())
+                return list;
+            other = it->second.making;
+        }
+        if (!other.valid()) {
+            if (shared_lists.size() >= purge_at) {        /* forget the expired entries */
+                for (auto e = shared_lists.begin(); e != shared_lists.end();)
+                    e = e->second.list.expired() && !e->second.making.valid() ? shared_lists.erase(e) : std::next(e);
+                /* the entries held live stay: the next sweep waits until they have
+                 * doubled, not one read later */
+                purge_at = std::max<size_t>(4 * Cache::MAX_TERMS, 2 * shared_lists.size());
+            }
+            shared_lists[key] = Shared{{}, promise.get_future().share()};
+        }
+    }
+    if (other.valid())
+        return other.get();
+    std::shared_ptr<const List> list;
+    try {
+        list = make();
+    } catch (...) {
+        promise.set_exception(std::current_exception());
+        std::lock_guard<std::mutex> held(shared_lock);
+        shared_lists.erase(key);
+        throw;
+    }
+    promise.set_value(list);
     std::lock_guard<std::mutex> held(shared_lock);
-    auto it = shared_lists.find(key);
-    if (it != shared_lists.end()) {
-        if (auto list = it->second.lock())
-            return list;
-    }
-    if (shared_lists.size() >= purge_at) {                /* forget the expired entries */
-        for (auto e = shared_lists.begin(); e != shared_lists.end();)
-            e = e->second.expired() ? shared_lists.erase(e) : std::next(e);
-        /* the entries held live stay: the next sweep waits until they have doubled,
-         * not one read later */
-        purge_at = std::max<size_t>(4 * Cache::MAX_TERMS, 2 * shared_lists.size());
-    }
-    std::shared_ptr<const List> list = make();
-    shared_lists[key] = list;
+    shared_lists[key] = Shared{list, {}};
+    if (made)
+        *made = true;
     return list;
 }
 
@@ -73,14 +103,15 @@ std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::str
         for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
             push(*list, *p, p.get_wdf());
         return list;
-    });
+    }, nullptr);
 }
 
 /* Every posting of the terms under prefix, by docid, a passage's wdfs summed,
  * added up in a slot per docid: one pass (的 at x1000 read and merged in 17-26 ms,
  * against some 50 ms sorted); weighed as Xapian weighs the synonym of those terms.
  * The caller sees that db's docids are dense. */
-std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::string &key, const std::string &prefix)
+std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::string &key, const std::string &prefix,
+                                       bool *made)
 {
     return shared_list(key, [&] {
         const size_t last = db.get_lastdocid();
@@ -104,7 +135,7 @@ std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::st
                 push(*list, static_cast<Xapian::docid>(id), wdf_of[id]);
         list->weighed_as = synonym_termfreq(termfreqs, db.get_doccount());
         return list;
-    });
+    }, made);
 }
 } // namespace
 
@@ -117,7 +148,7 @@ void Cache::sync(const Xapian::Database &db)
     unions.clear();
     sparse.clear();
     freqs.clear();
-    postings = rare_lists = rare_postings = 0;
+    postings = rare_lists = rare_postings = union_postings = 0;
     revision = rev;
 }
 
@@ -184,7 +215,6 @@ std::shared_ptr<const List> Cache::prefix_union(const Xapian::Database &db, cons
         return it->second;
     if (union_reads >= MAX_UNION_READS)               /* a later match reads it */
         return nullptr;
-    union_reads++;
     std::shared_ptr<const List> list;
     /* its terms' postings, at least its length: the room asked for before reading */
     size_t most = 0;
@@ -192,13 +222,16 @@ std::shared_ptr<const List> Cache::prefix_union(const Xapian::Database &db, cons
         most += t.get_termfreq();
     /* a slot per docid: while the docids are dense (re-indexing leaves gaps) */
     const bool dense_ids = db.get_lastdocid() <= 4 * static_cast<size_t>(db.get_doccount()) + 1024;
+    bool made = false;
     try {
-        if (dense_ids && postings + most <= MAX_POSTINGS)
-            list = read_union(db, revision + std::string(1, '\0') + "prefix" + std::string(1, '\0') + prefix, prefix);
+        if (dense_ids && union_postings + most <= MAX_UNION_POSTINGS)
+            list = read_union(db, revision + std::string(1, '\0') + "prefix" + std::string(1, '\0') + prefix, prefix,
+                              &made);
     } catch (const std::bad_alloc &) {
     }
+    union_reads += made;
     if (list)                                         /* else Xapian's wildcard */
-        postings += list->ids.size();
+        union_postings += list->ids.size();
     unions.emplace(prefix, list);
     return list;
 }
@@ -389,13 +422,21 @@ Xapian::Query scaled(const Xapian::Query &q, double factor)
     return factor == 1 ? q : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
 }
 
+/* synonym_termfreq is Xapian 1.4's estimate: another version's wildcard may be
+ * weighed otherwise, so its ranked unions stay Xapian's. */
+#if XAPIAN_MAJOR_VERSION == 1 && XAPIAN_MINOR_VERSION == 4
+const bool SYNONYM_ESTIMATE_KNOWN = true;
+#else
+const bool SYNONYM_ESTIMATE_KNOWN = false;
+#endif
+
 /* The list a source can serve for the recipe, else null: a term's (weighed once,
  * no position), or a prefix's union (weighed by Xapian's estimate of it, as its
  * wildcard's synonym is). */
-std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache)
+std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db, Cache &cache, bool weighted)
 {
     if (r.kind == Recipe::PREFIX)
-        return cache.prefix_union(db, r.term);
+        return weighted && !SYNONYM_ESTIMATE_KNOWN ? nullptr : cache.prefix_union(db, r.term);
     return r.kind == Recipe::TERM && r.wqf == 1 && r.pos == 0 ? cache.get(db, r.term) : nullptr;
 }
 
@@ -408,11 +449,11 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
 {
     switch (r.kind) {
     case Recipe::TERM:
-        if (auto list = servable(r, db, cache))
+        if (auto list = servable(r, db, cache, weighted))
             return source_query(db, std::move(list), p, weighted, factor, made);
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::PREFIX:
-        if (auto list = servable(r, db, cache))
+        if (auto list = servable(r, db, cache, weighted))
             return source_query(db, std::move(list), p, weighted, factor, made);
         break;
     case Recipe::COMBINE: {
@@ -431,19 +472,19 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
 }
 
 /* Whether the recipe has a dense term where build would serve it from memory. */
-bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache)
+bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool weighted)
 {
     switch (r.kind) {
     case Recipe::TERM:
     case Recipe::PREFIX:
-        return servable(r, db, cache) != nullptr;
+        return servable(r, db, cache, weighted) != nullptr;
     case Recipe::COMBINE:
         for (const auto &s : r.subs)
-            if (any_dense(*s, db, cache))
+            if (any_dense(*s, db, cache, weighted))
                 return true;
         return false;
     case Recipe::SCALE:
-        return any_dense(*r.subs[0], db, cache);
+        return any_dense(*r.subs[0], db, cache, weighted);
     case Recipe::FIXED:
         break;
     }
@@ -504,7 +545,7 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
         return Xapian::Query();
     cache.sync(db);
     cache.begin_match();
-    if (!any_dense(r, db, cache))
+    if (!any_dense(r, db, cache, weighted))
         return Xapian::Query();
     std::vector<Source *> made;
     Xapian::Query q = build(r, db, cache, p, weighted, 1.0, made);

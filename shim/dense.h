@@ -56,6 +56,7 @@ class Cache {
     static const size_t MAX_RARE_LISTS = 1u << 16;
     static const size_t MAX_RARE_POSTINGS = 8u << 20;
     static const size_t MAX_TERMS = 1u << 16;
+    static const size_t MAX_UNION_POSTINGS = 16u << 20;
 
     Cache();
 
@@ -71,16 +72,18 @@ class Cache {
 
     /* The union of the lists of every term that begins with prefix (each passage
      * once, its wdfs summed, weighed_as Xapian's synonym of them), read on first use
-     * and held for the revision like a common term's list (null when its terms'
-     * postings would pass MAX_POSTINGS, or when db's docids are more gaps than
-     * passages, 4 to 1: a slot per docid adds them up; null and not remembered when
-     * this match has read MAX_UNION_READS already): a one-character unit walks one
-     * list, where Xapian's wildcard opens every term's (的 at x1000 on distinct
-     * documents: 1,337 lists). */
+     * and held for the revision (null when its terms' postings would pass
+     * MAX_UNION_POSTINGS, or when db's docids are more gaps than passages, 4 to 1: a
+     * slot per docid adds them up; null and not remembered when this match has read
+     * MAX_UNION_READS already): a one-character unit walks one list, where Xapian's
+     * wildcard opens every term's (的 at x1000 on distinct documents: 1,337 lists).
+     * Unions have a budget of their own, so that a client asking for many
+     * characters leaves the common terms' room alone. */
     std::shared_ptr<const List> prefix_union(const Xapian::Database &db, const std::string &prefix);
 
-    /* A match (one realise) reads at most this many unions; its other prefixes
-     * stay Xapian's wildcards until a later match reads them: a query of many
+    /* A match (one realise) reads at most this many unions (one another thread
+     * read is not counted); its other prefixes stay Xapian's wildcards until a
+     * later match reads them: a query of many
      * characters cannot hold a worker for a read of each (some 20 ms at x1000)
      * before its deadline is first checked. */
     static const unsigned MAX_UNION_READS = 2;
@@ -102,6 +105,7 @@ class Cache {
     std::unordered_map<std::string, Xapian::doccount> freqs; // terms' counts asked for (termfreq)
     size_t postings = 0;                                     // common terms' postings held
     size_t rare_lists = 0, rare_postings = 0;                // rarer terms' lists and postings held
+    size_t union_postings = 0;                               // unions' postings held
     unsigned union_reads = 0;                                // unions this match read (MAX_UNION_READS)
 };
 
