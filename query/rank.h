@@ -42,18 +42,21 @@ typedef struct {
     /* A query word in more than this share of the passages (建设, 发展, 推进) is a
      * frame word beside the topic's words: the every-word boost does not ask for it. */
     double generic_share;
-    /* In the literal tiers (every slot held) a slot whose literals the segmenter
-     * all reads as words of three or more characters (营商环境, 高质量发展) is ranked
-     * by those words: its bigrams, which find it, weigh this much. Their sum
-     * counted 发展 wherever a passage said it, and its bound (each bigram's own
-     * highest weight, added up) was above any passage's weight, so the ranked AND
-     * weighed every passage holding the literal (高质量发展 at x1000: 32,000); the
-     * word's own list has a bound the page reaches. bench/eval at 1 → 0: keyword
-     * 0.873 → 0.874, keyword half 0.952 → 0.956, natural half 0.857 → 0.860,
-     * held-out 0.532 either way; bench/queries.txt x1000 median 740-759 → 403-410
-     * us (3 interleaved rounds). A slot with one alternative not worded keeps its
-     * bigrams' weight: 具身智能 OR 人形机器人 fell 1.000 → 0.743 when 人形机器人
-     * alone was ranked by 机器人. */
+    /* In the literal tiers (every slot held) a slot whose literals all say a word
+     * of three or more characters (营商环境, 高质量发展, 柯桥北环快速通道) is ranked by
+     * those words (unit_rank); its n-grams, which find it, weigh this much (in
+     * tier 1 only when its synonyms say such words too). The bigrams' sum counted
+     * 发展 wherever a passage said it, and its bound (each bigram's own highest
+     * weight, added up) was above any passage's weight, so the ranked AND weighed
+     * every passage holding the literal (高质量发展 at x1000: 32,000); the word's
+     * own list has a bound the page reaches. bench/eval at 1 → 0: keyword 0.873 →
+     * 0.874, keyword half 0.952 → 0.956, natural half 0.857 → 0.860, held-out 0.532
+     * either way; bench/queries.txt x1000 median 740-759 → 403-410 us (3
+     * interleaved rounds). Asking that the long words say the whole literal gave
+     * keyword half 0.952, natural half 0.859 (柯桥北环快速通道, ranked by 快速通道,
+     * 0.797 → 1.000, is one it leaves out). A slot with an alternative that says no
+     * such word keeps its n-grams' weight: 具身智能 OR 人形机器人 fell 1.000 → 0.743
+     * when 人形机器人 alone was ranked by 机器人. */
     double worded_literal_weight;
     /* A pasted quotation is matched by this many of its words, the rarest (Xapian's
      * elite set): its source holds them, and the rest only cost time. */

@@ -72,14 +72,36 @@ static xsh_query *literal(xsh_db *db, seg_state *st, const char *text, int *exac
     return rarest;
 }
 
-/* Whether u says words of three or more characters, which rank it in the literal
- * tiers (unit_rank). */
-static int worded(seg_state *st, const qry_unit *u)
+/* Whether text says a word of three or more characters, which ranks it in the
+ * literal tiers (unit_rank). */
+static int has_long_word(seg_state *st, const char *text)
 {
-    xsh_query *words = qry_rank_words(st, u->norm);
+    xsh_query *words = qry_rank_words(st, text);
     int has = words != NULL;
     xsh_query_free(words);
     return has;
+}
+
+/* Whether u's literal and, with synonyms, each of its synonyms says such a word. */
+static int worded(seg_state *st, const qry_unit *u, int synonyms)
+{
+    if (!has_long_word(st, u->norm))
+        return 0;
+    for (size_t i = 0; synonyms && i < u->nalts; i++)
+        if (!has_long_word(st, u->alts[i]))
+            return 0;
+    return 1;
+}
+
+/* q as the literal tiers rank it: by its words alone when worded (its n-grams,
+ * which find it, weigh r->worded_literal_weight), else as it is. Takes q. */
+static xsh_query *ranked_by_words(xsh_query *q, int worded, const qry_rank *r)
+{
+    xsh_query *by_words = worded && q ? xsh_query_scale(q, r->worded_literal_weight) : NULL;
+    if (!by_words)
+        return q;
+    xsh_query_free(q);
+    return by_words;
 }
 
 /* u's synonyms as literals (text or heading), or NULL when it has none. */
@@ -217,7 +239,7 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
     int synonyms = 0, slots = 0, phrase_alone = 0;
     for (size_t s = 0; s < p->nslots; s++) {
         qlist lit = {0}, whole = {0}, alt = {0}, loose = {0}, topic = {0};
-        int all_worded = 1;              /* every literal of the slot ranked by its words */
+        int lits_worded = 1, syns_worded = 1;   /* the slot's literals (and synonyms) ranked by their words */
         for (size_t i = 0; i < p->n; i++) {
             const qry_unit *u = &p->units[i];
             if (u->slot != s)
@@ -243,7 +265,8 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             }
             xsh_query *w = NULL;
             ql_add(&lit, literal(db, st, u->norm, &words_exact, &w));
-            all_worded &= worded(st, u);
+            lits_worded &= worded(st, u, 0);
+            syns_worded &= worded(st, u, 1);
             ql_add(&whole, w);
             xsh_query *sl = synonym_literals(db, st, u, &synonyms_exact);
             synonyms |= sl != NULL;
@@ -280,13 +303,12 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             ql_add(&syn_alts, xsh_query_copy(slot_alt));
             ql_add(&syn_lits, xsh_query_copy(slot_lit));
         }
-        if (all_worded) {                /* its words rank it there, not its bigrams */
-            xsh_query *by_words = xsh_query_scale(slot_lit, r->worded_literal_weight);
-            xsh_query_free(slot_lit);
-            slot_lit = by_words;
-        }
-        ql_add(&exact_all, slot_lit);
-        ql_add(&syn_all, with(XSH_OP_OR, xsh_query_copy(exact_all.q[exact_all.n - 1]), slot_alt));
+        /* their words rank them there, not their n-grams: in tier 1 only when every
+         * synonym is worded too (a passage holding the literal and one holding a
+         * synonym weigh alike) */
+        xsh_query *syn_slot = with(XSH_OP_OR, xsh_query_copy(slot_lit), slot_alt);
+        ql_add(&exact_all, ranked_by_words(slot_lit, lits_worded, r));
+        ql_add(&syn_all, ranked_by_words(syn_slot, syns_worded, r));
     }
     if (p->asks_definition) {            /* a glossary entry (名词解释) says what the term means */
         xsh_query *g = xsh_query_term(WENSOU_PREFIX_SECTION "名词解释", strlen(WENSOU_PREFIX_SECTION "名词解释"), 1, 0);
