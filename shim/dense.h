@@ -83,9 +83,8 @@ class Cache {
 
     /* A match (one realise) reads at most this many unions (one another thread
      * read is not counted); its other prefixes stay Xapian's wildcards until a
-     * later match reads them: a query of many
-     * characters cannot hold a worker for a read of each (some 20 ms at x1000)
-     * before its deadline is first checked. */
+     * later match reads them: a query of many characters cannot hold a worker for
+     * a read of each (some 20 ms at x1000) before its deadline is first checked. */
     static const unsigned MAX_UNION_READS = 2;
 
     /* Starts a match's count of the unions it read. */
