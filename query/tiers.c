@@ -72,27 +72,6 @@ static xsh_query *literal(xsh_db *db, seg_state *st, const char *text, int *exac
     return rarest;
 }
 
-/* Whether text says a word of three or more characters, which ranks it in the
- * literal tiers (unit_rank). */
-static int has_long_word(seg_state *st, const char *text)
-{
-    xsh_query *words = qry_rank_words(st, text);
-    int has = words != NULL;
-    xsh_query_free(words);
-    return has;
-}
-
-/* Whether u's literal and, with synonyms, each of its synonyms says such a word. */
-static int worded(seg_state *st, const qry_unit *u, int synonyms)
-{
-    if (!has_long_word(st, u->norm))
-        return 0;
-    for (size_t i = 0; synonyms && i < u->nalts; i++)
-        if (!has_long_word(st, u->alts[i]))
-            return 0;
-    return 1;
-}
-
 /* q as the literal tiers rank it: by its words alone when worded (its n-grams,
  * which find it, weigh r->worded_literal_weight), else as it is. Takes q. */
 static xsh_query *ranked_by_words(xsh_query *q, int worded, const qry_rank *r)
@@ -114,13 +93,20 @@ static xsh_query *synonym_literals(xsh_db *db, seg_state *st, const qry_unit *u,
 }
 
 /* What u's words and its synonyms' add to the rank, or NULL (a passage that says
- * GDP and 生产总值 both ranks above one that says GDP alone). */
-static xsh_query *unit_rank(seg_state *st, const qry_unit *u)
+ * GDP and 生产总值 both ranks above one that says GDP alone); *worded: whether u's
+ * literal says such a word (three or more characters), *all_worded: whether each
+ * of its synonyms does too. */
+static xsh_query *unit_rank(seg_state *st, const qry_unit *u, int *worded, int *all_worded)
 {
     qlist l = {0};
-    ql_add(&l, qry_rank_words(st, u->norm));
-    for (size_t i = 0; i < u->nalts; i++)
-        ql_add(&l, qry_rank_words(st, u->alts[i]));
+    xsh_query *words = qry_rank_words(st, u->norm);
+    *worded = *all_worded = words != NULL;
+    ql_add(&l, words);
+    for (size_t i = 0; i < u->nalts; i++) {
+        words = qry_rank_words(st, u->alts[i]);
+        *all_worded &= words != NULL;
+        ql_add(&l, words);
+    }
     return ql_combine(&l, XSH_OP_OR);
 }
 
@@ -265,8 +251,6 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             }
             xsh_query *w = NULL;
             ql_add(&lit, literal(db, st, u->norm, &words_exact, &w));
-            lits_worded &= worded(st, u, 0);
-            syns_worded &= worded(st, u, 1);
             ql_add(&whole, w);
             xsh_query *sl = synonym_literals(db, st, u, &synonyms_exact);
             synonyms |= sl != NULL;
@@ -274,7 +258,10 @@ qry_tiers qry_build_tiers(xsh_db *db, seg_state *st, const qry_parsed *p, const 
             ql_add(&loose, unit_all_words(st, u, r, NULL, fields));
             unsigned char *frame = frame_words(db, u, r, docs);
             ql_add(&topic, unit_all_words(st, u, r, frame, fields));
-            ql_add(&ranks, unit_rank(st, u));
+            int worded, all_worded;
+            ql_add(&ranks, unit_rank(st, u, &worded, &all_worded));
+            lits_worded &= worded;
+            syns_worded &= all_worded;
             unit_some_words(st, u, r, p->pasted, frame, &some);
             free(frame);
         }
