@@ -148,3 +148,12 @@ char *test_slurp(const char *path, size_t *len)
     *len = (size_t)n;
     return buf;
 }
+
+void test_write(const char *path, const char *bytes, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        cr_assert_fail("cannot write %s: %s", path, strerror(errno));
+    if (fwrite(bytes, 1, len, f) != len || fclose(f) != 0)
+        cr_assert_fail("cannot write %s", path);
+}

@@ -1,5 +1,5 @@
 /* run.h — test helpers: run the real wensou binary (stdin from a buffer, stdout and
- * stderr captured whole, exit status returned) and read whole files. */
+ * stderr captured whole, exit status returned) and read and write whole files. */
 #ifndef WENSOU_TEST_RUN_H
 #define WENSOU_TEST_RUN_H
 
@@ -22,5 +22,7 @@ void run_free(run_result *r);
 
 /* A whole file, NUL-terminated, malloc'd; aborts the test when it cannot be read. */
 char *test_slurp(const char *path, size_t *len);
+/* Writes len bytes to path, replacing it; aborts the test when it cannot be written. */
+void test_write(const char *path, const char *bytes, size_t len);
 
 #endif

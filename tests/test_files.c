@@ -51,14 +51,6 @@ static void counts(const run_result *r, unsigned long *added, unsigned long *upd
     cr_assert_eq(sscanf(r->out, "%lu added, %lu updated, %lu unchanged", added, updated, unchanged), 3, "%s", r->out);
 }
 
-static void write_file(const char *path, const char *bytes, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "%s", path);
-    fwrite(bytes, 1, len, f);
-    fclose(f);
-}
-
 /* A field of the first hit on the government work report (a meta column when
  * meta is set): what the index holds for it. */
 static char *report_field(const char *field, int meta)
@@ -79,7 +71,7 @@ static void index_with_manifest(const char *name, const char *bytes, size_t len)
 {
     char manifest[128];
     snprintf(manifest, sizeof manifest, "%s/%s", docs, name);
-    write_file(manifest, bytes, len);
+    test_write(manifest, bytes, len);
     run_result r = index_docs(english, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
@@ -121,7 +113,7 @@ Test(files, a_manifest_with_a_bom_or_in_gb18030_is_read_and_its_changes_reindex_
     snprintf(manifest, sizeof manifest, "%s/manifest.tsv", docs);
     /* the same row in GB18030, with another title: that file alone is indexed again */
     const char gbk[] = "file\ttitle\tdate\tkind\nREPORT.TXT\t\xb8\xfc\xd0\xc2\xb5\xc4\xb1\xea\xcc\xe2\t2020-01-08\t\n";
-    write_file(manifest, gbk, sizeof gbk - 1);                  /* 更新的标题 */
+    test_write(manifest, gbk, sizeof gbk - 1);                  /* 更新的标题 */
     run_result r = index_docs(english, NULL);
     unsigned long added, updated, unchanged;
     counts(&r, &added, &updated, &unchanged);

@@ -622,13 +622,13 @@ static qry_engine *index_and_open(const char *docs, const char *at)
 Test(query, a_keyword_said_twice_outranks_its_bigrams_said_elsewhere, .init = setup, .fini = teardown)
 {
     static const char *const texts[][2] = {
-        {"twice.txt", "坚持高质量发展，推动高质量发展取得新的成效。"},
+        {"twice.txt", "坚持高质量发展，推动高质量发展取得新的成效。\n"},
         {"elsewhere.txt", "推进高质量发展。提升产品质量，狠抓工程质量，保障服务质量，严守食品质量，提高教育质量，"
                           "优化环境质量。发展工业，发展农业，发展商贸，发展文旅，发展教育，发展卫生，发展体育，"
-                          "发展养老。高质高效，高质优价，高质服务。"},
-        {"a.txt", "柯桥区全面推进教育医疗养老服务，办好民生实事。"},
-        {"b.txt", "柯桥区加快建设现代化国际化纺织之都。"},
-        {"c.txt", "柯桥区深化改革扩大开放，优化营商环境。"},
+                          "发展养老。高质高效，高质优价，高质服务。\n"},
+        {"a.txt", "柯桥区全面推进教育医疗养老服务，办好民生实事。\n"},
+        {"b.txt", "柯桥区加快建设现代化国际化纺织之都。\n"},
+        {"c.txt", "柯桥区深化改革扩大开放，优化营商环境。\n"},
     };
     char docs[160], wdb[160], path[256];
     snprintf(docs, sizeof docs, "%s/worded", dir);
@@ -636,10 +636,7 @@ Test(query, a_keyword_said_twice_outranks_its_bigrams_said_elsewhere, .init = se
     cr_assert_eq(mkdir(docs, 0755), 0);
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", docs, texts[i][0]);
-        FILE *f = fopen(path, "w");
-        cr_assert_not_null(f);
-        fprintf(f, "%s\n", texts[i][1]);
-        fclose(f);
+        test_write(path, texts[i][1], strlen(texts[i][1]));
     }
     qry_engine *worded = index_and_open(docs, wdb);
     qry_err qe;
@@ -696,17 +693,16 @@ Test(query, a_title_hundreds_of_files_share_is_named_not_refused, .init = setup,
     cr_assert_not_null(manifest);
     fprintf(manifest, "file\ttitle\tdate\tkind\n");
     for (int i = 0; i < NAMED + OTHERS; i++) {
+        char text[160];
         snprintf(path, sizeof path, "%s/f%04d.txt", docs, i);
-        FILE *f = fopen(path, "w");
-        cr_assert_not_null(f);
         if (i < NAMED) {
-            fprintf(f, "第%d县推进创新筑基行动，加快建设科创平台。\n", i);
+            snprintf(text, sizeof text, "第%d县推进创新筑基行动，加快建设科创平台。\n", i);
             fprintf(manifest, "f%04d.txt\t创新筑基行动方案\t2024-01-01\t政策文件\n", i);
         } else {
-            fprintf(f, "第%d份报告谈到营商环境。\n", i);
+            snprintf(text, sizeof text, "第%d份报告谈到营商环境。\n", i);
             fprintf(manifest, "f%04d.txt\t营商环境报告之%d\t2024-02-01\t政策文件\n", i, i);
         }
-        fclose(f);
+        test_write(path, text, strlen(text));
     }
     fclose(manifest);
     qry_engine *many = index_and_open(docs, manydb);
@@ -862,10 +858,8 @@ Test(query, posting_lists_from_memory_follow_a_commit, .init = setup, .fini = te
     json_decref(r);
     char extra[160];
     snprintf(extra, sizeof extra, "%s/extra.txt", dir);
-    FILE *f = fopen(extra, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "柯桥新添一段关于纺城的话。\n");
-    fclose(f);
+    static const char text[] = "柯桥新添一段关于纺城的话。\n";
+    test_write(extra, text, sizeof text - 1);
     run_result ran = run_args("", "index", "--quiet", "--db", db, extra, (char *)NULL);
     cr_assert_eq(ran.status, 0, "%s", ran.err);
     run_free(&ran);
@@ -1323,9 +1317,8 @@ static void characters_answer_alike(const char *const *qs, size_t n, int wide)
     qry_engine_serving(serving);
     for (int pass = 0; pass < 2; pass++) {            /* the lists read, then held */
         for (size_t i = 0; i < n; i++) {
-            qry_request all = {qs[i], 10, 0, 0, 0};
-            json_t *exact;                             /* a small index counts every match */
-            cr_assert_eq(search_json(engine, &all, &exact, &qe), 0, "%s", qe.msg);
+            const int alone = strlen(qs[i]) == 3;      /* counted from the list */
+            const size_t there = alone ? counted_on_small_index(qs[i], 0) : 0;
             setenv("WENSOU_EXACT_LIMIT", "0", 1);
             if (wide)
                 setenv("WENSOU_WIDE_POSTINGS", "1", 1);
@@ -1339,17 +1332,15 @@ static void characters_answer_alike(const char *const *qs, size_t n, int wide)
                 cr_expect_eq(json_array_size(json_object_get(kept, "hits")), 10, "%s", qs[i]);
                 double score = json_number_value(json_object_get(hit(kept, 0), "score"));
                 cr_expect(wide ? score == 0 : score > 0, "%s: %s", qs[i], wide ? "listed, not ranked" : "ranked");
-                if (strlen(qs[i]) == 3) {              /* alone: counted from the list */
+                if (alone) {
                     cr_expect(json_is_false(json_object_get(kept, "total_is_estimate")), "%s: an estimate", qs[i]);
-                    cr_expect_eq(total(kept), total(exact), "%s: %zu counted, %zu there", qs[i], total(kept),
-                                 total(exact));
+                    cr_expect_eq(total(kept), there, "%s: %zu counted, %zu there", qs[i], total(kept), there);
                 }
                 json_decref(own);
                 json_decref(kept);
             }
             unsetenv("WENSOU_WIDE_POSTINGS");
             unsetenv("WENSOU_EXACT_LIMIT");
-            json_decref(exact);
         }
     }
     qry_engine_close(serving);
