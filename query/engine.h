@@ -81,7 +81,13 @@ const qry_synonyms *qry_engine_synonyms(qry_engine *e);
 
 /* ---- documents a query names (naming.c) ---- */
 typedef struct {
-    const char **files;          /* the named files (borrowed from the engine's titles) */
+    const char *file;            /* borrowed from the engine's titles */
+    unsigned first, passages;    /* its passages' docids: [first, first + passages) */
+    int ranged;                  /* its record gives them (else its passages are its F term's) */
+} qry_named_file;
+
+typedef struct {
+    qry_named_file *files;       /* the named files, by path (their records read once per revision) */
     size_t n;                    /* 0: the query names no document */
     int by_title;                /* a title's phrase named them (not a region alone) */
 } qry_naming;

@@ -4,10 +4,13 @@
  * phrase) or holds all its words, one of them the title's region (柯桥十四五规划); a word names the documents of a region (河南 in 2025年河南省政府工作报告,
  * 柯桥 in …柯桥区…). Titles are read once per index revision and kept once per
  * distinct title (a report indexed again, as Word and as PDF, or in copies): a
- * query reads each title once, however many files carry it. */
+ * query reads each title once, however many files carry it. Where each file's
+ * passages lie is kept beside it then, so a query naming a thousand files reads
+ * no record (创新筑基 over the corpus x1000 copies: 1.5 ms → 0.3 ms). */
 #include "engine.h"
 #include "schema.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,7 @@ struct qry_titles {
     char **norms;                /* the distinct normalised titles, sorted */
     size_t *first, *nfiles;      /* each one's files: files[first .. first + nfiles) */
     size_t n;
-    char **files;                /* every indexed file, by title */
+    qry_named_file *files;       /* every indexed file (its path owned here), by title */
     size_t total;
 };
 
@@ -28,7 +31,7 @@ void qry_titles_free(qry_titles *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->total; i++)
-        free(t->files[i]);
+        free((char *)t->files[i].file);
     for (size_t i = 0; i < t->n; i++)
         free(t->norms[i]);
     free(t->files);
@@ -67,8 +70,26 @@ static char *title_norm(seg_state *st, const char *title)
 }
 
 typedef struct {
-    char *norm, *file;
+    char *norm;
+    qry_named_file named;        /* its path malloc'd */
 } titled_file;
+
+/* How many passages the file whose shared record is info has, and where they lie
+ * when the record says (a file without passages: an empty range). */
+static qry_named_file named_file(const char *file, const json_t *info)
+{
+    json_int_t first = json_integer_value(json_object_get(info, "first"));
+    const json_t *count = json_object_get(info, "passages");
+    json_int_t n = json_integer_value(count);
+    qry_named_file f = {file, 0, 0, 0};
+    if (n > 0 && n <= UINT32_MAX)
+        f.passages = (unsigned)n;
+    if (json_is_integer(count) && n == 0)
+        f.ranged = 1;
+    else if (f.passages && first > 0 && first <= UINT32_MAX)
+        f.first = (unsigned)first, f.ranged = 1;
+    return f;
+}
 
 typedef struct {
     qry_engine *e;
@@ -81,7 +102,8 @@ static int add_title(void *ctx, const char *key)
 {
     title_loader *l = ctx;
     const char *file = key + strlen(WENSOU_META_FILE);
-    const char *title = json_string_value(json_object_get(qry_file_shared(l->e, file), "title"));
+    const json_t *info = qry_file_shared(l->e, file);
+    const char *title = json_string_value(json_object_get(info, "title"));
     char *norm = title ? title_norm(l->e->st, title) : NULL;
     if (!norm)
         return 0;
@@ -100,7 +122,7 @@ static int add_title(void *ctx, const char *key)
         free(norm);
         return l->oom = 1;
     }
-    l->tf[l->n++] = (titled_file){norm, copy};
+    l->tf[l->n++] = (titled_file){norm, named_file(copy, info)};
     return 0;
 }
 
@@ -108,7 +130,7 @@ static int by_norm(const void *a, const void *b)
 {
     const titled_file *x = a, *y = b;
     int c = strcmp(x->norm, y->norm);
-    return c ? c : strcmp(x->file, y->file);
+    return c ? c : strcmp(x->named.file, y->named.file);
 }
 
 /* The loaded files grouped under their distinct titles (the pairs' strings move
@@ -125,10 +147,10 @@ static int group_titles(qry_titles *t, title_loader *l)
     for (size_t i = 0; i < l->n; i++) {
         if (!ok) {                               /* give every string back */
             free(l->tf[i].norm);
-            free(l->tf[i].file);
+            free((char *)l->tf[i].named.file);
             continue;
         }
-        t->files[t->total++] = l->tf[i].file;
+        t->files[t->total++] = l->tf[i].named;
         if (t->n && strcmp(t->norms[t->n - 1], l->tf[i].norm) == 0) {
             free(l->tf[i].norm);
             t->nfiles[t->n - 1]++;
@@ -279,7 +301,7 @@ static int names_by_words(const char *title, const qry_unit *u)
 
 static int by_path(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const qry_named_file *)a)->file, ((const qry_named_file *)b)->file);
 }
 
 int qry_name_documents(qry_engine *e, qry_parsed *p, qry_naming *out)

@@ -138,18 +138,13 @@ static xsh_query *named_files(qry_engine *e, const qry_naming *nm)
 {
     unsigned *first = xsh_db_sharded(e->db) ? NULL : calloc(nm->n ? nm->n : 1, 2 * sizeof *first);
     size_t n = 0, i = 0;
-    for (; first && i < nm->n; i++) {
-        json_t *info = qry_file_shared(e, nm->files[i]);
-        json_int_t from = json_integer_value(json_object_get(info, "first"));
-        json_int_t count = json_integer_value(json_object_get(info, "passages"));
-        if (count == 0 && json_is_integer(json_object_get(info, "passages")))
+    for (; first && i < nm->n && nm->files[i].ranged; i++) {
+        if (nm->files[i].passages == 0)
             continue;                            /* a file without passages names none */
-        if (from <= 0 || count <= 0 || from > UINT32_MAX || count > UINT32_MAX)
-            break;                               /* a record without them: the terms */
-        first[n] = (unsigned)from;
-        first[nm->n + n++] = (unsigned)count;
+        first[n] = nm->files[i].first;
+        first[nm->n + n++] = nm->files[i].passages;
     }
-    if (first && i == nm->n) {
+    if (first && i == nm->n) {                   /* else a record without them: the terms */
         xsh_query *q = xsh_query_docid_ranges(first, first + nm->n, n);
         free(first);
         return q;
@@ -161,7 +156,7 @@ static xsh_query *named_files(qry_engine *e, const qry_naming *nm)
     n = 0;
     char term[1024];
     for (size_t i = 0; i < nm->n; i++) {
-        int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, nm->files[i]);
+        int len = snprintf(term, sizeof term, "%s%s", WENSOU_PREFIX_FILE, nm->files[i].file);
         if (len > 0 && (size_t)len < sizeof term)
             terms[n++] = xsh_query_term(term, (size_t)len, 1, 0);
     }
@@ -505,7 +500,7 @@ static int search_once(qry_engine *e, const qry_request *req, double t0, qry_res
         if (!named)
             named = xsh_query_match_nothing();   /* the named pass then lists nothing */
         for (size_t i = 0; i < nm.n; i++)
-            pg.named_passages += (size_t)json_integer_value(json_object_get(qry_file_shared(e, nm.files[i]), "passages"));
+            pg.named_passages += nm.files[i].passages;
         size_t required = 0;
         for (size_t i = 0; i < p.n; i++)
             required += !p.units[i].optional;
