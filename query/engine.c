@@ -82,6 +82,7 @@ static void cache_clear(qry_engine *e)
     for (size_t i = 0; e->norms && i < NORM_CACHE; i++) {
         qry_normtext_free(&e->norms[i].nt);
         e->norms[i].docid = 0;
+        e->norms[i].used = 0;
     }
     if (e->files)
         json_object_clear(e->files);
@@ -261,12 +262,17 @@ void qry_engine_check_revision(qry_engine *e)
  * docid is one passage text in a revision); src is text, valid while it is. */
 const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *text)
 {
-    cached_norm *slot = &e->norms[docid % NORM_CACHE];
+    cached_norm *way = &e->norms[docid % (NORM_CACHE / 2) * 2];
+    cached_norm *slot = way[1].nt.s && way[1].docid == docid ? &way[1] : &way[0];
+    e->norm_clock++;
     if (slot->nt.s && slot->docid == docid) {
         slot->nt.src = text;
+        slot->used = e->norm_clock;
         return &slot->nt;
     }
+    slot = way[0].used <= way[1].used ? &way[0] : &way[1];   /* the older (or an empty one) */
     qry_normtext_free(&slot->nt);
+    slot->used = e->norm_clock;
     if (qry_normalize(e->st, text, strlen(text), &slot->nt) != 0)
         return NULL;
     slot->docid = docid;

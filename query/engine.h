@@ -7,7 +7,8 @@
 #include "qry_int.h"
 
 #define RECORD_CACHE 4096        /* parsed passage records kept per engine (direct-mapped by docid) */
-#define NORM_CACHE 1024          /* normalised passage texts, for highlights (the same way) */
+#define NORM_CACHE 1024          /* normalised passage texts, for highlights (two ways a docid: two
+                                    hits whose docids met in one slot took turns on every search) */
 
 typedef struct {
     unsigned docid;
@@ -17,6 +18,7 @@ typedef struct {
 
 typedef struct {
     unsigned docid;
+    unsigned long long used;     /* the engine's norm_clock when last asked for */
     qry_normtext nt;             /* owned copy; nt.s NULL when the slot is empty */
 } cached_norm;
 
@@ -26,7 +28,8 @@ struct qry_engine {
     char *db_path;
     xsh_db *db;                  /* NULL until an index exists */
     cached_record *cache;        /* records of this revision; docids are never reused in one index */
-    cached_norm *norms;          /* their normalised texts */
+    cached_norm *norms;          /* their normalised texts, in pairs (a docid's two ways) */
+    unsigned long long norm_clock;   /* counts the norms asked for: the older of a pair goes */
     json_t *files;               /* file → what its passages share (file_shared) */
     qry_filemap *filemap;        /* docid → file, for the facets; NULL until needed */
     qry_fieldmap *fieldmap;      /* word → the files whose fields hold it; NULL until needed */
