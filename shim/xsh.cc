@@ -4,6 +4,7 @@
 #include "xsh.h"
 #include "dense.h"
 #include "ranges.h"
+#include "values.h"
 #include "schema.h"
 
 #include <xapian.h>
@@ -42,7 +43,8 @@ struct xsh_db {
     bool sharded = false;
     bool broken = false;                            // a shard stopped answering: reopen all
     dense::Cache dense;                             // its terms' lists in memory (one local index)
-    bool keep_dense = false;                        // searches use them (xsh_db_keep_dense)
+    values::Cache values;                           // its candidates' values verified, in memory (same)
+    bool keep_dense = false;                        // searches use both (xsh_db_keep_dense)
 };
 
 namespace {
@@ -414,26 +416,63 @@ template <typename Iterator, typename Restart> class ForwardReader {
 
 /* One value slot's values in docid order, through its own value stream
  * (Document::get_value shares one cursor among all slots and re-reads blocks
- * when slots interleave). */
+ * when slots interleave), opened on the first value not kept (kept: the
+ * handle's values in memory, or null). */
 class ValueStream {
   public:
-    ValueStream(const Xapian::Database &db, Xapian::valueno slot)
-        : reader_([&db, slot] { return db.valuestream_begin(slot); }) {}
-    std::string get(Xapian::docid did) { return reader_.seek(did) ? *reader_.at() : std::string(); }
+    ValueStream(const Xapian::Database &db, Xapian::valueno slot, values::Cache *kept) : db_(db), slot_(slot), kept_(kept)
+    {
+        if (kept_)
+            kept_->sync(db, slot);
+    }
+    std::string get(Xapian::docid did)
+    {
+        if (const std::string *v = kept_ ? kept_->find(did) : nullptr)
+            return *v;
+        if (!reader_)
+            reader_.reset(new Reader([this] { return db_.valuestream_begin(slot_); }));
+        std::string v = reader_->seek(did) ? *reader_->at() : std::string();
+        if (kept_)
+            kept_->keep(did, v);
+        return v;
+    }
 
   private:
-    ForwardReader<Xapian::ValueIterator, std::function<Xapian::ValueIterator()>> reader_;
+    using Reader = ForwardReader<Xapian::ValueIterator, std::function<Xapian::ValueIterator()>>;
+    const Xapian::Database &db_;
+    Xapian::valueno slot_;
+    values::Cache *kept_;
+    std::unique_ptr<Reader> reader_;
 };
 
-/* One term's postings, for probing candidates in docid order. */
+/* One term's postings, for probing candidates in docid order: its dense list when
+ * the handle holds one (no list to open in the index), else Xapian's. */
 class TermProbe {
   public:
-    TermProbe(const Xapian::Database &db, const std::string &term)
-        : reader_([&db, term] { return db.postlist_begin(term); }) {}
-    bool has(Xapian::docid did) { return reader_.seek(did); }
+    TermProbe(const Xapian::Database &db, const std::string &term, std::shared_ptr<const dense::List> list)
+        : list_(std::move(list))
+    {
+        if (!list_)
+            reader_.reset(new Reader([&db, term] { return db.postlist_begin(term); }));
+    }
+    bool has(Xapian::docid did)
+    {
+        if (reader_)
+            return reader_->seek(did);
+        const auto &ids = list_->ids;
+        if (did < last_)
+            at_ = 0;                                 /* an earlier docid: from the start */
+        last_ = did;
+        at_ = static_cast<size_t>(std::lower_bound(ids.begin() + static_cast<long>(at_), ids.end(), did) - ids.begin());
+        return at_ < ids.size() && ids[at_] == did;
+    }
 
   private:
-    ForwardReader<Xapian::PostingIterator, std::function<Xapian::PostingIterator()>> reader_;
+    using Reader = ForwardReader<Xapian::PostingIterator, std::function<Xapian::PostingIterator()>>;
+    std::shared_ptr<const dense::List> list_;
+    std::unique_ptr<Reader> reader_;
+    size_t at_ = 0;
+    Xapian::docid last_ = 0;
 };
 
 /* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate.
@@ -442,12 +481,14 @@ class TermProbe {
  * a document of one shard and its docid not the set's. */
 class CDecider : public Xapian::MatchDecider {
   public:
+    /* held: the handle's lists and values in memory (a local index a reader keeps
+     * them for), else null */
     CDecider(const Xapian::Database &db, int (*fn)(void *, xsh_candidate *), void *ctx, int slot, uint64_t deadline,
-             bool by_document)
-        : db_(db), fn_(fn), ctx_(ctx), slot_(slot), by_document_(by_document), deadline_(deadline)
+             bool by_document, xsh_db *held)
+        : db_(db), fn_(fn), ctx_(ctx), slot_(slot), by_document_(by_document), deadline_(deadline), held_(held)
     {
         if (slot >= 0 && !by_document)
-            values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot)));
+            values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot), held ? &held->values : nullptr));
     }
     bool operator()(const Xapian::Document &doc) const override { return check(doc, doc.get_docid()); }
     /* doc, as did of the database searched (a shard's document knows its own docid) */
@@ -455,8 +496,10 @@ class CDecider : public Xapian::MatchDecider {
     bool has_term(Xapian::docid did, const std::string &term)
     {
         auto it = probes_.find(term);
-        if (it == probes_.end())
-            it = probes_.emplace(term, std::unique_ptr<TermProbe>(new TermProbe(db_, term))).first;
+        if (it == probes_.end()) {
+            auto list = held_ && held_->dense.could_hold(db_) ? held_->dense.get(db_, term) : nullptr;
+            it = probes_.emplace(term, std::unique_ptr<TermProbe>(new TermProbe(db_, term, std::move(list)))).first;
+        }
         return it->second->has(did);
     }
     bool by_document() const { return by_document_; }
@@ -476,6 +519,7 @@ class CDecider : public Xapian::MatchDecider {
     std::unique_ptr<ValueStream> values_;
     std::map<std::string, std::unique_ptr<TermProbe>> probes_;
     mutable Deadline deadline_;
+    xsh_db *held_;
 };
 
 /* Hands each counted document's docid to a C callback. */
@@ -539,7 +583,7 @@ struct SeenSpy : public Xapian::MatchSpy {
 class StreamCountSpy : public Xapian::MatchSpy {
   public:
     StreamCountSpy(const Xapian::Database &db, Xapian::valueno slot, uint64_t deadline)
-        : values_(db, slot), deadline_(deadline) {}
+        : values_(db, slot, nullptr), deadline_(deadline) {}
     void operator()(const Xapian::Document &doc, double) override
     {
         deadline_.check();
@@ -1710,7 +1754,8 @@ int xsh_search(xsh_db *db, const xsh_query *q, const xsh_search_opts *o, xsh_res
         }
         std::unique_ptr<CDecider> decider;
         if (o->decider)
-            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot, o->deadline_ns, db->sharded));
+            decider.reset(new CDecider(*db->db, o->decider, o->decider_ctx, o->decider_slot, o->deadline_ns, db->sharded,
+                                       db->keep_dense && !db->sharded && !db->wdb ? db : nullptr));
         r->facet_scale = 1;
         std::vector<Ranked> page;
         /* a large index: the page by rank (verifying only its candidates), the

@@ -1,0 +1,33 @@
+// values.cc — one value slot's values kept in memory per revision (values.h).
+#include "values.h"
+
+namespace values {
+
+void Cache::sync(const Xapian::Database &db, Xapian::valueno s)
+{
+    std::string rev = db.get_uuid() + ":" + std::to_string(db.get_revision());
+    if (rev == revision && s == slot)
+        return;
+    kept.clear();
+    bytes = 0;
+    revision = std::move(rev);
+    slot = s;
+}
+
+const std::string *Cache::find(Xapian::docid did) const
+{
+    auto it = kept.find(did);
+    return it == kept.end() ? nullptr : &it->second;
+}
+
+void Cache::keep(Xapian::docid did, const std::string &value)
+{
+    /* a map node and its string's header beside the text */
+    const size_t cost = value.size() + sizeof(std::string) + 4 * sizeof(void *);
+    if (bytes + cost > MAX_BYTES)
+        return;
+    if (kept.emplace(did, value).second)
+        bytes += cost;
+}
+
+} // namespace values
