@@ -337,9 +337,15 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         t.q[0] = xsh_query_match_all();         /* weightless: ties go in docid order */
     /* the query's own terms: the named documents' filter (where) is bounded by
      * naming itself and costs a posting list per file, not an expansion */
+    const int debug = getenv("WENSOU_DEBUG_QUERY") != NULL;
     size_t terms = 0;
-    for (int k = 0; k <= NTIERS; k++)
-        terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
+    for (int k = 0; k <= NTIERS; k++)        /* a bound, enough when under the limit */
+        terms += xsh_query_leaf_count(k < NTIERS ? t.q[k] : t.every);
+    if (terms > QRY_MAX_TERMS || debug) {    /* the distinct terms */
+        terms = 0;
+        for (int k = 0; k <= NTIERS; k++)
+            terms += xsh_query_term_count(k < NTIERS ? t.q[k] : t.every);
+    }
     for (int k = 0; where && k <= NTIERS; k++) {
         xsh_query **q = k < NTIERS ? &t.q[k] : &t.every;
         if (!*q)
@@ -349,7 +355,7 @@ static int run_pass(qry_engine *e, const qry_request *req, const qry_parsed *p, 
         xsh_query_free(*q);
         *q = c;
     }
-    if (getenv("WENSOU_DEBUG_QUERY"))
+    if (debug)
         fprintf(stderr, "terms: %zu\n", terms);
     int unranked = one_wide_character(e, p, pg->small);
     qry_verifier verifier;

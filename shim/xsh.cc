@@ -1431,9 +1431,34 @@ void collect_terms(const Xapian::Query &q, std::set<std::string> &terms)
     for (size_t i = 0; i < n; i++)
         collect_terms(q.get_subquery(i), terms);
 }
+/* At least the distinct terms collect_terms finds in q (each leaf once; a leaf
+ * that is no term, and a synonym of terms, counted exactly). */
+size_t count_leaves(const Xapian::Query &q)
+{
+    const size_t n = q.get_num_subqueries();
+    if (n == 0 && q.get_type() == Xapian::Query::LEAF_TERM)
+        return 1;
+    if (n == 0 || q.get_type() == Xapian::Query::OP_SYNONYM) {
+        std::set<std::string> terms;
+        collect_terms(q, terms);
+        return terms.size();
+    }
+    size_t leaves = 0;
+    for (size_t i = 0; i < n; i++)
+        leaves += count_leaves(q.get_subquery(i));
+    return leaves;
+}
 } // namespace
 
 extern "C" {
+
+size_t xsh_query_leaf_count(const xsh_query *q)
+{
+    size_t n = 0;
+    if (q)
+        guarded(nullptr, [&] { n = count_leaves(q->q); });
+    return n;
+}
 
 size_t xsh_query_term_count(const xsh_query *q)
 {

@@ -192,6 +192,9 @@ int  xsh_query_is_empty(const xsh_query *q);
 /* The distinct terms the query names (a wildcard, or a prefix spelled out by
  * xsh_query_expand_in, counts once). */
 size_t xsh_query_term_count(const xsh_query *q);
+/* At least xsh_query_term_count(q), without reading a term: its leaves, a term
+ * named twice counted twice (a bound that is enough when it is small). */
+size_t xsh_query_leaf_count(const xsh_query *q);
 void xsh_query_free(xsh_query *q);                                /* NULL-safe */
 /* Xapian's own description of the query, malloc'd (for debugging and tests). */
 char *xsh_query_describe(const xsh_query *q);
