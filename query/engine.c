@@ -5,6 +5,7 @@
 #include "schema.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,16 @@ json_t *qry_file_shared(qry_engine *e, const char *file)
     return info;
 }
 
+int qry_file_passages(const json_t *info, unsigned *first, unsigned *passages)
+{
+    const json_t *count = json_object_get(info, "passages");
+    json_int_t n = json_integer_value(count), from = json_integer_value(json_object_get(info, "first"));
+    int counted = json_is_integer(count) && n >= 0 && n <= UINT32_MAX;
+    *passages = counted ? (unsigned)n : 0;
+    *first = *passages && from > 0 && from <= UINT32_MAX ? (unsigned)from : 0;
+    return counted;
+}
+
 /* docid's record from its document data, into the cache (a borrowed reference),
  * or NULL when the data is no record. */
 static json_t *cache_record(qry_engine *e, unsigned docid, const char *data, size_t len)
@@ -273,8 +284,10 @@ const qry_normtext *qry_normalised(qry_engine *e, unsigned docid, const char *te
     slot = way[0].used <= way[1].used ? &way[0] : &way[1];   /* the older (or an empty one) */
     qry_normtext_free(&slot->nt);
     slot->used = e->norm_clock;
-    if (qry_normalize(e->st, text, strlen(text), &slot->nt) != 0)
+    if (qry_normalize(e->st, text, strlen(text), &slot->nt) != 0) {
+        slot->used = 0;                    /* empty: the next to go */
         return NULL;
+    }
     slot->docid = docid;
     return &slot->nt;
 }

@@ -16,6 +16,8 @@ typedef struct {
     json_t *frag;                /* its fields as JSON text without the braces (a string), or NULL */
 } cached_record;
 
+_Static_assert(NORM_CACHE % 2 == 0, "NORM_CACHE holds pairs");
+
 typedef struct {
     unsigned docid;
     unsigned long long used;     /* the engine's norm_clock when last asked for */
@@ -71,6 +73,10 @@ json_t *qry_file_record(qry_engine *e, const char *file);
  * count, first docid, mined abbreviations and field words ("passages", "first",
  * "abbr", "fields") (borrowed). */
 json_t *qry_file_shared(qry_engine *e, const char *file);
+/* Where a file's passages lie, by its shared record info: *passages (0 when the record
+ * says none or gives no count) from *first (0 when it gives no docid or no passages).
+ * Whether the record gives a count (0 included). */
+int qry_file_passages(const json_t *info, unsigned *first, unsigned *passages);
 /* Which files' fields (title, kind, year) hold each word (fieldmap.c), from their
  * records, for this revision: 0, QRY_ENOMEM or QRY_EINDEX. */
 int qry_fieldmap_load(qry_engine *e, qry_fieldmap **out);

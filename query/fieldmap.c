@@ -8,7 +8,6 @@
 #include "engine.h"
 #include "schema.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,9 +40,9 @@ static int add_file(void *ctx, const char *key)
     const char *path = key + strlen(WENSOU_META_FILE);
     const json_t *info = qry_file_shared(l->e, path);
     const char *fields = json_string_value(json_object_get(info, "fields"));
-    json_int_t first = json_integer_value(json_object_get(info, "first"));
-    json_int_t count = json_integer_value(json_object_get(info, "passages"));
-    if (!fields || !*fields || count <= 0 || count > UINT32_MAX || first < 0 || first > UINT32_MAX)
+    unsigned first, count;
+    qry_file_passages(info, &first, &count);
+    if (!fields || !*fields || !count)
         return 0;
     if (!m->sharded && first == 0)
         return 0;                /* no docids to name its passages by */
@@ -55,7 +54,7 @@ static int add_file(void *ctx, const char *key)
         m->files = f;
         m->cap = cap;
     }
-    field_file f = {strdup(path), strdup(fields), (unsigned)first, (unsigned)count};
+    field_file f = {strdup(path), strdup(fields), first, count};
     if (!f.path || !f.fields) {
         free(f.path);
         free(f.fields);

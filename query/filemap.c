@@ -35,11 +35,11 @@ static int add_range(void *ctx, const char *key)
     const json_t *shared = qry_file_shared(m->e, file);       /* parsed once a revision */
     json_t *own = shared ? NULL : qry_file_record(m->e, file); /* a name JSON cannot keep */
     const json_t *o = shared ? shared : own;
-    json_int_t first = json_integer_value(json_object_get(o, "first"));
-    json_int_t count = json_integer_value(json_object_get(o, "passages"));
+    unsigned first, count;
+    qry_file_passages(o, &first, &count);
     json_decref(own);
-    if (first <= 0 || count <= 0)
-        return 0;
+    if (!first)
+        return 0;                          /* no passages, or no docids to find them by */
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
         file_range *nr = realloc(m->r, cap * sizeof *nr);
@@ -51,7 +51,7 @@ static int add_range(void *ctx, const char *key)
     char *copy = strdup(file);
     if (!copy)
         return 1;
-    m->r[m->n++] = (file_range){(unsigned)first, (unsigned)count, copy, {0}};
+    m->r[m->n++] = (file_range){first, count, copy, {0}};
     return 0;
 }
 
