@@ -3,8 +3,9 @@
  * is proved by the passage's word term (an unprefixed word term is a token of the
  * passage's text or of the heading it stands under: see indexer/terms.c); a
  * literal is ruled out when a term its query needs is missing (both posting-list
- * probes); otherwise the passage's normalised "text\nheading" (WENSOU_SLOT_NORM)
- * is read and searched. */
+ * probes, from memory on a serving engine); otherwise the passage's normalised
+ * "text\nheading" (WENSOU_SLOT_NORM) is read (kept, on a serving engine) and
+ * searched. */
 #include "qry_int.h"
 
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -312,16 +313,7 @@ class Source : public Xapian::PostingSource {
             started = true;
             at = 0;
         }
-        const auto &ids = list->ids;
-        if (at < ids.size() && ids[at] < did) {
-            size_t step = 1, lo = at;        /* gallop, then a binary search */
-            while (lo + step < ids.size() && ids[lo + step] < did) {
-                lo += step;
-                step *= 2;
-            }
-            at = std::lower_bound(ids.begin() + static_cast<long>(lo),
-                                  ids.begin() + static_cast<long>(std::min(lo + step, ids.size())), did) - ids.begin();
-        }
+        at = seek(list->ids, at, did);
         pass_light(min_wt);
     }
 
@@ -496,6 +488,21 @@ bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool w
 }
 
 } // namespace
+
+size_t seek(const std::vector<Xapian::docid> &ids, size_t at, Xapian::docid did)
+{
+    if (at >= ids.size() || ids[at] >= did)
+        return at;
+    size_t step = 1, lo = at;                /* gallop, then a binary search */
+    while (lo + step < ids.size() && ids[lo + step] < did) {
+        lo += step;
+        step *= 2;
+    }
+    return static_cast<size_t>(std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                ids.begin() + static_cast<std::ptrdiff_t>(std::min(lo + step, ids.size())),
+                                                did) -
+                               ids.begin());
+}
 
 Xapian::doccount synonym_termfreq(const std::vector<Xapian::doccount> &termfreqs, Xapian::doccount n)
 {

@@ -28,6 +28,11 @@ struct List {
     Xapian::doccount weighed_as = 0;
 };
 
+/* The first position from at on where ids (ascending) holds did or a later docid
+ * (ids.size() when none): galloping from at, then a binary search, so that a walk
+ * forward in short skips stays cheap. */
+size_t seek(const std::vector<Xapian::docid> &ids, size_t at, Xapian::docid did);
+
 /* BM25's parameters (those xsh_search_opts carries). */
 struct Bm25 {
     double k1, k3, b, min_normlen;
@@ -69,6 +74,14 @@ class Cache {
 
     /* The term's list when it is dense in db (read now if need be), else null. */
     std::shared_ptr<const List> get(const Xapian::Database &db, const std::string &term);
+
+    /* The term's list when it is held already (this revision's: sync first), else
+     * null: nothing is read. */
+    std::shared_ptr<const List> held(const std::string &term) const
+    {
+        auto it = lists.find(term);
+        return it == lists.end() ? nullptr : it->second;
+    }
 
     /* The union of the lists of every term that begins with prefix (each passage
      * once, its wdfs summed, weighed_as Xapian's synonym of them), read on first use

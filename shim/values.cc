@@ -22,8 +22,9 @@ const std::string *Cache::find(Xapian::docid did) const
 
 void Cache::keep(Xapian::docid did, const std::string &value)
 {
-    /* a map node and its string's header beside the text */
-    const size_t cost = value.size() + sizeof(std::string) + 4 * sizeof(void *);
+    /* about what it takes: the text, the node (its string, key and link), a bucket
+     * and the allocator's headers */
+    const size_t cost = value.size() + sizeof(std::string) + 12 * sizeof(void *);
     if (bytes + cost > MAX_BYTES)
         return;
     if (kept.emplace(did, value).second)

@@ -11,8 +11,8 @@
 namespace values {
 
 /* The values of one slot of one local index (one thread's, as its handle is), kept
- * as they are read, for the index's revision, up to MAX_BYTES (then no more are
- * kept): a search verifies its candidates on their normalised text, and the same
+ * as they are read, for the index's revision, up to about MAX_BYTES (then no more
+ * are kept): a search verifies its candidates on their normalised text, and the same
  * candidates come back search after search (bench/queries.txt on the corpus reads
  * their values once instead of on every search). */
 class Cache {

@@ -459,12 +459,11 @@ class TermProbe {
     {
         if (reader_)
             return reader_->seek(did);
-        const auto &ids = list_->ids;
         if (did < last_)
             at_ = 0;                                 /* an earlier docid: from the start */
         last_ = did;
-        at_ = static_cast<size_t>(std::lower_bound(ids.begin() + static_cast<long>(at_), ids.end(), did) - ids.begin());
-        return at_ < ids.size() && ids[at_] == did;
+        at_ = dense::seek(list_->ids, at_, did);
+        return at_ < list_->ids.size() && list_->ids[at_] == did;
     }
 
   private:
@@ -476,9 +475,10 @@ class TermProbe {
 };
 
 /* A C callback as a Xapian MatchDecider: each candidate is an xsh_candidate.
- * Reading streams (postings and values in docid order), or, on a shard set
- * (by_document), each candidate's own values and termlist: there a candidate is
- * a document of one shard and its docid not the set's. */
+ * Reading streams (postings and values in docid order; a serving handle's lists
+ * and kept values from memory), or, on a shard set (by_document), each candidate's
+ * own values and termlist: there a candidate is a document of one shard and its
+ * docid not the set's. */
 class CDecider : public Xapian::MatchDecider {
   public:
     /* held: the handle's lists and values in memory (a local index a reader keeps
@@ -487,6 +487,8 @@ class CDecider : public Xapian::MatchDecider {
              bool by_document, xsh_db *held)
         : db_(db), fn_(fn), ctx_(ctx), slot_(slot), by_document_(by_document), deadline_(deadline), held_(held)
     {
+        if (held)
+            held->dense.sync(db);                /* no list of another revision probes */
         if (slot >= 0 && !by_document)
             values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot), held ? &held->values : nullptr));
     }
@@ -497,7 +499,7 @@ class CDecider : public Xapian::MatchDecider {
     {
         auto it = probes_.find(term);
         if (it == probes_.end()) {
-            auto list = held_ && held_->dense.could_hold(db_) ? held_->dense.get(db_, term) : nullptr;
+            auto list = held_ ? held_->dense.held(term) : nullptr;   /* read by the match, not here */
             it = probes_.emplace(term, std::unique_ptr<TermProbe>(new TermProbe(db_, term, std::move(list)))).first;
         }
         return it->second->has(did);
@@ -1431,22 +1433,27 @@ void collect_terms(const Xapian::Query &q, std::set<std::string> &terms)
     for (size_t i = 0; i < n; i++)
         collect_terms(q.get_subquery(i), terms);
 }
-/* At least the distinct terms collect_terms finds in q (each leaf once; a leaf
- * that is no term, and a synonym of terms, counted exactly). */
+/* At least the distinct terms collect_terms finds in q: a term leaf once, a synonym
+ * of terms once (as collect_terms counts it), another leaf (a wildcard, a source) as
+ * collect_terms counts it, an operator the sum of its parts. */
 size_t count_leaves(const Xapian::Query &q)
 {
     const size_t n = q.get_num_subqueries();
     if (n == 0 && q.get_type() == Xapian::Query::LEAF_TERM)
         return 1;
-    if (n == 0 || q.get_type() == Xapian::Query::OP_SYNONYM) {
+    if (n == 0) {
         std::set<std::string> terms;
         collect_terms(q, terms);
         return terms.size();
     }
+    bool all_terms = q.get_type() == Xapian::Query::OP_SYNONYM;
     size_t leaves = 0;
-    for (size_t i = 0; i < n; i++)
-        leaves += count_leaves(q.get_subquery(i));
-    return leaves;
+    for (size_t i = 0; i < n; i++) {
+        const Xapian::Query sub = q.get_subquery(i);
+        all_terms = all_terms && sub.get_type() == Xapian::Query::LEAF_TERM;
+        leaves += count_leaves(sub);
+    }
+    return all_terms ? 1 : leaves;
 }
 } // namespace
 

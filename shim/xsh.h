@@ -162,8 +162,9 @@ xsh_query *xsh_query_rarest_and(xsh_db *db, const xsh_query *q, size_t k);
 xsh_query *xsh_query_copy(const xsh_query *q);
 /* Documents whose value in slot lies in [lo, hi] (byte order; NULL: open end). */
 xsh_query *xsh_query_value_range(unsigned slot, const char *lo, const char *hi);
-/* Whether searches on db serve its commonest terms' posting lists from memory
- * (read whole on first use, kept per revision; a local index only). Off at open. */
+/* Whether searches on db serve its terms' posting lists from memory (read whole on
+ * first use, kept per revision; a local index only), and keep the values their
+ * deciders read (up to some 16 MB a handle, per revision). Off at open. */
 void xsh_db_keep_dense(xsh_db *db, int on);
 
 /* The passages with docids in [first[i], first[i] + count[i]) for each i: whole
@@ -192,7 +193,7 @@ int  xsh_query_is_empty(const xsh_query *q);
 /* The distinct terms the query names (a wildcard, or a prefix spelled out by
  * xsh_query_expand_in, counts once). */
 size_t xsh_query_term_count(const xsh_query *q);
-/* At least xsh_query_term_count(q), without reading a term: its leaves, a term
+/* At least xsh_query_term_count(q), without collecting its term leaves: a term
  * named twice counted twice (a bound that is enough when it is small). */
 size_t xsh_query_leaf_count(const xsh_query *q);
 void xsh_query_free(xsh_query *q);                                /* NULL-safe */
@@ -203,7 +204,8 @@ char *xsh_query_describe(const xsh_query *q);
 /* A document the decider is asked about. */
 typedef struct xsh_candidate xsh_candidate;
 /* Whether it holds term: a posting-list probe, cheap when candidates come in
- * docid order (each probed term's list is read forward once per search). */
+ * docid order (each probed term's list is read forward once per search; a list
+ * the handle holds in memory is searched there). */
 int xsh_candidate_has_term(xsh_candidate *c, const char *term, size_t len);
 /* Its value in the decider slot (its data when decider_slot < 0), read on the
  * first call; valid until the decider returns. NULL on a read error. */

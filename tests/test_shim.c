@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,43 @@ static size_t docids_of(xsh_db *db, xsh_query *q, unsigned *seen, size_t cap)
 
 /* Whole files' passages by docid range: overlapping and unsorted ranges, ones past
  * the index's last docid, alone, under AND (skipping) and AND_NOT. */
+/* The search's term cap counts the leaves first and the distinct terms only when
+ * the leaves pass it, so the leaves must never be fewer than the distinct terms. */
+Test(shim, the_leaf_count_bounds_the_distinct_terms)
+{
+    xsh_query *a = xsh_query_term("经济", strlen("经济"), 1, 0), *b = xsh_query_term("发展", strlen("发展"), 1, 0),
+              *c = xsh_query_term("优化", strlen("优化"), 1, 0);
+    xsh_query *twice = xsh_query_combine(XSH_OP_AND, (xsh_query *[]){a, a}, 2, 0);
+    xsh_query *synonym = xsh_query_combine(XSH_OP_SYNONYM, (xsh_query *[]){a, b}, 2, 0);
+    xsh_query *phrase = xsh_query_combine(XSH_OP_PHRASE, (xsh_query *[]){b, c}, 2, 2);
+    xsh_query *mixed = xsh_query_combine(XSH_OP_SYNONYM, (xsh_query *[]){a, phrase}, 2, 0);
+    xsh_query *prefix = xsh_query_prefix("发", strlen("发"));
+    xsh_query *scaled = xsh_query_scale(twice, 2);
+    xsh_query *all = xsh_query_combine(XSH_OP_OR, (xsh_query *[]){scaled, prefix, synonym, mixed}, 4, 0);
+    unsigned first = 1, count = 3;
+    xsh_query *ranges = xsh_query_docid_ranges(&first, &count, 1);
+    struct {
+        const char *what;
+        xsh_query *q;
+        size_t distinct;                         /* SIZE_MAX: not asserted */
+    } shapes[] = {
+        {"a term", a, 1}, {"a term twice", twice, 1}, {"a synonym of terms", synonym, 1},
+        {"a synonym holding a phrase", mixed, 3}, {"a wildcard", prefix, SIZE_MAX}, {"all of them", all, SIZE_MAX},
+        {"docid ranges", ranges, 0},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        cr_assert_not_null(shapes[i].q, "%s", shapes[i].what);
+        if (shapes[i].distinct != SIZE_MAX)
+            cr_expect_eq(xsh_query_term_count(shapes[i].q), shapes[i].distinct, "%s", shapes[i].what);
+        cr_expect_geq(xsh_query_leaf_count(shapes[i].q), xsh_query_term_count(shapes[i].q), "%s: %zu leaves", shapes[i].what,
+                      xsh_query_leaf_count(shapes[i].q));
+    }
+    cr_expect_eq(xsh_query_leaf_count(twice), 2, "a term named twice is two leaves");
+    xsh_query *owned[] = {a, b, c, twice, synonym, phrase, mixed, prefix, scaled, all, ranges};
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        xsh_query_free(owned[i]);
+}
+
 Test(shim, docid_ranges_filter_whole_files, .init = make_dir, .fini = remove_dir)
 {
     xsh_db *db;
