@@ -72,6 +72,9 @@ class Cache {
     /* Empties the cache when db is at another revision than the one it holds. */
     void sync(const Xapian::Database &db);
 
+    /* What names the revision held (the index's UUID and revision), once synced. */
+    const std::string &revision_held() const { return revision; }
+
     /* The term's list when it is dense in db (read now if need be), else null. */
     std::shared_ptr<const List> get(const Xapian::Database &db, const std::string &term);
 

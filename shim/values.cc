@@ -3,14 +3,13 @@
 
 namespace values {
 
-void Cache::sync(const Xapian::Database &db, Xapian::valueno s)
+void Cache::sync(const std::string &rev, Xapian::valueno s)
 {
-    std::string rev = db.get_uuid() + ":" + std::to_string(db.get_revision());
     if (rev == revision && s == slot)
         return;
     kept.clear();
     bytes = 0;
-    revision = std::move(rev);
+    revision = rev;
     slot = s;
 }
 

@@ -19,9 +19,10 @@ class Cache {
   public:
     static const size_t MAX_BYTES = 16u << 20;
 
-    /* Empties the cache when db is at another revision than the one it holds, or
+    /* Empties the cache when revision (what names the index's revision: the
+     * handle's dense::Cache::revision_held) is another than the one it holds, or
      * slot is another slot. */
-    void sync(const Xapian::Database &db, Xapian::valueno slot);
+    void sync(const std::string &revision, Xapian::valueno slot);
 
     /* did's value when kept, else null (valid until the next sync). */
     const std::string *find(Xapian::docid did) const;
@@ -30,7 +31,7 @@ class Cache {
     void keep(Xapian::docid did, const std::string &value);
 
   private:
-    std::string revision;                               // uuid:revision of what is held
+    std::string revision;                               // the revision held (sync's)
     Xapian::valueno slot = Xapian::BAD_VALUENO;
     size_t bytes = 0;
     std::unordered_map<Xapian::docid, std::string> kept;

@@ -417,14 +417,10 @@ template <typename Iterator, typename Restart> class ForwardReader {
 /* One value slot's values in docid order, through its own value stream
  * (Document::get_value shares one cursor among all slots and re-reads blocks
  * when slots interleave), opened on the first value not kept (kept: the
- * handle's values in memory, or null). */
+ * handle's values in memory, synced to db's revision and slot, or null). */
 class ValueStream {
   public:
-    ValueStream(const Xapian::Database &db, Xapian::valueno slot, values::Cache *kept) : db_(db), slot_(slot), kept_(kept)
-    {
-        if (kept_)
-            kept_->sync(db, slot);
-    }
+    ValueStream(const Xapian::Database &db, Xapian::valueno slot, values::Cache *kept) : db_(db), slot_(slot), kept_(kept) {}
     std::string get(Xapian::docid did)
     {
         if (const std::string *v = kept_ ? kept_->find(did) : nullptr)
@@ -487,8 +483,11 @@ class CDecider : public Xapian::MatchDecider {
              bool by_document, xsh_db *held)
         : db_(db), fn_(fn), ctx_(ctx), slot_(slot), by_document_(by_document), deadline_(deadline), held_(held)
     {
-        if (held)
-            held->dense.sync(db);                /* no list of another revision probes */
+        if (held) {                              /* no list or value of another revision */
+            held->dense.sync(db);
+            if (slot >= 0)
+                held->values.sync(held->dense.revision_held(), static_cast<Xapian::valueno>(slot));
+        }
         if (slot >= 0 && !by_document)
             values_.reset(new ValueStream(db, static_cast<Xapian::valueno>(slot), held ? &held->values : nullptr));
     }
