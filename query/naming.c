@@ -21,8 +21,7 @@ struct qry_titles {
     char **norms;                /* the distinct normalised titles, sorted */
     size_t *first, *nfiles;      /* each one's files: files[first .. first + nfiles) */
     size_t n;
-    qry_named_file *files;       /* every indexed file, by title (its file one of paths) */
-    char **paths;
+    qry_named_file *files;       /* every indexed file, by title (its path malloc'd, lent out) */
     size_t total;
 };
 
@@ -31,8 +30,7 @@ void qry_titles_free(qry_titles *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->total; i++)
-        free(t->paths[i]);
-    free(t->paths);
+        free((char *)t->files[i].file);
     for (size_t i = 0; i < t->n; i++)
         free(t->norms[i]);
     free(t->files);
@@ -71,8 +69,8 @@ static char *title_norm(seg_state *st, const char *title)
 }
 
 typedef struct {
-    char *norm, *path;           /* malloc'd */
-    qry_named_file named;        /* file: path */
+    char *norm;                  /* malloc'd */
+    qry_named_file named;        /* its file malloc'd */
 } titled_file;
 
 typedef struct {
@@ -109,7 +107,7 @@ static int add_title(void *ctx, const char *key)
     unsigned first, passages;
     int counted = qry_file_passages(info, &first, &passages);
     /* a file without passages names an empty range; one without docids, none */
-    l->tf[l->n++] = (titled_file){norm, copy, {copy, first, passages, first || (counted && !passages)}};
+    l->tf[l->n++] = (titled_file){norm, {copy, first, passages, first || (counted && !passages)}};
     return 0;
 }
 
@@ -117,7 +115,7 @@ static int by_norm(const void *a, const void *b)
 {
     const titled_file *x = a, *y = b;
     int c = strcmp(x->norm, y->norm);
-    return c ? c : strcmp(x->path, y->path);
+    return c ? c : strcmp(x->named.file, y->named.file);
 }
 
 /* The loaded files grouped under their distinct titles (the pairs' strings move
@@ -130,15 +128,13 @@ static int group_titles(qry_titles *t, title_loader *l)
     t->norms = malloc((l->n ? l->n : 1) * sizeof *t->norms);
     t->first = malloc((l->n ? l->n : 1) * sizeof *t->first);
     t->nfiles = malloc((l->n ? l->n : 1) * sizeof *t->nfiles);
-    t->paths = malloc((l->n ? l->n : 1) * sizeof *t->paths);
-    int ok = t->files && t->norms && t->first && t->nfiles && t->paths;
+    int ok = t->files && t->norms && t->first && t->nfiles;
     for (size_t i = 0; i < l->n; i++) {
         if (!ok) {                               /* give every string back */
             free(l->tf[i].norm);
-            free(l->tf[i].path);
+            free((char *)l->tf[i].named.file);
             continue;
         }
-        t->paths[t->total] = l->tf[i].path;
         t->files[t->total++] = l->tf[i].named;
         if (t->n && strcmp(t->norms[t->n - 1], l->tf[i].norm) == 0) {
             free(l->tf[i].norm);
