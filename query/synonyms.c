@@ -169,6 +169,38 @@ static int cmp_edge(const void *a, const void *b)
     return c ? c : strcmp(x->other, y->other);
 }
 
+/* The most partners a mined member keeps, those the most definitions give: a
+ * collection whose files define one abbreviation many ways (scraped or garbled
+ * copies) grew a query for it with the collection, past QRY_MAX_TERMS. */
+#define MINED_PARTNERS 8
+
+/* One partner of a member, and how many definitions give it (a run of equal edges). */
+typedef struct {
+    const char *other;
+    size_t defined, first;
+} partner;
+
+static int more_defined(const void *a, const void *b)
+{
+    const partner *x = a, *y = b;
+    if (x->defined != y->defined)
+        return x->defined < y->defined ? 1 : -1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The partners of edges[0, n) (one member's, sorted), the most defined first. */
+static size_t partners_of(const syn_edge *edges, size_t n, partner *out)
+{
+    size_t np = 0;
+    for (size_t k = 0; k < n; k++)
+        if (np && !strcmp(out[np - 1].other, edges[k].other))
+            out[np - 1].defined++;
+        else
+            out[np++] = (partner){edges[k].other, 1, k};
+    qsort(out, np, sizeof *out, more_defined);
+    return np;
+}
+
 /* Whether other is member itself or already in list[0, n). */
 static int listed(char *const *list, size_t n, const char *member, const char *other)
 {
@@ -187,7 +219,8 @@ int qry_synonyms_layer(const qry_synonyms *base, const char *const *pairs, size_
     qry_synonyms *s = calloc(1, sizeof *s);
     char **norms = calloc(npairs * 2 + 1, sizeof *norms);
     syn_edge *edges = calloc(npairs * 2 + 1, sizeof *edges);
-    int rc = !s || !norms || !edges ? QRY_ENOMEM : 0;
+    partner *partners = calloc(npairs * 2 + 1, sizeof *partners);
+    int rc = !s || !norms || !edges || !partners ? QRY_ENOMEM : 0;
     size_t ne = 0;
     for (size_t i = 0; !rc && i < npairs; i++) {
         norms[2 * i] = qry_literal_norm(st, pairs[2 * i]);
@@ -209,11 +242,14 @@ int qry_synonyms_layer(const qry_synonyms *base, const char *const *pairs, size_
         size_t ninh = 0;
         while (inherited && inherited[ninh])
             ninh++;
-        char **g = calloc(j - i + ninh + 2, sizeof *g);
+        size_t np = partners_of(edges + i, j - i, partners);
+        if (np > MINED_PARTNERS)
+            np = MINED_PARTNERS;
+        char **g = calloc(np + ninh + 2, sizeof *g);
         size_t n = 0;
         rc = g && (g[n++] = strdup(edges[i].member)) ? 0 : QRY_ENOMEM;
-        for (size_t k = i; !rc && k < j; k++)
-            if (!listed(g + 1, n - 1, edges[i].member, edges[k].other) && !(g[n++] = strdup(edges[k].other)))
+        for (size_t k = 0; !rc && k < np; k++)
+            if (!listed(g + 1, n - 1, edges[i].member, partners[k].other) && !(g[n++] = strdup(partners[k].other)))
                 rc = QRY_ENOMEM;
         for (size_t k = 0; !rc && k < ninh; k++)
             if (!listed(g + 1, n - 1, edges[i].member, inherited[k]) && !(g[n++] = strdup(inherited[k])))
@@ -247,6 +283,7 @@ int qry_synonyms_layer(const qry_synonyms *base, const char *const *pairs, size_
         free(norms[i]);
     free(norms);
     free(edges);
+    free(partners);
     if (rc) {
         qry_synonyms_free(s);
         return qry_fail(err, QRY_ENOMEM, "%s", _("out of memory"));

@@ -484,3 +484,46 @@ Test(cli, abbreviations_a_document_defines_are_searched_as_synonyms)
     }
     one_file_remove(&o);
 }
+
+/* Nine files define 双百行动 2,250 ways (scraped or garbled copies do) and all of
+ * them one way: a search for it is answered, not refused as too complex, and the
+ * full form the most files give still finds the passage that says only it. */
+Test(cli, an_abbreviation_defined_a_thousand_ways_keeps_the_forms_most_files_give)
+{
+    static const char pool[] = "金木水火土日月山川河湖海天地人和平安康乐福寿喜春夏秋冬东南西北中红"
+                               "黄蓝白黑青紫花草树林竹梅兰菊松柏云雨风雪雷电光明星辰江岭峰谷泉";
+    const size_t chars = (sizeof pool - 1) / 3, files = 9, variants = 250;
+    cr_assert_geq(chars * chars, files * variants);
+    one_file o;
+    one_file_make(&o, "一、总体要求\n\n“百村整治百企帮扶行动”（以下简称“双百行动”）全面铺开。\n\n"
+                      "二、主要任务\n\n全区开展百村整治百企帮扶行动，新建乡村工厂46家。\n");
+    char docs[96], path[160];
+    snprintf(docs, sizeof docs, "%s/docs", o.dir);
+    cr_assert_eq(mkdir(docs, 0700), 0);
+    snprintf(path, sizeof path, "%s/2026-doc.txt", docs);
+    cr_assert_eq(rename(o.doc, path), 0);
+    for (size_t f = 1; f < files; f++) {
+        snprintf(path, sizeof path, "%s/2026-copy-%zu.txt", docs, f);
+        FILE *out = fopen(path, "w");
+        cr_assert_not_null(out);
+        fputs("一、总体要求\n\n“百村整治百企帮扶行动”（以下简称“双百行动”）全面铺开。\n\n", out);
+        for (size_t i = 0; i < variants; i++) {
+            size_t n = f * variants + i;
+            fprintf(out, "“百村整治%.3s%.3s帮扶行动”（以下简称“双百行动”）试点%zu。\n\n", pool + 3 * (n % chars),
+                    pool + 3 * (n / chars % chars), i);
+        }
+        fclose(out);
+    }
+    run_result r = run_env_args(english, "", "index", "-q", "-d", o.db, docs, (char *)NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run_env_args(english, "", "search", "-d", o.db, "--json", "双百行动 乡村工厂", (char *)NULL);
+    cr_assert_eq(r.status, 0, "the search was refused: %s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    run_free(&r);
+    cr_assert_not_null(j);
+    const char *first = json_string_value(json_object_get(json_array_get(json_object_get(j, "hits"), 0), "text"));
+    cr_expect(first && strstr(first, "新建乡村工厂46家"), "first hit: %s", first ? first : "(none)");
+    json_decref(j);
+    one_file_remove(&o);
+}
