@@ -14,7 +14,7 @@ static const qry_rank defaults = {
     .definition_weight = 3.0,
     .word_terms = 2.0,
     .generic_share = 0.4,
-    .quotation_words = 16,
+    .quotation_words = 10,
     .worded_literal_weight = 0.0,
 };
 

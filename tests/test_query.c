@@ -887,6 +887,21 @@ Test(query, a_pasted_quotation_finds_its_source_first, .init = setup, .fini = te
         marked += (size_t)(json_integer_value(json_array_get(span, 1)) - json_integer_value(json_array_get(span, 0)));
     cr_expect_gt(marked, strlen(text_of(hit(r, 0))) / 3, "the quoted stretches are marked (%zu bytes)", marked);
     json_decref(r);
+    /* a report's retelling, found by its rarest words (rank.h quotation_words):
+     * 20％以上 as 两成以上, 3个“三年行动” as 三个三年行动, clauses left out */
+    static const char *const retold[][3] = {
+        {"吉林要求完善常态化防止返贫致贫机制，实施农民工资性收入提升行动，工资性收入提高两成以上，"
+         "打造5个美丽乡村示范县和200个百村示范村。", "jilin", "实施农民工资性收入提升行动"},
+        {"云南继续推进蓝天碧水净土保卫战，落实高原湖泊水质提升任务清单，推动藻水同治，开展城乡生活污水治理"
+         "三个三年行动，空气质量优良天数比率保持全国前列。", "yunnan", "推动藻水同治"},
+    };
+    for (size_t i = 0; i < sizeof retold / sizeof retold[0]; i++) {
+        r = search(retold[i][0], 5);
+        cr_assert_gt(json_array_size(json_object_get(r, "hits")), 0, "%s", retold[i][1]);
+        cr_expect(from(hit(r, 0), retold[i][1]), "%s", retold[i][1]);
+        cr_expect_not_null(strstr(text_of(hit(r, 0)), retold[i][2]), "%s", text_of(hit(r, 0)));
+        json_decref(r);
+    }
 }
 
 Test(query, each_hit_says_how_it_matched, .init = setup, .fini = teardown)

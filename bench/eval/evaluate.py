@@ -14,7 +14,9 @@ set of earlier figures: it is run over those five files only) and
 judged-natural.tsv (queries of every kind over all 33 documents, see JUDGING.md),
 reported per kind and per half: 'keyword' vs the natural kinds. A third,
 judged-heldout.tsv (14 synonym and question queries), was written by a judge who
-saw neither wensou's vocabulary nor its results, after the tuning it measures. A hit is relevant
+saw neither wensou's vocabulary nor its results, after the tuning it measures. A fourth,
+judged-near-quotation.tsv, holds passages quoted with a reporter's edits, each judged
+by construction (its source passage). A hit is relevant
 when its file name holds the judged part and its text holds the judged snippet.
 usage: /usr/bin/python3 bench/eval/evaluate.py [--wensou build/wensou] [--show] [--only wensou]"""
 import argparse
@@ -195,6 +197,10 @@ def main():
         res = evaluate(systems, held, a.show)
         report("judged-heldout.tsv", res, held, [("all", ["synonym", "question"]), ("synonym", ["synonym"]),
                                                  ("question", ["question"])])
+        near = load_judgments(os.path.join(HERE, "judged-near-quotation.tsv"), None)
+        print("\njudged-near-quotation.tsv: %d passages quoted with a reporter's edits (see JUDGING.md)" % len(near))
+        res = evaluate(systems, near, a.show)
+        report("judged-near-quotation.tsv", res, near, [("all", ["near-quotation"])])
     finally:
         shutil.rmtree(tmp)
 
