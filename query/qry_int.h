@@ -119,9 +119,10 @@ char *const *qry_synonyms_of(const qry_synonyms *s, const char *norm);
 char *const *qry_related_of(const qry_synonyms *s, const char *norm);
 /* A layer over base (which must outlive it) with the pairs pairs[2i] ↔ pairs[2i+1]
  * (an abbreviation and its full form) as synonyms, each also joining base's group
- * of either side; lookups fall through to base. A member keeps the 8 partners
- * the most pairs give (ties: the first sorted), so that a query's size does not
- * grow with the files that define it. 0 or QRY_ENOMEM. */
+ * of either side; lookups fall through to base. A member keeps the partners the
+ * most pairs give, MINED_PARTNERS of them (synonyms.c; ties in byte order), so
+ * that a query's size does not grow with the files that define it. 0 or
+ * QRY_ENOMEM. */
 int qry_synonyms_layer(const qry_synonyms *base, const char *const *pairs, size_t npairs, seg_state *st,
                        qry_synonyms **out, qry_err *err);
 

@@ -59,10 +59,8 @@ typedef struct {
      * when 人形机器人 alone was ranked by 机器人. */
     double worded_literal_weight;
     /* A pasted quotation is matched by this many of its words, the rarest (Xapian's
-     * elite set): its source holds them, and the rest only cost time. 16 → 10 left
-     * every judged set as it was, near quotations included (1.000; 6 words: 0.937),
-     * and took the 19 quoted passages' median at x1000 from 3.6 to 1.3 ms on copies
-     * and 5.0 to 1.6 ms on distinct documents, p99 15.9 → 4.4 and 21.0 → 5.1 ms. */
+     * elite set): its source holds them, and the rest only cost time (DESIGN.md,
+     * session 25: 16 → 10). */
     unsigned quotation_words;
     /* (Two neighbouring query words said together, 养老服务体系 for 养老 服务体系, as
      * a bonus of 0.5 lowered the natural half, 0.841 → 0.840: it favours generic

@@ -177,15 +177,16 @@ static int cmp_edge(const void *a, const void *b)
 /* One partner of a member, and how many definitions give it (a run of equal edges). */
 typedef struct {
     const char *other;
-    size_t defined, first;
+    size_t defined;
 } partner;
 
+/* The most defined first; ties in byte order. */
 static int more_defined(const void *a, const void *b)
 {
     const partner *x = a, *y = b;
     if (x->defined != y->defined)
         return x->defined < y->defined ? 1 : -1;
-    return x->first < y->first ? -1 : x->first > y->first;
+    return strcmp(x->other, y->other);
 }
 
 /* The partners of edges[0, n) (one member's, sorted), the most defined first. */
@@ -196,7 +197,7 @@ static size_t partners_of(const syn_edge *edges, size_t n, partner *out)
         if (np && !strcmp(out[np - 1].other, edges[k].other))
             out[np - 1].defined++;
         else
-            out[np++] = (partner){edges[k].other, 1, k};
+            out[np++] = (partner){edges[k].other, 1};
     qsort(out, np, sizeof *out, more_defined);
     return np;
 }
