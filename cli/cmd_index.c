@@ -431,7 +431,7 @@ static int start_half(idx_writer *w, const char *db, const file_list *files, con
         bytes += files->sizes[k++];
     k = k ? k : 1;
     char half[4096 + 32];
-    if (idx_half_path(db, half, sizeof half) != 0 || idx_writer_open(half, dict, &h->w, &h->err) != 0 ||
+    if (idx_half_path(db, half, sizeof half) != 0 || idx_writer_open(half, dict, files->total_bytes, &h->w, &h->err) != 0 ||
         idx_writer_set_context(h->w, context) != 0)
         return no_half(h, db);
     idx_writer_set_rebuild(h->w, rebuild);
@@ -486,16 +486,6 @@ static void finish_half(idx_writer *w, const char *db, half_run *h, pthread_t th
     idx_halves_clean(db);
 }
 
-/* A batch of at least this many bytes writes a large index: Xapian merges its
- * buffered postings into it every LARGE_BATCH_FLUSH documents instead of the
- * shim's 2,000, and so rewrites its B-tree leaves fewer times. At x1000, each pair
- * alternating: distinct documents 2.65x, 2.70x, 2.54x the index written against
- * 3.14x, 2.85x, 3.06x; copies 2.47x, 2.61x against 2.70x, 2.67x; CPU time within
- * the runs' noise (7 pairs: 4 higher, 3 lower, 5 % more in all). A smaller batch
- * keeps 2,000, which indexes x100 faster (its buffer stays in the CPU's caches). */
-#define LARGE_BATCH_BYTES (100u << 20)
-#define LARGE_BATCH_FLUSH "8000"
-
 /* Indexes files into the index at db (and prunes it when asked); adds what
  * happened to t. A large batch into a new index is written by two writers at
  * once (start_half). Returns non-zero when the run must stop: 1 interrupted, 2
@@ -505,9 +495,7 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
 {
     idx_writer *w;
     idx_err err = {0};
-    if (files->total_bytes >= LARGE_BATCH_BYTES)      /* before any writer opens (a user's value stays) */
-        setenv("XAPIAN_FLUSH_THRESHOLD", LARGE_BATCH_FLUSH, 0);
-    if (idx_writer_open(db, dict, &w, &err) != 0) {
+    if (idx_writer_open(db, dict, files->total_bytes, &w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         t->failed++;
         return 2;

@@ -16,8 +16,11 @@ typedef enum idx_outcome { IDX_ADDED, IDX_UPDATED, IDX_UNCHANGED } idx_outcome;
 #define IDX_EINDEX    (-21)   /* the index could not be opened or written */
 #define IDX_ESCHEMA   (-22)   /* an index of another schema version: re-index */
 
-/* Opens (creating when missing) the index at db_path for writing. */
-int  idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out, idx_err *err);
+/* Opens (creating when missing) the index at db_path for writing a batch of about
+ * batch_bytes of files (0 when unknown): a batch of IDX_LARGE_BATCH_BYTES or more
+ * is buffered longer between merges into the index (xsh.h's XSH_LARGE). */
+#define IDX_LARGE_BATCH_BYTES ((size_t)100 << 20)
+int  idx_writer_open(const char *db_path, const seg_dict *dict, size_t batch_bytes, idx_writer **out, idx_err *err);
 /* Models the file and puts its passages in the index in one transaction. */
 int  idx_writer_add(idx_writer *w, const char *path, idx_outcome *outcome, size_t *passages,
                     size_t *bytes, idx_err *err);

@@ -108,7 +108,7 @@ static int check_schema(idx_writer *w, idx_err *err)
     return rc;
 }
 
-int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out, idx_err *err)
+int idx_writer_open(const char *db_path, const seg_dict *dict, size_t batch_bytes, idx_writer **out, idx_err *err)
 {
     *out = NULL;
     idx_writer *w = calloc(1, sizeof *w);
@@ -122,7 +122,7 @@ int idx_writer_open(const char *db_path, const seg_dict *dict, idx_writer **out,
     w->commit_bytes = wensou_env_count("WENSOU_COMMIT_BYTES", COMMIT_EVERY_BYTES, 1);
     w->dict = dict;
     xsh_err xe;
-    if (xsh_db_open(db_path, XSH_WRITE, &w->db, &xe) != 0) {
+    if (xsh_db_open(db_path, XSH_WRITE | (batch_bytes >= IDX_LARGE_BATCH_BYTES ? XSH_LARGE : 0), &w->db, &xe) != 0) {
         int rc = index_fail(err, db_path, &xe);
         idx_writer_close(w, NULL);
         return rc;

@@ -650,3 +650,32 @@ Test(shim, hostile_stubs_are_refused_in_one_line_and_soon, .init = make_dir, .fi
     cr_expect_eq(xsh_db_shard_count(db), 1);
     xsh_db_close(db);
 }
+
+/* Xapian reads XAPIAN_FLUSH_THRESHOLD as a writer opens: each writer a run opens
+ * (one run writes shards of different sizes in turn) is given its own batch's
+ * threshold, not the first writer's. */
+static const char *threshold_after_open(int flags)
+{
+    xsh_db *db;
+    xsh_err err;
+    cr_assert_eq(xsh_db_open(dir, XSH_WRITE | flags, &db, &err), 0, "%s", err.msg);
+    xsh_db_close(db);
+    const char *v = getenv("XAPIAN_FLUSH_THRESHOLD");
+    return v ? v : "(unset)";
+}
+
+Test(shim, each_writer_flushes_as_its_own_batch_asks, .init = make_dir, .fini = remove_dir)
+{
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    cr_expect_str_eq(threshold_after_open(0), "2000");
+    cr_expect_str_eq(threshold_after_open(XSH_LARGE), "8000", "a large shard after a small one");
+    cr_expect_str_eq(threshold_after_open(XSH_LARGE), "8000");
+    cr_expect_str_eq(threshold_after_open(0), "2000", "a small shard after a large one");
+}
+
+Test(shim, a_flush_threshold_the_user_set_stays, .init = make_dir, .fini = remove_dir)
+{
+    setenv("XAPIAN_FLUSH_THRESHOLD", "500", 1);
+    cr_expect_str_eq(threshold_after_open(XSH_LARGE), "500");
+    cr_expect_str_eq(threshold_after_open(0), "500");
+}
