@@ -336,6 +336,7 @@ class Source : public Xapian::PostingSource {
     std::string get_description() const override { return "dense::Source"; }
 
   private:
+    friend class MaybeSource;               /* walks two Sources as cursors */
     /* Moves past the postings that weigh less than min_wt: the weight grows with
      * the wdf (and shrinks with the length, bounded by the shortest passage's), so
      * those below the least wdf that can reach it, a block at a time. Xapian hands
@@ -400,19 +401,100 @@ class Source : public Xapian::PostingSource {
     mutable double by_wdf[KNOWN_WDFS];  /* each wdf's weight below KNOWN_WDFS once worked out (NaN: not yet) */
 };
 
+/* An AND_MAYBE of two terms' lists whose right one is sparse, as one source: the
+ * left's passages, each weighing the left's weight plus the right's where the right
+ * holds it (Xapian's AndMaybePostList's sum, in its order). Xapian's matcher bounds
+ * the left by the page's lowest weight less the right's whole bound, and a rare
+ * term's bound is high (its idf): once a filter leaves none of the right's passages
+ * on the page, the left walks every posting. 柯桥 year:2021 at x1000 on distinct
+ * documents (绍兴县, a synonym ranked beside it, 4 passages of weight 9) walked
+ * every 2021 passage holding 柯桥. Here a left posting is passed over when it falls
+ * short alone, and only the right's own passages are weighed with it. */
+class MaybeSource : public Xapian::PostingSource {
+  public:
+    /* Fused when the right list is at most 1 / SPARSE the left's length: each of
+     * its passages is looked up in the left's list. */
+    static const size_t SPARSE = 16;
+
+    MaybeSource(Source *left, Source *right) : left(left), right(right) {}
+
+    Xapian::PostingSource *clone() const override
+    {
+        return new MaybeSource(static_cast<Source *>(left->clone()), static_cast<Source *>(right->clone()));
+    }
+
+    void init(const Xapian::Database &db) override
+    {
+        left->init(db);
+        right->init(db);
+        set_maxweight(left->get_maxweight() + right->get_maxweight());   /* each already a hair low */
+    }
+
+    Xapian::doccount get_termfreq_min() const override { return left->get_termfreq_min(); }
+    Xapian::doccount get_termfreq_est() const override { return left->get_termfreq_est(); }
+    Xapian::doccount get_termfreq_max() const override { return left->get_termfreq_max(); }
+
+    void next(double min_wt) override { skip_to(left->started ? left->get_docid() + 1 : 0, min_wt); }
+
+    /* The first left posting from did on that can weigh min_wt: alone, or with the
+     * right's weight at a passage the right holds. */
+    void skip_to(Xapian::docid did, double min_wt) override
+    {
+        left->skip_to(did, 0);                /* every posting from did on */
+        const size_t from = left->at;
+        left->pass_light(min_wt);
+        const auto &ids = left->list->ids;
+        const Xapian::docid alone = left->at < ids.size() ? ids[left->at] : 0;
+        right->skip_to(did, 0);
+        const double needed = min_wt - left->slack;
+        for (size_t at = from; !right->at_end() && (alone == 0 || right->get_docid() < alone); right->at++) {
+            at = seek(ids, at, right->get_docid());
+            if (at < ids.size() && ids[at] == right->get_docid()) {
+                const size_t kept = left->at;
+                left->at = at;
+                if (left->get_weight() + right->get_weight() >= needed)
+                    return;                   /* the right stays on this passage */
+                left->at = kept;
+            }
+        }
+        if (!left->at_end())
+            right->skip_to(left->get_docid(), 0);
+    }
+
+    bool at_end() const override { return left->at_end(); }
+    Xapian::docid get_docid() const override { return left->get_docid(); }
+
+    double get_weight() const override
+    {
+        const double w = left->get_weight();
+        return !right->at_end() && right->get_docid() == left->get_docid() ? w + right->get_weight() : w;
+    }
+
+    std::string get_description() const override { return "dense::MaybeSource"; }
+
+    /* The two lists' cursors (realise sets their slack). */
+    const std::unique_ptr<Source> left, right;
+};
+
 /* A query that matches the term's passages through its list: BM25Weight::init's
  * term weight (no relevance set, wqf 1) with the scale factor folded in where
  * Xapian folds it (so the arithmetic is Xapian's to the last bit), the rest per
  * posting in Source. */
-Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
-                           double factor, std::vector<Source *> &made)
+Source *new_source(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
+                   double factor, std::vector<Source *> &made)
 {
     /* a term's every posting; a union as Xapian's synonym weighs it */
     const double tf = static_cast<double>(list->weighed_as ? list->weighed_as : list->ids.size());
     const double termweight = term_weight(db.get_doccount(), tf, factor, p);
     auto *source = new Source(std::move(list), termweight, p, weighted);
     made.push_back(source);
-    return Xapian::Query(source->release());
+    return source;
+}
+
+Xapian::Query source_query(const Xapian::Database &db, std::shared_ptr<const List> list, const Bm25 &p, bool weighted,
+                           double factor, std::vector<Source *> &made)
+{
+    return Xapian::Query(new_source(db, std::move(list), p, weighted, factor, made)->release());
 }
 
 /* q scaled by factor (Xapian multiplies the scales on the way down to a leaf). */
@@ -452,6 +534,15 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
     case Recipe::TERM:
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::COMBINE: {
+        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted && r.subs.size() == 2 && r.subs[0]->kind == Recipe::TERM &&
+            r.subs[1]->kind == Recipe::TERM) {
+            auto left = servable(*r.subs[0], db, cache, weighted), right = servable(*r.subs[1], db, cache, weighted);
+            if (left && right && right->ids.size() * MaybeSource::SPARSE <= left->ids.size()) {
+                Source *l = new_source(db, std::move(left), p, weighted, factor, made);
+                Source *rs = new_source(db, std::move(right), p, weighted, factor, made);
+                return Xapian::Query((new MaybeSource(l, rs))->release());
+            }
+        }
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
         for (const auto &s : r.subs)

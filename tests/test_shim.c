@@ -327,6 +327,9 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
             for (unsigned k = 0; k < wdf; k++)
                 cr_assert_eq(xsh_doc_add_posting(d, terms[t], strlen(terms[t]), pos++, 1), 0);
         }
+        if (i % 75 == 7)                                /* 丁 in 40, a sparse right side */
+            for (unsigned k = 0; k < 1 + (unsigned)i % 9; k++)
+                cr_assert_eq(xsh_doc_add_posting(d, "丁", strlen("丁"), pos++, 1), 0);
         for (unsigned k = 0; k < (h >> 8) % 7; k++)     /* lengths differ */
             cr_assert_eq(xsh_doc_add_posting(d, "填", strlen("填"), pos++, 1), 0);
         cr_assert_eq(xsh_db_add_document(w, d, NULL, &err), 0, "%s", err.msg);
@@ -334,7 +337,7 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     }
     cr_assert_eq(xsh_db_commit(w, &err), 0);
     xsh_db_close(w);
-    setenv("WENSOU_DENSE_POSTINGS", "100", 1);
+    setenv("WENSOU_DENSE_POSTINGS", "30", 1);
     xsh_db *own, *kept;
     cr_assert_eq(xsh_db_open(dir, XSH_READ, &own, &err), 0, "%s", err.msg);
     cr_assert_eq(xsh_db_open(dir, XSH_READ, &kept, &err), 0, "%s", err.msg);
@@ -351,8 +354,17 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *scaled_a = xsh_query_scale(a, 0.3);
     xsh_query *sb[2] = {scaled_a, b};
     xsh_query *or_scaled = xsh_query_combine(XSH_OP_OR, sb, 2, 0), *weightless = xsh_query_scale(and_ab, 0);
+    /* a sparse term beside a common one, its passages on the page or kept off it */
+    xsh_query *d = xsh_query_term("丁", strlen("丁"), 1, 0);
+    xsh_query *ad[2] = {a, d};
+    xsh_query *a_maybe_d = xsh_query_combine(XSH_OP_AND_MAYBE, ad, 2, 0);
+    xsh_query *md[2] = {a_maybe_d, d}, *mc[2] = {a_maybe_d, c}, *mb[2] = {a_maybe_d, b};
+    xsh_query *maybe_not_d = xsh_query_combine(XSH_OP_AND_NOT, md, 2, 0);
+    xsh_query *maybe_filter_c = xsh_query_combine(XSH_OP_FILTER, mc, 2, 0);
+    xsh_query *maybe_or_b = xsh_query_combine(XSH_OP_OR, mb, 2, 0);
     /* a filter's and an exclusion's sides weigh nothing; a scale is folded in */
-    xsh_query *qs[] = {a, and_ab, or_ab, and_maybe, a_filter_b, a_not_c, or_scaled, weightless};
+    xsh_query *qs[] = {a,         and_ab,      or_ab,          and_maybe, a_filter_b, a_not_c, or_scaled,
+                       weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b};
     const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
     for (size_t qi = 0; qi < nq; qi++)
@@ -375,6 +387,7 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query_free(scaled_a);
     xsh_query_free(b);
     xsh_query_free(c);
+    xsh_query_free(d);
     xsh_db_close(own);
     xsh_db_close(kept);
 }
