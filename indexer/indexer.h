@@ -18,7 +18,8 @@ typedef enum idx_outcome { IDX_ADDED, IDX_UPDATED, IDX_UNCHANGED } idx_outcome;
 
 /* Opens (creating when missing) the index at db_path for writing a batch of about
  * batch_bytes of files (0 when unknown): a batch of IDX_LARGE_BATCH_BYTES or more
- * is buffered longer between merges into the index (xsh.h's XSH_LARGE). */
+ * is buffered longer between merges into the index (xsh.h's XSH_LARGE). The two
+ * writers of a batch written in halves are both given the whole batch's size. */
 #define IDX_LARGE_BATCH_BYTES ((size_t)100 << 20)
 int  idx_writer_open(const char *db_path, const seg_dict *dict, size_t batch_bytes, idx_writer **out, idx_err *err);
 /* Models the file and puts its passages in the index in one transaction. */

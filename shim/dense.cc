@@ -407,7 +407,7 @@ class Source : public Xapian::PostingSource {
  * the left by the page's lowest weight less the right's whole bound, and a rare
  * term's bound is high (its idf): once a filter leaves none of the right's passages
  * on the page, the left walks every posting. 柯桥 year:2021 at x1000 on distinct
- * documents (绍兴县, a synonym ranked beside it, 4 passages of weight 9) walked
+ * documents (绍兴县, a synonym ranked beside it, 4 passages with wdf 9) walked
  * every 2021 passage holding 柯桥. Here a left posting is passed over when it falls
  * short alone, and only the right's own passages are weighed with it. */
 class MaybeSource : public Xapian::PostingSource {
@@ -416,11 +416,15 @@ class MaybeSource : public Xapian::PostingSource {
      * its passages is looked up in the left's list. */
     static const size_t SPARSE = 16;
 
-    MaybeSource(Source *left, Source *right) : left(left), right(right) {}
+    MaybeSource(std::unique_ptr<Source> left, std::unique_ptr<Source> right)
+        : left(std::move(left)), right(std::move(right))
+    {
+    }
 
     Xapian::PostingSource *clone() const override
     {
-        return new MaybeSource(static_cast<Source *>(left->clone()), static_cast<Source *>(right->clone()));
+        std::unique_ptr<Source> l(static_cast<Source *>(left->clone())), r(static_cast<Source *>(right->clone()));
+        return new MaybeSource(std::move(l), std::move(r));   /* C++17: allocated before the arguments move */
     }
 
     void init(const Xapian::Database &db) override
@@ -449,6 +453,8 @@ class MaybeSource : public Xapian::PostingSource {
         const double needed = min_wt - left->slack;
         for (size_t at = from; !right->at_end() && (alone == 0 || right->get_docid() < alone); right->at++) {
             at = seek(ids, at, right->get_docid());
+            if (at == ids.size())
+                break;                        /* the left ended: so does the match */
             if (at < ids.size() && ids[at] == right->get_docid()) {
                 const size_t kept = left->at;
                 left->at = at;
@@ -538,9 +544,9 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
             r.subs[1]->kind == Recipe::TERM) {
             auto left = servable(*r.subs[0], db, cache, weighted), right = servable(*r.subs[1], db, cache, weighted);
             if (left && right && right->ids.size() * MaybeSource::SPARSE <= left->ids.size()) {
-                Source *l = new_source(db, std::move(left), p, weighted, factor, made);
-                Source *rs = new_source(db, std::move(right), p, weighted, factor, made);
-                return Xapian::Query((new MaybeSource(l, rs))->release());
+                std::unique_ptr<Source> l(new_source(db, std::move(left), p, weighted, factor, made));
+                std::unique_ptr<Source> rs(new_source(db, std::move(right), p, weighted, factor, made));
+                return Xapian::Query((new MaybeSource(std::move(l), std::move(rs)))->release());
             }
         }
         std::vector<Xapian::Query> v;

@@ -724,7 +724,8 @@ const char *xsh_strerror(int code)
  * pairs alternating, distinct documents 2.65x, 2.70x, 2.54x the index written
  * against 3.14x, 2.85x, 3.06x; copies 2.47x, 2.61x against 2.70x, 2.67x, CPU time
  * within the runs' noise. Chosen for each writer (one run writes shards of
- * different sizes in turn); a value the process began with is the user's and stays. */
+ * different sizes in turn); a value set before the first writer opened is the
+ * user's and stays. */
 static void choose_flush_threshold(bool large)
 {
     static const bool users = getenv("XAPIAN_FLUSH_THRESHOLD") != nullptr;   /* before any setenv of ours */
@@ -732,7 +733,7 @@ static void choose_flush_threshold(bool large)
         return;
     const char *want = large ? "8000" : "2000";
     const char *now = getenv("XAPIAN_FLUSH_THRESHOLD");
-    if (!now || strcmp(now, want) != 0)       /* a writer of the same size (a second half) sets nothing */
+    if (!now || strcmp(now, want) != 0)
         setenv("XAPIAN_FLUSH_THRESHOLD", want, 1);
 }
 

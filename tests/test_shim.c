@@ -362,9 +362,16 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *maybe_not_d = xsh_query_combine(XSH_OP_AND_NOT, md, 2, 0);
     xsh_query *maybe_filter_c = xsh_query_combine(XSH_OP_FILTER, mc, 2, 0);
     xsh_query *maybe_or_b = xsh_query_combine(XSH_OP_OR, mb, 2, 0);
+    /* 丙 (a third of the passages) lacks most of 丁's: those are no match */
+    xsh_query *cd[2] = {c, d};
+    xsh_query *c_maybe_d = xsh_query_combine(XSH_OP_AND_MAYBE, cd, 2, 0);
+    xsh_query *cmd[2] = {c_maybe_d, d}, *cma[2] = {c_maybe_d, a};
+    xsh_query *c_maybe_not_d = xsh_query_combine(XSH_OP_AND_NOT, cmd, 2, 0);
+    xsh_query *c_maybe_filter_a = xsh_query_combine(XSH_OP_FILTER, cma, 2, 0);
     /* a filter's and an exclusion's sides weigh nothing; a scale is folded in */
     xsh_query *qs[] = {a,         and_ab,      or_ab,          and_maybe, a_filter_b, a_not_c, or_scaled,
-                       weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b};
+                       weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b, c_maybe_d, c_maybe_not_d,
+                       c_maybe_filter_a};
     const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
     for (size_t qi = 0; qi < nq; qi++)
