@@ -7,6 +7,10 @@
 # REPEAT times, in process) for wensou and the peer, and 的 alone; min / median / max
 # over the rounds of each system's median and p99, the load average, and the slope of
 # wensou's median latency against collection size (log10 of the ratio per decade).
+# Each round also splits wensou's mean search into the match (every tier's
+# xsh_search, as WENSOU_DEBUG_QUERY times it, in a run of its own) and the rest
+# (the mean of the timed run less the match): what grows of each is the slope's
+# make-up.
 # Indexing runs INDEX_ROUNDS interleaved rounds (wensou, then the peer, each into a
 # new index) with min / median / max and the ratio in each round.
 # COLLECTION=distinct makes each scale of distinct documents instead (bench/distinct.py:
@@ -35,7 +39,7 @@ stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk -v d="${2:-1}" '{a[NR
 median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 source bench/copies.sh
-declare -A wmed pmed
+declare -A wmed pmed wmm wrest
 for s in $scales; do
   docs="$tmp/docs$s"
   if [ "$collection" = distinct ]; then
@@ -72,12 +76,16 @@ for s in $scales; do
   echo "   index seconds: wensou $(stats "$ws" 2);  peer $(stats "$peer_s" 2)"
   echo "   wensou MB per CPU-s: $(stats "$cpu" 2)"
   echo "   indexing: wensou's speed over the peer's in each round:$ratios  ($(stats "$ratios" 2); target >= 2x in every run at x100)"
-  wm=""; wp=""; pm=""; pp=""; dm=""; dpm=""
+  wm=""; wp=""; pm=""; pp=""; dm=""; dpm=""; wmean=""; wmatch=""
   sync                     # the last round's writeback (GBs at x1000) stays out of the searches
   echo "   load average before the searches: $(cut -d' ' -f1-3 /proc/loadavg)"
   for r in $(seq 1 "$rounds"); do
-    read -r m p < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1)}} END {print m, p}')
-    wm="$wm $m"; wp="$wp $p"
+    read -r m p a < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1); if ($i=="p99") p=$(i+1); if ($i=="mean") a=$(i+1)}} END {print m, p, a}')
+    wm="$wm $m"; wp="$wp $p"; wmean="$wmean $a"
+    # the match's share: the tiers' times the timed passes print, per search
+    match=$(WENSOU_DEBUG_QUERY=1 "$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/all.txt" "$repeat" 2>&1 >/dev/null |
+      awk -v n="$(( $(wc -l < "$tmp/all.txt") * repeat ))" '/^-- timed passes/ {on = 1; next} on && /^  [0-9.]+ ms,/ {ms += $1} END {printf "%.1f", ms * 1000 / n}')
+    wmatch="$wmatch $match"
     read -r m p < <(/usr/bin/python3 bench/scale_peer.py search "$tmp/p$s.db" "$tmp/all.txt" "$repeat")
     pm="$pm $m"; pp="$pp $p"
     read -r m p < <("$build/bench/search_latency" "$tmp/w$s.db" "$dict/jieba.wsd" "$dict/userdict.txt" "$dict/synonyms.txt" "$tmp/de.txt" 9 | awk '{for (i=1;i<=NF;i++) {if ($i=="median") m=$(i+1)}} END {print m, 0}')
@@ -90,6 +98,11 @@ for s in $scales; do
   echo "     n-gram peer median $(stats "$pm")   p99 $(stats "$pp")"
   echo "     的: wensou median $(stats "$dm");  peer median $(stats "$dpm")"
   awk -v a="$(median "$wm")" -v b="$(median "$pm")" 'BEGIN { printf "     wensou'"'"'s median is %.2fx the peer'"'"'s\n", a/b }'
+  wmeanm=$(median "$wmean"); wmatchm=$(median "$wmatch")
+  echo "     wensou's mean $(stats "$wmean"); of it the match $(stats "$wmatch")"
+  awk -v a="$wmeanm" -v b="$wmatchm" 'BEGIN { printf "     medians: the match %.1f us, the rest %.1f us of a mean search\n", b, a - b }'
+  wmm[$s]=$wmatchm
+  wrest[$s]=$(awk -v a="$wmeanm" -v b="$wmatchm" 'BEGIN {printf "%.1f", a - b}')
   echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   wmed[$s]=$(median "$wm")
   pmed[$s]=$(median "$pm")
@@ -102,6 +115,8 @@ for s in $scales; do
   if [ -n "$last" ]; then
     awk -v a="${wmed[$last]}" -v b="${wmed[$s]}" -v c="${pmed[$last]}" -v d="${pmed[$s]}" -v x="$last" -v y="$s" 'BEGIN {
       printf "   x%s -> x%s: wensou %.1f -> %.1f us, slope %.2f;  peer %.1f -> %.1f us, slope %.2f\n", x, y, a, b, log(b/a)/log(y/x), c, d, log(d/c)/log(y/x) }'
+    awk -v a="${wmm[$last]}" -v b="${wmm[$s]}" -v c="${wrest[$last]}" -v d="${wrest[$s]}" 'BEGIN {
+      printf "     of a mean search: the match %.1f -> %.1f us (%.1fx), the rest %.1f -> %.1f us (%.1fx)\n", a, b, b/a, c, d, d/c }'
   fi
   last=$s
 done

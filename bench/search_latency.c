@@ -1,7 +1,9 @@
 /* search_latency.c — wensou's query latency in process: each query of a fixed list
  * run REPEAT times against an index; prints median, p99 and mean over all runs.
  * usage: search_latency DB DICT USERDICT SYNONYMS QUERIES [REPEAT] [--each]
- * --each also prints each query's median (where the time goes). */
+ * --each also prints each query's median (where the time goes). With
+ * WENSOU_DEBUG_QUERY set, "-- timed passes" on stderr parts the warming pass's
+ * debug lines from the timed passes'. */
 #include "qry.h"
 #include "xsh.h"
 
@@ -72,6 +74,8 @@ int main(int argc, char **argv)
         qry_search(e, &req, &r, &err);
         qry_result_free(r);
     }
+    if (getenv("WENSOU_DEBUG_QUERY"))            /* what the timed passes print follows (bench/scale.sh) */
+        fprintf(stderr, "-- timed passes\n");
     for (int rep = 0; rep < repeat; rep++)
         for (size_t q = 0; q < nq; q++) {
             qry_request req = {queries[q], 10, 0, 0, 0};
