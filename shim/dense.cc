@@ -320,13 +320,16 @@ class Source : public Xapian::PostingSource {
     bool at_end() const override { return started && at >= list->ids.size(); }
     Xapian::docid get_docid() const override { return list->ids[at]; }
 
-    double get_weight() const override
+    double get_weight() const override { return weight_at(at); }
+
+    /* What the posting at position i of the list weighs. */
+    double weight_at(size_t i) const
     {
         if (!weighted)
             return 0;
-        const Xapian::termcount wdf = list->wdfs[at];
+        const Xapian::termcount wdf = list->wdfs[i];
         if (len_factor || wdf >= KNOWN_WDFS)
-            return sumpart(wdf, len_factor ? db.get_doclength(list->ids[at]) : 0);
+            return sumpart(wdf, len_factor ? db.get_doclength(list->ids[i]) : 0);
         double &known = by_wdf[wdf];          /* the weight is the wdf's alone: worked out once */
         if (std::isnan(known))
             known = sumpart(wdf, 0);
@@ -455,12 +458,9 @@ class MaybeSource : public Xapian::PostingSource {
             at = seek(ids, at, right->get_docid());
             if (at == ids.size())
                 break;                        /* the left ended: so does the match */
-            if (at < ids.size() && ids[at] == right->get_docid()) {
-                const size_t kept = left->at;
+            if (ids[at] == right->get_docid() && left->weight_at(at) + right->get_weight() >= needed) {
                 left->at = at;
-                if (left->get_weight() + right->get_weight() >= needed)
-                    return;                   /* the right stays on this passage */
-                left->at = kept;
+                return;                       /* the right stays on this passage */
             }
         }
         if (!left->at_end())

@@ -729,12 +729,8 @@ const char *xsh_strerror(int code)
 static void choose_flush_threshold(bool large)
 {
     static const bool users = getenv("XAPIAN_FLUSH_THRESHOLD") != nullptr;   /* before any setenv of ours */
-    if (users)
-        return;
-    const char *want = large ? "8000" : "2000";
-    const char *now = getenv("XAPIAN_FLUSH_THRESHOLD");
-    if (!now || strcmp(now, want) != 0)
-        setenv("XAPIAN_FLUSH_THRESHOLD", want, 1);
+    if (!users)
+        setenv("XAPIAN_FLUSH_THRESHOLD", large ? "8000" : "2000", 1);
 }
 
 int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
