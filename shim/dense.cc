@@ -40,8 +40,11 @@ size_t purge_at = 4 * Cache::MAX_TERMS;                 /* the size at which exp
 /* Appends a posting to list, its block's and the list's highest wdf with it. */
 void push(List &list, Xapian::docid id, Xapian::termcount wdf)
 {
-    if (list.ids.size() % List::BLOCK == 0)
+    if (list.ids.size() % List::BLOCK == 0) {
         list.block_max.push_back(0);
+        list.block_last.push_back(id);
+    }
+    list.block_last.back() = id;
     list.ids.push_back(id);
     list.wdfs.push_back(wdf);
     list.block_max.back() = std::max(list.block_max.back(), wdf);
@@ -101,6 +104,7 @@ std::shared_ptr<const List> read_list(const Xapian::Database &db, const std::str
         list->ids.reserve(tf);
         list->wdfs.reserve(tf);
         list->block_max.reserve(tf / List::BLOCK + 1);
+        list->block_last.reserve(tf / List::BLOCK + 1);
         for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
             push(*list, *p, p.get_wdf());
         return list;
@@ -134,6 +138,7 @@ std::shared_ptr<const List> read_union(const Xapian::Database &db, const std::st
         list->ids.reserve(n);
         list->wdfs.reserve(n);
         list->block_max.reserve(n / List::BLOCK + 1);
+        list->block_last.reserve(n / List::BLOCK + 1);
         for (size_t id = 1; id <= last; id++)
             if (held[id])
                 push(*list, static_cast<Xapian::docid>(id), wdf_of[id]);
@@ -313,7 +318,7 @@ class Source : public Xapian::PostingSource {
             started = true;
             at = 0;
         }
-        at = seek(list->ids, at, did);
+        at = seek(*list, at, did);
         pass_light(min_wt);
     }
 
@@ -455,7 +460,7 @@ class MaybeSource : public Xapian::PostingSource {
         right->skip_to(did, 0);
         const double needed = min_wt - left->slack;
         for (size_t at = from; !right->at_end() && (alone == 0 || right->get_docid() < alone); right->at++) {
-            at = seek(ids, at, right->get_docid());
+            at = seek(*left->list, at, right->get_docid());
             if (at == ids.size())
                 break;                        /* the left ended: so does the match */
             if (ids[at] == right->get_docid() && left->weight_at(at) + right->get_weight() >= needed) {
@@ -586,19 +591,52 @@ bool any_dense(const Recipe &r, const Xapian::Database &db, Cache &cache, bool w
 
 } // namespace
 
-size_t seek(const std::vector<Xapian::docid> &ids, size_t at, Xapian::docid did)
+namespace {
+/* The first position from at on where v (ascending) holds did or more (v.size()
+ * when none): galloping from at, then a binary search. */
+size_t gallop(const std::vector<Xapian::docid> &v, size_t at, Xapian::docid did)
 {
-    if (at >= ids.size() || ids[at] >= did)
+    if (at >= v.size() || v[at] >= did)
         return at;
-    size_t step = 1, lo = at;                /* gallop, then a binary search */
-    while (lo + step < ids.size() && ids[lo + step] < did) {
+    size_t step = 1, lo = at;
+    while (lo + step < v.size() && v[lo + step] < did) {
         lo += step;
         step *= 2;
     }
-    return static_cast<size_t>(std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(lo),
-                                                ids.begin() + static_cast<std::ptrdiff_t>(std::min(lo + step, ids.size())),
+    return static_cast<size_t>(std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                v.begin() + static_cast<std::ptrdiff_t>(std::min(lo + step, v.size())),
                                                 did) -
-                               ids.begin());
+                               v.begin());
+}
+} // namespace
+
+size_t seek(const List &list, size_t at, Xapian::docid did)
+{
+    const auto &ids = list.ids;
+    const size_t n = ids.size();
+    if (at >= n || ids[at] >= did)
+        return at;
+    size_t block = at / List::BLOCK;
+    if (list.block_last[block] < did) {
+        block = gallop(list.block_last, block + 1, did);
+        if (block == list.block_last.size())
+            return n;
+        at = block * List::BLOCK;
+        if (ids[at] >= did)
+            return at;
+    } else if (ids[at + 1] >= did) {
+        return at + 1;                       /* the next posting, as a walk in step most often asks */
+    }
+    /* ids[at] < did <= the block's last: a binary search without branches (a
+     * conditional move a step) over what is left of the block */
+    const Xapian::docid *base = ids.data() + at;
+    size_t len = std::min(n, (block + 1) * List::BLOCK) - at;
+    while (len > 1) {
+        const size_t half = len / 2;
+        base = base[half] < did ? base + half : base;
+        len -= half;
+    }
+    return static_cast<size_t>(base - ids.data()) + (*base < did);
 }
 
 Xapian::doccount synonym_termfreq(const std::vector<Xapian::doccount> &termfreqs, Xapian::doccount n)

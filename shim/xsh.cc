@@ -458,7 +458,7 @@ class TermProbe {
         if (did < last_)
             at_ = 0;                                 /* an earlier docid: from the start */
         last_ = did;
-        at_ = dense::seek(list_->ids, at_, did);
+        at_ = dense::seek(*list_, at_, did);
         return at_ < list_->ids.size() && list_->ids[at_] == did;
     }
 
