@@ -36,6 +36,10 @@ struct List {
  * that block without branches. */
 size_t seek(const List &list, size_t at, Xapian::docid did);
 
+/* The first block from block on whose last docid is did or later (the blocks'
+ * count when none): seek over block_last, a sixty-fourth of the list. */
+size_t seek_block(const List &list, size_t block, Xapian::docid did);
+
 /* BM25's parameters (those xsh_search_opts carries). */
 struct Bm25 {
     double k1, k3, b, min_normlen;
