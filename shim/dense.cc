@@ -502,8 +502,8 @@ class MaybeSource : public Xapian::PostingSource {
  * over when its lead posting with the other lists' bounds over the blocks holding
  * it (the highest wdf of 64 postings) falls short of what it must weigh, before it
  * is looked up in them; the other lists' cursors are moved by the same seek. Where
- * Xapian's AND would merge it into one above (the tiers' weightless literals
- * beside a word) it stays Xapian's, which leads with the shortest list of all.
+ * Xapian would merge it into an AND above (build's under_and) it stays Xapian's,
+ * which sums the lists of both in one order and leads with the shortest of all.
  * search_latency, the 89 queries at x1000 on distinct documents, 9 alternating
  * rounds against the lists served one by one: round medians 1,506 -> 1,383 us;
  * the natural questions, whose best-match tier is an OR of such ANDs, 15-25 %
@@ -637,12 +637,14 @@ class AllSource : public Xapian::PostingSource {
   private:
     explicit AllSource(std::vector<std::unique_ptr<Source>> ordered) : lists(std::move(ordered)) {}
 
-    /* Whether the lead's passage did, with the most each other list's block holding
-     * did can weigh, reaches needed; moves the other lists' cursors to those blocks
+    /* Whether the lead's passage did (at the most its wdf weighs, the length not
+     * read), with the most each other list's block holding did can weigh, reaches
+     * needed; moves the other lists' cursors to those blocks
      * (their earlier postings come before did). */
     bool could_reach(Xapian::docid did, double needed)
     {
-        double bound = lists[0]->weight_at(lists[0]->at);
+        const Source &lead = *lists[0];
+        double bound = lead.weighted ? lead.weight_of(lead.list->wdfs[lead.at], lead.shortest) : 0;
         for (size_t i = 1; i < lists.size(); i++) {
             Source &s = *lists[i];
             const size_t block = seek_block(*s.list, s.at / List::BLOCK, did);
@@ -704,6 +706,15 @@ std::shared_ptr<const List> servable(const Recipe &r, const Xapian::Database &db
     return r.kind == Recipe::TERM && r.wqf == 1 && r.pos == 0 ? cache.get(db, r.term) : nullptr;
 }
 
+/* The subqueries of a combination that can match (Xapian drops a MatchNothing
+ * from an OR, and a combination left with one is that one). */
+size_t live_subqueries(const Recipe &r)
+{
+    return static_cast<size_t>(std::count_if(r.subs.begin(), r.subs.end(), [](const std::shared_ptr<const Recipe> &s) {
+        return !(s->kind == Recipe::FIXED && s->fixed.empty());
+    }));
+}
+
 /* Whether Xapian merges the subquery i of an op (itself merged into an AND
  * above when under_and) into an AND's lists: an AND's and a filter's every
  * subquery, an AND_MAYBE's and an AND_NOT's first when they are merged. */
@@ -728,7 +739,9 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
     case Recipe::TERM:
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::COMBINE: {
-        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted && r.subs.size() == 2 && r.subs[0]->kind == Recipe::TERM &&
+        /* (merged into an AND above, Xapian sums its left with that AND's lists) */
+        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted && !under_and && r.subs.size() == 2 &&
+            r.subs[0]->kind == Recipe::TERM &&
             r.subs[1]->kind == Recipe::TERM) {
             auto left = servable(*r.subs[0], db, cache, weighted), right = servable(*r.subs[1], db, cache, weighted);
             if (left && right && right->ids.size() * MaybeSource::SPARSE <= left->ids.size()) {
@@ -737,9 +750,8 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
                 return Xapian::Query((new MaybeSource(std::move(l), std::move(rs)))->release());
             }
         }
-        /* an AND under another stays Xapian's, which merges the two and leads with
-         * the shortest list of all (经济总量 柯桥's literals, 济总 and 柯桥); a
-         * weightless one has nothing to pass over */
+        /* an AND merged into one above stays Xapian's (its sums are the merged
+         * AND's); a weightless one has nothing to pass over */
         if (r.op == Xapian::Query::OP_AND && weighted && factor > 0 && !under_and && r.subs.size() >= 2) {
             std::vector<std::unique_ptr<Source>> lists;
             for (const auto &s : r.subs) {
@@ -755,12 +767,24 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
         }
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
+        const bool alone = live_subqueries(r) == 1;   /* Xapian puts it in its parent's place */
         for (size_t i = 0; i < r.subs.size(); i++)
-            v.push_back(build(*r.subs[i], db, cache, p, weighted, factor, merged_into_and(r.op, i, under_and), made));
+            v.push_back(build(*r.subs[i], db, cache, p, weighted, factor,
+                              alone ? under_and : merged_into_and(r.op, i, under_and), made));
         return Xapian::Query(r.op, v.begin(), v.end(), r.window);
     }
-    case Recipe::SCALE:
-        return build(*r.subs[0], db, cache, p, weighted, factor * r.factor, under_and, made);
+    case Recipe::SCALE: {
+        /* Xapian keeps a scaled query whole under an AND (its sum, then the AND's),
+         * where the factor pushed down would let the AND take in its lists and sum
+         * them in another order: a scale of 1 keeps it apart. A weightless one is
+         * all zeros, summed alike in any order, and merges (so the AND leads with
+         * the shortest list of all: 经济总量 柯桥's literals, 济总 and 柯桥). */
+        const double scale = factor * r.factor;
+        if (!under_and || scale == 0)
+            return build(*r.subs[0], db, cache, p, weighted, scale, under_and, made);
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, build(*r.subs[0], db, cache, p, weighted, scale, false, made),
+                             1.0);
+    }
     case Recipe::PREFIX:                              /* Xapian's wildcard */
     case Recipe::FIXED:
         break;

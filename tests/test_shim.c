@@ -368,8 +368,9 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *cmd[2] = {c_maybe_d, d}, *cma[2] = {c_maybe_d, a};
     xsh_query *c_maybe_not_d = xsh_query_combine(XSH_OP_AND_NOT, cmd, 2, 0);
     xsh_query *c_maybe_filter_a = xsh_query_combine(XSH_OP_FILTER, cma, 2, 0);
-    /* ANDs of three lists and of a sparse one, alone, beside other words, under a
-     * filter or an exclusion, scaled: the blocks' bounds pass passages over */
+    /* ANDs of three lists and of a sparse one, alone, beside other words, under an
+     * exclusion or an AND_MAYBE, scaled: the blocks' bounds pass passages over (under
+     * a filter Xapian merges the AND into its own, and so does the shim) */
     xsh_query *abc[3] = {a, b, c}, *cda[3] = {c, d, a};
     xsh_query *and_abc = xsh_query_combine(XSH_OP_AND, abc, 3, 0), *and_cda = xsh_query_combine(XSH_OP_AND, cda, 3, 0);
     xsh_query *ad_and = xsh_query_combine(XSH_OP_AND, ad, 2, 0);
@@ -381,11 +382,17 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *scaled_abc = xsh_query_scale(and_abc, 2.5);
     xsh_query *sabc_a[2] = {scaled_abc, a};
     xsh_query *scaled_abc_or_a = xsh_query_combine(XSH_OP_OR, sabc_a, 2, 0);
+    /* an AND under a scale beside a word, an AND_MAYBE inside an AND: Xapian's own
+     * tree decides how the sums are grouped */
+    xsh_query *half_ab = xsh_query_scale(and_ab, 0.5);
+    xsh_query *hab_c[2] = {half_ab, c}, *mab[2] = {a_maybe_d, b};
+    xsh_query *scaled_and_in_and = xsh_query_combine(XSH_OP_AND, hab_c, 2, 0);
+    xsh_query *maybe_in_and = xsh_query_combine(XSH_OP_AND, mab, 2, 0);
     /* a filter's and an exclusion's sides weigh nothing; a scale is folded in */
     xsh_query *qs[] = {a,         and_ab,      or_ab,          and_maybe, a_filter_b, a_not_c, or_scaled,
                        weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b, c_maybe_d, c_maybe_not_d,
                        c_maybe_filter_a, and_abc, and_cda, ad_and, and_abc_or_d, and_abc_not_d, and_abc_filter_d,
-                       and_cda_maybe_b, scaled_abc_or_a};
+                       and_cda_maybe_b, scaled_abc_or_a, scaled_and_in_and, maybe_in_and};
     const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
     for (size_t qi = 0; qi < nq; qi++)
@@ -407,6 +414,7 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
         xsh_query_free(qs[qi]);
     xsh_query_free(scaled_a);
     xsh_query_free(scaled_abc);
+    xsh_query_free(half_ab);
     xsh_query_free(b);
     xsh_query_free(c);
     xsh_query_free(d);
