@@ -330,6 +330,8 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
         if (i % 75 == 7)                                /* 丁 in 40, a sparse right side */
             for (unsigned k = 0; k < 1 + (unsigned)i % 9; k++)
                 cr_assert_eq(xsh_doc_add_posting(d, "丁", strlen("丁"), pos++, 1), 0);
+        if (i < 600 && i % 5 == 2)                      /* 己 in 120, the first fifth only */
+            cr_assert_eq(xsh_doc_add_posting(d, "己", strlen("己"), pos++, 1 + (unsigned)i % 3), 0);
         if (i % 300 == 11)                              /* 戊 in 10: too few to be dense */
             cr_assert_eq(xsh_doc_add_posting(d, "戊", strlen("戊"), pos++, 1), 0);
         for (unsigned k = 0; k < (h >> 8) % 7; k++)     /* lengths differ */
@@ -395,12 +397,16 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *none = xsh_query_term("无", strlen("无"), 1, 0), *e = xsh_query_term("戊", strlen("戊"), 1, 0);
     xsh_query *a_none[2] = {a, none}, *a_e_b[3] = {a, e, b};
     xsh_query *and_none = xsh_query_combine(XSH_OP_AND, a_none, 2, 0), *and_sparse = xsh_query_combine(XSH_OP_AND, a_e_b, 3, 0);
+    /* 丁 leads, 己 ends a fifth of the way in: the match ends with it */
+    xsh_query *f = xsh_query_term("己", strlen("己"), 1, 0);
+    xsh_query *d_f[2] = {d, f};
+    xsh_query *and_ends = xsh_query_combine(XSH_OP_AND, d_f, 2, 0);
     /* a filter's and an exclusion's sides weigh nothing; a scale is folded in */
     xsh_query *qs[] = {a,         and_ab,      or_ab,          and_maybe, a_filter_b, a_not_c, or_scaled,
                        weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b, c_maybe_d, c_maybe_not_d,
                        c_maybe_filter_a, and_abc, and_cda, ad_and, and_abc_or_d, and_abc_not_d, and_abc_filter_d,
                        and_cda_maybe_b, scaled_abc_or_a, scaled_and_in_and, maybe_in_and,
-                       and_none,  and_sparse};
+                       and_none,  and_sparse, and_ends};
     const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
     for (size_t qi = 0; qi < nq; qi++)
@@ -424,6 +430,7 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query_free(scaled_abc);
     xsh_query_free(half_ab);
     xsh_query_free(none);
+    xsh_query_free(f);
     xsh_query_free(e);
     xsh_query_free(b);
     xsh_query_free(c);
