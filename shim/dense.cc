@@ -333,6 +333,9 @@ class Source : public Xapian::PostingSource {
         return weighted ? weight_of(list->wdfs[i], len_factor ? db.get_doclength(list->ids[i]) : 0) : 0;
     }
 
+    /* The most the posting at position i can weigh, its passage's length not read. */
+    double bound_at(size_t i) const { return weighted ? weight_of(list->wdfs[i], shortest) : 0; }
+
     /* The most a posting of block k of the list can weigh. */
     double block_bound(size_t k) const { return weighted ? weight_of(list->block_max[k], shortest) : 0; }
 
@@ -543,6 +546,9 @@ class AllSource : public Xapian::PostingSource {
             total += s->get_maxweight();      /* each already a hair low */
         }
         set_maxweight(total);
+        others = 0;
+        for (size_t i = 1; i < lists.size(); i++)
+            others += lists[i]->get_maxweight();
         db_size = db.get_doccount();
     }
 
@@ -586,9 +592,6 @@ class AllSource : public Xapian::PostingSource {
     {
         Source &lead = *lists[0];
         lead.skip_to(did, 0);
-        double others = 0;                    /* the other lists' bounds */
-        for (size_t i = 1; i < lists.size(); i++)
-            others += lists[i]->get_maxweight();
         const double needed = min_wt - lead.slack;
         const auto &ids = lead.list->ids;
         for (;;) {
@@ -643,8 +646,7 @@ class AllSource : public Xapian::PostingSource {
      * (their earlier postings come before did). */
     bool could_reach(Xapian::docid did, double needed)
     {
-        const Source &lead = *lists[0];
-        double bound = lead.weighted ? lead.weight_of(lead.list->wdfs[lead.at], lead.shortest) : 0;
+        double bound = lists[0]->bound_at(lists[0]->at);
         for (size_t i = 1; i < lists.size(); i++) {
             Source &s = *lists[i];
             const size_t block = seek_block(*s.list, s.at / List::BLOCK, did);
@@ -658,6 +660,7 @@ class AllSource : public Xapian::PostingSource {
     }
 
     std::vector<std::unique_ptr<Source>> lists;   /* Xapian's order: the shortest first */
+    double others = 0;                            /* the lists' bounds but the lead's */
     Xapian::doccount db_size = 0;
 };
 
@@ -782,17 +785,19 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
         /* an AND merged into one above stays Xapian's (its sums are the merged
          * AND's); a weightless one has nothing to pass over */
         if (r.op == Xapian::Query::OP_AND && weighted && factor > 0 && !under_and && r.subs.size() >= 2) {
-            std::vector<std::unique_ptr<Source>> lists;
+            std::vector<std::shared_ptr<const List>> held;
             for (const auto &s : r.subs) {
                 auto list = s->kind == Recipe::TERM ? servable(*s, db, cache, weighted) : nullptr;
                 if (!list)
                     break;
-                lists.emplace_back(new_source(db, std::move(list), p, weighted, factor, made));
+                held.push_back(std::move(list));
             }
-            if (lists.size() == r.subs.size())
+            if (held.size() == r.subs.size()) {
+                std::vector<std::unique_ptr<Source>> lists;
+                for (auto &list : held)
+                    lists.emplace_back(new_source(db, std::move(list), p, weighted, factor, made));
                 return Xapian::Query(AllSource::of(std::move(lists)).release()->release());
-            for (auto &l : lists)                     /* not fused: the sources made are dropped */
-                made.erase(std::remove(made.begin(), made.end(), l.get()), made.end());
+            }
         }
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
@@ -876,7 +881,7 @@ size_t seek(const List &list, size_t at, Xapian::docid did)
         return at;
     size_t block = at / List::BLOCK;
     if (list.block_last[block] < did) {
-        block = gallop(list.block_last, block + 1, did);
+        block = seek_block(list, block + 1, did);
         if (block == list.block_last.size())
             return n;
         at = block * List::BLOCK;
