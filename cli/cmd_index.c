@@ -229,8 +229,8 @@ typedef struct {
     size_t unchanged, bytes;
     size_t reached;              /* files the batch got to (a failed index stops it) */
     int failed, index_failed;
-    atomic_int *halt;            /* two writers: set when the first part's index fails, which
-                                    stops the second (its files could not be merged); or NULL */
+    atomic_int *halt;            /* a batch in parts: set when a part's index fails, which
+                                    stops the others (part 0's: theirs could not be merged); or NULL */
 } batch;
 
 /* The pending files are in the index (committed) or lost (the commit failed). */
@@ -341,33 +341,85 @@ static void add_totals(run_totals *t, const batch *b)
     t->failed += b->failed;
 }
 
-/* A batch of at least this many bytes into a new index is written by two writers
- * at once (halves.c), on a machine of two cores or more: the corpus x100 (20 MB)
- * in 10.3 s against 13.7 s with one. WENSOU_HALVES_BYTES sets another size. */
+/* A batch of at least this many bytes into a new index is written in parts by two
+ * writers at once (parts.c), on a machine of two cores or more: the corpus x100
+ * (20 MB) in 10.3 s against 13.7 s with one. WENSOU_HALVES_BYTES sets another size. */
 #define HALVES_BYTES (8u << 20)
 
-/* The second writer of a new index: the files after the first part, into the side
- * index, on a thread of its own, which also closes it. */
-typedef struct {
-    file_list files;             /* a view of the batch's tail (borrows its paths) */
-    idx_writer *w;
-    batch b;
-    idx_err err;
-    int rc;
-    int closed;                  /* its writer closed, its last commit made */
-    idx_err close_err;           /* why not */
-} half_run;
+/* The text of a part at most, but two parts at least (WENSOU_PART_BYTES sets
+ * another): Xapian's cost per passage grows with the index it merges its buffer
+ * into, so a large batch is written as many small indexes and compacted once.
+ * Distinct documents x1000 (207 MB), each writer into one index: 249 CPU-seconds
+ * (flush every 4,000 passages; 273 at 8,000), 2.84x the index written; in 20 MB
+ * parts, 221 CPU-seconds. */
+#define PART_BYTES (16u << 20)
+#define MAX_PARTS 64             /* compaction holds every part open at once */
 
-/* The side index's last commit is made on its own thread, beside the main writer's
- * last files and commit, not after them on the main thread: on the corpus x100 each
- * final commit is 0.2 s of one core, and the run took 8.26 s against 8.62 s
- * (medians of 5 interleaved runs). */
-static void *write_half(void *arg)
+/* Part k of a batch written in parts: part 0 into the index itself by the run's
+ * writer, the others each into its side index (idx_part_path) by a writer of its
+ * own, on a second thread and, after part 0, on the first: each takes the next
+ * part not yet taken, so both stay busy to the end. */
+typedef struct {
+    file_list files;             /* a view of the batch (borrows its paths) */
+    size_t k;
+    batch b;
+    int rc;
+    int started;                 /* its writer opened: its files tried */
+    int closed;                  /* its writer closed, its last commit made */
+    idx_err err, close_err;
+} part_run;
+
+typedef struct {
+    part_run *parts;
+    size_t n;
+    const char *db;
+    const seg_dict *dict;
+    const char *context;
+    int rebuild, bar;
+    atomic_size_t next;          /* the next part not yet taken (from 1) */
+    atomic_int halt;             /* set when a part's index fails: the others stop */
+} part_plan;
+
+/* Writes side part p (k >= 1) into its own index, which it then closes. */
+static void write_part(part_plan *pl, part_run *p, int bar)
 {
-    half_run *h = arg;
-    h->rc = idx_writer_add_files(h->w, h->files.paths, h->files.n, file_done, &h->b, &h->err);
-    h->closed = idx_writer_close(h->w, &h->close_err) == 0;
-    h->w = NULL;
+    if (stop_requested || atomic_load(&pl->halt))
+        return;                              /* not tried */
+    char path[4096 + 32];
+    idx_writer *w = NULL;
+    int ok = idx_part_path(pl->db, p->k, path, sizeof path) == 0;
+    if (!ok)
+        idx_fail(&p->err, IDX_EINDEX, pl->db, _("no folder beside the index for its parts"));
+    else if (idx_writer_open(path, pl->dict, p->files.total_bytes, &w, &p->err) != 0)
+        ok = 0;
+    else if (idx_writer_set_context(w, pl->context) != 0)
+        ok = idx_fail(&p->err, IDX_ENOMEM, pl->db, NULL) == 0;
+    if (!ok) {
+        idx_writer_close(w, NULL);
+        p->rc = IDX_EINDEX;                  /* its index could not be made: every part stops */
+        atomic_store(&pl->halt, 1);
+        return;
+    }
+    idx_writer_set_rebuild(w, pl->rebuild);
+    p->started = 1;
+    p->b.w = w;
+    p->b.bar = bar;
+    p->b.t0 = now();
+    p->rc = idx_writer_add_files(w, p->files.paths, p->files.n, file_done, &p->b, &p->err);
+    p->closed = idx_writer_close(w, &p->close_err) == 0;
+}
+
+/* Writes the parts not yet taken, one after the other, until none is left. */
+static void write_parts(part_plan *pl, int bar)
+{
+    for (size_t k; (k = atomic_fetch_add(&pl->next, 1)) < pl->n;)
+        write_part(pl, &pl->parts[k], bar);
+}
+
+/* The second thread. */
+static void *write_parts_aside(void *arg)
+{
+    write_parts(arg, 0);
     return NULL;
 }
 
@@ -405,102 +457,199 @@ static int usable_cpus(void)
     return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
-/* Gives up the second writer before it starts: the batch is written by one. */
-static int no_half(half_run *h, const char *db)
+/* How many parts a batch of files is written in: 1 (one writer), or 2 to
+ * MAX_PARTS of at most PART_BYTES each, no more than its files; an even number
+ * where it can be, so the two writers end together (three parts would keep one
+ * of them idle for a third of the run). */
+static size_t parts_for(const file_list *files)
 {
-    idx_writer_close(h->w, NULL);
-    h->w = NULL;
-    idx_halves_clean(db);
-    return 0;
+    if (files->n < 2 || files->total_bytes < wensou_env_count("WENSOU_HALVES_BYTES", HALVES_BYTES, 0) ||
+        usable_cpus() < 2)
+        return 1;
+    size_t per = wensou_env_count("WENSOU_PART_BYTES", PART_BYTES, 1);
+    size_t n = files->total_bytes / per + (files->total_bytes % per != 0);
+    n += n % 2;
+    n = n > MAX_PARTS ? MAX_PARTS : n;
+    return n > files->n ? files->n : n;
 }
 
-/* Starts the second writer on the files from the byte middle of the batch on, when
- * the index is new and the batch large; *first is then the head the caller writes.
- * Returns whether it started. */
-static int start_half(idx_writer *w, const char *db, const file_list *files, const seg_dict *dict,
-                      const char *context, int rebuild, atomic_int *halt, file_list *first, half_run *h,
-                      pthread_t *thread)
+/* Cuts files into n parts of about equal bytes, in list order, each of one file
+ * at least; views into files. */
+static void cut_parts(const file_list *files, part_run *parts, size_t n)
+{
+    size_t i = 0, bytes = 0;
+    for (size_t k = 0; k < n; k++) {
+        part_run *p = &parts[k];
+        p->k = k;
+        p->files = *files;
+        p->files.paths = files->paths + i;
+        p->files.sizes = files->sizes + i;
+        p->files.total_bytes = 0;
+        size_t end = (size_t)((double)files->total_bytes * (double)(k + 1) / (double)n);
+        size_t j = i;
+        /* at least one file, and one left for each later part */
+        while (j < files->n - (n - 1 - k) && (j == i || bytes + files->sizes[j] / 2 <= end)) {
+            bytes += files->sizes[j];
+            p->files.total_bytes += files->sizes[j];
+            j++;
+        }
+        if (k == n - 1)
+            while (j < files->n) {
+                bytes += files->sizes[j];
+                p->files.total_bytes += files->sizes[j];
+                j++;
+            }
+        p->files.n = j - i;
+        i = j;
+        p->b.files = &p->files;
+    }
+}
+
+/* Starts writing a batch in parts when the index is new and the batch large: the
+ * second thread on the parts after part 0; *first is then part 0, which the caller
+ * writes with w. Returns whether it started (pl holds the plan to finish). */
+static int start_parts(idx_writer *w, const char *db, const file_list *files, const seg_dict *dict,
+                       const char *context, int rebuild, int bar, file_list *first, part_plan *pl, pthread_t *thread)
 {
     *first = *files;
-    memset(h, 0, sizeof *h);
-    if (files->n < 2 || files->total_bytes < wensou_env_count("WENSOU_HALVES_BYTES", HALVES_BYTES, 0) ||
-        usable_cpus() < 2 || !idx_writer_empty(w) || !idx_halves_possible(db) || names_a_file_twice(files) != 0)
+    memset(pl, 0, sizeof *pl);
+    size_t n = parts_for(files);
+    if (n < 2 || !idx_writer_empty(w) || !idx_parts_possible(db) || names_a_file_twice(files) != 0)
         return 0;
-    size_t k = 0, bytes = 0;
-    while (k < files->n - 1 && 2 * (bytes + files->sizes[k]) <= files->total_bytes)
-        bytes += files->sizes[k++];
-    k = k ? k : 1;
-    char half[4096 + 32];
-    if (idx_half_path(db, half, sizeof half) != 0 || idx_writer_open(half, dict, files->total_bytes, &h->w, &h->err) != 0 ||
-        idx_writer_set_context(h->w, context) != 0)
-        return no_half(h, db);
-    idx_writer_set_rebuild(h->w, rebuild);
-    first->n = k;
-    first->total_bytes = bytes;
-    h->files = *files;
-    h->files.paths = files->paths + k;
-    h->files.sizes = files->sizes + k;
-    h->files.n = files->n - k;
-    h->files.total_bytes = files->total_bytes - bytes;
-    h->b.files = &h->files;
-    h->b.w = h->w;
-    h->b.halt = halt;
-    h->b.t0 = now();
-    if (pthread_create(thread, NULL, write_half, h) != 0) {
-        *first = *files;
-        return no_half(h, db);
+    pl->parts = calloc(n, sizeof *pl->parts);
+    if (!pl->parts)
+        return 0;
+    pl->n = n;
+    pl->db = db;
+    pl->dict = dict;
+    pl->context = context;
+    pl->rebuild = rebuild;
+    pl->bar = bar;
+    atomic_init(&pl->halt, 0);
+    atomic_init(&pl->next, 1);
+    cut_parts(files, pl->parts, n);
+    for (size_t k = 0; k < n; k++)
+        pl->parts[k].b.halt = &pl->halt;
+    if (pthread_create(thread, NULL, write_parts_aside, pl) != 0) {
+        free(pl->parts);
+        memset(pl, 0, sizeof *pl);
+        return 0;
     }
+    *first = pl->parts[0].files;
     return 1;
 }
 
-/* Commits w while the second writer finishes, waits for it and merges its index
- * into db; its files count as saved only then. */
-static void finish_half(idx_writer *w, const char *db, half_run *h, pthread_t thread, int main_failed)
+/* A side part's files when it is not merged (saved in its side index only, or
+ * pending there): lost, as a failed commit's. */
+static void lose_part(batch *b)
+{
+    b->pending.added += b->saved.added;
+    b->pending.updated += b->saved.updated;
+    b->pending.passages += b->saved.passages;
+    memset(&b->saved, 0, sizeof b->saved);
+    settle(b, 0);
+}
+
+/* The files of b its writer did not reach, when another part's failure stopped it
+ * (its own failure is report_untried's). */
+static size_t halted_before(const batch *b)
+{
+    return b->index_failed ? 0 : b->files->n - b->reached;
+}
+
+/* After part 0 (b0): commits it into the index (its files are whole there,
+ * whatever becomes of the others), writes parts beside the second thread until
+ * none is left, waits for it and merges every side part whose writer closed into db; their files count as
+ * saved only then. A failure of part 0 stops the others: nothing could be merged
+ * into db. */
+static void finish_parts(idx_writer *w, const char *db, part_plan *pl, pthread_t thread, const batch *b0,
+                         int main_failed)
 {
     idx_err err = {0};
-    /* w's last commit, here beside the second writer's own: the merge commits w too,
-     * and then finds nothing to write */
     if (!main_failed && idx_writer_commit(w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         main_failed = 1;
     }
+    if (main_failed)
+        atomic_store(&pl->halt, 1);
+    write_parts(pl, pl->bar);
+    if (pl->bar)
+        fputs("\r\033[K", stderr);
     pthread_join(thread, NULL);
-    batch *b = &h->b;
-    if (h->rc != 0 && !b->index_failed) {
-        fprintf(stderr, "wensou: %s\n", h->err.msg);
-        b->failed++;
+    const int halted = atomic_load(&pl->halt) && !stop_requested;
+    size_t *merge = calloc(pl->n, sizeof *merge), nmerge = 0, untried = halted ? halted_before(b0) : 0;
+    for (size_t k = 1; k < pl->n; k++) {
+        part_run *p = &pl->parts[k];
+        batch *b = &p->b;
+        if (!p->started) {
+            untried += p->files.n;
+            if (p->rc) {                     /* its index could not be made */
+                fprintf(stderr, "wensou: %s\n", p->err.msg);
+                b->failed++;
+            }
+            continue;
+        }
+        if (p->rc != 0 && !b->index_failed) {
+            fprintf(stderr, "wensou: %s\n", p->err.msg);
+            b->failed++;
+        }
+        if (!p->closed && p->close_err.msg[0])
+            fprintf(stderr, "wensou: %s\n", p->close_err.msg);
+        if (p->closed)
+            settle(b, 1);
+        else
+            lose_part(b);                    /* its last commit not made: left out of the merge */
+        report_untried(b);
+        untried += halted ? halted_before(b) : 0;
+        if (p->closed && merge && b->saved.added + b->saved.updated)
+            merge[nmerge++] = k;
     }
-    int closed = h->closed;
-    if (!closed && h->close_err.msg[0])
-        fprintf(stderr, "wensou: %s\n", h->close_err.msg);
-    settle(b, closed);
-    report_untried(b);
-    size_t held = b->saved.added + b->saved.updated;
-    if (held && (main_failed || !closed || idx_halves_merge(w, db, &err) != 0)) {
-        if (!main_failed && closed)
-            fprintf(stderr, "wensou: %s\n", err.msg);
-        b->pending = b->saved;               /* in the side index only: lost, as a failed commit's */
-        memset(&b->saved, 0, sizeof b->saved);
-        settle(b, 0);
-    }
-    idx_halves_clean(db);
+    if (untried && halted)
+        fprintf(stderr, P_("wensou: %zu file was not tried: the index could not be written\n",
+                           "wensou: %zu files were not tried: the index could not be written\n", untried), untried);
+    if (!merge)
+        fprintf(stderr, "wensou: %s\n", _("out of memory"));
+    int merged = nmerge && !main_failed && idx_parts_merge(w, db, merge, nmerge, &err) == 0;
+    if (nmerge && !main_failed && !merged)
+        fprintf(stderr, "wensou: %s\n", err.msg);
+    for (size_t k = 1; !merged && k < pl->n; k++)
+        lose_part(&pl->parts[k].b);
+    free(merge);
+    idx_parts_clean(db);
+}
+
+/* What a batch in parts did (parts 1 on) to t; frees the plan. */
+static void add_part_totals(run_totals *t, part_plan *pl)
+{
+    for (size_t k = 1; k < pl->n; k++)
+        add_totals(t, &pl->parts[k].b);
+    free(pl->parts);
+    pl->parts = NULL;
 }
 
 /* Indexes files into the index at db (and prunes it when asked); adds what
- * happened to t. A large batch into a new index is written by two writers at
- * once (start_half). Returns non-zero when the run must stop: 1 interrupted, 2
- * the index could not be opened (said on stderr). */
+ * happened to t. A large batch into a new index is written in parts by two
+ * writers at once (start_parts). Returns non-zero when the run must stop: 1
+ * interrupted, 2 the index could not be opened (said on stderr). */
 static int index_into(const char *db, const file_list *files, const seg_dict *dict, int rebuild, int prune, int quiet,
                       run_totals *t)
 {
     idx_writer *w;
     idx_err err = {0};
-    if (idx_writer_open(db, dict, files->total_bytes, &w, &err) != 0) {
+    /* a folder that is no index yet will likely be written in parts: its writer
+     * buffers as its part's writers do (should start_parts fall back to one writer,
+     * a link or a file named twice, it writes the batch flushing more often: slower,
+     * the same index) */
+    size_t n = parts_for(files);
+    char marker[4096 + 16];
+    int fresh = n > 1 && snprintf(marker, sizeof marker, "%s/iamglass", db) < (int)sizeof marker &&
+                access(marker, F_OK) != 0;
+    if (idx_writer_open(db, dict, fresh ? files->total_bytes / n : files->total_bytes, &w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         t->failed++;
         return 2;
     }
-    idx_halves_clean(db);                    /* what a run that died left beside it */
+    idx_parts_clean(db);                     /* what a run that died left beside it */
     char context[65];
     if (cli_dict_fingerprint(context) != CLI_OK || idx_writer_set_context(w, context) != 0) {
         cli_error("index", _("out of memory"));
@@ -509,17 +658,17 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
         return 1;
     }
     idx_writer_set_rebuild(w, rebuild);
+    const int bar = !quiet && isatty(STDERR_FILENO);
     file_list first;
-    half_run half;
+    part_plan plan;
     pthread_t thread;
-    atomic_int halt = 0;
-    int halves = start_half(w, db, files, dict, context, rebuild, &halt, &first, &half, &thread);
+    int parts = start_parts(w, db, files, dict, context, rebuild, bar, &first, &plan, &thread);
     batch b;
     memset(&b, 0, sizeof b);
     b.files = &first;
     b.w = w;
-    b.halt = halves ? &halt : NULL;
-    b.bar = !quiet && isatty(STDERR_FILENO);
+    b.halt = parts ? &plan.halt : NULL;
+    b.bar = bar;
     b.t0 = now();
     int unwritable = idx_writer_add_files(w, first.paths, first.n, file_done, &b, &err) != 0;
     if (unwritable && !b.index_failed) {
@@ -533,8 +682,8 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
         fprintf(stderr, "wensou: %s\n", err.msg);
         b.failed++;
     }
-    if (halves)
-        finish_half(w, db, &half, thread, unwritable || b.index_failed);
+    if (parts)
+        finish_parts(w, db, &plan, thread, &b, unwritable || b.index_failed);
     if (idx_writer_close(w, &err) != 0) {
         if (err.msg[0])
             fprintf(stderr, "wensou: %s\n", err.msg);
@@ -546,8 +695,8 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
     }
     report_untried(&b);
     add_totals(t, &b);
-    if (halves)
-        add_totals(t, &half.b);
+    if (parts)
+        add_part_totals(t, &plan);
     t->removed += removed;
     return stop_requested != 0;
 }

@@ -18,8 +18,8 @@ typedef enum idx_outcome { IDX_ADDED, IDX_UPDATED, IDX_UNCHANGED } idx_outcome;
 
 /* Opens (creating when missing) the index at db_path for writing a batch of about
  * batch_bytes of files (0 when unknown): a batch of IDX_LARGE_BATCH_BYTES or more
- * is buffered longer between merges into the index (xsh.h's XSH_LARGE). The two
- * writers of a batch written in halves are both given the whole batch's size. */
+ * is buffered longer between merges into the index (xsh.h's XSH_LARGE). The
+ * writers of a batch written in parts are each given their part's size. */
 #define IDX_LARGE_BATCH_BYTES ((size_t)100 << 20)
 int  idx_writer_open(const char *db_path, const seg_dict *dict, size_t batch_bytes, idx_writer **out, idx_err *err);
 /* Models the file and puts its passages in the index in one transaction. */
@@ -49,22 +49,24 @@ size_t idx_writer_uncommitted(const idx_writer *w);
 /* Commits and closes; NULL-safe. Returns the commit's status. */
 int  idx_writer_close(idx_writer *w, idx_err *err);
 
-/* A new index written by two writers at once (halves.c): the caller writes the
- * first part of a batch into db and the rest, on another thread, into the side
- * index at idx_half_path (opened fresh: remove it first with idx_halves_clean),
- * then merges it in with idx_halves_merge before closing db's writer w: w is
- * committed, both are compacted into a new index whose file records are given
+/* A new index written in parts by two writers at once (parts.c): the caller
+ * writes part 0 of a batch into db and parts 1, 2, ... (on two threads, each part
+ * by a writer of its own) into the side indexes at idx_part_path(db, k) (opened
+ * fresh: remove them first with idx_parts_clean), then merges those it names in
+ * with idx_parts_merge before closing db's writer w: w is committed, db and the
+ * parts are compacted in that order into a new index whose file records are given
  * their passages' new docids, and it takes db's place in one
  * renameat2(RENAME_EXCHANGE), while w holds db's lock; w then closes without
- * writing (idx_writer_moved). Until then db holds the first part's commits, whole
- * files as always; a run that dies leaves the side folders, which the next writer
- * of db removes (idx_halves_clean, called holding db's writer). A failed merge
- * leaves db as the first part made it. idx_halves_possible: db is a folder (not a
- * link, not a mount point) whose file system exchanges folders. */
-int  idx_half_path(const char *db, char *out, size_t cap);
-int  idx_halves_possible(const char *db);
-void idx_halves_clean(const char *db);
-int  idx_halves_merge(idx_writer *w, const char *db, idx_err *err);
+ * writing (idx_writer_moved). Until then db holds part 0's commits, whole files as
+ * always; a run that dies leaves the side folders, which the next writer of db
+ * removes (idx_parts_clean, called holding db's writer). A failed merge leaves db
+ * as part 0 made it. idx_parts_possible: db is a folder (not a link, not a mount
+ * point) whose file system exchanges folders. idx_part_path: -1 for k 0 (db) or a
+ * path too long. */
+int  idx_part_path(const char *db, size_t k, char *out, size_t cap);
+int  idx_parts_possible(const char *db);
+void idx_parts_clean(const char *db);
+int  idx_parts_merge(idx_writer *w, const char *db, const size_t *parts, size_t nparts, idx_err *err);
 /* Whether the index holds no passage. */
 int  idx_writer_empty(idx_writer *w);
 /* Its folder is no longer at its path (merged away): close discards, writing nothing. */

@@ -32,7 +32,7 @@ int  idx_prepare_model(seg_state *st, idx_prepared *p);
 void idx_prepared_clear(idx_prepared *p);   /* frees everything; zeroes it */
 
 /* ---- the writer's side (writer.c) ---- */
-/* Free disk a write must leave beyond what it needs (writer.c's commits, halves.c's merge). */
+/* Free disk a write must leave beyond what it needs (writer.c's commits, parts.c's merge). */
 #define SPACE_MARGIN (8u << 20)
 /* The bytes free to this user on the disk holding path; -1 when unknown (the write
  * then says what went wrong). */

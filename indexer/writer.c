@@ -32,7 +32,7 @@
 #define SPACE_PER_TEXT_BYTE 12
 
 /* The text every open writer of this process holds uncommitted: writers on one
- * disk (halves.c) check for room for all of it, not each for its own. */
+ * disk (parts.c) check for room for all of it, not each for its own. */
 static atomic_size_t all_pending;
 
 static time_t monotonic_seconds(void)

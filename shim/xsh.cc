@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <set>
 #include <string>
@@ -745,6 +746,10 @@ int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
         std::unique_ptr<xsh_db> h(new xsh_db);
         if (flags & XSH_WRITE) {
             std::set_terminate(on_terminate);
+            /* writers open on several threads (a batch in parts): the environment
+             * set and Xapian's read of it, one writer at a time */
+            static std::mutex opening;
+            std::lock_guard<std::mutex> one_at_a_time(opening);
             choose_flush_threshold(flags & XSH_LARGE);
             auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN, BLOCK_BYTES);
             h->db.reset(w);

@@ -385,48 +385,61 @@ Test(index, file_records_with_bad_fields_still_search, .init = setup, .fini = te
     }
 }
 
-static int exists(const char *path)
+/* Whether a side folder of a batch in parts (DB.wensou-half, DB.wensou-half-N) or
+ * of its merge is beside db. */
+static int side_folders_left(void)
 {
-    return access(path, F_OK) == 0;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "for f in '%s'.wensou-half '%s'.wensou-half-* '%s'.wensou-merged; do [ -e \"$f\" ] && exit 0; done; exit 1",
+             db, db, db);
+    return system(cmd) == 0;
 }
 
+/* A new index written in parts, two (the batch's halves) or one per file
+ * (WENSOU_PART_BYTES=1), reads as one written by one writer. */
 Test(index, a_new_index_written_by_two_writers_reads_as_one_written_by_one, .init = setup, .fini = teardown,
      .timeout = 300)
 {
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
         cr_skip_test("one core: a batch is written by one writer");
-    char one[160], half[160], merged[160];
+    char one[160], cmd[512];
     snprintf(one, sizeof one, "%s/one-writer", dir);
-    snprintf(half, sizeof half, "%s.wensou-half", db);
-    snprintf(merged, sizeof merged, "%s.wensou-merged", db);
     setenv("WENSOU_HALVES_BYTES", "999999999999", 1);
     run_result r = run_args("", "index", "--quiet", "--db", one, docs, (char *)NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    setenv("WENSOU_HALVES_BYTES", "1", 1);                /* every batch of two files or more */
-    r = index_run(NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_expect(strncmp(r.out, "5 added, 0 updated, 0 unchanged, 0 removed, 0 failed;", 52) == 0, "%s", r.out);
-    run_free(&r);
-    cr_expect(!exists(half) && !exists(merged), "the side folders were left behind");
-    /* the same passages under the same docids, so the same answers */
-    char a[8192], b[8192];
-    file_records(one, a, sizeof a);
-    file_records(db, b, sizeof b);
-    cr_expect_str_eq(b, a);
-    const char *queries[] = {"营商环境", "柯桥 year:2021", "经济发展", "纺城", "柯桥区常住人口有多少"};
-    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
-        char *x = search_json(one, queries[i]), *y = search_json(db, queries[i]);
-        cr_expect_str_eq(y, x, "%s", queries[i]);
-        free(x);
-        free(y);
+    static const char *const part_bytes[] = {NULL, "1"};     /* halves, then a part per file */
+    for (size_t p = 0; p < 2; p++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", db);      /* a new index each time */
+        cr_assert_eq(system(cmd), 0);
+        setenv("WENSOU_HALVES_BYTES", "1", 1);            /* every batch of two files or more */
+        if (part_bytes[p])
+            setenv("WENSOU_PART_BYTES", part_bytes[p], 1);
+        r = index_run(NULL);
+        unsetenv("WENSOU_PART_BYTES");
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        cr_expect(strncmp(r.out, "5 added, 0 updated, 0 unchanged, 0 removed, 0 failed;", 52) == 0, "%s", r.out);
+        run_free(&r);
+        cr_expect(!side_folders_left(), "the side folders were left behind (%s)", p ? "a part per file" : "halves");
+        /* the same passages under the same docids, so the same answers */
+        char a[8192], b[8192];
+        file_records(one, a, sizeof a);
+        file_records(db, b, sizeof b);
+        cr_expect_str_eq(b, a, "%s", p ? "a part per file" : "halves");
+        const char *queries[] = {"营商环境", "柯桥 year:2021", "经济发展", "纺城", "柯桥区常住人口有多少"};
+        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+            char *x = search_json(one, queries[i]), *y = search_json(db, queries[i]);
+            cr_expect_str_eq(y, x, "%s (%s)", queries[i], p ? "a part per file" : "halves");
+            free(x);
+            free(y);
+        }
     }
     /* and it is an index like any other: unchanged files stay, changed ones are replaced */
     r = index_run(NULL);
     cr_expect(strncmp(r.out, "0 added, 0 updated, 5 unchanged,", 32) == 0, "%s", r.out);
     run_free(&r);
     size_t before = doc_count();
-    char cmd[512];
     snprintf(cmd, sizeof cmd, "for f in '%s'/*.txt; do printf '\\n新增的一段：柯桥区推出新的惠企政策。\\n' >> \"$f\"; done", docs);
     cr_assert_eq(system(cmd), 0);
     r = index_run(NULL);
@@ -444,26 +457,69 @@ Test(index, sigkill_while_two_writers_write_leaves_whole_files, .init = setup, .
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
         cr_skip_test("one core: a batch is written by one writer");
     setenv("WENSOU_HALVES_BYTES", "1", 1);
-    setenv("WENSOU_COMMIT_BYTES", "65536", 1);             /* commits within each half */
-    char cmd[512], half[160];
-    snprintf(half, sizeof half, "%s.wensou-half", db);
+    setenv("WENSOU_PART_BYTES", "200000", 1);              /* some ten parts */
+    setenv("WENSOU_COMMIT_BYTES", "65536", 1);             /* commits within each part */
+    char cmd[512];
     long whole_ms = forty_files_and_a_whole_run_ms();
     int fractions[] = {2, 5, 8};                               /* tenths of a whole run */
+    int later_parts_seen = 0;                                  /* a kill left DB.wensou-half-N */
     for (size_t k = 0; k < sizeof fractions / sizeof fractions[0]; k++) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", db, half);  /* each kill on a new index */
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'.wensou-half*", db, db);  /* each kill on a new index */
         cr_assert_eq(system(cmd), 0);
         whole_ctx c = kill_after((int)(whole_ms * fractions[k] / 10));
         cr_expect(!c.bad, "after SIGKILL at %d/10 of %ld ms: a file is not whole in the index", fractions[k], whole_ms);
-        /* the same command finishes the batch, and the side index is gone */
+        snprintf(cmd, sizeof cmd, "ls -d '%s'.wensou-half-[0-9]* >/dev/null 2>&1", db);
+        later_parts_seen |= system(cmd) == 0;
+        /* the same command finishes the batch, and the side indexes are gone */
         run_result r = index_run(NULL);
         cr_expect_eq(r.status, 0, "%s", r.err);
         run_free(&r);
         c = check_whole();
         cr_expect(!c.bad);
         cr_expect_eq(c.listed, 40);
-        cr_expect(!exists(half), "the side index of the killed run was left behind");
+        cr_expect(!side_folders_left(), "the side indexes of the killed run were left behind");
     }
+    cr_expect(later_parts_seen, "no kill found a part past the first: the batch was not written in parts");
     unsetenv("WENSOU_HALVES_BYTES");
+    unsetenv("WENSOU_PART_BYTES");
+}
+
+/* A part whose side index cannot be made (a file where its folder goes) stops the
+ * batch: the run fails, says which files were not tried, and its summary counts
+ * what the index holds, whole files, the side folders gone; the next run, the way
+ * clear, indexes the rest. */
+Test(index, a_part_whose_index_cannot_be_made_stops_the_batch_and_the_summary_says_what_the_index_holds,
+     .init = setup, .fini = teardown, .timeout = 120)
+{
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        cr_skip_test("one core: a batch is written by one writer");
+    setenv("WENSOU_HALVES_BYTES", "1", 1);
+    setenv("WENSOU_PART_BYTES", "1", 1);                   /* a part per file: five */
+    char blocker[200], cmd[512];
+    snprintf(blocker, sizeof blocker, "%s.wensou-half-2", db);
+    snprintf(cmd, sizeof cmd, "echo not an index > '%s'", blocker);
+    cr_assert_eq(system(cmd), 0);
+    run_result r = index_run("--quiet");
+    cr_expect_neq(r.status, 0, "the run did not fail: %s", r.out);
+    cr_expect_not_null(strstr(r.err, "wensou-half-2"), "the part's index is not named: %s", r.err);
+    cr_expect_not_null(strstr(r.err, "not tried"), "%s", r.err);
+    unsigned long added = 99;
+    cr_expect_eq(sscanf(r.out, "%lu added,", &added), 1, "%s", r.out);
+    run_free(&r);
+    whole_ctx c = check_whole();
+    cr_expect(!c.bad);
+    cr_expect_eq((unsigned long)c.listed, added, "the summary said %lu added; the index holds %zu files", added, c.listed);
+    cr_expect(added >= 1 && added < 5, "%lu added", added);
+    cr_expect_eq(unlink(blocker), 0);
+    cr_expect(!side_folders_left(), "a side index was left behind");
+    r = index_run("--quiet");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    c = check_whole();
+    cr_expect(!c.bad);
+    cr_expect_eq(c.listed, 5);
+    unsetenv("WENSOU_HALVES_BYTES");
+    unsetenv("WENSOU_PART_BYTES");
 }
 
 /* Indexes docs (and extra, when given) into path with every batch given to two
