@@ -731,6 +731,33 @@ static char *answer_of(qry_engine *e, const char *q, size_t limit, size_t per_do
     return s;
 }
 
+/* The benchmark's queries, bench/queries.txt's then bench/queries-natural.txt's, a
+ * line each (*n of them, at least 80); free each and the array. */
+static char **bench_queries(size_t *n)
+{
+    const char *lists[] = {WENSOU_TEST_CORPUS "/../bench/queries.txt", WENSOU_TEST_CORPUS "/../bench/queries-natural.txt"};
+    char **qs = NULL;
+    *n = 0;
+    for (size_t l = 0; l < 2; l++) {
+        FILE *f = fopen(lists[l], "r");
+        cr_assert_not_null(f, "%s", lists[l]);
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = 0;
+            if (!line[0])
+                continue;
+            qs = realloc(qs, (*n + 1) * sizeof *qs);
+            cr_assert_not_null(qs);
+            qs[*n] = strdup(line);
+            cr_assert_not_null(qs[*n]);
+            (*n)++;
+        }
+        fclose(f);
+    }
+    cr_assert_geq(*n, 80, "the benchmark's lists hold %zu queries", *n);
+    return qs;
+}
+
 /* Whether q is Han characters alone, ORed or not (的, 的 OR 了). */
 static int characters_only(const char *q)
 {
@@ -785,10 +812,11 @@ static char *uncounted(const char *answer)
  * finds, in what order, with what scores, highlights and counts, is what Xapian's
  * own lists give, on a small index and on one counted as large (characters alone
  * that the wildcard counts by an estimate: the same but for their count, which is
- * exact, and the facets scaled to it). */
-Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, .fini = teardown)
+ * exact, and the facets scaled to it): for the queries below and every query of
+ * the benchmark's lists. */
+Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, .fini = teardown, .timeout = 300)
 {
-    static const char *const qs[] = {
+    static const char *const listed[] = {
         "柯桥", "营商环境", "数字经济", "高质量发展", "的", "经济发展", "GDP 黑龙江", "R&D 经费", "\"R&D\"",
         "跨境电商 OR 黄酒", "营商环境 -杭州", "柯桥 year:2021", "\"数字经济五年倍增计划\"", "2020年柯桥区政府工作报告",
         "广东省政府工作报告 就业", "如何减轻企业负担", "各省 低空经济", "两重 含义", "柯桥印染产业转型升级",
@@ -796,6 +824,9 @@ Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, 
         "发 经济", "的 OR 了",               /* characters beside a word, or ORed */
         "火星基地 柯桥", "火星基地",          /* a word no passage holds, with one they hold and alone */
     };
+    const size_t nlisted = sizeof listed / sizeof listed[0];
+    size_t nbench;
+    char **bench = bench_queries(&nbench);
     /* most of the corpus's terms dense (the rest Xapian's lists), then every one, as
      * a serving engine has them by default (WENSOU_DENSE_POSTINGS=1) */
     static const char *const dense_from[] = {"5", "1"};
@@ -809,20 +840,21 @@ Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, 
         for (int large = 0; large < 2; large++) {
             if (large)
                 setenv("WENSOU_EXACT_LIMIT", "0", 1);
-            for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+            for (size_t i = 0; i < nlisted + nbench; i++) {
+                const char *q = i < nlisted ? listed[i] : bench[i - nlisted];
                 for (size_t per_doc = 0; per_doc < 3; per_doc += 2) {
-                    char *own = answer_of(engine, qs[i], 10, per_doc), *kept = answer_of(serving, qs[i], 10, per_doc);
+                    char *own = answer_of(engine, q, 10, per_doc), *kept = answer_of(serving, q, 10, per_doc);
                     /* characters alone, which the wildcard's count estimates: a count of
                      * their lists, exact alone */
-                    if (characters_only(qs[i]) && strstr(own, "\"total_is_estimate\": true")) {
+                    if (characters_only(q) && strstr(own, "\"total_is_estimate\": true")) {
                         json_t *answer = json_loads(kept, 0, NULL);
                         cr_assert_not_null(answer);
                         cr_expect(json_is_true(json_object_get(answer, "total_is_estimate")) ||
-                                      total(answer) == counted_on_small_index(qs[i], per_doc),
-                                  "%s (per_doc %zu): %zu counted", qs[i], per_doc, total(answer));
-                        if (!strchr(qs[i], ' '))       /* alone: its list's length */
+                                      total(answer) == counted_on_small_index(q, per_doc),
+                                  "%s (per_doc %zu): %zu counted", q, per_doc, total(answer));
+                        if (!strchr(q, ' '))       /* alone: its list's length */
                             cr_expect(json_is_false(json_object_get(answer, "total_is_estimate")), "%s: an estimate",
-                                      qs[i]);
+                                      q);
                         json_decref(answer);
                         char *o = uncounted(own), *k = uncounted(kept);
                         free(own);
@@ -830,7 +862,7 @@ Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, 
                         own = o;
                         kept = k;
                     }
-                    cr_expect_str_eq(kept, own, "%s (per_doc %zu, %s index, dense from %s postings)", qs[i], per_doc,
+                    cr_expect_str_eq(kept, own, "%s (per_doc %zu, %s index, dense from %s postings)", q, per_doc,
                                      large ? "large" : "small", dense_from[m]);
                     free(own);
                     free(kept);
@@ -840,6 +872,9 @@ Test(query, posting_lists_from_memory_answer_as_the_index_s_own, .init = setup, 
         unsetenv("WENSOU_EXACT_LIMIT");
         qry_engine_close(serving);
     }
+    for (size_t i = 0; i < nbench; i++)
+        free(bench[i]);
+    free(bench);
 }
 
 /* A commit after the lists were read: the next search reads them again. */
@@ -1184,39 +1219,31 @@ static char *hit_keys(json_t *r)
 Test(query, verifying_only_the_ranked_candidates_gives_the_same_first_page, .init = setup, .fini = teardown,
      .timeout = 120)
 {
-    const char *lists[] = {WENSOU_TEST_CORPUS "/../bench/queries.txt", WENSOU_TEST_CORPUS "/../bench/queries-natural.txt"};
-    size_t compared = 0, estimated = 0;
-    for (size_t l = 0; l < 2; l++) {
-        FILE *f = fopen(lists[l], "r");
-        cr_assert_not_null(f, "%s", lists[l]);
-        char line[4096];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = 0;
-            if (!line[0])
-                continue;
-            unsetenv("WENSOU_EXACT_LIMIT");
-            json_t *exact = search(line, 10);
-            setenv("WENSOU_EXACT_LIMIT", "0", 1);
-            json_t *ranked = search(line, 10);
-            unsetenv("WENSOU_EXACT_LIMIT");
-            char *a = hit_keys(exact), *b = hit_keys(ranked);
-            cr_expect_str_eq(b, a, "the first page of \"%s\" differs", line);
-            cr_expect(json_is_false(json_object_get(exact, "total_is_estimate")), "%s: exact total marked", line);
-            size_t te = total(exact), tr = total(ranked);
-            cr_expect(tr <= 2 * te + 2 && te <= 2 * tr + 2, "%s: total %zu, exactly %zu", line, tr, te);
-            if (json_is_true(json_object_get(ranked, "total_is_estimate")))
-                estimated++;
-            else
-                cr_expect_eq(tr, te, "%s: a total not marked estimated is %zu, exactly %zu", line, tr, te);
-            free(a);
-            free(b);
-            json_decref(exact);
-            json_decref(ranked);
-            compared++;
-        }
-        fclose(f);
+    size_t n, estimated = 0;
+    char **qs = bench_queries(&n);
+    for (size_t i = 0; i < n; i++) {
+        const char *line = qs[i];
+        unsetenv("WENSOU_EXACT_LIMIT");
+        json_t *exact = search(line, 10);
+        setenv("WENSOU_EXACT_LIMIT", "0", 1);
+        json_t *ranked = search(line, 10);
+        unsetenv("WENSOU_EXACT_LIMIT");
+        char *a = hit_keys(exact), *b = hit_keys(ranked);
+        cr_expect_str_eq(b, a, "the first page of \"%s\" differs", line);
+        cr_expect(json_is_false(json_object_get(exact, "total_is_estimate")), "%s: exact total marked", line);
+        size_t te = total(exact), tr = total(ranked);
+        cr_expect(tr <= 2 * te + 2 && te <= 2 * tr + 2, "%s: total %zu, exactly %zu", line, tr, te);
+        if (json_is_true(json_object_get(ranked, "total_is_estimate")))
+            estimated++;
+        else
+            cr_expect_eq(tr, te, "%s: a total not marked estimated is %zu, exactly %zu", line, tr, te);
+        free(a);
+        free(b);
+        json_decref(exact);
+        json_decref(ranked);
+        free(qs[i]);
     }
-    cr_expect_geq(compared, 80);
+    free(qs);
     cr_expect_geq(estimated, 1, "no total was an estimate: the ranked path did not run");
 }
 
