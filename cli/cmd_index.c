@@ -406,6 +406,8 @@ static void write_part(part_plan *pl, part_run *p, int bar)
     p->b.bar = bar;
     p->b.t0 = now();
     p->rc = idx_writer_add_files(w, p->files.paths, p->files.n, file_done, &p->b, &p->err);
+    if (p->rc && !p->b.index_failed)
+        atomic_store(&pl->halt, 1);          /* failed before any file (its index, memory) */
     p->closed = idx_writer_close(w, &p->close_err) == 0;
 }
 
@@ -540,14 +542,15 @@ static int start_parts(idx_writer *w, const char *db, const file_list *files, co
 }
 
 /* A side part's files when it is not merged (saved in its side index only, or
- * pending there): lost, as a failed commit's. */
-static void lose_part(batch *b)
+ * pending there): failed, as a failed commit's; returns how many (the caller
+ * says so once for every part). */
+static size_t lose_part(batch *b)
 {
-    b->pending.added += b->saved.added;
-    b->pending.updated += b->saved.updated;
-    b->pending.passages += b->saved.passages;
+    size_t lost = b->saved.added + b->saved.updated + b->pending.added + b->pending.updated;
     memset(&b->saved, 0, sizeof b->saved);
-    settle(b, 0);
+    memset(&b->pending, 0, sizeof b->pending);
+    b->failed += (int)lost;
+    return lost;
 }
 
 /* The files of b its writer did not reach, when another part's failure stopped it
@@ -577,7 +580,7 @@ static void finish_parts(idx_writer *w, const char *db, part_plan *pl, pthread_t
         fputs("\r\033[K", stderr);
     pthread_join(thread, NULL);
     const int halted = atomic_load(&pl->halt) && !stop_requested;
-    size_t *merge = calloc(pl->n, sizeof *merge), nmerge = 0, untried = halted ? halted_before(b0) : 0;
+    size_t *merge = calloc(pl->n, sizeof *merge), nmerge = 0, untried = halted ? halted_before(b0) : 0, lost = 0;
     for (size_t k = 1; k < pl->n; k++) {
         part_run *p = &pl->parts[k];
         batch *b = &p->b;
@@ -598,7 +601,7 @@ static void finish_parts(idx_writer *w, const char *db, part_plan *pl, pthread_t
         if (p->closed)
             settle(b, 1);
         else
-            lose_part(b);                    /* its last commit not made: left out of the merge */
+            lost += lose_part(b);            /* its last commit not made: left out of the merge */
         report_untried(b);
         untried += halted ? halted_before(b) : 0;
         if (p->closed && merge && b->saved.added + b->saved.updated)
@@ -613,7 +616,11 @@ static void finish_parts(idx_writer *w, const char *db, part_plan *pl, pthread_t
     if (nmerge && !main_failed && !merged)
         fprintf(stderr, "wensou: %s\n", err.msg);
     for (size_t k = 1; !merged && k < pl->n; k++)
-        lose_part(&pl->parts[k].b);
+        lost += lose_part(&pl->parts[k].b);
+    if (lost)
+        fprintf(stderr, P_("wensou: %zu file was not saved: its part of the index was not merged in\n",
+                           "wensou: %zu files were not saved: their parts of the index were not merged in\n", lost),
+                lost);
     free(merge);
     idx_parts_clean(db);
 }

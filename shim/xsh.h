@@ -35,7 +35,8 @@ typedef struct xsh_db xsh_db;
 #define XSH_READ    0
 #define XSH_WRITE   1   /* open or create for writing; fails with XSH_ELOCKED when another writer holds it.
                            Sets XAPIAN_FLUSH_THRESHOLD for this writer unless it was set before
-                           the process's first writer opened (the user's) (setenv: open writers before starting threads) */
+                           the process's first writer opened (the user's); writers open one at a time,
+                           from any thread */
 #define XSH_LARGE   2   /* with XSH_WRITE: the writer takes a large batch (xsh_db_open: flushes less often) */
 
 /* path: an index folder, or (reading) a shard set: a stub file, or a folder holding
