@@ -349,9 +349,9 @@ static void add_totals(run_totals *t, const batch *b)
 /* The text of a part at most, but two parts at least (WENSOU_PART_BYTES sets
  * another): Xapian's cost per passage grows with the index it merges its buffer
  * into, so a large batch is written as many small indexes and compacted once.
- * Distinct documents x1000 (207 MB), each writer into one index: 249 CPU-seconds
- * (flush every 4,000 passages; 273 at 8,000), 2.84x the index written; in 20 MB
- * parts, 221 CPU-seconds. */
+ * Distinct documents x1000 (207 MB) in two halves: 1.004 MB of text per
+ * CPU-second, 2.92x the index written, 306 MB of RSS; in fourteen parts 1.072,
+ * 2.21x, 191 MB (bench/index_settings.sh, medians of 4 interleaved rounds). */
 #define PART_BYTES (16u << 20)
 #define MAX_PARTS 64             /* compaction holds every part open at once */
 
