@@ -761,10 +761,11 @@ Test(serve, clients_that_do_not_read_hold_little_and_others_are_answered, .init 
     cr_log_info("8 clients not reading: RSS %ld -> %ld KB; slowest ping %.1f ms, search %.1f ms", before, peak,
                 worst_ping * 1e3, worst_search * 1e3);
     cr_expect_lt(peak - before, 160 * 1024, "the daemon grew from %ld to %ld KB", before, peak);
-    /* a ping is answered at once, flood or not: one slow ping of ten is the machine
-     * (ctest -j2 under ASan once held one for 0.4 s with every other ping at once);
-     * a daemon that waits on the flooders is slow on every round */
-    cr_expect_leq(slow_pings, 1, "%d of 10 pings waited over 0.1 s (the slowest %.3f s)", slow_pings, worst_ping);
+    /* a ping is answered at once, flood or not: a few slow pings of ten are the
+     * machine (ctest -j2 under ASan once held one for 0.4 s with every other ping at
+     * once, and once two for 0.16 s); a daemon that waits on the flooders is slow on
+     * every round */
+    cr_expect_leq(slow_pings, 3, "%d of 10 pings waited over 0.1 s (the slowest %.3f s)", slow_pings, worst_ping);
     cr_expect_lt(worst_ping, 1.0, "a ping waited %.3f s", worst_ping);
     cr_expect_lt(worst_search, 1.0, "a search waited %.3f s", worst_search);
     for (int i = 0; i < 8; i++)
