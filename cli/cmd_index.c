@@ -7,6 +7,7 @@
 #include "env_count.h"
 #include "intl.h"
 #include "indexer.h"
+#include "xsh.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -487,35 +488,29 @@ static void cut_parts(const file_list *files, part_run *parts, size_t n)
         p->files.paths = files->paths + i;
         p->files.sizes = files->sizes + i;
         p->files.total_bytes = 0;
-        size_t end = (size_t)((double)files->total_bytes * (double)(k + 1) / (double)n);
+        const int last = k == n - 1;
+        const size_t end = (size_t)((double)files->total_bytes * (double)(k + 1) / (double)n);
+        const size_t stop = files->n - (n - 1 - k);   /* one file left for each later part */
         size_t j = i;
-        /* at least one file, and one left for each later part */
-        while (j < files->n - (n - 1 - k) && (j == i || bytes + files->sizes[j] / 2 <= end)) {
+        while (j < stop && (j == i || last || bytes + files->sizes[j] / 2 <= end)) {
             bytes += files->sizes[j];
             p->files.total_bytes += files->sizes[j];
             j++;
         }
-        if (k == n - 1)
-            while (j < files->n) {
-                bytes += files->sizes[j];
-                p->files.total_bytes += files->sizes[j];
-                j++;
-            }
         p->files.n = j - i;
         i = j;
         p->b.files = &p->files;
     }
 }
 
-/* Starts writing a batch in parts when the index is new and the batch large: the
+/* Starts writing a batch in n parts (parts_for) when the index is new: the
  * second thread on the parts after part 0; *first is then part 0, which the caller
  * writes with w. Returns whether it started (pl holds the plan to finish). */
-static int start_parts(idx_writer *w, const char *db, const file_list *files, const seg_dict *dict,
+static int start_parts(idx_writer *w, const char *db, const file_list *files, size_t n, const seg_dict *dict,
                        const char *context, int rebuild, int bar, file_list *first, part_plan *pl, pthread_t *thread)
 {
     *first = *files;
     memset(pl, 0, sizeof *pl);
-    size_t n = parts_for(files);
     if (n < 2 || !idx_writer_empty(w) || !idx_parts_possible(db) || names_a_file_twice(files) != 0)
         return 0;
     pl->parts = calloc(n, sizeof *pl->parts);
@@ -647,10 +642,8 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
      * buffers as its part's writers do (should start_parts fall back to one writer,
      * a link or a file named twice, it writes the batch flushing more often: slower,
      * the same index) */
-    size_t n = parts_for(files);
-    char marker[4096 + 16];
-    int fresh = n > 1 && snprintf(marker, sizeof marker, "%s/iamglass", db) < (int)sizeof marker &&
-                access(marker, F_OK) != 0;
+    const size_t n = parts_for(files);
+    const int fresh = n > 1 && !xsh_db_exists(db);
     if (idx_writer_open(db, dict, fresh ? files->total_bytes / n : files->total_bytes, &w, &err) != 0) {
         fprintf(stderr, "wensou: %s\n", err.msg);
         t->failed++;
@@ -669,7 +662,7 @@ static int index_into(const char *db, const file_list *files, const seg_dict *di
     file_list first;
     part_plan plan;
     pthread_t thread;
-    int parts = start_parts(w, db, files, dict, context, rebuild, bar, &first, &plan, &thread);
+    int parts = start_parts(w, db, files, n, dict, context, rebuild, bar, &first, &plan, &thread);
     batch b;
     memset(&b, 0, sizeof b);
     b.files = &first;

@@ -27,7 +27,7 @@
 
 #define HALF_SUFFIX ".wensou-half"          /* part 1's; part k's from 2 on adds "-k" */
 #define MERGED_SUFFIX ".wensou-merged"
-#define PROBE_A_SUFFIX ".wensou-probe-a"   /* two empty folders idx_halves_possible exchanges */
+#define PROBE_A_SUFFIX ".wensou-probe-a"   /* two empty folders idx_parts_possible exchanges */
 #define PROBE_B_SUFFIX ".wensou-probe-b"
 
 /* The folder beside db named db's name and suffix (db/ is db); -1 when db names no
@@ -238,8 +238,7 @@ int idx_parts_merge(idx_writer *w, const char *db, const size_t *parts, size_t n
         return idx_fail(err, IDX_EINDEX, db, _("no folder beside the index to merge in"));
     char **paths = calloc(nparts + 1, sizeof *paths);
     const char **sources = calloc(nparts + 1, sizeof *sources);
-    size_t *counts = calloc(nparts + 1, sizeof *counts);
-    int rc = !paths || !sources || !counts ? idx_fail(err, IDX_ENOMEM, db, NULL) : 0;
+    int rc = !paths || !sources ? idx_fail(err, IDX_ENOMEM, db, NULL) : 0;
     for (size_t i = 0; !rc && i < nparts; i++) {
         char p[4096 + 32];
         if (idx_part_path(db, parts[i], p, sizeof p) || !(paths[i] = strdup(p)))
@@ -266,11 +265,12 @@ int idx_parts_merge(idx_writer *w, const char *db, const size_t *parts, size_t n
         xsh_db_doc_count(m, &n_merged, &xe);
         for (size_t k = 0; k <= nparts; k++) {
             xsh_db *probe = NULL;
+            size_t count = 0;
             if (xsh_db_open(sources[k], XSH_READ, &probe, &xe) == 0) {
-                xsh_db_doc_count(probe, &counts[k], &xe);
+                xsh_db_doc_count(probe, &count, &xe);
                 xsh_db_close(probe);
             }
-            n_sources += counts[k];
+            n_sources += count;
         }
         if (n_merged != n_sources)
             rc = idx_fail(err, IDX_EINDEX, db, _("the merged index lacks passages"));
@@ -288,6 +288,5 @@ int idx_parts_merge(idx_writer *w, const char *db, const size_t *parts, size_t n
         free(paths[i]);
     free(paths);
     free(sources);
-    free(counts);
     return rc;
 }

@@ -734,6 +734,17 @@ static void choose_flush_threshold(bool large)
         setenv("XAPIAN_FLUSH_THRESHOLD", large ? "8000" : "2000", 1);
 }
 
+int xsh_db_exists(const char *path)
+{
+    try {
+        struct stat st;
+        std::string stub;
+        return path && (stat((std::string(path) + "/iamglass").c_str(), &st) == 0 || is_stub(path, &stub));
+    } catch (const std::bad_alloc &) {
+        return 0;                            /* out of memory: the caller's open will say so */
+    }
+}
+
 int xsh_db_open(const char *path, int flags, xsh_db **out, xsh_err *err)
 {
     *out = nullptr;

@@ -39,6 +39,10 @@ typedef struct xsh_db xsh_db;
                            from any thread */
 #define XSH_LARGE   2   /* with XSH_WRITE: the writer takes a large batch (xsh_db_open: flushes less often) */
 
+/* Whether path holds an index already (an index folder's version file, or a shard
+ * set's stub): what a writer opening it would not create. */
+int xsh_db_exists(const char *path);
+
 /* path: an index folder, or (reading) a shard set: a stub file, or a folder holding
  * one as XAPIANDB, in Xapian's stub format, one shard a line: "auto PATH" (an index
  * or a stub, relative to the stub's folder) or "remote HOST:PORT" (an index served
