@@ -756,14 +756,57 @@ bool merged_into_and(Xapian::Query::op op, size_t i, bool under_and)
     return (op == Xapian::Query::OP_AND_MAYBE || op == Xapian::Query::OP_AND_NOT) && i == 0 && under_and;
 }
 
+/* The AND a subquery's lists merge into as Xapian builds the query (its
+ * AndContext): none, or the combination at its top (an AND or a filter not itself
+ * merged) with the factor above it. */
+struct MergedAnd {
+    const Recipe *top = nullptr;
+    double factor = 0;
+    bool merged() const { return top != nullptr; }
+};
+
+/* Whether r, under a factor, adds to the sum of the AND it is part of (merged: its
+ * lists are that AND's; else it is one list of it, or an AND_MAYBE's right side
+ * added after it) any weight from outside own: a term, a list of its own, a scaled
+ * query kept apart, a right side. A filter's other sides, an exclusion's, a scale
+ * of 0 and what matches nothing weigh nothing. */
+bool weighs_outside(const Recipe &r, const Recipe &own, double factor, bool merged)
+{
+    if (&r == &own || factor == 0 || matches_nothing(r))
+        return false;
+    if (!merged)
+        return true;
+    switch (r.kind) {
+    case Recipe::SCALE:
+        return factor * r.factor != 0;        /* kept apart under the AND (build) */
+    case Recipe::COMBINE: {
+        const bool alone = live_subqueries(r) == 1;
+        for (size_t i = 0; i < r.subs.size(); i++) {
+            if (i > 0 && r.op == Xapian::Query::OP_AND_NOT)
+                continue;                     /* excluded, not weighed */
+            const double f = i > 0 && r.op == Xapian::Query::OP_FILTER ? 0 : factor;
+            if (weighs_outside(*r.subs[i], own, f, alone ? merged : merged_into_and(r.op, i, merged)))
+                return true;
+        }
+        return false;
+    }
+    case Recipe::TERM:
+    case Recipe::PREFIX:
+    case Recipe::FIXED:
+        break;
+    }
+    return true;
+}
+
 /* The recipe's query with its dense terms as sources (made: each source), factor
  * the product of the scales above it: pushed down to the leaves, into a source's
  * term weight and around any other leaf (a FIXED one scaled whole), as Xapian's
- * own postlist building passes it down; under_and: Xapian merges it into an AND
- * above. */
+ * own postlist building passes it down; into: the AND above that Xapian merges it
+ * into, if any. */
 Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, const Bm25 &p, bool weighted,
-                    double factor, bool under_and, std::vector<Source *> &made)
+                    double factor, MergedAnd into, std::vector<Source *> &made)
 {
+    const bool under_and = into.merged();
     if (auto list = servable(r, db, cache, weighted))
         return source_query(db, std::move(list), p, weighted, factor, made);
     switch (r.kind) {
@@ -771,8 +814,10 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
         return scaled(Xapian::Query(r.term, r.wqf, r.pos), factor);
     case Recipe::COMBINE: {
         /* (merged into an AND above, Xapian puts its left among that AND's lists and
-         * adds its right after the AND's whole sum) */
-        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted && !under_and && r.subs.size() == 2 &&
+         * adds its right after the AND's whole sum: the same sum, bit for bit, when
+         * nothing else there weighs, as beside a filter: 柯桥 year:2021) */
+        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted &&
+            (!under_and || !weighs_outside(*into.top, r, into.factor, true)) && r.subs.size() == 2 &&
             r.subs[0]->kind == Recipe::TERM &&
             r.subs[1]->kind == Recipe::TERM) {
             auto left = servable(*r.subs[0], db, cache, weighted), right = servable(*r.subs[1], db, cache, weighted);
@@ -802,9 +847,13 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
         std::vector<Xapian::Query> v;
         v.reserve(r.subs.size());
         const bool alone = live_subqueries(r) == 1;   /* Xapian puts it in its parent's place */
-        for (size_t i = 0; i < r.subs.size(); i++)
-            v.push_back(build(*r.subs[i], db, cache, p, weighted, factor,
-                              alone ? under_and : merged_into_and(r.op, i, under_and), made));
+        for (size_t i = 0; i < r.subs.size(); i++) {
+            const MergedAnd sub = alone                                   ? into
+                                  : !merged_into_and(r.op, i, under_and) ? MergedAnd()
+                                  : under_and                             ? into
+                                                                          : MergedAnd{&r, factor};
+            v.push_back(build(*r.subs[i], db, cache, p, weighted, factor, sub, made));
+        }
         return Xapian::Query(r.op, v.begin(), v.end(), r.window);
     }
     case Recipe::SCALE: {
@@ -821,8 +870,8 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
          * wensou search's. */
         const double scale = factor * r.factor;
         if (!under_and || scale == 0)
-            return build(*r.subs[0], db, cache, p, weighted, scale, under_and, made);
-        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, build(*r.subs[0], db, cache, p, weighted, scale, false, made),
+            return build(*r.subs[0], db, cache, p, weighted, scale, into, made);
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, build(*r.subs[0], db, cache, p, weighted, scale, MergedAnd(), made),
                              1.0);
     }
     case Recipe::PREFIX:                              /* Xapian's wildcard */
@@ -962,7 +1011,7 @@ Xapian::Query realise(const Recipe &r, const Xapian::Database &db, Cache &cache,
     if (!any_dense(r, db, cache, weighted))
         return Xapian::Query();
     std::vector<Source *> made;
-    Xapian::Query q = build(r, db, cache, p, weighted, 1.0, false, made);
+    Xapian::Query q = build(r, db, cache, p, weighted, 1.0, MergedAnd(), made);
     double bounds = 0;                  /* what the margins below every bound add up to, doubled */
     for (const Source *s : made)
         bounds += s->bound();

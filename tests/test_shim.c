@@ -392,6 +392,13 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *hab_c[2] = {half_ab, c}, *mab[2] = {a_maybe_d, b};
     xsh_query *scaled_and_in_and = xsh_query_combine(XSH_OP_AND, hab_c, 2, 0);
     xsh_query *maybe_in_and = xsh_query_combine(XSH_OP_AND, mab, 2, 0);
+    /* an AND_MAYBE merged into an AND where nothing else weighs (a filter, a scale
+     * of 0: one source, the same sum), and where something does (Xapian's) */
+    xsh_query *weightless_c = xsh_query_scale(c, 0);
+    xsh_query *m0c[2] = {a_maybe_d, weightless_c}, *mib_c[2] = {maybe_in_and, c}, *two[2] = {a_maybe_d, c_maybe_d};
+    xsh_query *maybe_and_weightless = xsh_query_combine(XSH_OP_AND, m0c, 2, 0);
+    xsh_query *maybe_and_b_filter_c = xsh_query_combine(XSH_OP_FILTER, mib_c, 2, 0);
+    xsh_query *two_maybes = xsh_query_combine(XSH_OP_AND, two, 2, 0);
     /* an AND with a term no passage holds (an empty list), and with one that is not
      * dense (the AND stays Xapian's, its dense terms served one by one) */
     xsh_query *none = xsh_query_term("无", strlen("无"), 1, 0), *e = xsh_query_term("戊", strlen("戊"), 1, 0);
@@ -405,7 +412,8 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *qs[] = {a,         and_ab,      or_ab,          and_maybe, a_filter_b, a_not_c, or_scaled,
                        weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b, c_maybe_d, c_maybe_not_d,
                        c_maybe_filter_a, and_abc, and_cda, ad_and, and_abc_or_d, and_abc_not_d, and_abc_filter_d,
-                       and_cda_maybe_b, scaled_abc_or_a, scaled_and_in_and, maybe_in_and,
+                       and_cda_maybe_b, scaled_abc_or_a, scaled_and_in_and, maybe_in_and, maybe_and_weightless,
+                       maybe_and_b_filter_c, two_maybes,
                        and_none,  and_sparse, and_ends};
     const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
@@ -429,6 +437,7 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query_free(scaled_a);
     xsh_query_free(scaled_abc);
     xsh_query_free(half_ab);
+    xsh_query_free(weightless_c);
     xsh_query_free(none);
     xsh_query_free(f);
     xsh_query_free(e);
