@@ -767,13 +767,17 @@ struct MergedAnd {
 
 /* Whether r, under a factor, adds to the sum of the AND it is part of (merged: its
  * lists are that AND's; else it is one list of it, or an AND_MAYBE's right side
- * added after it) any weight from outside own: a term, a list of its own, a scaled
- * query kept apart, a right side. A filter's other sides, an exclusion's, a scale
- * of 0 and what matches nothing weigh nothing. */
-bool weighs_outside(const Recipe &r, const Recipe &own, double factor, bool merged)
+ * added after it) any weight but one occurrence of own's: a term, a list of its
+ * own, a scaled query kept apart, a right side, own a second time (a recipe is
+ * shared where a query is used twice); owns counts own's weighed occurrences. A
+ * filter's other sides, an exclusion's, a scale of 0 and what matches nothing
+ * weigh nothing. */
+bool weighs_outside(const Recipe &r, const Recipe &own, double factor, bool merged, int &owns)
 {
-    if (&r == &own || factor == 0 || matches_nothing(r))
+    if (factor == 0 || matches_nothing(r))
         return false;
+    if (&r == &own)
+        return ++owns > 1;
     if (!merged)
         return true;
     switch (r.kind) {
@@ -785,7 +789,7 @@ bool weighs_outside(const Recipe &r, const Recipe &own, double factor, bool merg
             if (i > 0 && r.op == Xapian::Query::OP_AND_NOT)
                 continue;                     /* excluded, not weighed */
             const double f = i > 0 && r.op == Xapian::Query::OP_FILTER ? 0 : factor;
-            if (weighs_outside(*r.subs[i], own, f, alone ? merged : merged_into_and(r.op, i, merged)))
+            if (weighs_outside(*r.subs[i], own, f, alone ? merged : merged_into_and(r.op, i, merged), owns))
                 return true;
         }
         return false;
@@ -796,6 +800,13 @@ bool weighs_outside(const Recipe &r, const Recipe &own, double factor, bool merg
         break;
     }
     return true;
+}
+
+/* Whether all that the AND of into weighs is own's (an AND_MAYBE there). */
+bool weighs_only(const MergedAnd &into, const Recipe &own)
+{
+    int owns = 0;
+    return !weighs_outside(*into.top, own, into.factor, true, owns);
 }
 
 /* The recipe's query with its dense terms as sources (made: each source), factor
@@ -817,7 +828,7 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
          * adds its right after the AND's whole sum: the same sum, bit for bit, when
          * nothing else there weighs, as beside a filter: 柯桥 year:2021) */
         if (r.op == Xapian::Query::OP_AND_MAYBE && weighted &&
-            (!under_and || !weighs_outside(*into.top, r, into.factor, true)) && r.subs.size() == 2 &&
+            (!under_and || weighs_only(into, r)) && r.subs.size() == 2 &&
             r.subs[0]->kind == Recipe::TERM &&
             r.subs[1]->kind == Recipe::TERM) {
             auto left = servable(*r.subs[0], db, cache, weighted), right = servable(*r.subs[1], db, cache, weighted);

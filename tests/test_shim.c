@@ -399,6 +399,18 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query *maybe_and_weightless = xsh_query_combine(XSH_OP_AND, m0c, 2, 0);
     xsh_query *maybe_and_b_filter_c = xsh_query_combine(XSH_OP_FILTER, mib_c, 2, 0);
     xsh_query *two_maybes = xsh_query_combine(XSH_OP_AND, two, 2, 0);
+    /* the same AND_MAYBE again under an OR in the AND (its recipe shared): it weighs
+     * there too */
+    xsh_query *mm[2] = {a_maybe_d, a_maybe_d};
+    xsh_query *or_itself = xsh_query_combine(XSH_OP_OR, mm, 2, 0);
+    xsh_query *m_or_m[2] = {a_maybe_d, or_itself};
+    xsh_query *maybe_and_or_itself = xsh_query_combine(XSH_OP_AND, m_or_m, 2, 0);
+    /* beside what weighs nothing: another AND_MAYBE under a filter, an exclusion */
+    xsh_query *m_cm[2] = {a_maybe_d, c_maybe_d}, *zc_b[2] = {weightless_c, b};
+    xsh_query *maybe_filter_maybe = xsh_query_combine(XSH_OP_FILTER, m_cm, 2, 0);
+    xsh_query *nothing_not_b = xsh_query_combine(XSH_OP_AND_NOT, zc_b, 2, 0);
+    xsh_query *m_nb[2] = {a_maybe_d, nothing_not_b};
+    xsh_query *maybe_and_excluding = xsh_query_combine(XSH_OP_AND, m_nb, 2, 0);
     /* an AND with a term no passage holds (an empty list), and with one that is not
      * dense (the AND stays Xapian's, its dense terms served one by one) */
     xsh_query *none = xsh_query_term("无", strlen("无"), 1, 0), *e = xsh_query_term("戊", strlen("戊"), 1, 0);
@@ -413,7 +425,8 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
                        weightless, a_maybe_d, maybe_not_d, maybe_filter_c, maybe_or_b, c_maybe_d, c_maybe_not_d,
                        c_maybe_filter_a, and_abc, and_cda, ad_and, and_abc_or_d, and_abc_not_d, and_abc_filter_d,
                        and_cda_maybe_b, scaled_abc_or_a, scaled_and_in_and, maybe_in_and, maybe_and_weightless,
-                       maybe_and_b_filter_c, two_maybes,
+                       maybe_and_b_filter_c, two_maybes, maybe_and_or_itself, maybe_filter_maybe,
+                       maybe_and_excluding,
                        and_none,  and_sparse, and_ends};
     const size_t nq = sizeof qs / sizeof qs[0];
     static const size_t limits[] = {1, 7, 40, 300};
@@ -438,6 +451,8 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
     xsh_query_free(scaled_abc);
     xsh_query_free(half_ab);
     xsh_query_free(weightless_c);
+    xsh_query_free(or_itself);
+    xsh_query_free(nothing_not_b);
     xsh_query_free(none);
     xsh_query_free(f);
     xsh_query_free(e);
