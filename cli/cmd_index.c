@@ -353,9 +353,9 @@ static void add_totals(run_totals *t, const batch *b)
  * Distinct documents x1000 (207 MB) in two halves: 1.004 MB of text per
  * CPU-second, 2.92x the index written, 306 MB of RSS; in fourteen parts of 16 MiB
  * 1.072, 2.21x, 191 MB (bench/index_settings.sh, medians of 4 interleaved
- * rounds). Parts of 8 MiB cost less CPU again in 13 of 14 rounds against 16 MiB
- * (x100 and x1000, copies and distinct: 1-15 % a round) in two thirds of the
- * memory; parts of 4 MiB cost more. */
+ * rounds). Parts of 8 MiB take a fifth to a quarter less memory than 16 MiB, and
+ * less CPU in each of 10 rounds at x100 (copies and distinct, 1-15 %); at x1000
+ * in 4 rounds of 7, within 5 % either way. Parts of 4 MiB cost more. */
 #define PART_BYTES (8u << 20)
 #define MAX_PARTS 64             /* compaction holds every part open at once */
 
