@@ -355,7 +355,7 @@ static void add_totals(run_totals *t, const batch *b)
  * 1.072, 2.21x, 191 MB (bench/index_settings.sh, medians of 4 interleaved
  * rounds). Parts of 8 MiB take a fifth to a quarter less memory than 16 MiB, and
  * less CPU in each of 10 rounds at x100 (copies and distinct, 1-15 %); at x1000
- * in 4 rounds of 7, within 5 % either way. Parts of 4 MiB cost more. */
+ * in 4 rounds of 7 (from 7 % less to 5 % more). Parts of 4 MiB cost more. */
 #define PART_BYTES (8u << 20)
 #define MAX_PARTS 64             /* compaction holds every part open at once */
 
