@@ -5,8 +5,8 @@
  * Each part is a small index: Xapian's cost per passage grows with the index it
  * merges its buffer into (distinct documents x1000 in two halves: 1.004 MB of text
  * per CPU-second, the index written 2.92 times over; in fourteen parts 1.072 and
- * 2.21, medians of 4 interleaved rounds; parts are 8 MiB since), and compaction joins them in a fraction
- * of the time (some 5 CPU-seconds for x1000's parts). */
+ * 2.21, medians of 4 interleaved rounds; parts are 8 MiB since), and compaction
+ * joins them in a fraction of the time (some 5 CPU-seconds for x1000's parts). */
 #define _GNU_SOURCE              /* renameat2 */
 #include "indexer.h"
 #include "index_bytes.h"

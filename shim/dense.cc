@@ -827,10 +827,9 @@ Xapian::Query build(const Recipe &r, const Xapian::Database &db, Cache &cache, c
         /* (merged into an AND above, Xapian puts its left among that AND's lists and
          * adds its right after the AND's whole sum: the same sum, bit for bit, when
          * nothing else there weighs, as beside a filter: 柯桥 year:2021) */
-        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted &&
-            (!under_and || weighs_only(into, r)) && r.subs.size() == 2 &&
-            r.subs[0]->kind == Recipe::TERM &&
-            r.subs[1]->kind == Recipe::TERM) {
+        if (r.op == Xapian::Query::OP_AND_MAYBE && weighted && r.subs.size() == 2 &&
+            r.subs[0]->kind == Recipe::TERM && r.subs[1]->kind == Recipe::TERM &&
+            (!under_and || weighs_only(into, r))) {
             auto left = servable(*r.subs[0], db, cache, weighted), right = servable(*r.subs[1], db, cache, weighted);
             if (left && right && right->ids.size() * MaybeSource::SPARSE <= left->ids.size()) {
                 std::unique_ptr<Source> l(new_source(db, std::move(left), p, weighted, factor, made));
