@@ -74,10 +74,13 @@ int main(int argc, char **argv)
         qry_search(e, &req, &r, &err);
         qry_result_free(r);
     }
-    if (getenv("WENSOU_DEBUG_QUERY"))            /* what the timed passes print follows (bench/scale.sh) */
+    int debug = getenv("WENSOU_DEBUG_QUERY") != NULL;
+    if (debug)                                   /* what the timed passes print follows (bench/scale.sh) */
         fprintf(stderr, "-- timed passes\n");
     for (int rep = 0; rep < repeat; rep++)
         for (size_t q = 0; q < nq; q++) {
+            if (debug)                           /* whose tiers follow, for a split by query */
+                fprintf(stderr, "-- query %s\n", queries[q]);
             qry_request req = {queries[q], 10, 0, 0, 0};
             qry_result *r = NULL;
             double t0 = now_us();
