@@ -12,13 +12,14 @@
 # For each setting, copies and distinct documents at x100 and x1000, ROUNDS
 # interleaved rounds of search_latency (each the median of the queries x REPEAT);
 # prints min / median / max of the rounds and the slope of the medians.
-# Indexes are built once into WORK (default /tmp/wensou-limits) and reused.
+# Indexes are built once into WORK (default /tmp/wensou-limits) and reused. What
+# pruning costs the pages: bench/limits/page_loss.py WORK/src/build/wensou DB F.
 #
 # usage: bash bench/limits/slope_limits.sh [ROUNDS] [REPEAT] ["PRUNE:COUNT ..."]   (from the repo root)
 set -euo pipefail
 rounds=${1:-3}
 repeat=${2:-3}
-settings=${3:-"1:1000 1.5:1000 3:1000 1:300 3:300 3:100"}
+settings=${3:-"1:1000 1.5:1000 3:1000 1:300 1:100 3:300 3:100"}
 work=${WORK:-/tmp/wensou-limits}
 [ "$rounds" -ge 1 ] || { echo "slope_limits.sh: ROUNDS must be at least 1" >&2; exit 2; }
 mkdir -p "$work"
