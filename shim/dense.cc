@@ -45,8 +45,10 @@ void push(List &list, Xapian::docid id, Xapian::termcount wdf)
         list.block_last.push_back(id);
     }
     list.block_last.back() = id;
+    if (wdf >= List::WIDE_WDF)
+        list.wide_wdfs.emplace_back(static_cast<std::uint32_t>(list.ids.size()), wdf);
     list.ids.push_back(id);
-    list.wdfs.push_back(wdf);
+    list.wdfs.push_back(static_cast<std::uint8_t>(std::min<Xapian::termcount>(wdf, List::WIDE_WDF)));
     list.block_max.back() = std::max(list.block_max.back(), wdf);
     list.wdf_max = std::max(list.wdf_max, wdf);
 }
@@ -330,11 +332,11 @@ class Source : public Xapian::PostingSource {
     /* What the posting at position i of the list weighs. */
     double weight_at(size_t i) const
     {
-        return weighted ? weight_of(list->wdfs[i], len_factor ? db.get_doclength(list->ids[i]) : 0) : 0;
+        return weighted ? weight_of(list->wdf(i), len_factor ? db.get_doclength(list->ids[i]) : 0) : 0;
     }
 
     /* The most the posting at position i can weigh, its passage's length not read. */
-    double bound_at(size_t i) const { return weighted ? weight_of(list->wdfs[i], shortest) : 0; }
+    double bound_at(size_t i) const { return weighted ? weight_of(list->wdf(i), shortest) : 0; }
 
     /* The most a posting of block k of the list can weigh. */
     double block_bound(size_t k) const { return weighted ? weight_of(list->block_max[k], shortest) : 0; }
@@ -383,7 +385,7 @@ class Source : public Xapian::PostingSource {
         if (need <= 1)
             return;
         const size_t n = list->ids.size();
-        while (at < n && list->wdfs[at] < need) {
+        while (at < n && list->wdf(at) < need) {
             if (at % List::BLOCK == 0 && list->block_max[at / List::BLOCK] < need)
                 at += List::BLOCK;
             else
@@ -931,6 +933,13 @@ size_t gallop(const std::vector<Xapian::docid> &v, size_t at, Xapian::docid did)
                                v.begin());
 }
 } // namespace
+
+Xapian::termcount List::wide_wdf(size_t i) const
+{
+    const auto it = std::lower_bound(wide_wdfs.begin(), wide_wdfs.end(), i,
+                                     [](const std::pair<std::uint32_t, Xapian::termcount> &w, size_t at) { return w.first < at; });
+    return it != wide_wdfs.end() && it->first == i ? it->second : WIDE_WDF;
+}
 
 size_t seek(const List &list, size_t at, Xapian::docid did)
 {

@@ -12,21 +12,34 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace dense {
 
-/* One term's postings, in docid order. */
+/* One term's postings, in docid order. A wdf takes a byte (a passage says a word
+ * fewer than WIDE_WDF times, bar a few): five bytes a posting, not eight, so more of
+ * a large index's lists stay in the caches. */
 struct List {
     static const size_t BLOCK = 64;                 /* postings under one block_max */
+    static const std::uint8_t WIDE_WDF = 255;       /* in wdfs: the wdf is in wide_wdfs */
     std::vector<Xapian::docid> ids;
-    std::vector<Xapian::termcount> wdfs;
+    std::vector<std::uint8_t> wdfs;                 /* each posting's wdf, or WIDE_WDF */
+    std::vector<std::pair<std::uint32_t, Xapian::termcount>> wide_wdfs;   /* (position, wdf) of
+                                                       the wdfs of WIDE_WDF or more, by position */
     std::vector<Xapian::termcount> block_max;       /* the highest wdf of each BLOCK postings */
     std::vector<Xapian::docid> block_last;          /* the last docid of each BLOCK postings */
     Xapian::termcount wdf_max = 0;
     /* A prefix's union: the passage count Xapian's synonym of its terms is weighed
      * by (its estimate, synonym_termfreq); 0 for a term's list (its length). */
     Xapian::doccount weighed_as = 0;
+
+    /* The wdf of the posting at position i. */
+    Xapian::termcount wdf(size_t i) const { return wdfs[i] < WIDE_WDF ? wdfs[i] : wide_wdf(i); }
+
+    /* The wdf of the posting at position i, one of WIDE_WDF or more. */
+    Xapian::termcount wide_wdf(size_t i) const;
 };
 
 /* The first position from at on where the list holds did or a later docid (its

@@ -307,7 +307,8 @@ static size_t ranked_page(xsh_db *db, xsh_query *q, double b, unsigned *ids, dou
 /* Lists served from memory pass over postings too light to bring a passage onto
  * the page (issue 15): the page is still Xapian's own, passage for passage and to
  * the last bit of weight, whether the weight needed falls on a common wdf or a
- * rare one, with the document's length weighed (b > 0) or not. */
+ * rare one (one past what a list keeps in a byte among them), with the document's
+ * length weighed (b > 0) or not. */
 Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_dir, .fini = remove_dir)
 {
     xsh_db *w;
@@ -327,6 +328,12 @@ Test(shim, dense_lists_pass_over_only_what_cannot_reach_the_page, .init = make_d
             for (unsigned k = 0; k < wdf; k++)
                 cr_assert_eq(xsh_doc_add_posting(d, terms[t], strlen(terms[t]), pos++, 1), 0);
         }
+        if (i % 500 == 3 || i % 700 == 5)               /* wdfs past a byte: 300 and 255 */
+            for (unsigned k = 0; k < (i % 500 == 3 ? 300u : 255u); k++)
+                cr_assert_eq(xsh_doc_add_posting(d, "甲", strlen("甲"), pos++, 1), 0);
+        if (i % 900 == 4)                               /* and just under it */
+            for (unsigned k = 0; k < 254; k++)
+                cr_assert_eq(xsh_doc_add_posting(d, "乙", strlen("乙"), pos++, 1), 0);
         if (i % 75 == 7)                                /* 丁 in 40, a sparse right side */
             for (unsigned k = 0; k < 1 + (unsigned)i % 9; k++)
                 cr_assert_eq(xsh_doc_add_posting(d, "丁", strlen("丁"), pos++, 1), 0);
