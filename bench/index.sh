@@ -13,12 +13,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 source bench/copies.sh
+source bench/stats.sh
 corpus_copies "$repeat" "$tmp/docs" r copy
 bytes=$(cat "$tmp"/docs/*.txt | wc -c)
 echo "== input: corpus x $repeat: $(ls "$tmp"/docs/*.txt | wc -l) files, $bytes bytes"
 
-# stats "v1 v2 ...": min / median / max
-stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %6.2f  median %6.2f  max %6.2f", a[1], a[int((NR+1)/2)], a[NR]}'; }
 mbs() { awk '{for (i=1;i<=NF;i++) if ($i=="MB/s") print $(i-1)}' "$1"; }
 
 wall=""; peer=""; ratios=""
@@ -39,8 +38,8 @@ for r in $(seq 1 "$rounds"); do
   wall="$wall $w"; peer="$peer $p"
   ratios="$ratios $(awk -v a="$w" -v b="$p" 'BEGIN {printf "%.2f", a/b}')"
 done
-echo "wensou index MB/s:        $(stats "$wall")"
-echo "n-gram peer MB/s:         $(stats "$peer")"
-echo "speed ratio in each round:$ratios  ($(stats "$ratios"); target >= 2x in every run)"
+echo "wensou index MB/s:        $(stats "$wall" 2 6)"
+echo "n-gram peer MB/s:         $(stats "$peer" 2 6)"
+echo "speed ratio in each round:$ratios  ($(stats "$ratios" 2 6); target >= 2x in every run)"
 awk '{for (i=1;i<=NF;i++) if ($i=="index") sz=$(i+1)} NR==1{ws=sz} NR==2{printf "index %.2fx the peer'"'"'s size (target <= 1x)\n", ws/sz}' "$tmp/wensou.line" "$tmp/peer.line"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

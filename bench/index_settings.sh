@@ -20,10 +20,8 @@ case $collection in copies|distinct) ;; *) echo "index_settings.sh: COLLECTION i
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# stats "v1 v2 ..." DECIMALS: min / median / max
-stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk -v d="$2" '{a[NR]=$1} END {f = "%8." d "f"; printf "min " f "  median " f "  max " f, a[1], a[int((NR+1)/2)], a[NR]}'; }
-
 source bench/copies.sh
+source bench/stats.sh
 docs="$tmp/docs"
 if [ "$collection" = distinct ]; then
   /usr/bin/python3 bench/distinct.py "$scale" "$docs" k
@@ -58,9 +56,9 @@ for r in $(seq 1 "$rounds"); do
 done
 for t in "${settings[@]}"; do
   echo "$t:"
-  echo "   seconds           $(stats "${secs[$t]}" 1)"
-  echo "   MB per CPU-s      $(stats "${cpu[$t]}" 3)"
-  echo "   written / index   $(stats "${wamp[$t]}" 2)"
-  echo "   peak RSS MB       $(stats "${rss[$t]}" 0)"
+  echo "   seconds           $(stats "${secs[$t]}" 1 8)"
+  echo "   MB per CPU-s      $(stats "${cpu[$t]}" 3 8)"
+  echo "   written / index   $(stats "${wamp[$t]}" 2 8)"
+  echo "   peak RSS MB       $(stats "${rss[$t]}" 0 8)"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -34,11 +34,8 @@ echo 的 >> "$tmp/all.txt"
 echo 的 > "$tmp/de.txt"
 dict="$build/dict"
 
-# stats "v1 v2 ..." [DECIMALS]: min / median / max (one decimal unless told)
-stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk -v d="${2:-1}" '{a[NR]=$1} END {f = "%9." d "f"; printf "min " f "  median " f "  max " f, a[1], a[int((NR+1)/2)], a[NR]}'; }
-median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 source bench/copies.sh
+source bench/stats.sh
 declare -A wmed pmed wmm wrest
 for s in $scales; do
   docs="$tmp/docs$s"

@@ -24,10 +24,10 @@ trap cleanup EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 cat bench/queries.txt bench/queries-natural.txt > "$tmp/all.txt"
 dict="$build/dict"
-stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "min %8.1f  median %8.1f  max %8.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
 
 docs="$tmp/docs"
 source bench/copies.sh
+source bench/stats.sh
 corpus_copies "$scale" "$docs" k link
 echo "== corpus x $scale: $(ls "$docs"/*.txt | wc -l) files, $(($(cat "$docs"/*.txt | wc -c) / 1000000)) MB of text"
 for n in 1 2 4; do
@@ -79,7 +79,7 @@ for c in $configs; do
     remote2.stub) label="2 shards, remote";;
     remote4.stub) label="4 shards, remote";;
   esac
-  printf "     %-30s median %s   p99 %s\n" "$label" "$(stats "${med[$c]}")" "$(stats "${p99[$c]}")"
+  printf "     %-30s median %s   p99 %s\n" "$label" "$(stats "${med[$c]}" 1 8)" "$(stats "${p99[$c]}" 1 8)"
 done
 if [ "$big" -gt 0 ]; then
   rm -rf "$tmp/set2" "$tmp/set4"
@@ -97,7 +97,7 @@ if [ "$big" -gt 0 ]; then
     done
   done
   echo "   one match on it, $rounds interleaved rounds (us):"
-  printf "     %-30s median %s   p99 %s\n" "in process" "$(stats "$bm")" "$(stats "$bp")"
-  printf "     %-30s median %s   p99 %s\n" "served remote" "$(stats "$rm_")" "$(stats "$rp")"
+  printf "     %-30s median %s   p99 %s\n" "in process" "$(stats "$bm" 1 8)" "$(stats "$bp" 1 8)"
+  printf "     %-30s median %s   p99 %s\n" "served remote" "$(stats "$rm_" 1 8)" "$(stats "$rp" 1 8)"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -40,6 +40,7 @@ dict="$build/dict"
 [ -f "$dict/jieba.wsd" ] || cmake --build "$build" -j "$(nproc)" > /dev/null
 
 source bench/copies.sh
+source bench/stats.sh
 for s in 100 1000; do
   [ -d "$work/copies$s.db" ] || { corpus_copies "$s" "$work/copies$s" k link; "$build/wensou" index --quiet --db "$work/copies$s.db" "$work/copies$s"; }
   [ -d "$work/distinct$s.db" ] || { /usr/bin/python3 bench/distinct.py "$s" "$work/distinct$s" k; "$build/wensou" index --quiet --db "$work/distinct$s.db" "$work/distinct$s"; }
@@ -59,15 +60,13 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 
-stats() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {printf "%7.1f %7.1f %7.1f", a[1], a[int((NR+1)/2)], a[NR]}'; }
-median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "89 queries x $repeat, $rounds rounds; medians in us (min median max of the rounds)"
-printf "%-7s %-6s %-9s %-25s %-25s %s\n" prune count docs x100 x1000 slope
+echo "89 queries x $repeat, $rounds rounds; medians in us (min / median / max of the rounds)"
+printf "%-7s %-6s %-9s %-40s %-40s %s\n" prune count docs x100 x1000 slope
 for setting in $settings; do
   for c in copies distinct; do
     a=$(median "${med[$setting,${c}100]}"); b=$(median "${med[$setting,${c}1000]}")
-    printf "%-7s %-6s %-9s %-25s %-25s %.2f\n" "${setting%:*}" "${setting#*:}" "$c" "$(stats "${med[$setting,${c}100]}")" \
-      "$(stats "${med[$setting,${c}1000]}")" "$(awk -v a="$a" -v b="$b" 'BEGIN {print log(b / a) / log(10)}')"
+    printf "%-7s %-6s %-9s %-40s %-40s %.2f\n" "${setting%:*}" "${setting#*:}" "$c" "$(stats "${med[$setting,${c}100]}" 1 7)" \
+      "$(stats "${med[$setting,${c}1000]}" 1 7)" "$(awk -v a="$a" -v b="$b" 'BEGIN {print log(b / a) / log(10)}')"
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
