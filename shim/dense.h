@@ -8,11 +8,11 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <cstdint>
 #include <utility>
 #include <vector>
 
